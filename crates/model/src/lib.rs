@@ -1,0 +1,207 @@
+//! The vocabulary every other builtby crate speaks, with no I/O.
+//!
+//! A source (GH Archive, the GitHub API, git) turns its raw input into [`Contribution`]s:
+//! one piece of public work, credited to one [`Actor`], in one repository, at one time, with
+//! the link a recruiter can click. The store persists them; search ranks people by them.
+//!
+//! Two rules live here because every layer must apply them the same way:
+//! - bots are not people ([`bots::BotRules`]);
+//! - e-mail addresses are never part of the vocabulary: no type here has a field for one.
+
+pub mod bots;
+pub mod kind;
+pub mod time;
+
+pub use bots::BotRules;
+pub use kind::Kind;
+
+use serde::{Deserialize, Serialize};
+
+/// Someone credited with a contribution. Keyed by GitHub's numeric id where the source has
+/// one (logins change on rename), by login where it does not (Timeline-era events).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Actor {
+    pub github_id: Option<i64>,
+    pub login: String,
+    /// GitHub said `type: "Bot"` for this account.
+    pub is_bot_type: bool,
+}
+
+/// Public profile fields a source carried along (Timeline-era `actor_attributes`, later the
+/// users API). Never an e-mail address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub name: Option<String>,
+    pub location: Option<String>,
+    pub company: Option<String>,
+    pub blog: Option<String>,
+}
+
+impl Profile {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.location.is_none() && self.company.is_none() && self.blog.is_none()
+    }
+}
+
+/// How much of a body we keep: enough to search and to quote, not a copy of GitHub.
+pub const BODY_PREFIX_CHARS: usize = 1000;
+
+/// One piece of public work. `key` is the stable natural key (source + event id, or a hash of
+/// the raw record) that makes re-ingest idempotent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    pub key: String,
+    pub kind: Kind,
+    /// `owner/name`.
+    pub repo: String,
+    pub repo_github_id: Option<i64>,
+    pub actor: Actor,
+    /// Profile fields seen with this record, if any.
+    pub profile: Option<Profile>,
+    /// Seconds since the Unix epoch, UTC.
+    pub at: i64,
+    /// PR or issue number.
+    pub number: Option<i64>,
+    pub title: Option<String>,
+    /// A bounded prefix ([`BODY_PREFIX_CHARS`]).
+    pub body: Option<String>,
+    /// A github.com link to the PR, issue, review, comment or commit.
+    pub url: Option<String>,
+    pub labels: Vec<String>,
+    pub additions: Option<i64>,
+    pub deletions: Option<i64>,
+    pub changed_files: Option<i64>,
+    /// Commits in a push, when the source says.
+    pub commits: Option<i64>,
+    /// Review state, lower case: approved, commented, changes_requested, dismissed.
+    pub review_state: Option<String>,
+    /// File path a review comment is on.
+    pub path: Option<String>,
+    /// Issue comment made on a pull request.
+    pub on_pr: bool,
+    /// Who merged, for `pr_merged`.
+    pub merged_by: Option<Actor>,
+    /// The source only had a pointer (post-2025 trimmed payload): fields must be fetched from
+    /// the API before this counts fully.
+    pub needs_hydration: bool,
+}
+
+impl Contribution {
+    /// A contribution with only the required fields set.
+    pub fn new(key: String, kind: Kind, repo: String, actor: Actor, at: i64) -> Self {
+        Contribution {
+            key,
+            kind,
+            repo,
+            repo_github_id: None,
+            actor,
+            profile: None,
+            at,
+            number: None,
+            title: None,
+            body: None,
+            url: None,
+            labels: Vec::new(),
+            additions: None,
+            deletions: None,
+            changed_files: None,
+            commits: None,
+            review_state: None,
+            path: None,
+            on_pr: false,
+            merged_by: None,
+            needs_hydration: false,
+        }
+    }
+
+    /// The github.com link for this contribution: the source's own html link when it has one,
+    /// else one built from the repository and number.
+    pub fn link(&self) -> String {
+        if let Some(u) = &self.url {
+            return u.clone();
+        }
+        let base = format!("https://github.com/{}", self.repo);
+        match (self.kind, self.number) {
+            (k, Some(n)) if k.is_pull_request() => format!("{base}/pull/{n}"),
+            (Kind::IssueComment, Some(n)) if self.on_pr => format!("{base}/pull/{n}"),
+            (_, Some(n)) => format!("{base}/issues/{n}"),
+            _ => base,
+        }
+    }
+}
+
+/// A record that only points at work (GH Archive after the 2025-10-07 trim): who acted and
+/// where, but not whose work it was. Kept so the API can complete it later; never dropped.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pointer {
+    pub key: String,
+    pub repo: String,
+    pub number: Option<i64>,
+    /// GH Archive event type and action, e.g. `PullRequestEvent/merged`.
+    pub what: String,
+    pub actor: Option<Actor>,
+    pub at: i64,
+}
+
+/// What a source hands to the store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Record {
+    Contribution(Contribution),
+    Pointer(Pointer),
+}
+
+/// Cut `s` to at most `max` characters on a char boundary.
+pub fn prefix(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// True when `s` looks like an e-mail address; used to scrub free-text profile fields.
+pub fn looks_like_email(s: &str) -> bool {
+    s.split_whitespace().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        match w.split_once('@') {
+            Some((l, d)) => !l.is_empty() && d.contains('.') && !d.starts_with('.'),
+            None => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor() -> Actor {
+        Actor { github_id: Some(1), login: "ana".into(), is_bot_type: false }
+    }
+
+    #[test]
+    fn links_are_built_from_repo_and_number() {
+        let mut c = Contribution::new("k".into(), Kind::PrMerged, "o/r".into(), actor(), 0);
+        c.number = Some(7);
+        assert_eq!(c.link(), "https://github.com/o/r/pull/7");
+        c.kind = Kind::IssueOpened;
+        assert_eq!(c.link(), "https://github.com/o/r/issues/7");
+        c.kind = Kind::IssueComment;
+        c.on_pr = true;
+        assert_eq!(c.link(), "https://github.com/o/r/pull/7");
+        c.url = Some("https://github.com/o/r/pull/7#discussion_r1".into());
+        assert_eq!(c.link(), "https://github.com/o/r/pull/7#discussion_r1");
+    }
+
+    #[test]
+    fn prefix_respects_char_boundaries() {
+        assert_eq!(prefix("東京都", 2), "東京");
+        assert_eq!(prefix("ab", 5), "ab");
+    }
+
+    #[test]
+    fn emails_are_recognised() {
+        assert!(looks_like_email("ana@example.com"));
+        assert!(looks_like_email("mail me: <ana.b@uni.edu>"));
+        assert!(!looks_like_email("@ana on twitter"));
+        assert!(!looks_like_email("Zürich"));
+    }
+}

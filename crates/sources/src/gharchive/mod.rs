@@ -1,0 +1,175 @@
+//! GH Archive hourly dumps: `YYYY-MM-DD-H.json.gz`, one JSON event per line.
+//!
+//! Three record shapes share these files (see FORMATS.md): the 2011–12 "api.github.dev"
+//! events, the 2012–14 Timeline events (actor is a login string, the repository is a full
+//! object, times are Pacific) and the 2015+ Events API. The shape is detected per record,
+//! never from the file's date, because the boundaries are not clean.
+//!
+//! Reading is split in three small steps, each testable alone:
+//! - [`lines`] turns a file (gzip or plain) into numbered lines, and says precisely where and
+//!   why reading stopped early;
+//! - [`event`] parses one line into a typed view that borrows from the line and skips the
+//!   hundreds of fields we do not use;
+//! - [`convert`] applies the crediting rules (who gets a merged PR, what is only a pointer)
+//!   and yields an [`Outcome`] per line.
+//!
+//! ```no_run
+//! use builtby_sources::gharchive::{read_file, Outcome};
+//! let stats = read_file("2015-01-01-3.json.gz".as_ref(), |outcome| {
+//!     if let Outcome::Contribution(c) = outcome {
+//!         let c = &c.contribution;
+//!         println!("{} {} {}", c.kind, c.actor.login, c.repo)
+//!     }
+//! }).unwrap();
+//! println!("{} events, {} skipped", stats.events, stats.skipped_lines);
+//! ```
+
+pub mod convert;
+pub mod event;
+pub mod lines;
+
+use builtby_model::{Contribution, Kind, Pointer};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use convert::{convert_line, Outcome};
+pub use lines::{LineReader, ReadError};
+
+/// How many skipped-line messages a file keeps word for word; beyond that only counts.
+pub const MAX_SKIP_MESSAGES: usize = 50;
+
+/// What reading one file saw. Serialisable so the store can keep it in its ingest log.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct FileStats {
+    /// Lines that held an event (parsed JSON objects with a type).
+    pub events: u64,
+    pub events_by_type: BTreeMap<String, u64>,
+    pub contributions_by_kind: BTreeMap<String, u64>,
+    /// Events that only point at work and wait for the API (post-2025 trimmed payloads).
+    pub pointers: u64,
+    /// Events whose repository could not be recovered.
+    pub no_repository: u64,
+    /// Events that credit an actor but have none (deleted accounts).
+    pub no_actor: u64,
+    pub skipped_lines: u64,
+    pub skipped_by_reason: BTreeMap<String, u64>,
+    /// The first [`MAX_SKIP_MESSAGES`] skipped lines: `line N: reason`.
+    pub skip_messages: Vec<String>,
+    /// Set when the file could not be read to its end.
+    pub ended_early: Option<String>,
+    /// Bytes of input read (compressed size for gzip files).
+    pub bytes: u64,
+}
+
+impl FileStats {
+    pub fn contributions(&self) -> u64 {
+        self.contributions_by_kind.values().sum()
+    }
+
+    fn record(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Contribution(c) => {
+                self.count_event(&c.event_type);
+                *self.contributions_by_kind.entry(c.contribution.kind.as_str().to_string()).or_default() += 1;
+            }
+            Outcome::Pointer { event_type, .. } => {
+                self.count_event(event_type);
+                self.pointers += 1;
+            }
+            Outcome::NotEvidence { event_type } => self.count_event(event_type),
+            Outcome::NoRepository { event_type } => {
+                self.count_event(event_type);
+                self.no_repository += 1;
+            }
+            Outcome::NoActor { event_type } => {
+                self.count_event(event_type);
+                self.no_actor += 1;
+            }
+            Outcome::Skipped { line, reason } => self.skip(*line, reason),
+        }
+    }
+
+    fn count_event(&mut self, event_type: &str) {
+        self.events += 1;
+        match self.events_by_type.get_mut(event_type) {
+            Some(n) => *n += 1,
+            None => {
+                self.events_by_type.insert(event_type.to_string(), 1);
+            }
+        }
+    }
+
+    /// Notes a line that could not be used.
+    pub fn skip(&mut self, line: u64, reason: &str) {
+        self.skipped_lines += 1;
+        let key = reason.split(':').next().unwrap_or(reason).to_string();
+        *self.skipped_by_reason.entry(key).or_default() += 1;
+        if self.skip_messages.len() < MAX_SKIP_MESSAGES {
+            self.skip_messages.push(format!("line {line}: {reason}"));
+        }
+    }
+
+    /// Adds another file's figures to these (for totals).
+    pub fn add(&mut self, o: &FileStats) {
+        self.events += o.events;
+        for (k, v) in &o.events_by_type {
+            *self.events_by_type.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &o.contributions_by_kind {
+            *self.contributions_by_kind.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &o.skipped_by_reason {
+            *self.skipped_by_reason.entry(k.clone()).or_default() += v;
+        }
+        self.pointers += o.pointers;
+        self.no_repository += o.no_repository;
+        self.no_actor += o.no_actor;
+        self.skipped_lines += o.skipped_lines;
+        self.bytes += o.bytes;
+    }
+}
+
+/// A contribution with the GH Archive event type it came from (for stats).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credited {
+    pub event_type: String,
+    pub contribution: Contribution,
+}
+
+/// Reads one GH Archive file, calling `sink` with every contribution and pointer, and returns
+/// what was seen. `Err` only when the file cannot be opened at all; a file that ends early
+/// returns its stats with [`FileStats::ended_early`] set, after every good record was passed on.
+pub fn read_file(path: &Path, mut sink: impl FnMut(Outcome)) -> Result<FileStats, ReadError> {
+    let mut reader = LineReader::open(path)?;
+    let mut stats = FileStats::default();
+    loop {
+        match reader.next_line() {
+            Ok(Some(line)) => {
+                let outcome = convert_line(line.text, line.number, line.complete);
+                if let Some(outcome) = outcome {
+                    stats.record(&outcome);
+                    if matches!(outcome, Outcome::Contribution(_) | Outcome::Pointer { .. }) {
+                        sink(outcome);
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                stats.ended_early = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    stats.bytes = reader.bytes_read();
+    if stats.events == 0 && stats.skipped_lines == 0 && stats.ended_early.is_none() {
+        stats.skip_messages.push("empty file: no events".to_string());
+    }
+    Ok(stats)
+}
+
+/// Kinds a PullRequestEvent can yield, for docs and tests.
+pub const PR_KINDS: [Kind; 3] = [Kind::PrOpened, Kind::PrMerged, Kind::PrClosedUnmerged];
+
+/// Pointers are re-exported for callers that match on [`Outcome::Pointer`].
+pub type PointerRecord = Pointer;
