@@ -1,0 +1,416 @@
+//! The read side: rollup cells for ranking, evidence for the people shown, and descriptions
+//! of what is loaded. All reads are plain SELECTs, safe while another process loads.
+
+use crate::{Result, Store};
+use builtby_model::Kind;
+use rusqlite::{params, params_from_iter, OptionalExtension, Row};
+use serde::Serialize;
+
+/// Which work a search looks at. `None` means "no filter".
+#[derive(Debug, Clone, Default)]
+pub struct CellQuery {
+    pub repo_ids: Option<Vec<i64>>,
+    pub kinds: Option<Vec<Kind>>,
+    /// Inclusive bounds, Unix seconds.
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    /// Words that must all appear in a contribution's title or body.
+    pub text: Option<String>,
+    pub person_ids: Option<Vec<i64>>,
+}
+
+/// A count of one person's contributions of one kind in one repository within one 30-day
+/// bucket (`day` is the bucket's middle day, days since the epoch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    pub person_id: i64,
+    pub repo_id: i64,
+    pub kind: Kind,
+    pub day: i64,
+    pub n: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonRow {
+    pub id: i64,
+    pub github_id: Option<i64>,
+    pub login: String,
+    pub name: Option<String>,
+    pub location: Option<String>,
+    pub company: Option<String>,
+    pub blog: Option<String>,
+    pub is_bot_type: bool,
+    /// Other logins this person was seen under.
+    pub previous_logins: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceQuery {
+    pub person_id: i64,
+    pub scope: CellQuery,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceRow {
+    pub kind: Kind,
+    pub repo: String,
+    pub url: String,
+    pub at: i64,
+    pub title: Option<String>,
+    pub number: Option<i64>,
+    pub review_state: Option<String>,
+    pub path: Option<String>,
+    pub additions: Option<i64>,
+    pub deletions: Option<i64>,
+    pub needs_hydration: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StoreStats {
+    pub files: i64,
+    pub events: i64,
+    pub contributions: i64,
+    pub people: i64,
+    pub repos: i64,
+    pub pointers: i64,
+    pub first_at: Option<i64>,
+    pub last_at: Option<i64>,
+    pub contributions_by_kind: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileRow {
+    pub source: String,
+    pub path: String,
+    pub size: i64,
+    pub checksum: String,
+    pub loaded_at: i64,
+    pub complete: bool,
+    pub events: i64,
+    pub contributions: i64,
+    pub new_contributions: i64,
+    /// The source's own account of the file, as JSON.
+    pub stats: String,
+}
+
+/// Kinds in the order evidence is shown: the strongest signal first.
+const EVIDENCE_ORDER: &str = "CASE kind WHEN 1 THEN 0 WHEN 3 THEN 1 WHEN 0 THEN 2 WHEN 4 THEN 3 WHEN 9 THEN 4 WHEN 8 THEN 5 \
+                              WHEN 6 THEN 6 WHEN 5 THEN 7 WHEN 2 THEN 8 ELSE 9 END";
+
+/// Turns free words into an FTS5 query that matches all of them, whatever punctuation the user
+/// typed: each word becomes a quoted term.
+pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+fn id_list(ids: &[i64]) -> String {
+    let mut s = String::with_capacity(ids.len() * 8);
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&id.to_string());
+    }
+    s
+}
+
+/// WHERE clauses for a scope over a table with `repo_id`, `kind`, `person_id` and a time column.
+fn scope_sql(q: &CellQuery, day_col: &str, time_is_day: bool, args: &mut Vec<rusqlite::types::Value>) -> String {
+    let mut w = vec!["1".to_string()];
+    if let Some(ids) = &q.repo_ids {
+        w.push(format!("repo_id IN ({})", id_list(ids)));
+    }
+    if let Some(kinds) = &q.kinds {
+        w.push(format!("kind IN ({})", id_list(&kinds.iter().map(|k| k.code()).collect::<Vec<_>>())));
+    }
+    if let Some(p) = &q.person_ids {
+        w.push(format!("person_id IN ({})", id_list(p)));
+    }
+    let conv = |t: i64| if time_is_day { builtby_model::time::day_of(t) } else { t };
+    if let Some(s) = q.since {
+        args.push(conv(s).into());
+        w.push(format!("{day_col} >= ?{}", args.len()));
+    }
+    if let Some(u) = q.until {
+        args.push(conv(u).into());
+        w.push(format!("{day_col} <= ?{}", args.len()));
+    }
+    w.join(" AND ")
+}
+
+impl Store {
+    /// Rollup cells in scope, in 30-day buckets. With `text`, counted from the contributions
+    /// whose title or body has every word instead of from the rollup.
+    pub fn cells(&self, q: &CellQuery) -> Result<Vec<Cell>> {
+        let mut args = Vec::new();
+        let sql = match q.text.as_deref().and_then(fts_query) {
+            Some(m) => {
+                args.push(m.into());
+                let w = scope_sql(q, "c.at", false, &mut args);
+                format!(
+                    "SELECT person_id, repo_id, kind, (at / 86400 / 30) * 30 + 15 AS d, count(*) FROM contributions c
+                     WHERE c.id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?1) AND {w}
+                     GROUP BY person_id, repo_id, kind, d"
+                )
+            }
+            None if q.text.is_some() => return Ok(Vec::new()),
+            None => {
+                let w = scope_sql(q, "day", true, &mut args);
+                format!(
+                    "SELECT person_id, repo_id, kind, (day / 30) * 30 + 15 AS d, sum(n) FROM rollup WHERE {w}
+                     GROUP BY person_id, repo_id, kind, d"
+                )
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params_from_iter(args), |r| {
+                Ok(Cell { person_id: r.get(0)?, repo_id: r.get(1)?, kind: Kind::from_code(r.get(2)?).unwrap_or(Kind::Push), day: r.get(3)?, n: r.get(4)? })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// The strongest contributions of one person within a scope, strongest kinds first, newest
+    /// first within a kind.
+    pub fn evidence(&self, q: &EvidenceQuery) -> Result<Vec<EvidenceRow>> {
+        let mut args: Vec<rusqlite::types::Value> = vec![q.person_id.into()];
+        let mut scope = q.scope.clone();
+        scope.person_ids = None;
+        let text = scope.text.as_deref().and_then(fts_query);
+        let text_sql = match &text {
+            Some(m) => {
+                args.push(m.clone().into());
+                format!("AND c.id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?{})", args.len())
+            }
+            None => String::new(),
+        };
+        let w = scope_sql(&scope, "c.at", false, &mut args);
+        let sql = format!(
+            "SELECT c.kind, r.name, c.url, c.at, c.title, c.number, c.review_state, c.path, c.additions, c.deletions,
+                    c.needs_hydration, c.on_pr
+             FROM contributions c JOIN repos r ON r.id = c.repo_id
+             WHERE c.person_id = ?1 {text_sql} AND {w}
+             ORDER BY {EVIDENCE_ORDER}, c.at DESC, c.id DESC LIMIT {} OFFSET {}",
+            q.limit, q.offset
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt.query_map(params_from_iter(args), evidence_row).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    pub fn people(&self, ids: &[i64]) -> Result<Vec<PersonRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, github_id, login, name, location, company, blog, is_bot_type FROM people WHERE id IN ({})",
+            id_list(ids)
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut out = stmt
+            .query_map([], |r| {
+                Ok(PersonRow {
+                    id: r.get(0)?,
+                    github_id: r.get(1)?,
+                    login: r.get(2)?,
+                    name: r.get(3)?,
+                    location: r.get(4)?,
+                    company: r.get(5)?,
+                    blog: r.get(6)?,
+                    is_bot_type: r.get(7)?,
+                    previous_logins: Vec::new(),
+                })
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        let mut lg = self
+            .conn
+            .prepare_cached("SELECT login FROM logins WHERE person_id = ?1 ORDER BY last_seen DESC")
+            .map_err(|e| self.err(e))?;
+        for p in &mut out {
+            let logins: Vec<String> = lg
+                .query_map([p.id], |r| r.get(0))
+                .map_err(|e| self.err(e))?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(|e| self.err(e))?;
+            p.previous_logins = logins.into_iter().filter(|l| !l.eq_ignore_ascii_case(&p.login)).collect();
+        }
+        Ok(out)
+    }
+
+    /// The person currently or formerly known by `login` (the most recently seen one).
+    pub fn person_by_login(&self, login: &str) -> Result<Option<i64>> {
+        let current = self
+            .conn
+            .query_row("SELECT id FROM people WHERE login = ?1 COLLATE NOCASE ORDER BY last_seen DESC LIMIT 1", [login], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if current.is_some() {
+            return Ok(current);
+        }
+        self.conn
+            .query_row("SELECT person_id FROM logins WHERE login = ?1 ORDER BY last_seen DESC LIMIT 1", [login], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Repositories whose name matches any pattern: `owner/name` exactly (any case) or
+    /// `owner/*`. Returns (id, name).
+    pub fn repos_matching(&self, patterns: &[String]) -> Result<Vec<(i64, String)>> {
+        let mut out = Vec::new();
+        for p in patterns {
+            let (sql, arg) = match p.strip_suffix("/*") {
+                Some(owner) => ("SELECT id, name FROM repos WHERE name LIKE ?1 ESCAPE '\\'", format!("{}/%", like_escape(owner))),
+                None => ("SELECT id, name FROM repos WHERE name = ?1", p.clone()),
+            };
+            let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+            let rows = stmt.query_map([arg], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
+            for r in rows {
+                out.push(r.map_err(|e| self.err(e))?);
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// (name, distinct contributors) for repository ids.
+    pub fn repos(&self, ids: &[i64]) -> Result<Vec<(i64, String, i64)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT id, name, contributors FROM repos WHERE id IN ({})", id_list(ids));
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    pub fn stats(&self) -> Result<StoreStats> {
+        let e = |e| self.err(e);
+        let one = |sql: &str| self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(e);
+        let (first_at, last_at) =
+            self.conn.query_row("SELECT min(at), max(at) FROM contributions", [], |r| Ok((r.get(0)?, r.get(1)?))).map_err(e)?;
+        let mut stmt = self.conn.prepare("SELECT kind, sum(n) FROM rollup GROUP BY kind ORDER BY kind").map_err(e)?;
+        let by_kind = stmt
+            .query_map([], |r| Ok((Kind::from_code(r.get(0)?).map(|k| k.to_string()).unwrap_or_default(), r.get(1)?)))
+            .map_err(e)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(e)?;
+        Ok(StoreStats {
+            files: one("SELECT count(*) FROM files")?,
+            events: one("SELECT coalesce(sum(events), 0) FROM files")?,
+            contributions: one("SELECT count(*) FROM contributions")?,
+            people: one("SELECT count(*) FROM people")?,
+            repos: one("SELECT count(*) FROM repos")?,
+            pointers: one("SELECT count(*) FROM pointers")?,
+            first_at,
+            last_at,
+            contributions_by_kind: by_kind,
+        })
+    }
+
+    pub fn files(&self) -> Result<Vec<FileRow>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT source, path, size, checksum, loaded_at, complete, events, contributions, new_contributions, stats
+                 FROM files ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(FileRow {
+                    source: r.get(0)?,
+                    path: r.get(1)?,
+                    size: r.get(2)?,
+                    checksum: r.get(3)?,
+                    loaded_at: r.get(4)?,
+                    complete: r.get(5)?,
+                    events: r.get(6)?,
+                    contributions: r.get(7)?,
+                    new_contributions: r.get(8)?,
+                    stats: r.get(9)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+
+    /// Every (person, repository, kind) count in the store, in login order, streamed to `f`
+    /// with the person's login and GitHub bot flag.
+    pub fn each_count(&self, mut f: impl FnMut(&str, bool, &str, Kind, i64)) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT p.login, p.is_bot_type, r.name, x.kind, x.n FROM
+                   (SELECT person_id, repo_id, kind, sum(n) AS n FROM rollup GROUP BY person_id, repo_id, kind) x
+                 JOIN people p ON p.id = x.person_id JOIN repos r ON r.id = x.repo_id
+                 ORDER BY p.login COLLATE NOCASE, p.id, r.name, x.kind",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let login: String = r.get(0).map_err(|e| self.err(e))?;
+            let bot: bool = r.get(1).map_err(|e| self.err(e))?;
+            let repo: String = r.get(2).map_err(|e| self.err(e))?;
+            let kind = Kind::from_code(r.get(3).map_err(|e| self.err(e))?).unwrap_or(Kind::Push);
+            let n: i64 = r.get(4).map_err(|e| self.err(e))?;
+            f(&login, bot, &repo, kind, n);
+        }
+        Ok(())
+    }
+
+    /// One person's rollup: (repo name, kind, day, n).
+    pub fn person_cells(&self, person_id: i64) -> Result<Vec<(String, Kind, i64, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT r.name, x.kind, x.day, x.n FROM rollup x JOIN repos r ON r.id = x.repo_id
+                 WHERE x.person_id = ?1 ORDER BY x.day",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![person_id], |r| Ok((r.get(0)?, Kind::from_code(r.get(1)?).unwrap_or(Kind::Push), r.get(2)?, r.get(3)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+    }
+}
+
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn evidence_row(r: &Row) -> rusqlite::Result<EvidenceRow> {
+    let kind = Kind::from_code(r.get(0)?).unwrap_or(Kind::Push);
+    let repo: String = r.get(1)?;
+    let url: Option<String> = r.get(2)?;
+    let number: Option<i64> = r.get(5)?;
+    let on_pr: bool = r.get(11)?;
+    // Rebuild the link the same way the model does when the source had none.
+    let mut c = builtby_model::Contribution::new(String::new(), kind, repo.clone(), builtby_model::Actor { github_id: None, login: String::new(), is_bot_type: false }, 0);
+    c.url = url;
+    c.number = number;
+    c.on_pr = on_pr;
+    Ok(EvidenceRow {
+        kind,
+        repo,
+        url: c.link(),
+        at: r.get(3)?,
+        title: r.get(4)?,
+        number,
+        review_state: r.get(6)?,
+        path: r.get(7)?,
+        additions: r.get(8)?,
+        deletions: r.get(9)?,
+        needs_hydration: r.get(10)?,
+    })
+}

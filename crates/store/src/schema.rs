@@ -1,0 +1,116 @@
+//! Tables, and the pragmas that make one writer and many readers work across processes.
+
+use rusqlite::{Connection, Result};
+
+pub const VERSION: i64 = 1;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS people(
+    id INTEGER PRIMARY KEY,
+    github_id INTEGER UNIQUE,
+    login TEXT NOT NULL,
+    name TEXT, location TEXT, company TEXT, blog TEXT,
+    is_bot_type INTEGER NOT NULL DEFAULT 0,
+    last_seen INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS people_login ON people(login COLLATE NOCASE);
+-- Every login a person was seen under, for renames.
+CREATE TABLE IF NOT EXISTS logins(
+    login TEXT NOT NULL COLLATE NOCASE,
+    person_id INTEGER NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    PRIMARY KEY(login, person_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS repos(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    github_id INTEGER,
+    -- distinct people with merged PRs or reviews here: how much scrutiny work passes
+    contributors INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS repo_people(
+    repo_id INTEGER NOT NULL, person_id INTEGER NOT NULL,
+    PRIMARY KEY(repo_id, person_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS contributions(
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind INTEGER NOT NULL,
+    person_id INTEGER NOT NULL,
+    repo_id INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    number INTEGER,
+    title TEXT,
+    body TEXT,
+    url TEXT,
+    labels TEXT,
+    additions INTEGER, deletions INTEGER, changed_files INTEGER, commits INTEGER,
+    review_state TEXT,
+    path TEXT,
+    on_pr INTEGER NOT NULL DEFAULT 0,
+    merged_by INTEGER,
+    needs_hydration INTEGER NOT NULL DEFAULT 0,
+    file_id INTEGER
+);
+CREATE INDEX IF NOT EXISTS contributions_person ON contributions(person_id, at);
+CREATE VIRTUAL TABLE IF NOT EXISTS contributions_fts USING fts5(
+    title, body, content='contributions', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+-- The rollup searches aggregate: counts per repository, kind, day and person.
+CREATE TABLE IF NOT EXISTS rollup(
+    repo_id INTEGER NOT NULL, kind INTEGER NOT NULL, day INTEGER NOT NULL, person_id INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY(repo_id, kind, day, person_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rollup_person ON rollup(person_id, repo_id);
+-- Records that only point at work, waiting for the API (never dropped).
+CREATE TABLE IF NOT EXISTS pointers(
+    key TEXT PRIMARY KEY,
+    repo_id INTEGER NOT NULL,
+    number INTEGER,
+    what TEXT NOT NULL,
+    actor_id INTEGER,
+    at INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    file_id INTEGER
+) WITHOUT ROWID;
+-- The ingest log: one row per input file loaded, written in the same transaction as its records.
+CREATE TABLE IF NOT EXISTS files(
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    checksum TEXT NOT NULL UNIQUE,
+    loaded_at INTEGER NOT NULL,
+    complete INTEGER NOT NULL,
+    events INTEGER NOT NULL,
+    contributions INTEGER NOT NULL,
+    new_contributions INTEGER NOT NULL,
+    stats TEXT NOT NULL
+);
+"#;
+
+/// Pragmas and tables. WAL lets readers in other processes go on while a writer loads;
+/// `busy_timeout` makes a second writer wait instead of failing.
+pub fn prepare(conn: &mut Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -65536)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version == 0 {
+        let tx = conn.transaction()?;
+        tx.execute_batch(SCHEMA)?;
+        tx.pragma_update(None, "user_version", VERSION)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// `Some(version)` when the file was written by a newer schema than this build knows.
+pub fn too_new(conn: &Connection) -> Result<Option<i64>> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    Ok((version > VERSION).then_some(version))
+}
