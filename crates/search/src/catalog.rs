@@ -1,0 +1,184 @@
+//! The catalog: ML ecosystems → repositories (with their old names and review scrutiny).
+//!
+//! The shipped catalog (`catalog/default.toml`) is compiled in; a user file in the same
+//! format adds ecosystems, or replaces one by reusing its `id`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+const SHIPPED: &str = include_str!("../catalog/default.toml");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CatalogRepo {
+    pub name: String,
+    #[serde(default = "one")]
+    pub scrutiny: f64,
+    #[serde(default)]
+    pub old_names: Vec<String>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ecosystem {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    pub repos: Vec<CatalogRepo>,
+}
+
+#[derive(Debug, Deserialize)]
+struct File {
+    #[serde(default)]
+    ecosystem: Vec<Ecosystem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("catalog {path}: cannot read: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("catalog {path}: {source}")]
+    Parse { path: String, source: Box<toml::de::Error> },
+    #[error("catalog {path}: repository `{name}` in ecosystem `{ecosystem}` is not of the form owner/name")]
+    BadRepo { path: String, ecosystem: String, name: String },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Catalog {
+    pub ecosystems: Vec<Ecosystem>,
+    /// lower-cased name or old name → (canonical name, scrutiny)
+    #[serde(skip)]
+    index: HashMap<String, (String, f64)>,
+}
+
+impl Catalog {
+    /// The shipped catalog.
+    pub fn shipped() -> Catalog {
+        Self::from_parts(vec![("built-in catalog", SHIPPED)]).expect("the shipped catalog parses")
+    }
+
+    /// The shipped catalog extended by a user file.
+    pub fn with_user_file(path: Option<&Path>) -> Result<Catalog, CatalogError> {
+        match path {
+            None => Ok(Self::shipped()),
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|source| CatalogError::Read { path: p.display().to_string(), source })?;
+                Self::from_parts(vec![("built-in catalog", SHIPPED), (&p.display().to_string(), &text)])
+            }
+        }
+    }
+
+    fn from_parts(parts: Vec<(&str, &str)>) -> Result<Catalog, CatalogError> {
+        let mut ecosystems: Vec<Ecosystem> = Vec::new();
+        for (path, text) in parts {
+            let f: File = toml::from_str(text).map_err(|e| CatalogError::Parse { path: path.to_string(), source: Box::new(e) })?;
+            for e in f.ecosystem {
+                for r in &e.repos {
+                    for n in std::iter::once(&r.name).chain(&r.old_names) {
+                        if !valid_repo_name(n) {
+                            return Err(CatalogError::BadRepo { path: path.into(), ecosystem: e.id.clone(), name: n.clone() });
+                        }
+                    }
+                }
+                match ecosystems.iter_mut().find(|x| x.id.eq_ignore_ascii_case(&e.id)) {
+                    Some(existing) => *existing = e,
+                    None => ecosystems.push(e),
+                }
+            }
+        }
+        let mut index = HashMap::new();
+        for e in &ecosystems {
+            for r in &e.repos {
+                for n in std::iter::once(&r.name).chain(&r.old_names) {
+                    index.insert(n.to_ascii_lowercase(), (r.name.clone(), r.scrutiny));
+                }
+            }
+        }
+        Ok(Catalog { ecosystems, index })
+    }
+
+    pub fn ecosystem(&self, id: &str) -> Option<&Ecosystem> {
+        self.ecosystems.iter().find(|e| e.id.eq_ignore_ascii_case(id))
+    }
+
+    /// Every name (current and old) of the ecosystem's repositories.
+    pub fn ecosystem_repo_names(&self, id: &str) -> Option<Vec<String>> {
+        self.ecosystem(id).map(|e| e.repos.iter().flat_map(|r| std::iter::once(r.name.clone()).chain(r.old_names.clone())).collect())
+    }
+
+    /// A repository name and its other names from the catalog (itself only when unknown).
+    pub fn all_names(&self, name: &str) -> Vec<String> {
+        match self.index.get(&name.to_ascii_lowercase()) {
+            Some((canonical, _)) => {
+                let mut v = vec![canonical.clone()];
+                for e in &self.ecosystems {
+                    for r in e.repos.iter().filter(|r| &r.name == canonical) {
+                        v.extend(r.old_names.iter().cloned());
+                    }
+                }
+                v
+            }
+            None => vec![name.to_string()],
+        }
+    }
+
+    /// Review scrutiny of a catalogued repository (any of its names).
+    pub fn scrutiny(&self, name: &str) -> Option<f64> {
+        self.index.get(&name.to_ascii_lowercase()).map(|(_, s)| *s)
+    }
+
+    /// The current name of a catalogued repository, if `name` is an old one.
+    pub fn canonical(&self, name: &str) -> Option<&str> {
+        self.index.get(&name.to_ascii_lowercase()).map(|(c, _)| c.as_str())
+    }
+
+    pub fn repo_count(&self) -> usize {
+        self.ecosystems.iter().map(|e| e.repos.len()).sum()
+    }
+}
+
+pub fn valid_repo_name(n: &str) -> bool {
+    let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    matches!(n.split_once('/'), Some((o, r)) if ok(o) && ok(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_catalog_is_big_enough_and_consistent() {
+        let c = Catalog::shipped();
+        assert!(c.ecosystems.len() >= 15, "{} ecosystems", c.ecosystems.len());
+        assert!(c.repo_count() >= 80, "{} repos", c.repo_count());
+        for id in ["pytorch", "tensorflow", "jax", "huggingface", "langchain", "llamaindex", "scikit-learn", "vllm", "deepspeed", "ray", "keras", "onnx", "mlflow", "lightning", "triton"] {
+            assert!(c.ecosystem(id).is_some(), "missing ecosystem {id}");
+        }
+        assert_eq!(c.canonical("google/jax"), Some("jax-ml/jax"));
+        assert!(c.all_names("jax-ml/jax").contains(&"google/jax".to_string()));
+        assert!(c.scrutiny("PyTorch/PyTorch").unwrap() >= 2.0);
+        assert_eq!(c.all_names("me/tool"), vec!["me/tool".to_string()]);
+    }
+
+    #[test]
+    fn user_files_extend_and_replace() {
+        let dir = std::env::temp_dir().join(format!("builtby-catalog-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("mine.toml");
+        std::fs::write(&p, "[[ecosystem]]\nid = \"mine\"\nname = \"Mine\"\nrepos = [{ name = \"me/tool\", scrutiny = 2.5 }]\n").unwrap();
+        let c = Catalog::with_user_file(Some(&p)).unwrap();
+        assert_eq!(c.scrutiny("me/tool"), Some(2.5));
+        assert!(c.ecosystem("pytorch").is_some());
+        std::fs::write(&p, "[[ecosystem]]\nid = \"x\"\nname = \"X\"\nrepos = [{ name = \"no-slash\" }]\n").unwrap();
+        let e = Catalog::with_user_file(Some(&p)).unwrap_err().to_string();
+        assert!(e.contains("no-slash") && e.contains("owner/name"), "{e}");
+        std::fs::write(&p, "[[ecosystem]\n").unwrap();
+        assert!(Catalog::with_user_file(Some(&p)).unwrap_err().to_string().contains("mine.toml"));
+    }
+}

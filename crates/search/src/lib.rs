@@ -1,0 +1,24 @@
+//! Search: which people did the work a recruiter asks about, ranked, with the evidence.
+//!
+//! A search is three steps, one module each:
+//! - [`query`] turns filters (repositories, ecosystems, kinds, dates, words, location) into a
+//!   store scope, rejecting bad input with errors that name the parameter;
+//! - the store aggregates its rollup into per-person cells (counts per repository, kind and
+//!   30-day bucket), cheap whatever the number of events;
+//! - [`rank`] scores each person with a short ordered list of rules; each rule returns a
+//!   [`rank::ScoreDetail`] listing the counts it used, so every number can be explained, and
+//!   evidence (links to the PRs and reviews) is fetched only for the people shown.
+//!
+//! [`catalog`] says which repositories make up an ecosystem and how much scrutiny their
+//! review applies; it ships with builtby and users extend it with their own TOML file.
+
+pub mod catalog;
+pub mod export;
+pub mod person;
+pub mod query;
+pub mod rank;
+mod run;
+
+pub use catalog::Catalog;
+pub use query::{Query, QueryError};
+pub use run::{search, Evidence, SearchError, SearchResult, SearchResults};

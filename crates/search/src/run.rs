@@ -1,0 +1,189 @@
+//! Running a search: scope → cells → rules → page → evidence.
+
+use crate::query::{Query, QueryError};
+use crate::rank::{self, Context, ScoreDetail};
+use crate::Catalog;
+use builtby_model::{time, BotRules, Kind};
+use builtby_store::{Cell, CellQuery, EvidenceQuery, EvidenceRow, Store, StoreError};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One evidence line: what, where, when, and the link to it on github.com.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub kind: Kind,
+    pub repo: String,
+    pub url: String,
+    /// `YYYY-MM-DDTHH:MM:SSZ`
+    pub at: String,
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub needs_hydration: bool,
+}
+
+impl From<EvidenceRow> for Evidence {
+    fn from(r: EvidenceRow) -> Self {
+        Evidence {
+            kind: r.kind,
+            repo: r.repo,
+            url: r.url,
+            at: time::iso_string(r.at),
+            title: r.title,
+            number: r.number,
+            review_state: r.review_state,
+            path: r.path,
+            needs_hydration: r.needs_hydration,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResult {
+    pub rank: u32,
+    pub login: String,
+    pub name: Option<String>,
+    pub location: Option<String>,
+    pub company: Option<String>,
+    pub profile_url: String,
+    pub score: f64,
+    /// Contributions in scope by kind.
+    pub counts: Vec<(Kind, i64)>,
+    pub details: Vec<ScoreDetail>,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResults {
+    pub query: Query,
+    /// Repositories the repo/ecosystem filters matched in the store.
+    pub repos_matched: Vec<String>,
+    /// People who matched before paging.
+    pub total: u32,
+    pub results: Vec<SearchResult>,
+}
+
+/// Runs `q` against the store.
+pub fn search(store: &Store, catalog: &Catalog, bots: &BotRules, q: &Query) -> Result<SearchResults, SearchError> {
+    q.validate(catalog)?;
+    let (scope, repos_matched) = scope(store, catalog, q)?;
+    let empty = |repos_matched| SearchResults { query: q.clone(), repos_matched, total: 0, results: Vec::new() };
+    if scope.repo_ids.as_ref().is_some_and(|r| r.is_empty()) {
+        return Ok(empty(repos_matched));
+    }
+    let cells = store.cells(&scope)?;
+    let mut by_person: HashMap<i64, Vec<Cell>> = HashMap::new();
+    for c in cells {
+        by_person.entry(c.person_id).or_default().push(c);
+    }
+    let person_ids: Vec<i64> = by_person.keys().copied().collect();
+    let people = store.people(&person_ids)?;
+    let location = q.location.as_ref().map(|l| l.to_lowercase());
+    let people: Vec<_> = people
+        .into_iter()
+        .filter(|p| q.include_bots || !bots.is_bot(&p.login, p.is_bot_type))
+        .filter(|p| match &location {
+            Some(l) => p.location.as_ref().is_some_and(|pl| pl.to_lowercase().contains(l.as_str())),
+            None => true,
+        })
+        .collect();
+    let ctx = context(store, catalog, q, by_person.values().flatten())?;
+    let rules = rank::rules();
+    let mut scored: Vec<_> = people
+        .into_iter()
+        .map(|p| {
+            let cells = &by_person[&p.id];
+            let details: Vec<ScoreDetail> = rules.iter().map(|r| r.score(cells, &ctx)).collect();
+            let score = details.iter().map(|d| d.score).sum::<f64>();
+            let n = cells.iter().map(|c| c.n).sum::<i64>();
+            (p, score, n, details)
+        })
+        .collect();
+    scored.sort_by(|a, b| rank::compare((a.1, a.2, &a.0.login), (b.1, b.2, &b.0.login)));
+    let total = scored.len() as u32;
+    let mut results = Vec::new();
+    for (i, (p, score, _, details)) in scored.into_iter().enumerate().skip(q.offset as usize).take(q.limit as usize) {
+        let evidence = store
+            .evidence(&EvidenceQuery { person_id: p.id, scope: scope.clone(), limit: q.evidence, offset: 0 })?
+            .into_iter()
+            .map(Evidence::from)
+            .collect();
+        let mut counts: HashMap<Kind, i64> = HashMap::new();
+        for c in &by_person[&p.id] {
+            *counts.entry(c.kind).or_default() += c.n;
+        }
+        let mut counts: Vec<(Kind, i64)> = counts.into_iter().collect();
+        counts.sort();
+        results.push(SearchResult {
+            rank: i as u32 + 1,
+            profile_url: format!("https://github.com/{}", p.login),
+            login: p.login,
+            name: p.name,
+            location: p.location,
+            company: p.company,
+            score,
+            counts,
+            details,
+            evidence,
+        });
+    }
+    Ok(SearchResults { query: q.clone(), repos_matched, total, results })
+}
+
+/// The store scope of a query, and the repository names its filters matched.
+pub(crate) fn scope(store: &Store, catalog: &Catalog, q: &Query) -> Result<(CellQuery, Vec<String>), SearchError> {
+    let mut patterns: Vec<String> = Vec::new();
+    for r in &q.repos {
+        if r.ends_with("/*") {
+            patterns.push(r.clone());
+        } else {
+            patterns.extend(catalog.all_names(r));
+        }
+    }
+    for e in &q.ecosystems {
+        patterns.extend(catalog.ecosystem_repo_names(e).unwrap_or_default());
+    }
+    let (repo_ids, names) = if patterns.is_empty() {
+        (None, Vec::new())
+    } else {
+        let found = store.repos_matching(&patterns)?;
+        (Some(found.iter().map(|r| r.0).collect()), found.into_iter().map(|r| r.1).collect())
+    };
+    let scope = CellQuery {
+        repo_ids,
+        kinds: (!q.kinds.is_empty()).then(|| q.kinds.clone()),
+        since: q.since,
+        until: q.until,
+        text: q.text.clone().filter(|t| !t.trim().is_empty()),
+        person_ids: None,
+    };
+    Ok((scope, names))
+}
+
+pub(crate) fn context<'a>(store: &Store, catalog: &Catalog, q: &Query, cells: impl Iterator<Item = &'a Cell>) -> Result<Context, SearchError> {
+    let mut ids: Vec<i64> = cells.map(|c| c.repo_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let repos = store
+        .repos(&ids)?
+        .into_iter()
+        .map(|(id, name, contributors)| {
+            let w = rank::repo_weight(catalog.scrutiny(&name), contributors);
+            (id, (name, w))
+        })
+        .collect();
+    Ok(Context { as_of_day: time::day_of(q.as_of), half_life_days: q.half_life_months * 30.44, repos })
+}
