@@ -61,6 +61,13 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Checksums of every file in the ingest log.
+    pub fn loaded_checksums(&self) -> Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn.prepare("SELECT checksum FROM files").map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
+    }
+
     /// Starts loading `input`. Takes the write lock now (waiting for another writer if needed).
     pub fn begin_file(&mut self, _input: &InputFile) -> Result<FileLoad<'_>> {
         let path = self.path.clone();

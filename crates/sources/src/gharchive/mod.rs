@@ -28,7 +28,7 @@ pub mod convert;
 pub mod event;
 pub mod lines;
 
-use builtby_model::{Contribution, Kind, Pointer};
+use builtby_model::Contribution;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -140,14 +140,18 @@ pub struct Credited {
 /// Reads one GH Archive file, calling `sink` with every contribution and pointer, and returns
 /// what was seen. `Err` only when the file cannot be opened at all; a file that ends early
 /// returns its stats with [`FileStats::ended_early`] set, after every good record was passed on.
-pub fn read_file(path: &Path, mut sink: impl FnMut(Outcome)) -> Result<FileStats, ReadError> {
+pub fn read_file(path: &Path, sink: impl FnMut(Outcome)) -> Result<FileStats, ReadError> {
     let mut reader = LineReader::open(path)?;
+    Ok(read_lines(&mut reader, sink))
+}
+
+/// [`read_file`] over an opened reader, so a caller can watch [`LineReader::byte_counter`].
+pub fn read_lines(reader: &mut LineReader, mut sink: impl FnMut(Outcome)) -> FileStats {
     let mut stats = FileStats::default();
     loop {
         match reader.next_line() {
             Ok(Some(line)) => {
-                let outcome = convert_line(line.text, line.number, line.complete);
-                if let Some(outcome) = outcome {
+                if let Some(outcome) = convert_line(line.text, line.number, line.complete) {
                     stats.record(&outcome);
                     if matches!(outcome, Outcome::Contribution(_) | Outcome::Pointer { .. }) {
                         sink(outcome);
@@ -165,11 +169,6 @@ pub fn read_file(path: &Path, mut sink: impl FnMut(Outcome)) -> Result<FileStats
     if stats.events == 0 && stats.skipped_lines == 0 && stats.ended_early.is_none() {
         stats.skip_messages.push("empty file: no events".to_string());
     }
-    Ok(stats)
+    stats
 }
 
-/// Kinds a PullRequestEvent can yield, for docs and tests.
-pub const PR_KINDS: [Kind; 3] = [Kind::PrOpened, Kind::PrMerged, Kind::PrClosedUnmerged];
-
-/// Pointers are re-exported for callers that match on [`Outcome::Pointer`].
-pub type PointerRecord = Pointer;

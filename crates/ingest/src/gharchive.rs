@@ -1,0 +1,166 @@
+//! GH Archive files into the store: parallel parse, ordered single-writer load.
+
+use crate::{FileOutcome, FileReport, IngestError, IngestReport, Progress};
+use builtby_model::Record;
+use builtby_sources::gharchive::{read_lines, FileStats, LineReader, Outcome};
+use builtby_store::{InputFile, Store};
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+/// Records per message between a parser and the writer.
+const CHUNK: usize = 4096;
+/// Messages a parser may run ahead of the writer, per file.
+const AHEAD: usize = 4;
+
+enum Msg {
+    Start(InputFile),
+    Records(Vec<Record>),
+    Done(Box<FileStats>),
+    Failed(String),
+    AlreadyLoaded,
+}
+
+/// The identity of an input: size and a 128-bit xxh3 of its bytes.
+pub fn checksum(path: &Path) -> std::io::Result<(u64, String)> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        h.update(&buf[..n]);
+    }
+    Ok((size, format!("xxh3-128:{:032x}", h.digest128())))
+}
+
+/// Ingests `files` (in this order) with `threads` parser threads.
+pub fn ingest_files(store: &mut Store, files: &[PathBuf], threads: usize, progress: &dyn Progress) -> Result<IngestReport, IngestError> {
+    let loaded: HashSet<String> = store.loaded_checksums()?;
+    let channels: Vec<(SyncSender<Msg>, Receiver<Msg>)> = files.iter().map(|_| sync_channel(AHEAD)).collect();
+    let (senders, receivers): (Vec<_>, Vec<_>) = channels.into_iter().unzip();
+    let next = AtomicUsize::new(0);
+    let bytes = AtomicU64::new(0);
+    let threads = threads.clamp(1, files.len().max(1));
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(path) = files.get(i) else { break };
+                parse_one(path, &senders[i], &loaded, &bytes);
+            });
+        }
+        let r = write_all(store, files, receivers, &bytes, progress);
+        // On a store error the receivers are gone: parsers see closed channels and stop.
+        r
+    })
+}
+
+fn parse_one(path: &Path, tx: &SyncSender<Msg>, loaded: &HashSet<String>, bytes: &AtomicU64) {
+    let (size, sum) = match checksum(path) {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = tx.send(Msg::Failed(format!("{}: cannot open: {e}", path.display())));
+            return;
+        }
+    };
+    if loaded.contains(&sum) {
+        bytes.fetch_add(size, Ordering::Relaxed);
+        let _ = tx.send(Msg::AlreadyLoaded);
+        return;
+    }
+    let mut reader = match LineReader::open(path) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = tx.send(Msg::Failed(e.to_string()));
+            return;
+        }
+    };
+    if tx.send(Msg::Start(InputFile { source: "gharchive".into(), path: path.to_path_buf(), size, checksum: sum })).is_err() {
+        return;
+    }
+    let counter = reader.byte_counter();
+    let mut reported = 0u64;
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut closed = false;
+    let stats = read_lines(&mut reader, |o| {
+        if closed {
+            return;
+        }
+        match o {
+            Outcome::Contribution(c) => chunk.push(Record::Contribution(c.contribution)),
+            Outcome::Pointer { pointer, .. } => chunk.push(Record::Pointer(pointer)),
+            _ => return,
+        }
+        if chunk.len() >= CHUNK {
+            let now = counter.load(Ordering::Relaxed);
+            bytes.fetch_add(now - reported, Ordering::Relaxed);
+            reported = now;
+            closed = tx.send(Msg::Records(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))).is_err();
+        }
+    });
+    bytes.fetch_add(counter.load(Ordering::Relaxed).saturating_sub(reported), Ordering::Relaxed);
+    if !chunk.is_empty() {
+        let _ = tx.send(Msg::Records(chunk));
+    }
+    let _ = tx.send(Msg::Done(Box::new(stats)));
+}
+
+fn write_all(
+    store: &mut Store,
+    files: &[PathBuf],
+    receivers: Vec<Receiver<Msg>>,
+    bytes: &AtomicU64,
+    progress: &dyn Progress,
+) -> Result<IngestReport, IngestError> {
+    let mut report = IngestReport::default();
+    for (path, rx) in files.iter().zip(receivers) {
+        let outcome = write_one(store, &rx, bytes, progress)?;
+        let events = match &outcome {
+            FileOutcome::Loaded { stats, .. } => stats.events,
+            _ => 0,
+        };
+        let fr = FileReport { path: path.clone(), outcome };
+        progress.bytes(bytes.load(Ordering::Relaxed));
+        progress.file_done(&fr, events);
+        report.files.push(fr);
+    }
+    Ok(report)
+}
+
+fn write_one(store: &mut Store, rx: &Receiver<Msg>, bytes: &AtomicU64, progress: &dyn Progress) -> Result<FileOutcome, IngestError> {
+    let input = match rx.recv() {
+        Ok(Msg::Start(input)) => input,
+        Ok(Msg::Failed(error)) => return Ok(FileOutcome::Failed { error }),
+        Ok(Msg::AlreadyLoaded) => return Ok(FileOutcome::AlreadyLoaded),
+        Ok(_) | Err(_) => return Ok(FileOutcome::Failed { error: "parser stopped unexpectedly".into() }),
+    };
+    // Checked again here: the same bytes may appear twice in one run under two names.
+    if store.is_loaded(&input.checksum)? {
+        for _ in rx.iter() {}
+        return Ok(FileOutcome::AlreadyLoaded);
+    }
+    let mut load = store.begin_file(&input)?;
+    loop {
+        match rx.recv() {
+            Ok(Msg::Records(records)) => {
+                for r in &records {
+                    load.add(r)?;
+                }
+                progress.bytes(bytes.load(Ordering::Relaxed));
+            }
+            Ok(Msg::Done(stats)) => {
+                let json = serde_json::to_string(&stats).unwrap_or_else(|_| "{}".into());
+                let summary = load.commit(&input, stats.events, stats.ended_early.is_none(), &json)?;
+                return Ok(FileOutcome::Loaded { summary, stats: *stats });
+            }
+            Ok(_) | Err(_) => return Ok(FileOutcome::Failed { error: format!("{}: parser stopped unexpectedly", input.path.display()) }),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Ingest: sources → store.
+//!
+//! Parsing is the expensive part (gzip + JSON), so files are parsed on worker threads, one file
+//! per worker; the store has one writer, the calling thread, which loads files **in input
+//! order**, each in its own transaction. Records flow through small bounded channels, so memory
+//! is bounded by a few chunks per worker, whatever the number or size of the files.
+//!
+//! A file already in the ingest log (same checksum) is skipped before it is parsed. A file
+//! that cannot be opened is reported and the others go on; a file that ends early keeps every
+//! record before the damage, and is logged as incomplete.
+
+pub mod gharchive;
+mod inputs;
+
+pub use inputs::{expand_inputs, InputError};
+
+use std::path::PathBuf;
+
+/// What happened to one input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileOutcome {
+    /// Loaded: new contributions, duplicates, pointers, and the source's stats.
+    Loaded { summary: builtby_store::LoadSummary, stats: builtby_sources::gharchive::FileStats },
+    /// Already in the ingest log with the same checksum.
+    AlreadyLoaded,
+    /// Could not be opened or read at all.
+    Failed { error: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub outcome: FileOutcome,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IngestReport {
+    pub files: Vec<FileReport>,
+}
+
+impl IngestReport {
+    /// True when every input was read to its end (skipped lines are not failures).
+    pub fn all_complete(&self) -> bool {
+        self.files.iter().all(|f| match &f.outcome {
+            FileOutcome::Loaded { stats, .. } => stats.ended_early.is_none(),
+            FileOutcome::AlreadyLoaded => true,
+            FileOutcome::Failed { .. } => false,
+        })
+    }
+
+    pub fn new_contributions(&self) -> u64 {
+        self.files
+            .iter()
+            .map(|f| match &f.outcome {
+                FileOutcome::Loaded { summary, .. } => summary.new_contributions,
+                _ => 0,
+            })
+            .sum()
+    }
+
+    pub fn events(&self) -> u64 {
+        self.files
+            .iter()
+            .map(|f| match &f.outcome {
+                FileOutcome::Loaded { stats, .. } => stats.events,
+                _ => 0,
+            })
+            .sum()
+    }
+}
+
+/// Progress callbacks, so a terminal bar (or nothing) can follow a long ingest.
+pub trait Progress: Sync {
+    /// Compressed bytes read so far (all workers), called often.
+    fn bytes(&self, _total_read: u64) {}
+    /// One file done (loaded, skipped or failed).
+    fn file_done(&self, _report: &FileReport, _events: u64) {}
+}
+
+/// No progress output.
+pub struct Silent;
+impl Progress for Silent {}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Store(#[from] builtby_store::StoreError),
+}
