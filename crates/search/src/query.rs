@@ -112,6 +112,94 @@ pub fn parse_offset(s: &str) -> Result<u32, QueryError> {
     s.trim().parse::<u32>().map_err(|_| bad("offset", format!("`{s}` is not a whole number ≥ 0")))
 }
 
+/// The parameters [`query_from_params`] understands, with a description each: one list, so the
+/// HTTP API, its OpenAPI document and the command line name them the same way. The flag is
+/// true for parameters that may be repeated (values may also be comma-separated).
+pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
+    ("repo", true, "Repository `owner/name` (old names in the catalog follow renames) or `owner/*`."),
+    ("ecosystem", true, "Catalog ecosystem id, e.g. `pytorch`, `huggingface` (see /api/catalog)."),
+    ("kind", true, "Contribution kind: pr_opened, pr_merged, pr_closed_unmerged, review, review_comment, issue_opened, issue_comment, push, release, member_added."),
+    ("since", false, "Earliest contribution: a date (2024-01-31), an RFC 3339 time, or a duration back from today (30d, 8w, 12m, 2y)."),
+    ("until", false, "Latest contribution, in the same forms as `since`."),
+    ("text", false, "Words that must all appear in a contribution's title or body."),
+    ("location", false, "Part of the profile location, any case (e.g. `berlin`)."),
+    ("limit", false, "Results per page, 1 to 500 (default 20)."),
+    ("offset", false, "Results to skip, for paging (default 0)."),
+    ("include_bots", false, "`true` to keep bot accounts (default false)."),
+    ("half_life", false, "Months after which a contribution counts half (default 12)."),
+    ("as_of", false, "Score as of this date or time instead of now (makes a shared link reproducible)."),
+];
+
+/// Builds a [`Query`] from `name=value` pairs (HTTP query parameters, or CLI flags spelled the
+/// same way). Empty values count as absent; repeatable parameters may also be comma-separated;
+/// an unknown name, a repeated single-valued one, or a bad value is an error naming it. The
+/// query is not [`Query::validate`]d (that needs the catalog).
+pub fn query_from_params(pairs: &[(String, String)], now: i64) -> Result<Query, QueryError> {
+    let mut q = Query { as_of: now, ..Default::default() };
+    let mut seen: Vec<&'static str> = Vec::new();
+    for (name, value) in pairs {
+        let Some(&(param, repeatable, _)) = SEARCH_PARAMS.iter().find(|p| p.0 == name.as_str()) else {
+            let known: Vec<&str> = SEARCH_PARAMS.iter().map(|p| p.0).collect();
+            return Err(QueryError { param: "query", message: format!("unknown parameter `{name}`; known: {}", known.join(", ")) });
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        if !repeatable {
+            if seen.contains(&param) {
+                return Err(bad(param, "given more than once"));
+            }
+            seen.push(param);
+        }
+        let items = || value.split(',').map(str::trim).filter(|v| !v.is_empty());
+        match param {
+            "repo" => {
+                for v in items() {
+                    q.repos.push(parse_repo_pattern(v)?);
+                }
+            }
+            "ecosystem" => q.ecosystems.extend(items().map(|v| v.to_ascii_lowercase())),
+            "kind" => {
+                for v in items() {
+                    let k = parse_kind(v)?;
+                    if !q.kinds.contains(&k) {
+                        q.kinds.push(k);
+                    }
+                }
+            }
+            "since" => q.since = Some(parse_time("since", value, now)?),
+            "until" => q.until = Some(parse_time("until", value, now)?),
+            "text" => q.text = Some(value.to_string()),
+            "location" => q.location = Some(value.to_string()),
+            "limit" => q.limit = parse_limit(value)?,
+            "offset" => q.offset = parse_offset(value)?,
+            "include_bots" => q.include_bots = parse_bool("include_bots", value)?,
+            "half_life" => q.half_life_months = parse_half_life(value)?,
+            "as_of" => q.as_of = parse_time("as_of", value, now)?,
+            _ => unreachable!("every SEARCH_PARAMS entry is handled"),
+        }
+    }
+    Ok(q)
+}
+
+/// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).
+pub fn parse_bool(param: &'static str, s: &str) -> Result<bool, QueryError> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(bad(param, format!("`{s}` is not true or false"))),
+    }
+}
+
+/// A positive number of months, at most 1200.
+pub fn parse_half_life(s: &str) -> Result<f64, QueryError> {
+    match s.trim().parse::<f64>() {
+        Ok(m) if m > 0.0 && m <= 1200.0 => Ok(m),
+        _ => Err(bad("half_life", format!("`{s}` is not a number of months between 0 and 1200"))),
+    }
+}
+
 impl Query {
     /// Checks combinations no single parser can see.
     pub fn validate(&self, catalog: &crate::Catalog) -> Result<(), QueryError> {
@@ -163,6 +251,31 @@ mod tests {
         assert_eq!(parse_limit("0").unwrap_err().param, "limit");
         assert_eq!(parse_limit("100000").unwrap_err().param, "limit");
         assert_eq!(parse_kind("stars").unwrap_err().param, "kind");
+    }
+
+    #[test]
+    fn params_build_a_query_or_name_the_bad_one() {
+        let now = 1_000 * time::DAY;
+        let p = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        let q = query_from_params(&p(&[("repo", "pytorch/pytorch,huggingface/*"), ("kind", "review"), ("kind", "pr_merged"), ("since", "30d"), ("limit", "5"), ("text", ""), ("include_bots", "yes")]), now).unwrap();
+        assert_eq!(q.repos, vec!["pytorch/pytorch", "huggingface/*"]);
+        assert_eq!(q.kinds, vec![Kind::Review, Kind::PrMerged]);
+        assert_eq!((q.since, q.limit, q.text, q.include_bots, q.as_of), (Some(970 * time::DAY), 5, None, true, now));
+        for (name, value, param) in [
+            ("kind", "stars", "kind"),
+            ("since", "someday", "since"),
+            ("until", "x", "until"),
+            ("limit", "0", "limit"),
+            ("offset", "-1", "offset"),
+            ("repo", "nope", "repo"),
+            ("half_life", "0", "half_life"),
+            ("include_bots", "maybe", "include_bots"),
+            ("as_of", "soon", "as_of"),
+            ("colour", "red", "query"),
+        ] {
+            assert_eq!(query_from_params(&p(&[(name, value)]), now).unwrap_err().param, param, "{name}={value}");
+        }
+        assert_eq!(query_from_params(&p(&[("since", "1d"), ("since", "2d")]), now).unwrap_err().param, "since");
     }
 
     #[test]
