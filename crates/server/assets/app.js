@@ -1,0 +1,516 @@
+// builtby's page: a search (filters kept in the URL) and a person view, both drawn from the
+// JSON API. DOM is built with h(), which only ever sets text, never HTML.
+"use strict";
+
+const KINDS = [
+  ["pr_merged", "Merged PRs", "merged PR", "merged PRs"],
+  ["review", "Reviews", "review", "reviews"],
+  ["review_comment", "Review comments", "review comment", "review comments"],
+  ["pr_opened", "Opened PRs", "opened PR", "opened PRs"],
+  ["pr_closed_unmerged", "Closed PRs (not merged)", "closed PR", "closed PRs"],
+  ["issue_opened", "Opened issues", "issue", "issues"],
+  ["issue_comment", "Comments", "comment", "comments"],
+  ["release", "Releases", "release", "releases"],
+  ["member_added", "Write access granted", "write access", "write access"],
+  ["push", "Pushes", "push", "pushes"],
+];
+const KIND = Object.fromEntries(KINDS.map(([k, title, one, many]) => [k, { title, one, many }]));
+const RULES = {
+  merged_work: "Merged work",
+  reviews: "Reviews",
+  conversation: "PRs & discussion",
+  maintenance: "Maintenance",
+  recency: "Recent activity",
+};
+// Kinds grouped for the activity chart's stacked bars.
+const GROUPS = [
+  ["Merged PRs", "g-merged", ["pr_merged"]],
+  ["Reviews", "g-review", ["review", "review_comment"]],
+  ["PRs, issues & comments", "g-talk", ["pr_opened", "pr_closed_unmerged", "issue_opened", "issue_comment"]],
+  ["Other", "g-other", ["push", "release", "member_added"]],
+];
+const PAGE = 20;
+const PERSON_PAGE = 25;
+const SVGNS = "http://www.w3.org/2000/svg";
+
+const $ = (sel) => document.querySelector(sel);
+
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") el.className = v;
+    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  append(el, children);
+  return el;
+}
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+  for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return el;
+}
+
+const fmt = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
+const num = (n) => fmt.format(n);
+const date = (iso) => (iso ? iso.slice(0, 10) : "");
+const plural = (n, kind) => `${num(n)} ${n === 1 ? KIND[kind]?.one || kind : KIND[kind]?.many || kind}`;
+const ghLink = (login) => `https://github.com/${encodeURIComponent(login)}`;
+const personHref = (login) => `/people/${encodeURIComponent(login)}`;
+
+// ---- API -------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.detail) || `The server answered ${status}.`);
+    this.status = status;
+    this.param = body && body.param;
+  }
+}
+
+async function api(path) {
+  const headers = { Accept: "application/json" };
+  const token = sessionStorage.getItem("builtby-token");
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res;
+  try {
+    res = await fetch(path, { headers });
+  } catch (e) {
+    throw new ApiError(0, { detail: "Could not reach the builtby server. Is it still running?" });
+  }
+  let body = null;
+  try {
+    body = await res.json();
+  } catch (e) {
+    /* not JSON */
+  }
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+// ---- state in the URL ------------------------------------------------------------------
+
+const FORM_FIELDS = ["text", "since", "until", "location"];
+
+function readParams() {
+  return new URLSearchParams(location.search);
+}
+
+function formToParams() {
+  const p = new URLSearchParams();
+  const text = $("#f-text").value.trim();
+  if (text) p.set("text", text);
+  for (const cb of document.querySelectorAll("#eco-list input:checked")) p.append("ecosystem", cb.value);
+  for (const r of repos) p.append("repo", r);
+  for (const cb of document.querySelectorAll("#kind-list input:checked")) p.append("kind", cb.value);
+  for (const f of ["since", "until", "location"]) {
+    const v = $(`#f-${f}`).value.trim();
+    if (v) p.set(f, v);
+  }
+  if ($("#f-bots").checked) p.set("include_bots", "true");
+  return p;
+}
+
+function paramsToForm(p) {
+  for (const f of FORM_FIELDS) $(`#f-${f}`).value = p.get(f) || "";
+  const ecos = new Set(p.getAll("ecosystem").flatMap((v) => v.split(",")));
+  for (const cb of document.querySelectorAll("#eco-list input")) cb.checked = ecos.has(cb.value);
+  pendingEcos = ecos;
+  const kinds = new Set(p.getAll("kind").flatMap((v) => v.split(",")));
+  for (const cb of document.querySelectorAll("#kind-list input")) cb.checked = kinds.has(cb.value);
+  repos = p.getAll("repo").flatMap((v) => v.split(",")).filter(Boolean);
+  drawChips();
+  $("#f-bots").checked = ["true", "1", "yes"].includes(p.get("include_bots") || "");
+}
+
+// ---- filters ---------------------------------------------------------------------------
+
+let repos = [];
+let pendingEcos = new Set();
+
+function drawChips() {
+  const ul = $("#repo-chips");
+  ul.replaceChildren(
+    ...repos.map((r) =>
+      h("li", { class: "chip" }, r,
+        h("button", { type: "button", class: "chip-x", "aria-label": `Remove ${r}`, onclick: () => { repos = repos.filter((x) => x !== r); drawChips(); } }, "×"))
+    )
+  );
+}
+
+function addRepo() {
+  const input = $("#f-repo");
+  const v = input.value.trim().replace(/^https:\/\/github\.com\//, "").replace(/\/$/, "");
+  if (v && !repos.includes(v)) repos.push(v);
+  input.value = "";
+  drawChips();
+}
+
+function setupForm() {
+  $("#kind-list").replaceChildren(
+    ...KINDS.map(([k, title]) => h("label", { class: "check" }, h("input", { type: "checkbox", value: k, name: "kind" }), " ", title))
+  );
+  $("#f-repo").addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      addRepo();
+    }
+  });
+  $("#repo-add").addEventListener("click", addRepo);
+  $("#search").addEventListener("submit", (e) => {
+    e.preventDefault();
+    if ($("#f-repo").value.trim()) addRepo();
+    go("/?" + formToParams().toString());
+  });
+  $("#reset").addEventListener("click", () => {
+    paramsToForm(new URLSearchParams());
+    go("/");
+  });
+}
+
+async function loadCatalog() {
+  try {
+    const cat = await api("/api/catalog");
+    const list = $("#eco-list");
+    list.replaceChildren(
+      ...cat.ecosystems.map((e) =>
+        h("label", { class: "check", title: e.description || e.name },
+          h("input", { type: "checkbox", name: "ecosystem", value: e.id, checked: pendingEcos.has(e.id) }), " ", e.name)
+      )
+    );
+    const opts = $("#repo-options");
+    const names = [...new Set(cat.ecosystems.flatMap((e) => e.repos.map((r) => r.name)))].sort();
+    opts.replaceChildren(...names.map((n) => h("option", { value: n })));
+  } catch (e) {
+    $("#eco-list").replaceChildren(h("span", { class: "muted" }, "Ecosystems could not be loaded: " + e.message));
+  }
+}
+
+async function loadStats() {
+  try {
+    const st = (await api("/api/stats")).stats;
+    const years = st.first_at ? `${new Date(st.first_at * 1000).getUTCFullYear()}–${new Date(st.last_at * 1000).getUTCFullYear()}` : "";
+    $("#stats").textContent = `${num(st.contributions)} contributions · ${num(st.people)} people · ${num(st.repos)} repositories${years ? " · " + years : ""}`;
+  } catch (e) {
+    /* the header line is a nicety */
+  }
+}
+
+// ---- routing ---------------------------------------------------------------------------
+
+function go(url) {
+  history.pushState(null, "", url);
+  route();
+}
+
+document.addEventListener("click", (e) => {
+  const a = e.target.closest("a[data-nav]");
+  if (!a || e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+  e.preventDefault();
+  go(a.getAttribute("href"));
+});
+window.addEventListener("popstate", route);
+
+let generation = 0;
+let lastSearch = "";
+
+function route() {
+  const gen = ++generation;
+  const path = location.pathname;
+  const m = path.match(/^\/people\/([^/]+)\/?$/);
+  document.body.classList.toggle("person-mode", !!m);
+  if (m) return showPerson(decodeURIComponent(m[1]), gen);
+  paramsToForm(readParams());
+  return showSearch(gen);
+}
+
+function setView(...nodes) {
+  $("#view").replaceChildren(...nodes);
+}
+
+function loading(text) {
+  setView(h("div", { class: "loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), text));
+}
+
+function showError(err, retry) {
+  if (err.status === 401) return setView(tokenForm(retry));
+  const title = err.status === 400 ? "That search has a problem" : err.status === 404 ? "Not found" : "Something went wrong";
+  setView(h("div", { class: "error", role: "alert" }, h("h2", {}, title), h("p", {}, err.message),
+    err.param && err.param !== "query" ? h("p", { class: "muted" }, `Check the “${err.param.replace("_", " ")}” filter.`) : null));
+  if (err.param) {
+    const input = document.querySelector(`#f-${err.param}`);
+    if (input) input.setAttribute("aria-invalid", "true");
+  }
+}
+
+function tokenForm(retry) {
+  const input = h("input", { id: "token", type: "password", autocomplete: "off" });
+  return h("form", { class: "error token", onsubmit: (e) => { e.preventDefault(); sessionStorage.setItem("builtby-token", input.value.trim()); retry(); } },
+    h("h2", {}, "This server needs a token"),
+    h("p", {}, "Ask whoever runs it for the access token. It is kept for this browser tab only."),
+    h("label", { for: "token" }, "Token"), input, " ", h("button", { class: "primary", type: "submit" }, "Continue"));
+}
+
+// ---- search view -----------------------------------------------------------------------
+
+async function showSearch(gen) {
+  document.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+  const p = readParams();
+  lastSearch = location.search;
+  document.title = "builtby — search";
+  loading("Searching…");
+  let res;
+  try {
+    res = await api("/api/search?" + p.toString());
+  } catch (e) {
+    if (gen === generation) showError(e, () => showSearch(generation));
+    return;
+  }
+  if (gen !== generation) return;
+  setView(renderResults(res, p));
+  if (!window.__builtbyFirstResults) requestAnimationFrame(() => { window.__builtbyFirstResults = performance.now(); });
+}
+
+function describeQuery(q) {
+  const bits = [];
+  if (q.text) bits.push(`“${q.text}”`);
+  if (q.ecosystems.length) bits.push(q.ecosystems.join(", "));
+  if (q.repos.length) bits.push(q.repos.join(", "));
+  if (q.kinds.length) bits.push(q.kinds.map((k) => KIND[k]?.title.toLowerCase() || k).join(", "));
+  if (q.location) bits.push(`in ${q.location}`);
+  return bits.length ? bits.join(" · ") : "all loaded work";
+}
+
+function renderResults(res, p) {
+  const q = res.query;
+  const csv = "/api/search.csv?" + p.toString();
+  const from = q.offset + 1;
+  const to = q.offset + res.results.length;
+  const head = h("div", { class: "summary" },
+    h("h1", {}, res.total === 0 ? "No one matched" : `${num(res.total)} ${res.total === 1 ? "person" : "people"}`),
+    h("p", { class: "muted" }, "for ", describeQuery(q),
+      res.repos_matched.length ? ` — ${res.repos_matched.length} ${res.repos_matched.length === 1 ? "repository" : "repositories"} matched` : ""),
+    res.total > 0 ? h("a", { class: "button secondary", href: csv, download: "builtby-search.csv" }, "Download CSV") : null);
+  if (res.total === 0 || res.results.length === 0) {
+    const tips = [];
+    if (q.repos.length || q.ecosystems.length) tips.push(res.repos_matched.length === 0 ? "None of the chosen repositories are in the loaded data." : "Try more repositories or a whole ecosystem.");
+    if (q.kinds.length) tips.push("Allow more kinds of work.");
+    if (q.since || q.until) tips.push("Widen the dates.");
+    if (q.text) tips.push("Use fewer words.");
+    if (q.location) tips.push("Location only matches people whose public profile names one.");
+    return h("section", { class: "results-wrap" }, head,
+      h("div", { class: "empty" }, h("p", {}, res.total > 0 ? "This page is past the last result." : "Nobody did work that matches every filter."),
+        tips.length ? h("ul", {}, tips.map((t) => h("li", {}, t))) : null));
+  }
+  const max = Math.max(...res.results.map((r) => r.score), 1e-9);
+  const ruleMax = {};
+  for (const r of res.results) for (const d of r.details) ruleMax[d.rule] = Math.max(ruleMax[d.rule] || 0, d.score);
+  const list = h("ol", { class: "results", start: from }, res.results.map((r) => resultCard(r, max)));
+  return h("section", { class: "results-wrap", "aria-label": "Results" }, head, list,
+    pager(q.offset, q.limit, res.total, `Showing ${from}–${to} of ${num(res.total)}`, (off) => {
+      const np = new URLSearchParams(p);
+      if (off) np.set("offset", off); else np.delete("offset");
+      go("/?" + np.toString());
+    }));
+}
+
+function who(r) {
+  return h("div", { class: "who" },
+    h("a", { class: "name", href: personHref(r.login), "data-nav": true }, r.name || r.login),
+    r.name ? h("span", { class: "login" }, "@" + r.login) : null,
+    r.location ? h("span", { class: "loc" }, r.location) : null,
+    r.company ? h("span", { class: "company" }, r.company) : null);
+}
+
+function ruleBars(details, scale) {
+  return h("dl", { class: "bars", "aria-label": "Score by rule" },
+    details.map((d) => {
+      const bar = h("span", { class: "bar-fill rule-" + d.rule });
+      bar.style.width = `${Math.max(0, Math.min(100, (d.score / scale) * 100)).toFixed(1)}%`;
+      return h("div", { class: "bar-row", title: d.label },
+        h("dt", {}, RULES[d.rule] || d.rule), h("dd", {}, h("span", { class: "bar" }, bar), h("span", { class: "bar-num" }, num(d.score))));
+    }));
+}
+
+function countsLine(counts) {
+  const order = KINDS.map((k) => k[0]);
+  return [...counts].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])).map(([k, n]) => plural(n, k)).join(" · ");
+}
+
+function evidenceItem(e) {
+  const title = e.title || (KIND[e.kind]?.one || e.kind) + (e.number ? ` #${e.number}` : "");
+  return h("li", { class: "ev" },
+    h("span", { class: "kind k-" + e.kind }, KIND[e.kind]?.one || e.kind),
+    h("a", { href: e.url, rel: "noopener noreferrer", target: "_blank", class: "ev-title" }, title),
+    h("span", { class: "ev-meta" }, e.repo, " · ", date(e.at), e.needs_hydration ? " · details pending" : ""));
+}
+
+function whyTable(details) {
+  const rows = details.flatMap((d) => d.used.map((u) => [RULES[d.rule] || d.rule, u.repo, plural(u.count, u.kind), u.points]));
+  if (!rows.length) return h("p", { class: "muted" }, "No rule found anything to count.");
+  const shown = rows.slice(0, 30);
+  return h("div", { class: "table-wrap" },
+    h("table", { class: "why" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Rule"), h("th", { scope: "col" }, "Repository"), h("th", { scope: "col" }, "Counted"), h("th", { scope: "col", class: "n" }, "Points"))),
+      h("tbody", {}, shown.map(([rule, repo, what, pts]) => h("tr", {}, h("td", {}, rule), h("td", {}, repo), h("td", {}, what), h("td", { class: "n" }, num(pts)))))),
+    rows.length > shown.length ? h("p", { class: "muted" }, `and ${rows.length - shown.length} smaller rows`) : null);
+}
+
+function resultCard(r, max) {
+  return h("li", { class: "card result" },
+    h("div", { class: "card-head" },
+      h("span", { class: "rank", "aria-label": `Rank ${r.rank}` }, r.rank),
+      who(r),
+      h("div", { class: "score", title: "Sum of the rules' scores" }, h("span", { class: "score-num" }, num(r.score)), h("span", { class: "muted" }, "score"))),
+    h("p", { class: "counts" }, countsLine(r.counts)),
+    ruleBars(r.details, max),
+    r.evidence.length ? h("ul", { class: "evidence" }, r.evidence.slice(0, 3).map(evidenceItem)) : null,
+    h("details", { class: "why-wrap" }, h("summary", {}, "Why this rank"),
+      h("p", { class: "muted" }, "Each rule adds points for the counts below, weighted by how demanding the repository's review is and by how recent the work is."),
+      whyTable(r.details)),
+    h("a", { class: "more", href: personHref(r.login), "data-nav": true }, `Open ${r.login}'s record →`));
+}
+
+function pager(offset, limit, total, text, onPage) {
+  const prev = h("button", { type: "button", class: "secondary", disabled: offset <= 0, onclick: () => onPage(Math.max(0, offset - limit)) }, "← Previous");
+  const next = h("button", { type: "button", class: "secondary", disabled: offset + limit >= total, onclick: () => onPage(offset + limit) }, "Next →");
+  return h("nav", { class: "pager", "aria-label": "Pages" }, prev, h("span", { class: "muted" }, text), next);
+}
+
+// ---- person view -----------------------------------------------------------------------
+
+async function showPerson(login, gen) {
+  const p = readParams();
+  const offset = parseInt(p.get("offset") || "0", 10) || 0;
+  document.title = `builtby — ${login}`;
+  loading(`Loading ${login}…`);
+  let r;
+  try {
+    r = await api(`/api/people/${encodeURIComponent(login)}?limit=${PERSON_PAGE}&offset=${offset}`);
+  } catch (e) {
+    if (gen === generation) showError(e, () => showPerson(login, generation));
+    return;
+  }
+  if (gen !== generation) return;
+  document.title = `builtby — ${r.name || r.login}`;
+  setView(renderPerson(r, offset));
+  $("#main").focus({ preventScroll: true });
+}
+
+function renderPerson(r, offset) {
+  const back = h("a", { href: "/" + lastSearch, class: "back", "data-nav": true }, "← Back to search");
+  const head = h("section", { class: "person-head card" },
+    h("div", {},
+      h("h1", {}, r.name || r.login),
+      h("p", { class: "who" },
+        h("a", { href: r.profile_url, rel: "noopener noreferrer", target: "_blank" }, "@" + r.login + " on GitHub"),
+        r.location ? h("span", { class: "loc" }, r.location) : null,
+        r.company ? h("span", { class: "company" }, r.company) : null,
+        r.blog ? h("span", { class: "blog" }, r.blog) : null),
+      r.previous_logins.length ? h("p", { class: "muted" }, "Also seen as ", r.previous_logins.map((l) => "@" + l).join(", ")) : null,
+      r.is_bot ? h("p", { class: "warn" }, "This account looks like a bot.") : null),
+    h("div", { class: "score big" }, h("span", { class: "score-num" }, num(r.score)), h("span", { class: "muted" }, "score over the whole record")));
+  const maxRule = Math.max(...r.details.map((d) => d.score), 1e-9);
+  return h("article", { class: "person" }, back, head,
+    h("section", { class: "card" }, h("h2", {}, "Activity by month"), chart(r.timeline)),
+    h("div", { class: "grid2" },
+      h("section", { class: "card" }, h("h2", {}, "Score by rule"), ruleBars(r.details, maxRule),
+        h("details", { class: "why-wrap" }, h("summary", {}, "What was counted"), whyTable(r.details))),
+      h("section", { class: "card" }, h("h2", {}, "Totals by repository"), totalsTable(r.totals))),
+    h("section", { class: "card", id: "evidence" },
+      h("h2", {}, "Evidence ", h("span", { class: "muted" }, `(${num(r.evidence_total)})`)),
+      r.evidence.length ? h("ul", { class: "evidence all" }, r.evidence.map(evidenceItem)) : h("p", { class: "muted" }, "No evidence on this page."),
+      pager(offset, PERSON_PAGE, r.evidence_total, `${offset + 1}–${offset + r.evidence.length} of ${num(r.evidence_total)}`, (off) => {
+        go(personHref(r.login) + (off ? `?offset=${off}` : ""));
+      })));
+}
+
+function totalsTable(totals) {
+  const byRepo = new Map();
+  for (const t of totals) {
+    if (!byRepo.has(t.repo)) byRepo.set(t.repo, { total: 0, kinds: [] });
+    const e = byRepo.get(t.repo);
+    e.total += t.count;
+    e.kinds.push([t.kind, t.count]);
+  }
+  const rows = [...byRepo.entries()].sort((a, b) => b[1].total - a[1].total);
+  if (!rows.length) return h("p", { class: "muted" }, "Nothing counted.");
+  return h("div", { class: "table-wrap" }, h("table", { class: "totals" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Repository"), h("th", { scope: "col" }, "Work"), h("th", { scope: "col", class: "n" }, "Total"))),
+    h("tbody", {}, rows.map(([repo, e]) => h("tr", {},
+      h("td", {}, h("a", { href: `https://github.com/${repo}`, rel: "noopener noreferrer", target: "_blank" }, repo)),
+      h("td", {}, countsLine(e.kinds)),
+      h("td", { class: "n" }, num(e.total)))))));
+}
+
+function monthsBetween(a, b) {
+  const out = [];
+  let [y, m] = a.split("-").map(Number);
+  const [by, bm] = b.split("-").map(Number);
+  while (y < by || (y === by && m <= bm)) {
+    out.push(`${y}-${String(m).padStart(2, "0")}`);
+    m += 1;
+    if (m > 12) { m = 1; y += 1; }
+    if (out.length > 1200) break;
+  }
+  return out;
+}
+
+function chart(timeline) {
+  if (!timeline.length) return h("p", { class: "muted" }, "No activity recorded.");
+  const by = new Map(timeline.map((t) => [t.month, t]));
+  const months = monthsBetween(timeline[0].month, timeline[timeline.length - 1].month);
+  const W = 720, H = 180, top = 10, bottom = 24, left = 36, right = 8;
+  const max = Math.max(...timeline.map((t) => t.total), 1);
+  const slot = (W - left - right) / Math.max(months.length, 1);
+  const barW = Math.max(1, Math.min(28, slot * 0.75));
+  const y = (v) => top + (H - top - bottom) * (1 - v / max);
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": `Contributions per month, ${months[0]} to ${months[months.length - 1]}, at most ${max} in a month` });
+  svg.append(s("title", {}, "Contributions per month"));
+  for (const v of [0, max / 2, max]) {
+    svg.append(s("line", { x1: left, x2: W - right, y1: y(v), y2: y(v), class: "grid" }));
+    svg.append(s("text", { x: left - 6, y: y(v) + 4, class: "axis", "text-anchor": "end" }, num(Math.round(v))));
+  }
+  const long = months.length > 24;
+  const years = Math.ceil(months.length / 12);
+  const yearStep = Math.max(1, Math.ceil(years / 8));
+  const monthStep = Math.max(1, Math.ceil(months.length / 8));
+  months.forEach((mo, i) => {
+    const x = left + i * slot + (slot - barW) / 2;
+    const t = by.get(mo);
+    if (t) {
+      let acc = 0;
+      const g = s("g", { class: "month" });
+      g.append(s("title", {}, `${mo}: ${t.total} — ` + Object.entries(t.by_kind).map(([k, n]) => plural(n, k)).join(", ")));
+      for (const [, cls, kinds] of GROUPS) {
+        const n = kinds.reduce((a, k) => a + (t.by_kind[k] || 0), 0);
+        if (!n) continue;
+        g.append(s("rect", { x: x.toFixed(2), y: y(acc + n).toFixed(2), width: barW.toFixed(2), height: Math.max(0.5, y(acc) - y(acc + n)).toFixed(2), class: cls }));
+        acc += n;
+      }
+      svg.append(g);
+    }
+    const label = long ? (mo.endsWith("-01") && Number(mo.slice(0, 4)) % yearStep === 0) || i === 0 : i % monthStep === 0;
+    if (label) {
+      svg.append(s("text", { x: (left + i * slot + slot / 2).toFixed(2), y: H - 6, class: "axis", "text-anchor": i === 0 && long ? "start" : "middle" }, long ? mo.slice(0, 4) : mo));
+    }
+  });
+  const legend = h("ul", { class: "legend" }, GROUPS.map(([label, cls]) => h("li", {}, h("span", { class: "swatch " + cls }), label)));
+  return h("figure", { class: "chart-wrap" }, svg, legend);
+}
+
+// ---- start -----------------------------------------------------------------------------
+
+setupForm();
+loadStats();
+loadCatalog();
+route();

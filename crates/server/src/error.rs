@@ -1,0 +1,101 @@
+//! One error type for every answer that is not a success: an HTTP status and a JSON body
+//! `{"error": "...", "detail": "..."}`. `error` is a short stable code a program can match;
+//! `detail` is a sentence for people. Internal errors are logged with their cause and
+//! answered with a generic sentence, so no path, SQL or stack ever leaves the server.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use builtby_search::{QueryError, SearchError};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A query parameter is missing, unknown or malformed. `param` names it.
+    #[error("{param}: {message}")]
+    BadParam { param: String, message: String },
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("a bearer token is required")]
+    Unauthorized,
+    /// Logged in full; answered without detail.
+    #[error("internal error")]
+    Internal,
+}
+
+#[derive(Serialize)]
+pub struct ErrorBody {
+    pub error: &'static str,
+    pub detail: String,
+    /// The parameter at fault, for 400s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub param: Option<String>,
+}
+
+impl ApiError {
+    /// Logs `cause` (with `context`) and returns the generic internal error.
+    pub fn internal(context: &str, cause: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%cause, "{context}");
+        ApiError::Internal
+    }
+
+    pub fn bad(param: &str, message: impl Into<String>) -> ApiError {
+        ApiError::BadParam { param: param.to_string(), message: message.into() }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadParam { .. } => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        match self {
+            ApiError::BadParam { param, message } => {
+                ErrorBody { error: "bad_parameter", detail: format!("{param}: {message}"), param: Some(param.clone()) }
+            }
+            ApiError::NotFound(d) => ErrorBody { error: "not_found", detail: d.clone(), param: None },
+            ApiError::MethodNotAllowed(d) => ErrorBody { error: "method_not_allowed", detail: d.clone(), param: None },
+            ApiError::Unauthorized => ErrorBody {
+                error: "unauthorized",
+                detail: "this server needs a token: send `Authorization: Bearer <token>`".into(),
+                param: None,
+            },
+            ApiError::Internal => ErrorBody {
+                error: "internal",
+                detail: "something went wrong on the server; it has been logged. Try again, or ask whoever runs it".into(),
+                param: None,
+            },
+        }
+    }
+}
+
+impl From<QueryError> for ApiError {
+    fn from(e: QueryError) -> Self {
+        ApiError::BadParam { param: e.param.to_string(), message: e.message }
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Query(q) => q.into(),
+            SearchError::Store(s) => ApiError::internal("store", s),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut res = (self.status(), axum::Json(self.body())).into_response();
+        if matches!(self, ApiError::Unauthorized) {
+            res.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}

@@ -1,0 +1,185 @@
+//! The OpenAPI 3.1 document served at `/api/openapi.json`, generated from code.
+//!
+//! Why not utoipa: its derive would have to sit on the result types, which live in
+//! `builtby-search` and `builtby-store` (`SearchResults`, `PersonReport`, `StoreStats`…), and
+//! pull a proc-macro dependency into crates that have nothing to do with HTTP. Instead the
+//! document is built here from [`ENDPOINTS`] and from the same parameter list the parser uses
+//! (`builtby_search::query::SEARCH_PARAMS`, [`crate::api::PERSON_PARAMS`]), so a parameter
+//! cannot be accepted without being documented; a test checks that every documented path is
+//! routed. Response bodies are described by their top-level fields, enough for a client to
+//! find its way; the exact shape is the CLI's `--json` output.
+
+use builtby_search::query::SEARCH_PARAMS;
+use serde_json::{json, Value};
+
+pub struct Endpoint {
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub description: &'static str,
+    /// Names from `SEARCH_PARAMS` this endpoint accepts.
+    pub params: &'static [&'static str],
+    pub content_type: &'static str,
+    /// Top-level fields of the answer and what they hold.
+    pub fields: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const ALL_SEARCH: &[&str] =
+    &["repo", "ecosystem", "kind", "since", "until", "text", "location", "limit", "offset", "include_bots", "half_life", "as_of"];
+
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        path: "/api/search",
+        summary: "Rank people by the work they did",
+        description: "The same filters and the same result as `builtby search --json`: people ranked by explainable rules, each with the counts the rules used and links to the strongest evidence.",
+        params: ALL_SEARCH,
+        content_type: "application/json",
+        fields: &[
+            ("query", "object", "The query as understood, with defaults filled in."),
+            ("repos_matched", "array", "Repositories the repo/ecosystem filters matched."),
+            ("total", "integer", "People who matched, before paging."),
+            ("results", "array", "Ranked people: rank, login, name, location, company, profile_url, score, counts, details (per rule: score and the counts used), evidence (links)."),
+        ],
+    },
+    Endpoint {
+        path: "/api/search.csv",
+        summary: "Search results as CSV",
+        description: "One row per person: rank, login, name, location, company, score, merged_prs, reviews, profile_url, top_evidence.",
+        params: ALL_SEARCH,
+        content_type: "text/csv",
+        fields: &[],
+    },
+    Endpoint {
+        path: "/api/people/{login}",
+        summary: "One person's record",
+        description: "As `builtby person --json`: totals by repository and kind, a month-by-month timeline, the rules' scores, and evidence (paged with limit/offset). 404 when nobody by that login (current or former) is loaded.",
+        params: crate::api::PERSON_PARAMS,
+        content_type: "application/json",
+        fields: &[
+            ("login", "string", "Current login."),
+            ("previous_logins", "array", "Other logins seen for this person."),
+            ("name", "string", "Public profile name, when known."),
+            ("location", "string", "Public profile location, when known."),
+            ("score", "number", "Sum of the rules' scores over the whole record."),
+            ("details", "array", "Per rule: score and the counts used."),
+            ("totals", "array", "{repo, kind, count}, largest first."),
+            ("timeline", "array", "{month: YYYY-MM, total, by_kind}."),
+            ("evidence", "array", "{kind, repo, url, at, title, ...}, strongest first."),
+            ("evidence_total", "integer", "All evidence lines, for paging."),
+        ],
+    },
+    Endpoint {
+        path: "/api/catalog",
+        summary: "Ecosystems and their repositories",
+        description: "The catalog the ecosystem filter uses, for pickers.",
+        params: &[],
+        content_type: "application/json",
+        fields: &[("ecosystems", "array", "{id, name, description, topics, repos: [{name, scrutiny, old_names}]}.")],
+    },
+    Endpoint {
+        path: "/api/stats",
+        summary: "What is loaded",
+        description: "Counts (files, events, contributions, people, repositories), the date range, and the ingest log.",
+        params: &[],
+        content_type: "application/json",
+        fields: &[
+            ("stats", "object", "files, events, contributions, people, repos, pointers, first_at, last_at (Unix seconds), contributions_by_kind."),
+            ("files", "array", "One row per loaded input file."),
+        ],
+    },
+    Endpoint {
+        path: "/api/openapi.json",
+        summary: "This document",
+        description: "",
+        params: &[],
+        content_type: "application/json",
+        fields: &[],
+    },
+];
+
+fn param(name: &str, in_path: bool) -> Value {
+    if in_path {
+        return json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": "GitHub login (a former login works too)."});
+    }
+    let (_, repeatable, description) = SEARCH_PARAMS.iter().find(|p| p.0 == name).copied().unwrap_or((name, false, ""));
+    let schema = match name {
+        "limit" => json!({"type": "integer", "minimum": 1, "maximum": builtby_search::query::MAX_LIMIT}),
+        "offset" => json!({"type": "integer", "minimum": 0}),
+        "include_bots" => json!({"type": "boolean"}),
+        "half_life" => json!({"type": "number", "exclusiveMinimum": 0}),
+        "kind" => json!({"type": "string", "enum": builtby_model::Kind::ALL.map(|k| k.as_str())}),
+        _ => json!({"type": "string"}),
+    };
+    let schema = if repeatable { json!({"type": "array", "items": schema}) } else { schema };
+    let mut p = json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description});
+    if repeatable {
+        p["style"] = json!("form");
+        p["explode"] = json!(true);
+    }
+    p
+}
+
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+/// The document.
+pub fn document() -> Value {
+    let mut paths = serde_json::Map::new();
+    for e in ENDPOINTS {
+        let mut params: Vec<Value> = Vec::new();
+        if e.path.contains("{login}") {
+            params.push(param("login", true));
+        }
+        params.extend(e.params.iter().map(|p| param(p, false)));
+        let schema = if e.content_type == "text/csv" {
+            json!({"type": "string"})
+        } else {
+            let props: serde_json::Map<String, Value> =
+                e.fields.iter().map(|(n, t, d)| (n.to_string(), json!({"type": t, "description": d}))).collect();
+            json!({"type": "object", "properties": props})
+        };
+        let mut responses = json!({
+            "200": {"description": "OK", "content": {e.content_type: {"schema": schema}}},
+            "401": error_response("A token is configured and the request did not carry it."),
+            "500": error_response("Internal error (logged; no detail given)."),
+        });
+        if !e.params.is_empty() {
+            responses["400"] = error_response("A parameter is unknown or malformed; `param` names it.");
+        }
+        if e.path.contains("{login}") {
+            responses["404"] = error_response("Nobody by that login is loaded.");
+        }
+        let op = json!({
+            "summary": e.summary,
+            "description": e.description,
+            "operationId": e.path.trim_start_matches("/api/").replace(['/', '.', '{', '}'], "_"),
+            "parameters": params,
+            "responses": responses,
+        });
+        paths.insert(e.path.to_string(), json!({ "get": op }));
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "builtby",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Find ML engineers by their public GitHub work. Every score is explained by the counts it used and every claim links to github.com. No e-mail address is ever returned.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "detail"],
+                    "properties": {
+                        "error": {"type": "string", "description": "Stable code: bad_parameter, not_found, unauthorized, method_not_allowed, internal."},
+                        "detail": {"type": "string", "description": "What went wrong, in words."},
+                        "param": {"type": "string", "description": "For bad_parameter: the parameter at fault."},
+                    },
+                },
+            },
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Required when the server was started with a token."}},
+        },
+        "security": [{}, {"bearer": []}],
+    })
+}

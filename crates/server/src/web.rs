@@ -1,0 +1,31 @@
+//! The page: one HTML file, one stylesheet, one script, embedded with `include_str!` — no
+//! build step, no framework, nothing fetched from elsewhere. The script is a small router:
+//! `/` is the search (its filters live in the URL, so a search can be shared) and
+//! `/people/{login}` is a person; both are this same HTML, which reads the URL and calls
+//! the API.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+
+const INDEX: &str = include_str!("../assets/index.html");
+const CSS: &str = include_str!("../assets/app.css");
+const JS: &str = include_str!("../assets/app.js");
+const FAVICON: &str = include_str!("../assets/favicon.svg");
+
+const NO_CACHE: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-cache");
+
+pub async fn index() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), NO_CACHE], INDEX)
+}
+
+pub async fn css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), NO_CACHE], CSS)
+}
+
+pub async fn js() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), NO_CACHE], JS)
+}
+
+pub async fn favicon() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "image/svg+xml"), NO_CACHE], FAVICON)
+}

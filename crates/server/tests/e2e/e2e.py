@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""End-to-end browser test of builtby's page, driving Debian's Chromium headless through
+chromedriver (W3C WebDriver over plain HTTP, so the Python standard library is enough).
+
+usage: e2e.py BASE_URL OUT_DIR
+
+Opens the page, runs a search from the form with the keyboard, checks the ranked results
+(names, score bars, evidence links to github.com, "why this rank"), follows the first result
+to the person page (name, activity chart as SVG, totals, evidence links, paging), goes back,
+shows an error for a bad filter, and looks at both pages at phone width. Screenshots go to
+OUT_DIR. Exits non-zero with a message on the first failed check.
+"""
+
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--lang=en-US",
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+    print(f"  ok: {msg}")
+
+
+class WebDriver:
+    def __init__(self, chromedriver, chromium):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [chromedriver, f"--port={self.port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _ in range(100):
+            try:
+                if self._req("GET", "/status").get("value", {}).get("ready"):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            time.sleep(0.1)
+        else:
+            raise Fail("chromedriver did not start")
+        self.profile = tempfile.mkdtemp(prefix="builtby-e2e-chrome-")
+        caps = {
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "chrome",
+                    "goog:chromeOptions": {
+                        "binary": chromium,
+                        "args": CHROME_FLAGS + [f"--user-data-dir={self.profile}", "--window-size=1366,900"],
+                    },
+                }
+            }
+        }
+        self.session = self._req("POST", "/session", caps)["value"]["sessionId"]
+
+    def _req(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return json.loads(r.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            raise Fail(f"WebDriver {method} {path}: {e.code} {e.read()[:400]!r}")
+
+    def cmd(self, method, path, body=None):
+        return self._req(method, f"/session/{self.session}{path}", body).get("value")
+
+    def get(self, url):
+        self.cmd("POST", "/url", {"url": url})
+
+    def js(self, script, *args):
+        return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
+
+    def find_all(self, css):
+        return [list(e.values())[0] for e in self.cmd("POST", "/elements", {"using": "css selector", "value": css})]
+
+    def wait(self, css, timeout=15, what=None):
+        end = time.time() + timeout
+        while time.time() < end:
+            els = self.find_all(css)
+            if els:
+                return els
+            time.sleep(0.05)
+        raise Fail(f"timed out waiting for {what or css}; page shows: {self.text('body')[:500]!r}")
+
+    def text(self, css):
+        return self.js("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css)
+
+    def click(self, el):
+        self.cmd("POST", f"/element/{el}/click", {})
+
+    def type(self, el, text):
+        self.cmd("POST", f"/element/{el}/value", {"text": text})
+
+    def size(self, w, h):
+        self.cmd("POST", "/window/rect", {"width": w, "height": h})
+
+    def screenshot(self, path, full=True):
+        if full:
+            h = self.js("return Math.ceil(document.documentElement.scrollHeight)")
+            w = self.js("return window.outerWidth")
+            self.size(w, min(max(h + 120, 600), 6000))
+            time.sleep(0.2)
+        png = base64.b64decode(self.cmd("GET", "/screenshot"))
+        with open(path, "wb") as f:
+            f.write(png)
+        print(f"  screenshot: {path}")
+
+    def quit(self):
+        try:
+            self.cmd("DELETE", "")
+        except Exception:
+            pass
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def main():
+    base, out = sys.argv[1].rstrip("/"), sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    chromedriver = os.environ.get("CHROMEDRIVER", "chromedriver")
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    wd = WebDriver(chromedriver, chromium)
+    try:
+        run(wd, base, out)
+    finally:
+        wd.quit()
+
+
+def run(wd, base, out):
+    print("search page")
+    t0 = time.time()
+    wd.get(base + "/")
+    wd.wait(".results li.result", what="first results")
+    first_ms = wd.js("return window.__builtbyFirstResults || null")
+    print(f"  first results painted {first_ms:.0f} ms after navigation start" if first_ms else "  (no paint mark)")
+    print(f"  page with results after {1000 * (time.time() - t0):.0f} ms wall-clock")
+    wd.wait("#eco-list input", what="ecosystem picker from /api/catalog")
+    check(len(wd.find_all("#eco-list input")) >= 15, "ecosystem picker is filled from the catalog")
+    check(len(wd.find_all("#repo-options option")) >= 80, "repository suggestions come from the catalog")
+    check("contributions" in wd.text("#stats"), "header says what is loaded")
+
+    print("run a search with the keyboard")
+    merged = wd.find_all('#kind-list input[value="pr_merged"]')[0]
+    wd.click(merged)
+    text = wd.find_all("#f-text")[0]
+    wd.type(text, "fix\ue007")  # Enter submits the form
+    wd.js("window.__marker = 1")
+    end = time.time() + 15
+    while time.time() < end and "kind=pr_merged" not in wd.js("return location.search"):
+        time.sleep(0.05)
+    url = wd.js("return location.href")
+    check("kind=pr_merged" in url and "text=fix" in url, f"the query is kept in the URL ({url})")
+    wd.wait(".results li.result", what="search results")
+    check(wd.js("return window.__marker") == 1, "the search ran without reloading the page")
+    names = wd.js("return [...document.querySelectorAll('.result .who .name')].map(e => e.innerText.trim())")
+    check(len(names) > 0 and all(names), f"results have names ({', '.join(names[:5])}…)")
+    check("people" in wd.text(".summary h1") or "person" in wd.text(".summary h1"), f"summary: {wd.text('.summary h1')}")
+    ev = wd.js("return [...document.querySelectorAll('.result .evidence a')].map(a => a.href)")
+    check(len(ev) > 0 and all(h.startswith("https://github.com/") for h in ev), f"{len(ev)} evidence links go to github.com")
+    bars = wd.js("return [...document.querySelectorAll('.result:first-child .bar-fill')].map(b => b.getBoundingClientRect().width)")
+    check(len(bars) == 5 and max(bars) > 0, f"first result has a bar per rule ({[round(b) for b in bars]})")
+    counts = wd.text(".result:first-child .counts")
+    check("merged PR" in counts, f"counts line: {counts}")
+    summary = wd.find_all(".result:first-child .why-wrap summary")[0]
+    wd.click(summary)
+    check(wd.js("return document.querySelector('.result:first-child .why-wrap').open") is True, "“why this rank” opens")
+    check(len(wd.find_all(".result:first-child table.why tbody tr")) > 0, "“why this rank” lists the counts used")
+    check(no_email(wd.text("body")), "no e-mail address in the results")
+    wd.screenshot(f"{out}/search.png")
+    wd.size(1366, 900)
+
+    print("follow the first result")
+    first_name = names[0]
+    link = wd.find_all(".result:first-child .who .name")[0]
+    wd.click(link)
+    wd.wait("svg.chart", what="the activity chart")
+    check(wd.js("return location.pathname").startswith("/people/"), f"person URL {wd.js('return location.pathname')}")
+    h1 = wd.text(".person-head h1")
+    check(h1 == first_name, f"person page is for {h1}")
+    rects = len(wd.find_all("svg.chart rect"))
+    check(rects > 0, f"activity chart has {rects} bars")
+    check(len(wd.find_all("table.totals tbody tr")) > 0, "totals by repository are shown")
+    ev = wd.js("return [...document.querySelectorAll('#evidence .evidence a')].map(a => a.href)")
+    check(len(ev) > 0 and all(h.startswith("https://github.com/") for h in ev), f"{len(ev)} evidence links on the person page go to github.com")
+    gh = wd.js("return document.querySelector('.person-head .who a').href")
+    check(gh.startswith("https://github.com/"), f"profile link {gh}")
+    check(no_email(wd.text("body")), "no e-mail address on the person page")
+    wd.screenshot(f"{out}/person.png")
+    wd.size(1366, 900)
+    nxt = wd.find_all("#evidence .pager button:last-child")[0]
+    if wd.js("return !arguments[0].disabled", {"element-6066-11e4-a52e-4f735466cecc": nxt}):
+        wd.click(nxt)
+        end = time.time() + 10
+        while time.time() < end and "offset=25" not in wd.js("return location.search"):
+            time.sleep(0.05)
+        wd.wait("svg.chart")
+        check("offset=25" in wd.js("return location.search"), "evidence pages forward")
+        wd.js("history.back()")
+        wd.wait("svg.chart")
+
+    print("back to the search")
+    wd.click(wd.find_all(".back")[0])
+    wd.wait(".results li.result", what="results after going back")
+    check("kind=pr_merged" in wd.js("return location.search"), "the search is restored")
+    check(wd.js("return document.querySelector('#f-text').value") == "fix", "the form shows the restored filters")
+
+    print("errors are shown in words")
+    wd.get(base + "/?since=someday")
+    wd.wait(".error", what="an error message")
+    err = wd.text(".error")
+    check("since" in err and "someday" in err, f"bad filter explained: {err.splitlines()[1] if len(err.splitlines()) > 1 else err}")
+    check(wd.js("return document.querySelector('#f-since').getAttribute('aria-invalid')") == "true", "the bad field is marked")
+    wd.screenshot(f"{out}/error.png", full=False)
+    wd.get(base + "/people/surely-nobody-has-this-login-0")
+    wd.wait(".error", what="a not-found message")
+    check("Not found" in wd.text(".error"), "unknown person says so")
+    wd.get(base + "/?location=atlantis-under-the-sea")
+    wd.wait(".empty", what="the empty state")
+    check("Nobody" in wd.text(".empty"), "empty state explains")
+
+    print("phone width")
+    wd.size(390, 844)
+    wd.get(base + "/?kind=pr_merged")
+    wd.wait(".results li.result")
+    overflow = wd.js("return document.documentElement.scrollWidth - window.innerWidth")
+    check(overflow <= 1, f"search fits a phone screen (overflow {overflow}px)")
+    wd.screenshot(f"{out}/phone-search.png")
+    wd.size(390, 844)
+    wd.get(base + "/people/" + first_login(wd, base))
+    wd.wait("svg.chart")
+    overflow = wd.js("return document.documentElement.scrollWidth - window.innerWidth")
+    check(overflow <= 1, f"person page fits a phone screen (overflow {overflow}px)")
+    wd.screenshot(f"{out}/phone-person.png")
+    print("e2e: all checks passed")
+
+
+def first_login(wd, base):
+    with urllib.request.urlopen(base + "/api/search?kind=pr_merged&limit=1", timeout=30) as r:
+        return json.loads(r.read())["results"][0]["login"]
+
+
+def no_email(text):
+    import re
+
+    return re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text) is None
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Fail as e:
+        print(f"e2e FAILED: {e}", file=sys.stderr)
+        sys.exit(1)
