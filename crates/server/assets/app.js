@@ -60,8 +60,10 @@ function s(tag, attrs, ...children) {
   return el;
 }
 
-const fmt = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
-const num = (n) => fmt.format(n);
+const fmtInt = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
+const fmtSmall = new Intl.NumberFormat("en", { maximumSignificantDigits: 2 });
+// Counts and large scores as they are; small scores (old work decays) with two significant digits.
+const num = (n) => (Math.abs(n) >= 100 || Number.isInteger(n) ? fmtInt.format(n) : fmtSmall.format(n));
 const date = (iso) => (iso ? iso.slice(0, 10) : "");
 const plural = (n, kind) => `${num(n)} ${n === 1 ? KIND[kind]?.one || kind : KIND[kind]?.many || kind}`;
 const ghLink = (login) => `https://github.com/${encodeURIComponent(login)}`;
@@ -468,7 +470,11 @@ function monthsBetween(a, b) {
 function chart(timeline) {
   if (!timeline.length) return h("p", { class: "muted" }, "No activity recorded.");
   const by = new Map(timeline.map((t) => [t.month, t]));
-  const months = monthsBetween(timeline[0].month, timeline[timeline.length - 1].month);
+  const last = timeline[timeline.length - 1].month;
+  // At least a year on the axis, so one busy month reads as one month.
+  const [ly, lm] = last.split("-").map(Number);
+  const yearBefore = `${lm === 12 ? ly : ly - 1}-${String((lm % 12) + 1).padStart(2, "0")}`;
+  const months = monthsBetween(timeline[0].month < yearBefore ? timeline[0].month : yearBefore, last);
   const W = 720, H = 180, top = 10, bottom = 24, left = 36, right = 8;
   const max = Math.max(...timeline.map((t) => t.total), 1);
   const slot = (W - left - right) / Math.max(months.length, 1);
@@ -476,7 +482,8 @@ function chart(timeline) {
   const y = (v) => top + (H - top - bottom) * (1 - v / max);
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": `Contributions per month, ${months[0]} to ${months[months.length - 1]}, at most ${max} in a month` });
   svg.append(s("title", {}, "Contributions per month"));
-  for (const v of [0, max / 2, max]) {
+  const ticks = [...new Set([0, Math.round(max / 2), max])];
+  for (const v of ticks) {
     svg.append(s("line", { x1: left, x2: W - right, y1: y(v), y2: y(v), class: "grid" }));
     svg.append(s("text", { x: left - 6, y: y(v) + 4, class: "axis", "text-anchor": "end" }, num(Math.round(v))));
   }

@@ -58,6 +58,7 @@ impl Store {
 
     pub fn open_file(path: &Path) -> Result<Store> {
         let conn = Connection::open(path).map_err(|source| StoreError::Sqlite { path: path.to_path_buf(), source })?;
+        conn.set_prepared_statement_cache_capacity(64);
         let mut store = Store { conn, path: path.to_path_buf() };
         schema::prepare(&mut store.conn).map_err(|e| store.err(e))?;
         if let Some(found) = schema::too_new(&store.conn).map_err(|e| store.err(e))? {

@@ -213,13 +213,20 @@ impl FileLoad<'_> {
     }
 
     fn find_or_create_person(&mut self, a: &Actor) -> rusqlite::Result<i64> {
+        // By login through its index; filtering on `github_id IS NULL` in SQL would let
+        // SQLite pick the github_id index and scan every login-only person.
         let by_login = |tx: &Transaction, only_without_id: bool| -> rusqlite::Result<Option<i64>> {
-            let sql = if only_without_id {
-                "SELECT id FROM people WHERE login = ?1 COLLATE NOCASE AND github_id IS NULL ORDER BY last_seen DESC LIMIT 1"
-            } else {
-                "SELECT id FROM people WHERE login = ?1 COLLATE NOCASE ORDER BY last_seen DESC LIMIT 1"
-            };
-            tx.prepare_cached(sql)?.query_row([&a.login], |r| r.get(0)).optional()
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, github_id FROM people INDEXED BY people_login WHERE login = ?1 COLLATE NOCASE ORDER BY last_seen DESC",
+            )?;
+            let mut rows = stmt.query([&a.login])?;
+            while let Some(r) = rows.next()? {
+                let gid: Option<i64> = r.get(1)?;
+                if !only_without_id || gid.is_none() {
+                    return r.get(0).map(Some);
+                }
+            }
+            Ok(None)
         };
         if let Some(gid) = a.github_id {
             if let Some(id) = self.tx.prepare_cached("SELECT id FROM people WHERE github_id = ?1")?.query_row([gid], |r| r.get(0)).optional()? {

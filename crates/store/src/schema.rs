@@ -99,6 +99,8 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "cache_size", -65536)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Fewer, larger checkpoints: ingest writes in bursts of one file per transaction.
+    conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
     let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version == 0 {
         let tx = conn.transaction()?;

@@ -14,6 +14,7 @@ OUT_DIR. Exits non-zero with a message on the first failed check.
 import base64
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -104,7 +105,7 @@ class WebDriver:
     def find_all(self, css):
         return [list(e.values())[0] for e in self.cmd("POST", "/elements", {"using": "css selector", "value": css})]
 
-    def wait(self, css, timeout=15, what=None):
+    def wait(self, css, timeout=60, what=None):
         end = time.time() + timeout
         while time.time() < end:
             els = self.find_all(css)
@@ -146,6 +147,7 @@ class WebDriver:
             self.proc.wait(5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
 
 
 def main():
@@ -164,7 +166,7 @@ def run(wd, base, out):
     print("search page")
     t0 = time.time()
     wd.get(base + "/")
-    wd.wait(".results li.result", what="first results")
+    wd.wait(".results li.result", timeout=120, what="first results")
     first_ms = wd.js("return window.__builtbyFirstResults || null")
     print(f"  first results painted {first_ms:.0f} ms after navigation start" if first_ms else "  (no paint mark)")
     print(f"  page with results after {1000 * (time.time() - t0):.0f} ms wall-clock")
@@ -173,17 +175,19 @@ def run(wd, base, out):
     check(len(wd.find_all("#repo-options option")) >= 80, "repository suggestions come from the catalog")
     check("contributions" in wd.text("#stats"), "header says what is loaded")
 
+    wd.screenshot(f"{out}/start.png", full=False)
+
     print("run a search with the keyboard")
-    merged = wd.find_all('#kind-list input[value="pr_merged"]')[0]
-    wd.click(merged)
-    text = wd.find_all("#f-text")[0]
-    wd.type(text, "fix\ue007")  # Enter submits the form
+    for kind in ("pr_merged", "review"):
+        wd.click(wd.find_all(f'#kind-list input[value="{kind}"]')[0])
+    since = wd.find_all("#f-since")[0]
+    wd.type(since, "2010-01-01\ue007")  # Enter submits the form
     wd.js("window.__marker = 1")
-    end = time.time() + 15
+    end = time.time() + 60
     while time.time() < end and "kind=pr_merged" not in wd.js("return location.search"):
         time.sleep(0.05)
     url = wd.js("return location.href")
-    check("kind=pr_merged" in url and "text=fix" in url, f"the query is kept in the URL ({url})")
+    check("kind=pr_merged" in url and "kind=review" in url and "since=2010-01-01" in url, f"the query is kept in the URL ({url})")
     wd.wait(".results li.result", what="search results")
     check(wd.js("return window.__marker") == 1, "the search ran without reloading the page")
     names = wd.js("return [...document.querySelectorAll('.result .who .name')].map(e => e.innerText.trim())")
@@ -200,7 +204,8 @@ def run(wd, base, out):
     check(wd.js("return document.querySelector('.result:first-child .why-wrap').open") is True, "“why this rank” opens")
     check(len(wd.find_all(".result:first-child table.why tbody tr")) > 0, "“why this rank” lists the counts used")
     check(no_email(wd.text("body")), "no e-mail address in the results")
-    wd.screenshot(f"{out}/search.png")
+    wd.screenshot(f"{out}/search.png", full=False)
+    wd.screenshot(f"{out}/search-full.png")
     wd.size(1366, 900)
 
     print("follow the first result")
@@ -221,9 +226,8 @@ def run(wd, base, out):
     check(no_email(wd.text("body")), "no e-mail address on the person page")
     wd.screenshot(f"{out}/person.png")
     wd.size(1366, 900)
-    nxt = wd.find_all("#evidence .pager button:last-child")[0]
-    if wd.js("return !arguments[0].disabled", {"element-6066-11e4-a52e-4f735466cecc": nxt}):
-        wd.click(nxt)
+    if not wd.js("return document.querySelector('#evidence .pager button:last-child').disabled"):
+        wd.click(wd.find_all("#evidence .pager button:last-child")[0])
         end = time.time() + 10
         while time.time() < end and "offset=25" not in wd.js("return location.search"):
             time.sleep(0.05)
@@ -236,7 +240,7 @@ def run(wd, base, out):
     wd.click(wd.find_all(".back")[0])
     wd.wait(".results li.result", what="results after going back")
     check("kind=pr_merged" in wd.js("return location.search"), "the search is restored")
-    check(wd.js("return document.querySelector('#f-text').value") == "fix", "the form shows the restored filters")
+    check(wd.js("return document.querySelector('#f-since').value") == "2010-01-01", "the form shows the restored filters")
 
     print("errors are shown in words")
     wd.get(base + "/?since=someday")

@@ -52,7 +52,13 @@ pub struct LineReader {
     buf: Vec<u8>,
     number: u64,
     bytes: Arc<AtomicU64>,
+    /// Set for a plain file holding pretty-printed JSON (one event spread over many lines):
+    /// the whole document, and the offset of the next value in it.
+    document: Option<(Vec<u8>, usize)>,
 }
+
+/// Largest pretty-printed (non line-delimited) JSON file read whole.
+const MAX_DOCUMENT: u64 = 64 << 20;
 
 impl LineReader {
     /// Opens `path`: gzip when it starts with the gzip magic, an error when it is named `.gz`
@@ -82,12 +88,45 @@ impl LineReader {
         } else {
             Box::new(BufReader::with_capacity(1 << 18, rest))
         };
-        Ok(LineReader { path: path.to_path_buf(), inner, buf: Vec::with_capacity(1 << 14), number: 0, bytes })
+        let mut reader = LineReader { path: path.to_path_buf(), inner, buf: Vec::with_capacity(1 << 14), number: 0, bytes, document: None };
+        if !is_gzip && reader.inner.fill_buf().map(|b| b.starts_with(b"{\n") || b.starts_with(b"{\r\n")).unwrap_or(false) {
+            // A pretty-printed event (the way single events are shared): read it as a document.
+            let mut doc = Vec::new();
+            (&mut reader.inner).take(MAX_DOCUMENT).read_to_end(&mut doc).map_err(open_err)?;
+            reader.document = Some((doc, 0));
+        }
+        Ok(reader)
+    }
+
+    /// The next top-level JSON value of a pretty-printed document, as one "line" numbered by
+    /// the line it starts on.
+    fn next_value(&mut self) -> Result<Option<Line<'_>>, ReadError> {
+        let (doc, pos) = self.document.as_mut().expect("document mode");
+        let rest = &doc[*pos..];
+        let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        if skip == rest.len() {
+            *pos = doc.len();
+            return Ok(None);
+        }
+        let start = *pos + skip;
+        let line_no = doc[..start].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let mut stream = serde_json::Deserializer::from_slice(&doc[start..]).into_iter::<serde::de::IgnoredAny>();
+        let end = match stream.next() {
+            Some(Ok(_)) => start + stream.byte_offset(),
+            // Not valid JSON: hand the rest over as one line, so the caller names the reason.
+            _ => doc.len(),
+        };
+        *pos = end;
+        self.number = line_no;
+        Ok(Some(Line { number: line_no, text: &doc[start..end], complete: true }))
     }
 
     /// The next line, `Ok(None)` at a clean end, `Err` when the stream breaks (the lines before
     /// were already returned).
     pub fn next_line(&mut self) -> Result<Option<Line<'_>>, ReadError> {
+        if self.document.is_some() {
+            return self.next_value();
+        }
         self.buf.clear();
         match self.inner.read_until(b'\n', &mut self.buf) {
             Ok(0) => Ok(None),
@@ -202,5 +241,8 @@ mod tests {
         assert!(lines.is_empty() && err.is_none());
         let (lines, err) = all(&temp("plain.json", b"{}\n{}\n"));
         assert_eq!((lines.len(), err), (2, None));
+        let (lines, err) = all(&temp("pretty.json", b"{\n  \"a\": 1,\n  \"b\": [1,\n 2]\n}\n{\n\"c\": 2}\n"));
+        assert_eq!(err, None);
+        assert_eq!(lines.iter().map(|l| (l.0, l.1.replace(['\n', ' '], ""))).collect::<Vec<_>>(), vec![(1, "{\"a\":1,\"b\":[1,2]}".to_string()), (6, "{\"c\":2}".to_string())]);
     }
 }

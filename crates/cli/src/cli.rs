@@ -1,0 +1,210 @@
+//! Command-line arguments. `--help` on any command explains it with examples.
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "builtby",
+    version,
+    about = "Find ML engineers by what they have built in public: merged PRs, reviews, and the conversations around them.",
+    long_about = "builtby ingests public GitHub activity (GH Archive hourly dumps), credits each piece of work to the person who did it, and ranks people for a search — every score explained, every line linked to the PR or review behind it.\n\nStart with `builtby demo`, then:\n  builtby ingest gharchive ~/gharchive/2024-05-21-*.json.gz\n  builtby search --ecosystem pytorch --since 12m --explain\n  builtby person some-login"
+)]
+pub struct Args {
+    /// Where the store lives [default: the platform data folder, e.g. ~/.local/share/builtby-data]
+    #[arg(long, global = true, env = "BUILTBY_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print only errors (no progress bars, no summaries on stderr)
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Your own catalog TOML, extending the shipped ecosystems (same format)
+    #[arg(long, global = true, env = "BUILTBY_CATALOG", value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// Your own bot list: one login a line; `!login` marks a listed account as a person
+    #[arg(long, global = true, env = "BUILTBY_BOTS", value_name = "FILE")]
+    pub bots: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Ingest, search and show a ranked result end to end (downloads a few real GH Archive hours; offline, uses a generated sample)
+    Demo(DemoArgs),
+    /// Load public data into the store
+    #[command(subcommand)]
+    Ingest(IngestSource),
+    /// Rank people by the work they did, with the evidence
+    Search(SearchArgs),
+    /// One person: totals by repository and kind, month by month, strongest evidence
+    Person(PersonArgs),
+    /// Export stored data
+    #[command(subcommand)]
+    Export(ExportWhat),
+    /// What is loaded: per file, events by type, skipped lines with reasons, contributions stored
+    Stats(StatsArgs),
+    /// Measure speed against a baseline run on the same machine in the same run
+    #[command(subcommand)]
+    Bench(BenchWhat),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IngestSource {
+    /// GH Archive hourly dumps: files, folders or globs of .json.gz (or plain .json), or --from/--to to download hours
+    #[command(after_help = "Examples:\n  builtby ingest gharchive 2015-01-01-*.json.gz\n  builtby ingest gharchive ~/gharchive/\n  builtby ingest gharchive --from 2024-05-21T00 --to 2024-05-21T05\n\nRe-ingesting a loaded file changes nothing; an interrupted ingest resumes where it stopped.\nExit status: 0 when every input was read to its end (skipped lines are reported, not fatal), 1 when an input could not be opened or ended early (all good records are still loaded), 2 for usage errors.")]
+    Gharchive(GharchiveArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct GharchiveArgs {
+    /// Files, folders or glob patterns
+    #[arg(value_name = "PATH", required_unless_present = "from")]
+    pub paths: Vec<PathBuf>,
+    /// First hour to download, e.g. 2024-05-21T00 (UTC)
+    #[arg(long, requires = "to", value_name = "HOUR")]
+    pub from: Option<String>,
+    /// Last hour to download, inclusive
+    #[arg(long, requires = "from", value_name = "HOUR")]
+    pub to: Option<String>,
+    /// Parser threads [default: number of cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+#[derive(ClapArgs, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Repository, owner/name or owner/* (repeatable)
+    #[arg(long = "repo", value_name = "OWNER/NAME")]
+    pub repos: Vec<String>,
+    /// Ecosystem from the catalog, e.g. pytorch, huggingface, jax (repeatable)
+    #[arg(long = "ecosystem", value_name = "ID")]
+    pub ecosystems: Vec<String>,
+    /// Only these kinds: pr_merged, pr_opened, pr_closed_unmerged, review, review_comment, issue_opened, issue_comment, push, release, member_added (repeatable)
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+    /// From this date (2024-01-31) or this long ago (30d, 8w, 12m, 2y)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Up to this date or this long ago
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Words that must all appear in a PR/issue title or body, e.g. "nccl timeout"
+    #[arg(long, value_name = "WORDS")]
+    pub text: Option<String>,
+    /// Location contains this text (case-insensitive), e.g. Berlin
+    #[arg(long, value_name = "TEXT")]
+    pub location: Option<String>,
+    /// Include bot accounts (excluded by default)
+    #[arg(long)]
+    pub include_bots: bool,
+    /// Contributions lose half their weight every this many months
+    #[arg(long, default_value_t = 12.0, value_name = "MONTHS")]
+    pub half_life: f64,
+    /// Score as of this date instead of today
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(after_help = "Examples:\n  builtby search --ecosystem pytorch --since 12m\n  builtby search --repo huggingface/* --kind pr_merged --kind review --explain\n  builtby search --text \"flash attention\" --location berlin --json")]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// How many people to show (1–500)
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    /// Skip this many (for paging)
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+    /// Show each ranking rule's score and the counts behind it
+    #[arg(long)]
+    pub explain: bool,
+    /// JSON output (same shape as the HTTP API)
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// CSV output, one row per person
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct PersonArgs {
+    /// GitHub login (current or former)
+    pub login: String,
+    #[arg(long)]
+    pub json: bool,
+    /// Evidence lines to show
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportWhat {
+    /// Contribution counts per person, repository and kind: CSV header login,repo,kind,count
+    Counts(ExportCountsArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ExportCountsArgs {
+    /// Include bot accounts (excluded by default)
+    #[arg(long)]
+    pub include_bots: bool,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct StatsArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct DemoArgs {
+    /// Do not try to download; use the generated sample
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchWhat {
+    /// Ingest MB/s and events/s next to `gzip -dc` on the same files, and their ratio
+    Ingest(BenchIngestArgs),
+    /// Search latency of repository-scoped queries over the current store
+    Search(BenchSearchArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct BenchIngestArgs {
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Parser threads [default: number of cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Repeat each measurement this many times and keep the best
+    #[arg(long, default_value_t = 3)]
+    pub runs: u32,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct BenchSearchArgs {
+    /// Queries per repository
+    #[arg(long, default_value_t = 20)]
+    pub runs: u32,
+}

@@ -1,0 +1,42 @@
+//! `builtby export counts`: every stored (person, repository, kind) count.
+
+use super::Env;
+use crate::cli::{ExportCountsArgs, ExportFormat};
+use anyhow::Result;
+use builtby_search::export::CsvWriter;
+use std::io::Write;
+use std::process::ExitCode;
+
+pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
+    let store = env.store()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut err = None;
+    let mut first = true;
+    match a.format {
+        ExportFormat::Csv => {
+            let mut w = CsvWriter { w: &mut out };
+            w.row(["login", "repo", "kind", "count"].map(String::from))?;
+            store.each_count(|login, bot, repo, kind, n| {
+                if err.is_none() && (a.include_bots || !env.bots.is_bot(login, bot)) {
+                    err = w.row([login.to_string(), repo.to_string(), kind.to_string(), n.to_string()]).err();
+                }
+            })?;
+        }
+        ExportFormat::Json => {
+            out.write_all(b"[")?;
+            store.each_count(|login, bot, repo, kind, n| {
+                if err.is_none() && (a.include_bots || !env.bots.is_bot(login, bot)) {
+                    let row = serde_json::json!({"login": login, "repo": repo, "kind": kind, "count": n});
+                    err = write!(out, "{}\n{row}", if first { "" } else { "," }).err();
+                    first = false;
+                }
+            })?;
+            out.write_all(b"]\n")?;
+        }
+    }
+    if let Some(e) = err {
+        return Err(e.into());
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,26 @@
+//! `builtby search`: ranked people with evidence, as a table, JSON or CSV.
+
+use super::Env;
+use crate::cli::SearchArgs;
+use crate::output;
+use anyhow::Result;
+use std::process::ExitCode;
+
+pub fn run(env: &Env, a: &SearchArgs) -> Result<ExitCode> {
+    let q = super::query(&a.filter, a.limit, a.offset)?;
+    let store = env.store()?;
+    let results = builtby_search::search(&store, &env.catalog, &env.bots, &q).map_err(|e| match e {
+        builtby_search::SearchError::Query(q) => anyhow::Error::new(q),
+        other => anyhow::Error::new(other),
+    })?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &results)?;
+        println!();
+    } else if a.csv {
+        builtby_search::export::results_csv(&results, &mut out)?;
+    } else {
+        output::results_table(&mut out, &results, a.explain)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,150 @@
+//! Human-readable output: the results table and the person page, for a terminal.
+
+use builtby_model::{time, Kind};
+use builtby_search::person::PersonReport;
+use builtby_search::{Evidence, SearchResults};
+use std::io::{Result, Write};
+
+fn short(s: &str, max: usize) -> String {
+    let s = s.replace(['\n', '\r', '\t'], " ");
+    if s.chars().count() <= max {
+        s
+    } else {
+        format!("{}…", builtby_model::prefix(&s, max - 1))
+    }
+}
+
+pub fn evidence_line(e: &Evidence) -> String {
+    let date = &e.at[..10.min(e.at.len())];
+    let what = match (e.kind, &e.review_state) {
+        (Kind::Review, Some(s)) => format!("review ({})", s.replace('_', " ")),
+        (k, _) => k.label().to_string(),
+    };
+    let num = e.number.map(|n| format!("#{n}")).unwrap_or_default();
+    let title = e.title.as_deref().map(|t| format!(" “{}”", short(t, 60))).unwrap_or_default();
+    let path = e.path.as_deref().map(|p| format!(" on {}", short(p, 50))).unwrap_or_default();
+    format!("{what} {}{num}{title}{path}, {date}  {}", e.repo, e.url)
+}
+
+fn count(counts: &[(Kind, i64)], k: Kind) -> i64 {
+    counts.iter().find(|c| c.0 == k).map(|c| c.1).unwrap_or(0)
+}
+
+pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> Result<()> {
+    if r.results.is_empty() {
+        if !r.query.repos.is_empty() || !r.query.ecosystems.is_empty() {
+            if r.repos_matched.is_empty() {
+                writeln!(out, "No stored activity in the repositories asked for. Check the names, or ingest more hours.")?;
+                return Ok(());
+            }
+        }
+        writeln!(out, "Nobody matched. Widen the filters (a longer --since, fewer --kind) or ingest more data.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} people matched{}; showing {}–{}. Scores decay with a {}-month half-life as of {}.\n",
+        r.total,
+        if r.repos_matched.is_empty() { String::new() } else { format!(" in {} repositories", r.repos_matched.len()) },
+        r.query.offset + 1,
+        r.query.offset as usize + r.results.len(),
+        r.query.half_life_months,
+        time::date_string(r.query.as_of)
+    )?;
+    writeln!(out, "{:>4}  {:<24} {:>10} {:>7} {:>8}  {}", "rank", "login", "score", "merged", "reviews", "location")?;
+    for p in &r.results {
+        let who = match &p.name {
+            Some(n) => format!("{} ({})", p.login, short(n, 20)),
+            None => p.login.clone(),
+        };
+        writeln!(
+            out,
+            "{:>4}  {:<24} {:>10} {:>7} {:>8}  {}",
+            p.rank,
+            short(&who, 24),
+            fmt_score(p.score),
+            count(&p.counts, Kind::PrMerged),
+            count(&p.counts, Kind::Review) + count(&p.counts, Kind::ReviewComment),
+            p.location.as_deref().map(|l| short(l, 30)).unwrap_or_default()
+        )?;
+        if explain {
+            for d in p.details.iter().filter(|d| d.score > 0.0) {
+                writeln!(out, "        {:<13} {:>10}  {}", d.rule, fmt_score(d.score), d.label)?;
+                for u in d.used.iter().take(4) {
+                    writeln!(out, "            {:>5} × {:<20} in {:<30} → {}", u.count, u.kind.as_str(), u.repo, fmt_score(u.points))?;
+                }
+            }
+        }
+        for e in p.evidence.iter().take(if explain { 5 } else { 3 }) {
+            writeln!(out, "        {}", evidence_line(e))?;
+        }
+    }
+    if r.total as usize > r.query.offset as usize + r.results.len() {
+        writeln!(out, "\n… {} more; page with --offset {}", r.total as usize - r.query.offset as usize - r.results.len(), r.query.offset + r.query.limit)?;
+    }
+    Ok(())
+}
+
+/// Three significant digits: scores of old work are small, and that is honest.
+pub fn fmt_score(s: f64) -> String {
+    if s == 0.0 {
+        "0".into()
+    } else if s >= 100.0 {
+        format!("{s:.0}")
+    } else if s >= 1.0 {
+        format!("{s:.2}")
+    } else {
+        let digits = (2 - s.log10().floor() as i32).clamp(0, 12) as usize;
+        format!("{s:.digits$}")
+    }
+}
+
+pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
+    writeln!(out, "{}{}  {}", p.login, p.name.as_deref().map(|n| format!(" — {n}")).unwrap_or_default(), p.profile_url)?;
+    for (label, v) in [("location", &p.location), ("company", &p.company), ("blog", &p.blog)] {
+        if let Some(v) = v {
+            writeln!(out, "  {label}: {v}")?;
+        }
+    }
+    if !p.previous_logins.is_empty() {
+        writeln!(out, "  also seen as: {}", p.previous_logins.join(", "))?;
+    }
+    if p.is_bot {
+        writeln!(out, "  (a bot account: excluded from search and export by default)")?;
+    }
+    writeln!(out, "\nscore {} as of today", fmt_score(p.score))?;
+    for d in p.details.iter().filter(|d| d.score > 0.0) {
+        writeln!(out, "  {:<13} {:>10}  {}", d.rule, fmt_score(d.score), d.label)?;
+    }
+    writeln!(out, "\ntotals by repository and kind")?;
+    for t in p.totals.iter().take(30) {
+        writeln!(out, "  {:>6}  {:<22} {}", t.count, t.kind.as_str(), t.repo)?;
+    }
+    if p.totals.len() > 30 {
+        writeln!(out, "  … {} more rows (--json for all)", p.totals.len() - 30)?;
+    }
+    writeln!(out, "\nmonth by month")?;
+    let max = p.timeline.iter().map(|m| m.total).max().unwrap_or(1).max(1);
+    for m in &p.timeline {
+        let bar = "█".repeat(((m.total as f64 / max as f64) * 40.0).ceil() as usize);
+        writeln!(out, "  {}  {:>5} {bar}", m.month, m.total)?;
+    }
+    writeln!(out, "\nstrongest evidence ({} of {})", p.evidence.len(), p.evidence_total)?;
+    for e in &p.evidence {
+        writeln!(out, "  {}", evidence_line(e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_keep_three_significant_digits() {
+        assert_eq!(fmt_score(0.0), "0");
+        assert_eq!(fmt_score(123.4), "123");
+        assert_eq!(fmt_score(12.345), "12.35");
+        assert_eq!(fmt_score(0.001234), "0.00123");
+    }
+}
