@@ -287,7 +287,7 @@ function describeQuery(q) {
   if (q.text) bits.push(`“${q.text}”`);
   if (q.ecosystems.length) bits.push(q.ecosystems.join(", "));
   if (q.repos.length) bits.push(q.repos.join(", "));
-  if (q.kinds.length) bits.push(q.kinds.map((k) => KIND[k]?.title.toLowerCase() || k).join(", "));
+  if (q.kinds.length) bits.push(q.kinds.map((k) => KIND[k]?.many || k).join(", "));
   if (q.location) bits.push(`in ${q.location}`);
   return bits.length ? bits.join(" · ") : "all loaded work";
 }
@@ -475,7 +475,9 @@ function chart(timeline) {
   const [ly, lm] = last.split("-").map(Number);
   const yearBefore = `${lm === 12 ? ly : ly - 1}-${String((lm % 12) + 1).padStart(2, "0")}`;
   const months = monthsBetween(timeline[0].month < yearBefore ? timeline[0].month : yearBefore, last);
-  const W = 720, H = 180, top = 10, bottom = 24, left = 36, right = 8;
+  // Drawn at the width it is shown at, so the axis text stays readable on a phone.
+  const W = Math.round(Math.max(300, Math.min(960, ($("#view").clientWidth || 720) - 40)));
+  const H = W < 500 ? 160 : 190, top = 10, bottom = 24, left = 36, right = 8;
   const max = Math.max(...timeline.map((t) => t.total), 1);
   const slot = (W - left - right) / Math.max(months.length, 1);
   const barW = Math.max(1, Math.min(28, slot * 0.75));
@@ -489,8 +491,8 @@ function chart(timeline) {
   }
   const long = months.length > 24;
   const years = Math.ceil(months.length / 12);
-  const yearStep = Math.max(1, Math.ceil(years / 8));
-  const monthStep = Math.max(1, Math.ceil(months.length / 8));
+  const yearStep = Math.max(1, Math.ceil(years / Math.max(3, Math.floor(W / 90))));
+  const monthStep = Math.max(1, Math.ceil(months.length / Math.max(3, Math.floor(W / 90))));
   months.forEach((mo, i) => {
     const x = left + i * slot + (slot - barW) / 2;
     const t = by.get(mo);

@@ -14,14 +14,17 @@ pub const PERSON_PARAMS: &[&str] = &["limit", "offset", "as_of", "half_life"];
 
 /// A JSON answer with every e-mail-like word removed.
 pub fn json<T: Serialize>(value: &T) -> Result<Response, ApiError> {
-    let mut v = serde_json::to_value(value).map_err(|e| ApiError::internal("serializing an answer", e))?;
+    let mut v =
+        serde_json::to_value(value).map_err(|e| ApiError::internal("serializing an answer", e))?;
     scrub::scrub_value(&mut v);
     Ok(axum::Json(v).into_response())
 }
 
 /// `name=value` pairs of a raw query string, percent-decoded.
 pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw.unwrap_or("").as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 /// The search query of a request, checked against the catalog.
@@ -31,40 +34,86 @@ pub fn search_query(state: &AppState, raw: Option<&str>) -> Result<Query, ApiErr
     Ok(q)
 }
 
-pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = search_query(&state, raw.as_deref())?;
-    let results = state.with_store(move |store, st| Ok(builtby_search::search(store, st.catalog(), st.bots(), &q)?)).await?;
+    let results = state
+        .with_store(move |store, st| {
+            Ok(builtby_search::search(store, st.catalog(), st.bots(), &q)?)
+        })
+        .await?;
     json(&results)
 }
 
-pub async fn search_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn search_csv(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let q = search_query(&state, raw.as_deref())?;
-    let results = state.with_store(move |store, st| Ok(builtby_search::search(store, st.catalog(), st.bots(), &q)?)).await?;
+    let results = state
+        .with_store(move |store, st| {
+            Ok(builtby_search::search(store, st.catalog(), st.bots(), &q)?)
+        })
+        .await?;
     let mut buf = Vec::new();
-    builtby_search::export::results_csv(&results, &mut buf).map_err(|e| ApiError::internal("writing CSV", e))?;
+    builtby_search::export::results_csv(&results, &mut buf)
+        .map_err(|e| ApiError::internal("writing CSV", e))?;
     let text = String::from_utf8_lossy(&buf);
     let body = scrub::scrub_str(&text).into_owned();
     let mut res = body.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"builtby-search.csv\""));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"builtby-search.csv\""),
+    );
     Ok(res)
 }
 
-pub async fn person(State(state): State<AppState>, Path(login): Path<String>, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+pub async fn person(
+    State(state): State<AppState>,
+    Path(login): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
     let pairs = pairs(raw.as_deref());
-    if let Some((name, _)) = pairs.iter().find(|(n, _)| !PERSON_PARAMS.contains(&n.as_str())) {
-        return Err(ApiError::bad("query", format!("unknown parameter `{name}`; known: {}", PERSON_PARAMS.join(", "))));
+    if let Some((name, _)) = pairs
+        .iter()
+        .find(|(n, _)| !PERSON_PARAMS.contains(&n.as_str()))
+    {
+        return Err(ApiError::bad(
+            "query",
+            format!(
+                "unknown parameter `{name}`; known: {}",
+                PERSON_PARAMS.join(", ")
+            ),
+        ));
     }
     let q = query_from_params(&pairs, builtby_model::time::now())?;
     let login = login.trim().trim_start_matches('@').to_string();
-    let not_found = || ApiError::NotFound(format!("nobody with the login `{login}` is in the loaded data"));
+    let not_found = || {
+        ApiError::NotFound(format!(
+            "nobody with the login `{login}` is in the loaded data"
+        ))
+    };
     if login.is_empty() || login.len() > 100 {
         return Err(not_found());
     }
     let l = login.clone();
     let report = state
-        .with_store(move |store, st| Ok(builtby_search::person::person_report(store, st.catalog(), st.bots(), &l, &q)?))
+        .with_store(move |store, st| {
+            Ok(builtby_search::person::person_report(
+                store,
+                st.catalog(),
+                st.bots(),
+                &l,
+                &q,
+            )?)
+        })
         .await?;
     match report {
         Some(r) => json(&r),
@@ -105,7 +154,10 @@ pub async fn openapi() -> Result<Response, ApiError> {
 }
 
 pub async fn no_such_endpoint(uri: Uri) -> ApiError {
-    ApiError::NotFound(format!("no API endpoint {}; see /api/openapi.json", uri.path()))
+    ApiError::NotFound(format!(
+        "no API endpoint {}; see /api/openapi.json",
+        uri.path()
+    ))
 }
 
 pub async fn not_found(uri: Uri) -> ApiError {
@@ -113,5 +165,8 @@ pub async fn not_found(uri: Uri) -> ApiError {
 }
 
 pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
-    ApiError::MethodNotAllowed(format!("{method} is not allowed on {}; use GET", uri.path()))
+    ApiError::MethodNotAllowed(format!(
+        "{method} is not allowed on {}; use GET",
+        uri.path()
+    ))
 }

@@ -51,7 +51,11 @@ impl std::fmt::Display for BenchReport {
 }
 
 /// Benchmarks `/api/search` with [`DEFAULT_QUERIES`].
-pub async fn bench_search(state: AppState, duration: Duration, concurrency: usize) -> Result<BenchReport, crate::ServeError> {
+pub async fn bench_search(
+    state: AppState,
+    duration: Duration,
+    concurrency: usize,
+) -> Result<BenchReport, crate::ServeError> {
     let queries: Vec<String> = DEFAULT_QUERIES.iter().map(|q| q.to_string()).collect();
     bench_search_with(state, duration, concurrency, &queries).await
 }
@@ -71,8 +75,14 @@ pub async fn bench_search_with(
     let server = tokio::spawn(crate::serve_on(listener, state, async {
         let _ = stop_rx.await;
     }));
-    let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(concurrency).build_http();
-    let queries: Vec<String> = if queries.is_empty() { vec![String::new()] } else { queries.to_vec() };
+    let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(concurrency)
+        .build_http();
+    let queries: Vec<String> = if queries.is_empty() {
+        vec![String::new()]
+    } else {
+        queries.to_vec()
+    };
     let started = Instant::now();
     let deadline = started + duration;
     let mut tasks = Vec::new();
@@ -124,7 +134,13 @@ pub async fn bench_search_with(
     let _ = stop_tx.send(());
     let _ = server.await;
     all.sort_by(f64::total_cmp);
-    let pct = |p: f64| if all.is_empty() { 0.0 } else { all[((all.len() - 1) as f64 * p).round() as usize] };
+    let pct = |p: f64| {
+        if all.is_empty() {
+            0.0
+        } else {
+            all[((all.len() - 1) as f64 * p).round() as usize]
+        }
+    };
     Ok(BenchReport {
         requests: all.len() as u64,
         errors,

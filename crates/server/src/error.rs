@@ -41,7 +41,10 @@ impl ApiError {
     }
 
     pub fn bad(param: &str, message: impl Into<String>) -> ApiError {
-        ApiError::BadParam { param: param.to_string(), message: message.into() }
+        ApiError::BadParam {
+            param: param.to_string(),
+            message: message.into(),
+        }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -77,7 +80,10 @@ impl ApiError {
 
 impl From<QueryError> for ApiError {
     fn from(e: QueryError) -> Self {
-        ApiError::BadParam { param: e.param.to_string(), message: e.message }
+        ApiError::BadParam {
+            param: e.param.to_string(),
+            message: e.message,
+        }
     }
 }
 
@@ -94,7 +100,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut res = (self.status(), axum::Json(self.body())).into_response();
         if matches!(self, ApiError::Unauthorized) {
-            res.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+            res.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
         res
     }

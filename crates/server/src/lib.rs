@@ -68,12 +68,29 @@ impl AppState {
     /// The same state, requiring `Authorization: Bearer <token>` on every API request.
     pub fn with_token(self, token: Option<String>) -> AppState {
         let i = &self.inner;
-        Self::build(i.data_dir.clone(), i.catalog.clone(), i.bots.clone(), token.filter(|t| !t.is_empty()))
+        Self::build(
+            i.data_dir.clone(),
+            i.catalog.clone(),
+            i.bots.clone(),
+            token.filter(|t| !t.is_empty()),
+        )
     }
 
-    fn build(data_dir: PathBuf, catalog: Catalog, bots: BotRules, token: Option<String>) -> AppState {
+    fn build(
+        data_dir: PathBuf,
+        catalog: Catalog,
+        bots: BotRules,
+        token: Option<String>,
+    ) -> AppState {
         AppState {
-            inner: Arc::new(Inner { data_dir, catalog, bots, token, idle: Mutex::new(Vec::new()), permits: Semaphore::new(STORE_PERMITS) }),
+            inner: Arc::new(Inner {
+                data_dir,
+                catalog,
+                bots,
+                token,
+                idle: Mutex::new(Vec::new()),
+                permits: Semaphore::new(STORE_PERMITS),
+            }),
         }
     }
 
@@ -99,13 +116,24 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
     {
-        let _permit = self.inner.permits.acquire().await.map_err(|e| ApiError::internal("store permits closed", e))?;
+        let _permit = self
+            .inner
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| ApiError::internal("store permits closed", e))?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            let pooled = state.inner.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            let pooled = state
+                .inner
+                .idle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .pop();
             let store = match pooled {
                 Some(s) => s,
-                None => Store::open(&state.inner.data_dir).map_err(|e| ApiError::internal("opening the store", e))?,
+                None => Store::open(&state.inner.data_dir)
+                    .map_err(|e| ApiError::internal("opening the store", e))?,
             };
             let out = f(&store, &state);
             let mut idle = state.inner.idle.lock().unwrap_or_else(|p| p.into_inner());
@@ -144,14 +172,23 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(middleware::from_fn(security_headers))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(token) = state.token() else { return next.run(req).await };
-    let given = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let Some(token) = state.token() else {
+        return next.run(req).await;
+    };
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
     let ok = given.is_some_and(|g| {
         use subtle::ConstantTimeEq;
         g.trim().as_bytes().ct_eq(token.as_bytes()).into()
@@ -166,8 +203,14 @@ async fn require_token(State(state): State<AppState>, req: Request, next: Next) 
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -181,22 +224,34 @@ pub enum ServeError {
     #[error("refusing to listen on {0} without a token: it is not a loopback address, so anyone who can reach it could search. Give --token (or BUILTBY_TOKEN), or listen on 127.0.0.1")]
     NeedsToken(SocketAddr),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
 }
 
 /// Checks the address/token rule and binds. Use with [`serve_on`] when the caller wants the
 /// bound address (port 0) before serving.
-pub async fn bind(addr: SocketAddr, token: Option<&str>) -> Result<tokio::net::TcpListener, ServeError> {
+pub async fn bind(
+    addr: SocketAddr,
+    token: Option<&str>,
+) -> Result<tokio::net::TcpListener, ServeError> {
     if !addr.ip().is_loopback() && token.is_none_or(str::is_empty) {
         return Err(ServeError::NeedsToken(addr));
     }
-    tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })
 }
 
 /// Serves `state` on `addr` until Ctrl-C (or SIGTERM).
-pub async fn serve(addr: SocketAddr, state: AppState, token: Option<String>) -> Result<(), ServeError> {
+pub async fn serve(
+    addr: SocketAddr,
+    state: AppState,
+    token: Option<String>,
+) -> Result<(), ServeError> {
     let listener = bind(addr, token.as_deref()).await?;
     tracing::info!(addr = %listener.local_addr()?, auth = token.is_some(), "serving");
     serve_on(listener, state.with_token(token), shutdown_signal()).await
@@ -208,7 +263,9 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await?;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
     Ok(())
 }
 

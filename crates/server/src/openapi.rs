@@ -23,8 +23,20 @@ pub struct Endpoint {
     pub fields: &'static [(&'static str, &'static str, &'static str)],
 }
 
-const ALL_SEARCH: &[&str] =
-    &["repo", "ecosystem", "kind", "since", "until", "text", "location", "limit", "offset", "include_bots", "half_life", "as_of"];
+const ALL_SEARCH: &[&str] = &[
+    "repo",
+    "ecosystem",
+    "kind",
+    "since",
+    "until",
+    "text",
+    "location",
+    "limit",
+    "offset",
+    "include_bots",
+    "half_life",
+    "as_of",
+];
 
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
@@ -100,16 +112,26 @@ fn param(name: &str, in_path: bool) -> Value {
     if in_path {
         return json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": "GitHub login (a former login works too)."});
     }
-    let (_, repeatable, description) = SEARCH_PARAMS.iter().find(|p| p.0 == name).copied().unwrap_or((name, false, ""));
+    let (_, repeatable, description) = SEARCH_PARAMS
+        .iter()
+        .find(|p| p.0 == name)
+        .copied()
+        .unwrap_or((name, false, ""));
     let schema = match name {
-        "limit" => json!({"type": "integer", "minimum": 1, "maximum": builtby_search::query::MAX_LIMIT}),
+        "limit" => {
+            json!({"type": "integer", "minimum": 1, "maximum": builtby_search::query::MAX_LIMIT})
+        }
         "offset" => json!({"type": "integer", "minimum": 0}),
         "include_bots" => json!({"type": "boolean"}),
         "half_life" => json!({"type": "number", "exclusiveMinimum": 0}),
         "kind" => json!({"type": "string", "enum": builtby_model::Kind::ALL.map(|k| k.as_str())}),
         _ => json!({"type": "string"}),
     };
-    let schema = if repeatable { json!({"type": "array", "items": schema}) } else { schema };
+    let schema = if repeatable {
+        json!({"type": "array", "items": schema})
+    } else {
+        schema
+    };
     let mut p = json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description});
     if repeatable {
         p["style"] = json!("form");
@@ -134,8 +156,11 @@ pub fn document() -> Value {
         let schema = if e.content_type == "text/csv" {
             json!({"type": "string"})
         } else {
-            let props: serde_json::Map<String, Value> =
-                e.fields.iter().map(|(n, t, d)| (n.to_string(), json!({"type": t, "description": d}))).collect();
+            let props: serde_json::Map<String, Value> = e
+                .fields
+                .iter()
+                .map(|(n, t, d)| (n.to_string(), json!({"type": t, "description": d})))
+                .collect();
             json!({"type": "object", "properties": props})
         };
         let mut responses = json!({
@@ -144,7 +169,8 @@ pub fn document() -> Value {
             "500": error_response("Internal error (logged; no detail given)."),
         });
         if !e.params.is_empty() {
-            responses["400"] = error_response("A parameter is unknown or malformed; `param` names it.");
+            responses["400"] =
+                error_response("A parameter is unknown or malformed; `param` names it.");
         }
         if e.path.contains("{login}") {
             responses["404"] = error_response("Nobody by that login is loaded.");

@@ -67,10 +67,17 @@ mod tests {
 
     #[test]
     fn addresses_go_and_the_rest_stays() {
-        assert_eq!(scrub_str("Fix #12 (thanks ana@example.com)\nok"), "Fix #12 (thanks [e-mail removed]\nok");
+        assert_eq!(
+            scrub_str("Fix #12 (thanks ana@example.com)\nok"),
+            "Fix #12 (thanks [e-mail removed]\nok"
+        );
         assert_eq!(scrub_str("@ana fixed it"), "@ana fixed it");
-        let mut v = serde_json::json!({"t": ["mail bo@uni.edu", 3], "u": "https://github.com/o/r/pull/1"});
+        let mut v =
+            serde_json::json!({"t": ["mail bo@uni.edu", 3], "u": "https://github.com/o/r/pull/1"});
         scrub_value(&mut v);
-        assert_eq!(v, serde_json::json!({"t": ["mail [e-mail removed]", 3], "u": "https://github.com/o/r/pull/1"}));
+        assert_eq!(
+            v,
+            serde_json::json!({"t": ["mail [e-mail removed]", 3], "u": "https://github.com/o/r/pull/1"})
+        );
     }
 }

@@ -15,15 +15,27 @@ const FAVICON: &str = include_str!("../assets/favicon.svg");
 const NO_CACHE: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-cache");
 
 pub async fn index() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), NO_CACHE], INDEX)
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8"), NO_CACHE],
+        INDEX,
+    )
 }
 
 pub async fn css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), NO_CACHE], CSS)
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), NO_CACHE],
+        CSS,
+    )
 }
 
 pub async fn js() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), NO_CACHE], JS)
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            NO_CACHE,
+        ],
+        JS,
+    )
 }
 
 pub async fn favicon() -> impl IntoResponse {

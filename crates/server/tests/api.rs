@@ -16,7 +16,11 @@ const DAY: i64 = 86_400;
 const AS_OF: &str = "2024-06-01";
 
 fn actor(id: i64, login: &str) -> Actor {
-    Actor { github_id: Some(id), login: login.into(), is_bot_type: false }
+    Actor {
+        github_id: Some(id),
+        login: login.into(),
+        is_bot_type: false,
+    }
 }
 
 fn contrib(key: &str, kind: Kind, repo: &str, a: Actor, day: i64, title: &str) -> Record {
@@ -33,31 +37,89 @@ fn fixture(name: &str) -> AppState {
     let mut store = Store::open(&dir).unwrap();
     let ana = actor(1, "ana");
     let bo = actor(2, "bo");
-    let mut with_profile = Contribution::new("p1".into(), Kind::PrMerged, "pytorch/pytorch".into(), ana.clone(), 19_700 * DAY);
+    let mut with_profile = Contribution::new(
+        "p1".into(),
+        Kind::PrMerged,
+        "pytorch/pytorch".into(),
+        ana.clone(),
+        19_700 * DAY,
+    );
     with_profile.number = Some(1);
     with_profile.title = Some("Speed up distributed all-reduce".into());
-    with_profile.profile = Some(Profile { name: Some("Ana Lima".into()), location: Some("Berlin, Germany".into()), company: None, blog: None });
+    with_profile.profile = Some(Profile {
+        name: Some("Ana Lima".into()),
+        location: Some("Berlin, Germany".into()),
+        company: None,
+        blog: None,
+    });
     let records = vec![
         Record::Contribution(with_profile),
-        contrib("p2", Kind::PrMerged, "pytorch/pytorch", ana.clone(), 19_650, "Fix CUDA graph capture"),
-        contrib("p3", Kind::Review, "huggingface/transformers", ana.clone(), 19_600, "Add Llama tokenizer"),
-        contrib("b1", Kind::Review, "pytorch/pytorch", bo.clone(), 19_690, "Speed up distributed all-reduce"),
-        contrib("b2", Kind::IssueComment, "pytorch/pytorch", bo.clone(), 19_691, "Broken build, write to bo@example.com"),
+        contrib(
+            "p2",
+            Kind::PrMerged,
+            "pytorch/pytorch",
+            ana.clone(),
+            19_650,
+            "Fix CUDA graph capture",
+        ),
+        contrib(
+            "p3",
+            Kind::Review,
+            "huggingface/transformers",
+            ana.clone(),
+            19_600,
+            "Add Llama tokenizer",
+        ),
+        contrib(
+            "b1",
+            Kind::Review,
+            "pytorch/pytorch",
+            bo.clone(),
+            19_690,
+            "Speed up distributed all-reduce",
+        ),
+        contrib(
+            "b2",
+            Kind::IssueComment,
+            "pytorch/pytorch",
+            bo.clone(),
+            19_691,
+            "Broken build, write to bo@example.com",
+        ),
         contrib("b3", Kind::PrOpened, "me/tool", bo, 19_500, "First commit"),
-        contrib("d1", Kind::PrOpened, "pytorch/pytorch", Actor { github_id: Some(3), login: "dependabot[bot]".into(), is_bot_type: true }, 19_700, "Bump numpy"),
+        contrib(
+            "d1",
+            Kind::PrOpened,
+            "pytorch/pytorch",
+            Actor {
+                github_id: Some(3),
+                login: "dependabot[bot]".into(),
+                is_bot_type: true,
+            },
+            19_700,
+            "Bump numpy",
+        ),
     ];
-    let input = InputFile { source: "test".into(), path: "fixture.json".into(), size: 1, checksum: "sum-fixture".into() };
+    let input = InputFile {
+        source: "test".into(),
+        path: "fixture.json".into(),
+        size: 1,
+        checksum: "sum-fixture".into(),
+    };
     let mut load = store.begin_file(&input).unwrap();
     for r in &records {
         load.add(r).unwrap();
     }
-    load.commit(&input, records.len() as u64, true, "{}").unwrap();
+    load.commit(&input, records.len() as u64, true, "{}")
+        .unwrap();
     AppState::new(dir, Catalog::shipped(), BotRules::default())
 }
 
 fn direct_search(state: &AppState, q: &Query) -> serde_json::Value {
     let store = Store::open(state.data_dir()).unwrap();
-    common::as_client_sees(&builtby_search::search(&store, state.catalog(), state.bots(), q).unwrap())
+    common::as_client_sees(
+        &builtby_search::search(&store, state.catalog(), state.bots(), q).unwrap(),
+    )
 }
 
 fn as_of() -> i64 {
@@ -68,19 +130,65 @@ fn as_of() -> i64 {
 async fn search_answers_what_the_library_answers() {
     let state = fixture("search");
     for (qs, q) in [
-        ("", Query { as_of: as_of(), ..Default::default() }),
-        ("repo=pytorch/pytorch&kind=pr_merged&kind=review", Query { repos: vec!["pytorch/pytorch".into()], kinds: vec![Kind::PrMerged, Kind::Review], as_of: as_of(), ..Default::default() }),
-        ("ecosystem=pytorch&limit=1&offset=1", Query { ecosystems: vec!["pytorch".into()], limit: 1, offset: 1, as_of: as_of(), ..Default::default() }),
-        ("text=distributed&location=berlin", Query { text: Some("distributed".into()), location: Some("berlin".into()), as_of: as_of(), ..Default::default() }),
-        ("include_bots=true&half_life=6", Query { include_bots: true, half_life_months: 6.0, as_of: as_of(), ..Default::default() }),
+        (
+            "",
+            Query {
+                as_of: as_of(),
+                ..Default::default()
+            },
+        ),
+        (
+            "repo=pytorch/pytorch&kind=pr_merged&kind=review",
+            Query {
+                repos: vec!["pytorch/pytorch".into()],
+                kinds: vec![Kind::PrMerged, Kind::Review],
+                as_of: as_of(),
+                ..Default::default()
+            },
+        ),
+        (
+            "ecosystem=pytorch&limit=1&offset=1",
+            Query {
+                ecosystems: vec!["pytorch".into()],
+                limit: 1,
+                offset: 1,
+                as_of: as_of(),
+                ..Default::default()
+            },
+        ),
+        (
+            "text=distributed&location=berlin",
+            Query {
+                text: Some("distributed".into()),
+                location: Some("berlin".into()),
+                as_of: as_of(),
+                ..Default::default()
+            },
+        ),
+        (
+            "include_bots=true&half_life=6",
+            Query {
+                include_bots: true,
+                half_life_months: 6.0,
+                as_of: as_of(),
+                ..Default::default()
+            },
+        ),
     ] {
         let a = get(&state, &format!("/api/search?{qs}&as_of={AS_OF}")).await;
         assert_eq!(a.status, StatusCode::OK, "{qs}: {}", a.text());
         assert!(a.content_type.starts_with("application/json"));
         assert_eq!(a.json(), direct_search(&state, &q), "{qs}");
     }
-    let v = get(&state, &format!("/api/search?as_of={AS_OF}")).await.json();
-    let logins: Vec<&str> = v["results"].as_array().unwrap().iter().map(|r| r["login"].as_str().unwrap()).collect();
+    let v = get(&state, &format!("/api/search?as_of={AS_OF}"))
+        .await
+        .json();
+    let logins: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["login"].as_str().unwrap())
+        .collect();
     assert_eq!(logins, ["ana", "bo"], "bots are left out by default");
     assert_eq!(v["results"][0]["name"], "Ana Lima");
     let v = get(&state, "/api/search?include_bots=1").await.json();
@@ -110,7 +218,12 @@ async fn every_bad_parameter_is_a_400_that_names_it() {
     ] {
         for path in ["/api/search", "/api/search.csv"] {
             let a = get(&state, &format!("{path}?{qs}")).await;
-            assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}?{qs}: {}", a.text());
+            assert_eq!(
+                a.status,
+                StatusCode::BAD_REQUEST,
+                "{path}?{qs}: {}",
+                a.text()
+            );
             let v = a.json();
             assert_eq!(v["error"], "bad_parameter", "{qs}");
             assert_eq!(v["param"], param, "{qs}: {v}");
@@ -120,7 +233,11 @@ async fn every_bad_parameter_is_a_400_that_names_it() {
     }
     let v = get(&state, "/api/search?colour=red").await.json();
     assert!(v["detail"].as_str().unwrap().contains("colour"), "{v}");
-    for (qs, param) in [("limit=0", "limit"), ("offset=x", "offset"), ("kind=review", "query")] {
+    for (qs, param) in [
+        ("limit=0", "limit"),
+        ("offset=x", "offset"),
+        ("kind=review", "query"),
+    ] {
         let a = get(&state, &format!("/api/people/ana?{qs}")).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{qs}");
         assert_eq!(a.json()["param"], param, "{qs}");
@@ -139,8 +256,15 @@ async fn people_are_found_by_login_and_strangers_are_404() {
     assert_eq!(v["evidence_total"], 3);
     assert!(!v["timeline"].as_array().unwrap().is_empty());
     let store = Store::open(state.data_dir()).unwrap();
-    let q = Query { limit: 2, as_of: as_of(), ..Default::default() };
-    let direct = builtby_search::person::person_report(&store, state.catalog(), state.bots(), "ana", &q).unwrap().unwrap();
+    let q = Query {
+        limit: 2,
+        as_of: as_of(),
+        ..Default::default()
+    };
+    let direct =
+        builtby_search::person::person_report(&store, state.catalog(), state.bots(), "ana", &q)
+            .unwrap()
+            .unwrap();
     assert_eq!(v, common::as_client_sees(&direct));
     let page2 = get(&state, "/api/people/ana?limit=2&offset=2").await.json();
     assert_eq!(page2["evidence"].as_array().unwrap().len(), 1);
@@ -156,7 +280,11 @@ async fn people_are_found_by_login_and_strangers_are_404() {
 async fn catalog_stats_csv_and_openapi() {
     let state = fixture("misc");
     let cat = get(&state, "/api/catalog").await.json();
-    assert!(cat["ecosystems"].as_array().unwrap().iter().any(|e| e["id"] == "pytorch"));
+    assert!(cat["ecosystems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["id"] == "pytorch"));
     let st = get(&state, "/api/stats").await.json();
     assert_eq!(st["stats"]["contributions"], 7);
     assert_eq!(st["files"][0]["path"], "fixture.json");
@@ -165,34 +293,63 @@ async fn catalog_stats_csv_and_openapi() {
     assert!(csv.content_type.starts_with("text/csv"));
     let text = csv.text();
     assert!(text.starts_with("rank,login,name,location"), "{text}");
-    assert!(text.lines().nth(1).unwrap().starts_with("1,ana,Ana Lima,"), "{text}");
+    assert!(
+        text.lines().nth(1).unwrap().starts_with("1,ana,Ana Lima,"),
+        "{text}"
+    );
 
     let doc = get(&state, "/api/openapi.json").await.json();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 6);
-    let search_params: Vec<&str> = doc["paths"]["/api/search"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    let search_params: Vec<&str> = doc["paths"]["/api/search"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
     for (name, _, _) in builtby_search::query::SEARCH_PARAMS {
-        assert!(search_params.contains(name), "{name} is accepted but not documented");
+        assert!(
+            search_params.contains(name),
+            "{name} is accepted but not documented"
+        );
     }
     for path in paths.keys() {
         let a = get(&state, &path.replace("{login}", "ana")).await;
-        assert_eq!(a.status, StatusCode::OK, "documented path {path} is not routed: {}", a.text());
+        assert_eq!(
+            a.status,
+            StatusCode::OK,
+            "documented path {path} is not routed: {}",
+            a.text()
+        );
     }
 }
 
 #[tokio::test]
 async fn no_email_address_ever_leaves() {
     let state = fixture("email");
-    for uri in ["/api/search?include_bots=true", "/api/people/bo", "/api/search.csv", "/api/search?text=broken"] {
+    for uri in [
+        "/api/search?include_bots=true",
+        "/api/people/bo",
+        "/api/search.csv",
+        "/api/search?text=broken",
+    ] {
         let a = get(&state, uri).await;
         assert_eq!(a.status, StatusCode::OK, "{uri}");
         let text = a.text();
         assert!(!text.contains("bo@example.com"), "{uri}: {text}");
     }
     let v = get(&state, "/api/people/bo").await.json();
-    let titles: Vec<&str> = v["evidence"].as_array().unwrap().iter().filter_map(|e| e["title"].as_str()).collect();
-    assert!(titles.contains(&"Broken build, write to [e-mail removed]"), "{titles:?}");
+    let titles: Vec<&str> = v["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["title"].as_str())
+        .collect();
+    assert!(
+        titles.contains(&"Broken build, write to [e-mail removed]"),
+        "{titles:?}"
+    );
 }
 
 #[tokio::test]
@@ -201,17 +358,51 @@ async fn a_configured_token_is_required_for_the_api() {
     let bare = get(&state, "/api/search").await;
     assert_eq!(bare.status, StatusCode::UNAUTHORIZED);
     assert_eq!(bare.json()["error"], "unauthorized");
-    for auth in ["Bearer wrong", "Bearer s3cret-toke", "Bearer s3cret-token-and-more", "s3cret-token", "Basic s3cret-token"] {
-        let a = request(&state, Request::get("/api/people/ana").header("authorization", auth).body(Body::empty()).unwrap()).await;
+    for auth in [
+        "Bearer wrong",
+        "Bearer s3cret-toke",
+        "Bearer s3cret-token-and-more",
+        "s3cret-token",
+        "Basic s3cret-token",
+    ] {
+        let a = request(
+            &state,
+            Request::get("/api/people/ana")
+                .header("authorization", auth)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{auth}");
     }
-    for uri in ["/api/search", "/api/people/ana", "/api/catalog", "/api/stats", "/api/search.csv", "/api/openapi.json"] {
-        let a = request(&state, Request::get(uri).header("authorization", "Bearer s3cret-token").body(Body::empty()).unwrap()).await;
+    for uri in [
+        "/api/search",
+        "/api/people/ana",
+        "/api/catalog",
+        "/api/stats",
+        "/api/search.csv",
+        "/api/openapi.json",
+    ] {
+        let a = request(
+            &state,
+            Request::get(uri)
+                .header("authorization", "Bearer s3cret-token")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_eq!(a.status, StatusCode::OK, "{uri}");
-        assert_eq!(get(&state, uri).await.status, StatusCode::UNAUTHORIZED, "{uri}");
+        assert_eq!(
+            get(&state, uri).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{uri}"
+        );
     }
     // Unknown API paths do not reveal whether they exist.
-    assert_eq!(get(&state, "/api/nope").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get(&state, "/api/nope").await.status,
+        StatusCode::UNAUTHORIZED
+    );
     // The page shell holds no data; it loads and asks for the token.
     assert_eq!(get(&state, "/").await.status, StatusCode::OK);
 }
@@ -236,27 +427,54 @@ async fn the_page_is_served_and_unknown_routes_are_json_errors() {
         assert_eq!(a.status, StatusCode::NOT_FOUND, "{uri}");
         assert_eq!(a.json()["error"], "not_found");
     }
-    let a = request(&state, Request::post("/api/search").body(Body::from("{}")).unwrap()).await;
+    let a = request(
+        &state,
+        Request::post("/api/search").body(Body::from("{}")).unwrap(),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(a.json()["error"], "method_not_allowed");
-    let big = request(&state, Request::post("/api/search").body(Body::from(vec![b'x'; 100_000])).unwrap()).await;
+    let big = request(
+        &state,
+        Request::post("/api/search")
+            .body(Body::from(vec![b'x'; 100_000]))
+            .unwrap(),
+    )
+    .await;
     assert!(big.status.is_client_error(), "{}", big.status);
 }
 
 #[tokio::test]
 async fn non_loopback_addresses_need_a_token() {
-    let err = builtby_server::bind("0.0.0.0:0".parse().unwrap(), None).await.unwrap_err();
+    let err = builtby_server::bind("0.0.0.0:0".parse().unwrap(), None)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("token"), "{err}");
-    assert!(builtby_server::bind("0.0.0.0:0".parse().unwrap(), Some("")).await.is_err());
-    assert!(builtby_server::bind("0.0.0.0:0".parse().unwrap(), Some("t")).await.is_ok());
-    assert!(builtby_server::bind("127.0.0.1:0".parse().unwrap(), None).await.is_ok());
-    assert!(builtby_server::bind("[::1]:0".parse().unwrap(), None).await.is_ok() || std::net::TcpListener::bind("[::1]:0").is_err());
+    assert!(builtby_server::bind("0.0.0.0:0".parse().unwrap(), Some(""))
+        .await
+        .is_err());
+    assert!(
+        builtby_server::bind("0.0.0.0:0".parse().unwrap(), Some("t"))
+            .await
+            .is_ok()
+    );
+    assert!(builtby_server::bind("127.0.0.1:0".parse().unwrap(), None)
+        .await
+        .is_ok());
+    assert!(
+        builtby_server::bind("[::1]:0".parse().unwrap(), None)
+            .await
+            .is_ok()
+            || std::net::TcpListener::bind("[::1]:0").is_err()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_benchmark_counts_requests_over_a_socket() {
     let state = fixture("bench");
-    let r = builtby_server::bench_search(state, std::time::Duration::from_millis(400), 2).await.unwrap();
+    let r = builtby_server::bench_search(state, std::time::Duration::from_millis(400), 2)
+        .await
+        .unwrap();
     assert!(r.requests > 10, "{r}");
     assert_eq!(r.errors, 0, "{r}");
     assert!(r.p50_ms > 0.0 && r.p99_ms >= r.p50_ms, "{r}");

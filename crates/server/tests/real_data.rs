@@ -14,7 +14,10 @@ use builtby_store::Store;
 use common::{get, temp_dir};
 use std::path::PathBuf;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/gharchive");
+const SHARED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/data/gharchive"
+);
 const AS_OF: &str = "2025-01-01";
 
 fn load() -> Option<AppState> {
@@ -28,13 +31,21 @@ fn load() -> Option<AppState> {
     assert!(!files.is_empty());
     let dir = temp_dir("real");
     let mut store = Store::open(&dir).unwrap();
-    let report = builtby_ingest::gharchive::ingest_files(&mut store, &files, 2, &builtby_ingest::Silent).unwrap();
-    assert!(report.new_contributions() > 1000, "{} contributions", report.new_contributions());
+    let report =
+        builtby_ingest::gharchive::ingest_files(&mut store, &files, 2, &builtby_ingest::Silent)
+            .unwrap();
+    assert!(
+        report.new_contributions() > 1000,
+        "{} contributions",
+        report.new_contributions()
+    );
     Some(AppState::new(dir, Catalog::shipped(), BotRules::default()))
 }
 
 fn pairs(qs: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(qs.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    form_urlencoded::parse(qs.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,26 +77,55 @@ async fn api_agrees_with_the_library_on_real_data() {
         let direct = builtby_search::search(&store, state.catalog(), state.bots(), &q).unwrap();
         let expected = common::as_client_sees(&direct);
         let people = |v: &serde_json::Value| -> Vec<(String, f64)> {
-            v["results"].as_array().unwrap().iter().map(|r| (r["login"].as_str().unwrap().to_string(), r["score"].as_f64().unwrap())).collect()
+            v["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r["login"].as_str().unwrap().to_string(),
+                        r["score"].as_f64().unwrap(),
+                    )
+                })
+                .collect()
         };
-        assert_eq!(people(&api), people(&expected), "{qs}: same people, order and scores");
+        assert_eq!(
+            people(&api),
+            people(&expected),
+            "{qs}: same people, order and scores"
+        );
         assert_eq!(api, expected, "{qs}: the whole answer");
         if !direct.results.is_empty() {
             nonempty += 1;
         }
         if top_logins.is_empty() {
-            top_logins = direct.results.iter().take(3).map(|r| r.login.clone()).collect();
+            top_logins = direct
+                .results
+                .iter()
+                .take(3)
+                .map(|r| r.login.clone())
+                .collect();
         }
         assert!(!a.text().contains("@users.noreply.github.com"), "{qs}");
     }
-    assert!(nonempty >= 6, "only {nonempty} queries found anyone: is the data loaded?");
+    assert!(
+        nonempty >= 6,
+        "only {nonempty} queries found anyone: is the data loaded?"
+    );
     assert_eq!(top_logins.len(), 3);
 
     for login in &top_logins {
-        let a = get(&state, &format!("/api/people/{login}?as_of={AS_OF}&limit=25")).await;
+        let a = get(
+            &state,
+            &format!("/api/people/{login}?as_of={AS_OF}&limit=25"),
+        )
+        .await;
         assert_eq!(a.status, StatusCode::OK, "{login}");
         let q = query_from_params(&pairs(&format!("as_of={AS_OF}&limit=25")), now).unwrap();
-        let direct = builtby_search::person::person_report(&store, state.catalog(), state.bots(), login, &q).unwrap().unwrap();
+        let direct =
+            builtby_search::person::person_report(&store, state.catalog(), state.bots(), login, &q)
+                .unwrap()
+                .unwrap();
         assert_eq!(a.json(), common::as_client_sees(&direct), "{login}");
     }
     let csv = get(&state, &format!("/api/search.csv?as_of={AS_OF}&limit=5")).await;
@@ -93,5 +133,10 @@ async fn api_agrees_with_the_library_on_real_data() {
     assert_eq!(csv.text().lines().count(), 6);
     let st = get(&state, "/api/stats").await.json();
     assert!(st["stats"]["contributions"].as_i64().unwrap() > 1000);
-    assert_eq!(get(&state, "/api/people/surely-nobody-has-this-login-0").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&state, "/api/people/surely-nobody-has-this-login-0")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -14,7 +14,8 @@ pub struct Answer {
 
 impl Answer {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -24,9 +25,18 @@ impl Answer {
 pub async fn request(state: &AppState, req: Request<Body>) -> Answer {
     let res = app(state.clone()).oneshot(req).await.unwrap();
     let status = res.status();
-    let content_type = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Answer { status, content_type, body }
+    Answer {
+        status,
+        content_type,
+        body,
+    }
 }
 
 pub async fn get(state: &AppState, uri: &str) -> Answer {
