@@ -27,7 +27,7 @@ fn contrib(key: &str, kind: Kind, repo: &str, a: Actor, day: i64, title: &str) -
     let mut c = Contribution::new(key.into(), kind, repo.into(), a, day * DAY);
     c.number = Some(day);
     c.title = Some(title.into());
-    Record::Contribution(c)
+    Record::Contribution(Box::new(c))
 }
 
 /// ana: merged work in pytorch, in Berlin. bo: reviews, and a title with an address in it.
@@ -53,7 +53,7 @@ fn fixture(name: &str) -> AppState {
         blog: None,
     });
     let records = vec![
-        Record::Contribution(with_profile),
+        Record::Contribution(Box::new(with_profile)),
         contrib(
             "p2",
             Kind::PrMerged,

@@ -56,7 +56,6 @@ async fn api_agrees_with_the_library_on_real_data() {
     let mut nonempty = 0;
     let mut top_logins = Vec::new();
     for qs in [
-        "",
         "kind=pr_merged",
         "kind=review&kind=review_comment&limit=50",
         "repo=rails/rails",
@@ -64,9 +63,9 @@ async fn api_agrees_with_the_library_on_real_data() {
         "ecosystem=tensorflow&ecosystem=pytorch&ecosystem=scikit-learn",
         "text=fix&limit=30",
         "since=2015-01-01&until=2015-01-02",
-        "location=san%20francisco",
-        "limit=20&offset=20",
-        "include_bots=true&half_life=3",
+        // Searches over everyone cost a scan of every person; two are enough.
+        "location=san%20francisco&include_bots=true",
+        "limit=20&offset=20&half_life=3",
     ] {
         let qs = format!("{qs}&as_of={AS_OF}");
         let a = get(&state, &format!("/api/search?{qs}")).await;
@@ -98,7 +97,7 @@ async fn api_agrees_with_the_library_on_real_data() {
         if !direct.results.is_empty() {
             nonempty += 1;
         }
-        if top_logins.is_empty() {
+        if top_logins.is_empty() && direct.results.len() >= 3 {
             top_logins = direct
                 .results
                 .iter()
