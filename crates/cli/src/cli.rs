@@ -51,7 +51,9 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum IngestSource {
     /// GH Archive hourly dumps: files, folders or globs of .json.gz (or plain .json), or --from/--to to download hours
-    #[command(after_help = "Examples:\n  builtby ingest gharchive 2015-01-01-*.json.gz\n  builtby ingest gharchive ~/gharchive/\n  builtby ingest gharchive --from 2024-05-21T00 --to 2024-05-21T05\n\nRe-ingesting a loaded file changes nothing; an interrupted ingest resumes where it stopped.\nExit status: 0 when every input was read to its end (skipped lines are reported, not fatal), 1 when an input could not be opened or ended early (all good records are still loaded), 2 for usage errors.")]
+    #[command(
+        after_help = "Examples:\n  builtby ingest gharchive 2015-01-01-*.json.gz\n  builtby ingest gharchive ~/gharchive/\n  builtby ingest gharchive --from 2024-05-21T00 --to 2024-05-21T05\n\nRe-ingesting a loaded file changes nothing; an interrupted ingest resumes where it stopped.\nExit status: 0 when every input was read to its end (skipped lines are reported, not fatal), 1 when an input could not be opened or ended early (all good records are still loaded), 2 for usage errors."
+    )]
     Gharchive(GharchiveArgs),
 }
 
@@ -114,7 +116,9 @@ pub enum Format {
 }
 
 #[derive(ClapArgs, Debug)]
-#[command(after_help = "Examples:\n  builtby search --ecosystem pytorch --since 12m\n  builtby search --repo huggingface/* --kind pr_merged --kind review --explain\n  builtby search --text \"flash attention\" --location berlin --json")]
+#[command(
+    after_help = "Examples:\n  builtby search --ecosystem pytorch --since 12m\n  builtby search --repo huggingface/* --kind pr_merged --kind review --explain\n  builtby search --text \"flash attention\" --location berlin --json"
+)]
 pub struct SearchArgs {
     #[command(flatten)]
     pub filter: FilterArgs,

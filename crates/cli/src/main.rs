@@ -14,7 +14,10 @@ fn main() -> ExitCode {
     let args = cli::Args::parse();
     let filter = if args.quiet { "error" } else { "warn" };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("BUILTBY_LOG").unwrap_or_else(|_| filter.into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("BUILTBY_LOG")
+                .unwrap_or_else(|_| filter.into()),
+        )
         .with_writer(std::io::stderr)
         .without_time()
         .init();

@@ -21,8 +21,16 @@ pub fn evidence_line(e: &Evidence) -> String {
         (k, _) => k.label().to_string(),
     };
     let num = e.number.map(|n| format!("#{n}")).unwrap_or_default();
-    let title = e.title.as_deref().map(|t| format!(" “{}”", short(t, 60))).unwrap_or_default();
-    let path = e.path.as_deref().map(|p| format!(" on {}", short(p, 50))).unwrap_or_default();
+    let title = e
+        .title
+        .as_deref()
+        .map(|t| format!(" “{}”", short(t, 60)))
+        .unwrap_or_default();
+    let path = e
+        .path
+        .as_deref()
+        .map(|p| format!(" on {}", short(p, 50)))
+        .unwrap_or_default();
     format!("{what} {}{num}{title}{path}, {date}  {}", e.repo, e.url)
 }
 
@@ -32,11 +40,11 @@ fn count(counts: &[(Kind, i64)], k: Kind) -> i64 {
 
 pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> Result<()> {
     if r.results.is_empty() {
-        if !r.query.repos.is_empty() || !r.query.ecosystems.is_empty() {
-            if r.repos_matched.is_empty() {
-                writeln!(out, "No stored activity in the repositories asked for. Check the names, or ingest more hours.")?;
-                return Ok(());
-            }
+        if (!r.query.repos.is_empty() || !r.query.ecosystems.is_empty())
+            && r.repos_matched.is_empty()
+        {
+            writeln!(out, "No stored activity in the repositories asked for. Check the names, or ingest more hours.")?;
+            return Ok(());
         }
         writeln!(out, "Nobody matched. Widen the filters (a longer --since, fewer --kind) or ingest more data.")?;
         return Ok(());
@@ -45,13 +53,21 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
         out,
         "{} people matched{}; showing {}–{}. Scores decay with a {}-month half-life as of {}.\n",
         r.total,
-        if r.repos_matched.is_empty() { String::new() } else { format!(" in {} repositories", r.repos_matched.len()) },
+        if r.repos_matched.is_empty() {
+            String::new()
+        } else {
+            format!(" in {} repositories", r.repos_matched.len())
+        },
         r.query.offset + 1,
         r.query.offset as usize + r.results.len(),
         r.query.half_life_months,
         time::date_string(r.query.as_of)
     )?;
-    writeln!(out, "{:>4}  {:<24} {:>10} {:>7} {:>8}  {}", "rank", "login", "score", "merged", "reviews", "location")?;
+    writeln!(
+        out,
+        "{:>4}  {:<24} {:>10} {:>7} {:>8}  location",
+        "rank", "login", "score", "merged", "reviews"
+    )?;
     for p in &r.results {
         let who = match &p.name {
             Some(n) => format!("{} ({})", p.login, short(n, 20)),
@@ -65,13 +81,29 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             fmt_score(p.score),
             count(&p.counts, Kind::PrMerged),
             count(&p.counts, Kind::Review) + count(&p.counts, Kind::ReviewComment),
-            p.location.as_deref().map(|l| short(l, 30)).unwrap_or_default()
+            p.location
+                .as_deref()
+                .map(|l| short(l, 30))
+                .unwrap_or_default()
         )?;
         if explain {
             for d in p.details.iter().filter(|d| d.score > 0.0) {
-                writeln!(out, "        {:<13} {:>10}  {}", d.rule, fmt_score(d.score), d.label)?;
+                writeln!(
+                    out,
+                    "        {:<13} {:>10}  {}",
+                    d.rule,
+                    fmt_score(d.score),
+                    d.label
+                )?;
                 for u in d.used.iter().take(4) {
-                    writeln!(out, "            {:>5} × {:<20} in {:<30} → {}", u.count, u.kind.as_str(), u.repo, fmt_score(u.points))?;
+                    writeln!(
+                        out,
+                        "            {:>5} × {:<20} in {:<30} → {}",
+                        u.count,
+                        u.kind.as_str(),
+                        u.repo,
+                        fmt_score(u.points)
+                    )?;
                 }
             }
         }
@@ -80,7 +112,12 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
         }
     }
     if r.total as usize > r.query.offset as usize + r.results.len() {
-        writeln!(out, "\n… {} more; page with --offset {}", r.total as usize - r.query.offset as usize - r.results.len(), r.query.offset + r.query.limit)?;
+        writeln!(
+            out,
+            "\n… {} more; page with --offset {}",
+            r.total as usize - r.query.offset as usize - r.results.len(),
+            r.query.offset + r.query.limit
+        )?;
     }
     Ok(())
 }
@@ -100,8 +137,21 @@ pub fn fmt_score(s: f64) -> String {
 }
 
 pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
-    writeln!(out, "{}{}  {}", p.login, p.name.as_deref().map(|n| format!(" — {n}")).unwrap_or_default(), p.profile_url)?;
-    for (label, v) in [("location", &p.location), ("company", &p.company), ("blog", &p.blog)] {
+    writeln!(
+        out,
+        "{}{}  {}",
+        p.login,
+        p.name
+            .as_deref()
+            .map(|n| format!(" — {n}"))
+            .unwrap_or_default(),
+        p.profile_url
+    )?;
+    for (label, v) in [
+        ("location", &p.location),
+        ("company", &p.company),
+        ("blog", &p.blog),
+    ] {
         if let Some(v) = v {
             writeln!(out, "  {label}: {v}")?;
         }
@@ -110,18 +160,31 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
         writeln!(out, "  also seen as: {}", p.previous_logins.join(", "))?;
     }
     if p.is_bot {
-        writeln!(out, "  (a bot account: excluded from search and export by default)")?;
+        writeln!(
+            out,
+            "  (a bot account: excluded from search and export by default)"
+        )?;
     }
     writeln!(out, "\nscore {} as of today", fmt_score(p.score))?;
     for d in p.details.iter().filter(|d| d.score > 0.0) {
-        writeln!(out, "  {:<13} {:>10}  {}", d.rule, fmt_score(d.score), d.label)?;
+        writeln!(
+            out,
+            "  {:<13} {:>10}  {}",
+            d.rule,
+            fmt_score(d.score),
+            d.label
+        )?;
     }
     writeln!(out, "\ntotals by repository and kind")?;
     for t in p.totals.iter().take(30) {
         writeln!(out, "  {:>6}  {:<22} {}", t.count, t.kind.as_str(), t.repo)?;
     }
     if p.totals.len() > 30 {
-        writeln!(out, "  … {} more rows (--json for all)", p.totals.len() - 30)?;
+        writeln!(
+            out,
+            "  … {} more rows (--json for all)",
+            p.totals.len() - 30
+        )?;
     }
     writeln!(out, "\nmonth by month")?;
     let max = p.timeline.iter().map(|m| m.total).max().unwrap_or(1).max(1);
@@ -129,7 +192,12 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
         let bar = "█".repeat(((m.total as f64 / max as f64) * 40.0).ceil() as usize);
         writeln!(out, "  {}  {:>5} {bar}", m.month, m.total)?;
     }
-    writeln!(out, "\nstrongest evidence ({} of {})", p.evidence.len(), p.evidence_total)?;
+    writeln!(
+        out,
+        "\nstrongest evidence ({} of {})",
+        p.evidence.len(),
+        p.evidence_total
+    )?;
     for e in &p.evidence {
         writeln!(out, "  {}", evidence_line(e))?;
     }

@@ -19,12 +19,20 @@ impl Bar {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let b = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr());
             b.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta}) {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta}) {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             b
         });
-        Bar { bar, files, files_done: AtomicU64::new(0), events: AtomicU64::new(0), started: std::time::Instant::now() }
+        Bar {
+            bar,
+            files,
+            files_done: AtomicU64::new(0),
+            events: AtomicU64::new(0),
+            started: std::time::Instant::now(),
+        }
     }
 
     pub fn finish(&self) {
@@ -46,7 +54,10 @@ impl Progress for Bar {
         let ev = self.events.fetch_add(events, Ordering::Relaxed) + events;
         if let Some(b) = &self.bar {
             let rate = ev as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
-            b.set_message(format!("{done}/{} files, {ev} events, {rate:.0} events/s", self.files));
+            b.set_message(format!(
+                "{done}/{} files, {ev} events, {rate:.0} events/s",
+                self.files
+            ));
         }
     }
 }

@@ -41,9 +41,15 @@ pub fn checksum(path: &Path) -> std::io::Result<(u64, String)> {
 }
 
 /// Ingests `files` (in this order) with `threads` parser threads.
-pub fn ingest_files(store: &mut Store, files: &[PathBuf], threads: usize, progress: &dyn Progress) -> Result<IngestReport, IngestError> {
+pub fn ingest_files(
+    store: &mut Store,
+    files: &[PathBuf],
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<IngestReport, IngestError> {
     let loaded: HashSet<String> = store.loaded_checksums()?;
-    let channels: Vec<(SyncSender<Msg>, Receiver<Msg>)> = files.iter().map(|_| sync_channel(AHEAD)).collect();
+    let channels: Vec<(SyncSender<Msg>, Receiver<Msg>)> =
+        files.iter().map(|_| sync_channel(AHEAD)).collect();
     let (senders, receivers): (Vec<_>, Vec<_>) = channels.into_iter().unzip();
     let next = AtomicUsize::new(0);
     let bytes = AtomicU64::new(0);
@@ -82,7 +88,15 @@ fn parse_one(path: &Path, tx: &SyncSender<Msg>, loaded: &HashSet<String>, bytes:
             return;
         }
     };
-    if tx.send(Msg::Start(InputFile { source: "gharchive".into(), path: path.to_path_buf(), size, checksum: sum })).is_err() {
+    if tx
+        .send(Msg::Start(InputFile {
+            source: "gharchive".into(),
+            path: path.to_path_buf(),
+            size,
+            checksum: sum,
+        }))
+        .is_err()
+    {
         return;
     }
     let counter = reader.byte_counter();
@@ -94,7 +108,7 @@ fn parse_one(path: &Path, tx: &SyncSender<Msg>, loaded: &HashSet<String>, bytes:
             return;
         }
         match o {
-            Outcome::Contribution(c) => chunk.push(Record::Contribution(c.contribution)),
+            Outcome::Contribution(c) => chunk.push(Record::Contribution(Box::new(c.contribution))),
             Outcome::Pointer { pointer, .. } => chunk.push(Record::Pointer(pointer)),
             _ => return,
         }
@@ -102,10 +116,18 @@ fn parse_one(path: &Path, tx: &SyncSender<Msg>, loaded: &HashSet<String>, bytes:
             let now = counter.load(Ordering::Relaxed);
             bytes.fetch_add(now - reported, Ordering::Relaxed);
             reported = now;
-            closed = tx.send(Msg::Records(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))).is_err();
+            closed = tx
+                .send(Msg::Records(std::mem::replace(
+                    &mut chunk,
+                    Vec::with_capacity(CHUNK),
+                )))
+                .is_err();
         }
     });
-    bytes.fetch_add(counter.load(Ordering::Relaxed).saturating_sub(reported), Ordering::Relaxed);
+    bytes.fetch_add(
+        counter.load(Ordering::Relaxed).saturating_sub(reported),
+        Ordering::Relaxed,
+    );
     if !chunk.is_empty() {
         let _ = tx.send(Msg::Records(chunk));
     }
@@ -126,7 +148,10 @@ fn write_all(
             FileOutcome::Loaded { stats, .. } => stats.events,
             _ => 0,
         };
-        let fr = FileReport { path: path.clone(), outcome };
+        let fr = FileReport {
+            path: path.clone(),
+            outcome,
+        };
         progress.bytes(bytes.load(Ordering::Relaxed));
         progress.file_done(&fr, events);
         report.files.push(fr);
@@ -134,12 +159,21 @@ fn write_all(
     Ok(report)
 }
 
-fn write_one(store: &mut Store, rx: &Receiver<Msg>, bytes: &AtomicU64, progress: &dyn Progress) -> Result<FileOutcome, IngestError> {
+fn write_one(
+    store: &mut Store,
+    rx: &Receiver<Msg>,
+    bytes: &AtomicU64,
+    progress: &dyn Progress,
+) -> Result<FileOutcome, IngestError> {
     let input = match rx.recv() {
         Ok(Msg::Start(input)) => input,
         Ok(Msg::Failed(error)) => return Ok(FileOutcome::Failed { error }),
         Ok(Msg::AlreadyLoaded) => return Ok(FileOutcome::AlreadyLoaded),
-        Ok(_) | Err(_) => return Ok(FileOutcome::Failed { error: "parser stopped unexpectedly".into() }),
+        Ok(_) | Err(_) => {
+            return Ok(FileOutcome::Failed {
+                error: "parser stopped unexpectedly".into(),
+            })
+        }
     };
     // Checked again here: the same bytes may appear twice in one run under two names.
     if store.is_loaded(&input.checksum)? {
@@ -157,10 +191,18 @@ fn write_one(store: &mut Store, rx: &Receiver<Msg>, bytes: &AtomicU64, progress:
             }
             Ok(Msg::Done(stats)) => {
                 let json = serde_json::to_string(&stats).unwrap_or_else(|_| "{}".into());
-                let summary = load.commit(&input, stats.events, stats.ended_early.is_none(), &json)?;
-                return Ok(FileOutcome::Loaded { summary, stats: *stats });
+                let summary =
+                    load.commit(&input, stats.events, stats.ended_early.is_none(), &json)?;
+                return Ok(FileOutcome::Loaded {
+                    summary,
+                    stats: *stats,
+                });
             }
-            Ok(_) | Err(_) => return Ok(FileOutcome::Failed { error: format!("{}: parser stopped unexpectedly", input.path.display()) }),
+            Ok(_) | Err(_) => {
+                return Ok(FileOutcome::Failed {
+                    error: format!("{}: parser stopped unexpectedly", input.path.display()),
+                })
+            }
         }
     }
 }

@@ -30,7 +30,10 @@ pub fn expand_inputs(args: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
         } else if s.contains(['*', '?', '[']) {
             match glob::glob(&s) {
                 Ok(paths) => {
-                    let mut found: Vec<PathBuf> = paths.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+                    let mut found: Vec<PathBuf> = paths
+                        .filter_map(Result::ok)
+                        .filter(|p| p.is_file())
+                        .collect();
                     found.sort();
                     if found.is_empty() {
                         errors.push(InputError::NoMatch(s.into_owned()));
@@ -49,13 +52,18 @@ pub fn expand_inputs(args: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
             walk(&p, out);
         } else {
-            let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
             if name.ends_with(".json.gz") || name.ends_with(".json") {
                 out.push(p);
             }
@@ -71,14 +79,28 @@ mod tests {
     fn files_folders_globs_and_missing() {
         let dir = std::env::temp_dir().join(format!("builtby-inputs-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("sub")).unwrap();
-        for n in ["2015-01-01-1.json.gz", "2015-01-01-0.json.gz", "sub/x.json", "notes.txt"] {
+        for n in [
+            "2015-01-01-1.json.gz",
+            "2015-01-01-0.json.gz",
+            "sub/x.json",
+            "notes.txt",
+        ] {
             std::fs::write(dir.join(n), b"").unwrap();
         }
-        let (files, errors) = expand_inputs(&[dir.clone()]);
-        let names: Vec<String> = files.iter().map(|f| f.strip_prefix(&dir).unwrap().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, vec!["2015-01-01-0.json.gz", "2015-01-01-1.json.gz", "sub/x.json"]);
+        let (files, errors) = expand_inputs(std::slice::from_ref(&dir));
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.strip_prefix(&dir).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["2015-01-01-0.json.gz", "2015-01-01-1.json.gz", "sub/x.json"]
+        );
         assert!(errors.is_empty());
-        let (files, _) = expand_inputs(&[dir.join("2015-*-1.json.gz"), dir.join("2015-01-01-1.json.gz")]);
+        let (files, _) = expand_inputs(&[
+            dir.join("2015-*-1.json.gz"),
+            dir.join("2015-01-01-1.json.gz"),
+        ]);
         assert_eq!(files.len(), 1, "duplicates removed");
         let (files, errors) = expand_inputs(&[dir.join("nope.json.gz"), dir.join("*.none")]);
         assert!(files.is_empty());

@@ -20,7 +20,10 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileOutcome {
     /// Loaded: new contributions, duplicates, pointers, and the source's stats.
-    Loaded { summary: builtby_store::LoadSummary, stats: builtby_sources::gharchive::FileStats },
+    Loaded {
+        summary: builtby_store::LoadSummary,
+        stats: builtby_sources::gharchive::FileStats,
+    },
     /// Already in the ingest log with the same checksum.
     AlreadyLoaded,
     /// Could not be opened or read at all.

@@ -14,7 +14,10 @@ fn shared() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        eprintln!("SKIPPED: shared GH Archive data not found at {} (it is present in CI)", p.display());
+        eprintln!(
+            "SKIPPED: shared GH Archive data not found at {} (it is present in CI)",
+            p.display()
+        );
         None
     }
 }
@@ -29,7 +32,10 @@ struct Expected {
 fn login_of(v: &Value) -> Option<&str> {
     match v {
         Value::String(s) if !s.is_empty() => Some(s),
-        Value::Object(o) => o.get("login").and_then(Value::as_str).filter(|s| !s.is_empty()),
+        Value::Object(o) => o
+            .get("login")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty()),
         _ => None,
     }
 }
@@ -42,7 +48,10 @@ fn has_repo(e: &Value) -> bool {
     if e["repo"]["name"].as_str().is_some_and(valid) {
         return true;
     }
-    if let (Some(o), Some(n)) = (login_of(&e["repository"]["owner"]), e["repository"]["name"].as_str()) {
+    if let (Some(o), Some(n)) = (
+        login_of(&e["repository"]["owner"]),
+        e["repository"]["name"].as_str(),
+    ) {
         if valid(&format!("{o}/{n}")) {
             return true;
         }
@@ -64,9 +73,15 @@ fn kind_of(e: &Value) -> Option<&'static str> {
         "PullRequestEvent" if action == Some("opened") && actor => Some("pr_opened"),
         "PullRequestEvent" if action == Some("closed") => {
             let pr = &p["pull_request"];
-            let merged = pr["merged"].as_bool().or(pr["merged_at"].as_str().map(|_| true))?;
+            let merged = pr["merged"]
+                .as_bool()
+                .or(pr["merged_at"].as_str().map(|_| true))?;
             login_of(&pr["user"])?;
-            Some(if merged { "pr_merged" } else { "pr_closed_unmerged" })
+            Some(if merged {
+                "pr_merged"
+            } else {
+                "pr_closed_unmerged"
+            })
         }
         "PullRequestReviewEvent" if actor => Some("review"),
         "PullRequestReviewCommentEvent" if created && actor => Some("review_comment"),
@@ -83,21 +98,33 @@ fn expected(path: &Path) -> Expected {
     let raw = std::fs::read(path).unwrap();
     let text: Vec<u8> = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out).unwrap();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .unwrap();
         out
     } else {
         raw
     };
     let mut x = Expected::default();
     let values: Vec<Result<Value, ()>> = if text.starts_with(b"{\n") {
-        serde_json::Deserializer::from_slice(&text).into_iter::<Value>().map(|r| r.map_err(|_| ())).collect()
+        serde_json::Deserializer::from_slice(&text)
+            .into_iter::<Value>()
+            .map(|r| r.map_err(|_| ()))
+            .collect()
     } else {
-        BufReader::new(&text[..]).lines().map(|l| l.unwrap()).filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(&l).map_err(|_| ())).collect()
+        BufReader::new(&text[..])
+            .lines()
+            .map(|l| l.unwrap())
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(&l).map_err(|_| ()))
+            .collect()
     };
     for v in values {
         match v {
             Ok(e) if e["type"].is_string() && e["created_at"].is_string() => {
-                *x.events_by_type.entry(e["type"].as_str().unwrap().to_string()).or_default() += 1;
+                *x.events_by_type
+                    .entry(e["type"].as_str().unwrap().to_string())
+                    .or_default() += 1;
                 if let Some(k) = kind_of(&e) {
                     *x.kinds.entry(k.to_string()).or_default() += 1;
                 }
@@ -113,7 +140,11 @@ fn exact_counts_on_every_shared_file() {
     let Some(dir) = shared() else { return };
     let (files, errors) = expand_inputs(&[dir]);
     assert!(errors.is_empty(), "{errors:?}");
-    assert!(files.len() >= 11, "expected the shared files, found {}", files.len());
+    assert!(
+        files.len() >= 11,
+        "expected the shared files, found {}",
+        files.len()
+    );
     let data = std::env::temp_dir().join(format!("builtby-real-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     let mut store = builtby_store::Store::open(&data).unwrap();
@@ -123,35 +154,88 @@ fn exact_counts_on_every_shared_file() {
     let mut total_events = 0;
     for f in &report.files {
         let want = expected(&f.path);
-        let FileOutcome::Loaded { stats, summary } = &f.outcome else { panic!("{}: {:?}", f.path.display(), f.outcome) };
-        assert_eq!(stats.events_by_type, want.events_by_type, "{}: events by type", f.path.display());
-        assert_eq!(stats.contributions_by_kind, want.kinds, "{}: contributions by kind", f.path.display());
-        assert_eq!(stats.skipped_lines, want.skipped, "{}: skipped lines", f.path.display());
-        assert_eq!(summary.new_contributions, want.kinds.values().sum::<u64>(), "{}: stored once each", f.path.display());
+        let FileOutcome::Loaded { stats, summary } = &f.outcome else {
+            panic!("{}: {:?}", f.path.display(), f.outcome)
+        };
+        assert_eq!(
+            stats.events_by_type,
+            want.events_by_type,
+            "{}: events by type",
+            f.path.display()
+        );
+        assert_eq!(
+            stats.contributions_by_kind,
+            want.kinds,
+            "{}: contributions by kind",
+            f.path.display()
+        );
+        assert_eq!(
+            stats.skipped_lines,
+            want.skipped,
+            "{}: skipped lines",
+            f.path.display()
+        );
+        assert_eq!(
+            summary.new_contributions,
+            want.kinds.values().sum::<u64>(),
+            "{}: stored once each",
+            f.path.display()
+        );
         for (k, n) in want.kinds {
             *total_kinds.entry(k).or_default() += n;
         }
         total_events += stats.events;
     }
-    eprintln!("checked {} files, {total_events} events: {total_kinds:?}", report.files.len());
+    eprintln!(
+        "checked {} files, {total_events} events: {total_kinds:?}",
+        report.files.len()
+    );
     // What the store holds (all people, bots included) is exactly the sum.
     let mut stored: BTreeMap<String, u64> = BTreeMap::new();
-    store.each_count(|_, _, _, kind, n| *stored.entry(kind.to_string()).or_default() += n as u64).unwrap();
+    store
+        .each_count(|_, _, _, kind, n| *stored.entry(kind.to_string()).or_default() += n as u64)
+        .unwrap();
     assert_eq!(stored, total_kinds);
     // Known figures from SOURCES.md hold.
-    let y2011 = report.files.iter().find(|f| f.path.ends_with("2011-02-15-0.json.gz")).unwrap();
+    let y2011 = report
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("2011-02-15-0.json.gz"))
+        .unwrap();
     if let FileOutcome::Loaded { stats, .. } = &y2011.outcome {
-        assert_eq!((stats.events, stats.events_by_type["PushEvent"], stats.events_by_type["PullRequestEvent"]), (1639, 889, 40));
+        assert_eq!(
+            (
+                stats.events,
+                stats.events_by_type["PushEvent"],
+                stats.events_by_type["PullRequestEvent"]
+            ),
+            (1639, 889, 40)
+        );
     }
     // Re-ingesting changes nothing.
     let again = ingest_files(&mut store, &files, 2, &Silent).unwrap();
-    assert!(again.files.iter().all(|f| f.outcome == FileOutcome::AlreadyLoaded));
-    assert_eq!(store.stats().unwrap().contributions as u64, total_kinds.values().sum::<u64>());
+    assert!(again
+        .files
+        .iter()
+        .all(|f| f.outcome == FileOutcome::AlreadyLoaded));
+    assert_eq!(
+        store.stats().unwrap().contributions as u64,
+        total_kinds.values().sum::<u64>()
+    );
     // No e-mail address anywhere in what was stored for people.
-    let people = store.people(&(1..=store.stats().unwrap().people).collect::<Vec<_>>()).unwrap();
+    let people = store
+        .people(&(1..=store.stats().unwrap().people).collect::<Vec<_>>())
+        .unwrap();
     for p in people {
-        for v in [&p.name, &p.location, &p.company, &p.blog].into_iter().flatten() {
-            assert!(!builtby_model::looks_like_email(v), "e-mail stored for {}: {v}", p.login);
+        for v in [&p.name, &p.location, &p.company, &p.blog]
+            .into_iter()
+            .flatten()
+        {
+            assert!(
+                !builtby_model::looks_like_email(v),
+                "e-mail stored for {}: {v}",
+                p.login
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&data);

@@ -15,7 +15,10 @@ pub struct BotRules {
 
 impl Default for BotRules {
     fn default() -> Self {
-        let mut r = BotRules { listed: HashSet::new(), not_bots: HashSet::new() };
+        let mut r = BotRules {
+            listed: HashSet::new(),
+            not_bots: HashSet::new(),
+        };
         r.extend_from_text(SHIPPED);
         r
     }

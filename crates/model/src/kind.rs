@@ -54,11 +54,20 @@ impl Kind {
     }
 
     pub fn from_code(code: i64) -> Option<Kind> {
-        usize::try_from(code).ok().and_then(|i| Kind::ALL.get(i).copied())
+        usize::try_from(code)
+            .ok()
+            .and_then(|i| Kind::ALL.get(i).copied())
     }
 
     pub fn is_pull_request(self) -> bool {
-        matches!(self, Kind::PrOpened | Kind::PrMerged | Kind::PrClosedUnmerged | Kind::Review | Kind::ReviewComment)
+        matches!(
+            self,
+            Kind::PrOpened
+                | Kind::PrMerged
+                | Kind::PrClosedUnmerged
+                | Kind::Review
+                | Kind::ReviewComment
+        )
     }
 
     /// Words for people: "merged PR", "review".
@@ -110,6 +119,9 @@ mod tests {
             assert_eq!(Kind::from_code(k.code()), Some(k));
         }
         let err = "stars".parse::<Kind>().unwrap_err().to_string();
-        assert!(err.contains("unknown kind `stars`") && err.contains("pr_merged"), "{err}");
+        assert!(
+            err.contains("unknown kind `stars`") && err.contains("pr_merged"),
+            "{err}"
+        );
     }
 }

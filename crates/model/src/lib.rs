@@ -39,7 +39,10 @@ pub struct Profile {
 
 impl Profile {
     pub fn is_empty(&self) -> bool {
-        self.name.is_none() && self.location.is_none() && self.company.is_none() && self.blog.is_none()
+        self.name.is_none()
+            && self.location.is_none()
+            && self.company.is_none()
+            && self.blog.is_none()
     }
 }
 
@@ -146,7 +149,7 @@ pub struct Pointer {
 /// What a source hands to the store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Record {
-    Contribution(Contribution),
+    Contribution(Box<Contribution>),
     Pointer(Pointer),
 }
 
@@ -174,7 +177,11 @@ mod tests {
     use super::*;
 
     fn actor() -> Actor {
-        Actor { github_id: Some(1), login: "ana".into(), is_bot_type: false }
+        Actor {
+            github_id: Some(1),
+            login: "ana".into(),
+            is_bot_type: false,
+        }
     }
 
     #[test]

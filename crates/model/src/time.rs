@@ -17,7 +17,9 @@ pub fn parse_date_or_time(s: &str) -> Option<i64> {
     if let Some(t) = parse_rfc3339(s) {
         return Some(t);
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(|d| d.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp())
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp())
 }
 
 /// Days since the epoch (UTC) of a Unix time.
@@ -27,17 +29,23 @@ pub fn day_of(unix: i64) -> i64 {
 
 /// `YYYY-MM-DD` for a Unix time.
 pub fn date_string(unix: i64) -> String {
-    DateTime::<Utc>::from_timestamp(unix, 0).map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    DateTime::<Utc>::from_timestamp(unix, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time.
 pub fn iso_string(unix: i64) -> String {
-    DateTime::<Utc>::from_timestamp(unix, 0).map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default()
+    DateTime::<Utc>::from_timestamp(unix, 0)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
 }
 
 /// `YYYY-MM` for a Unix time.
 pub fn month_string(unix: i64) -> String {
-    DateTime::<Utc>::from_timestamp(unix, 0).map(|t| t.format("%Y-%m").to_string()).unwrap_or_default()
+    DateTime::<Utc>::from_timestamp(unix, 0)
+        .map(|t| t.format("%Y-%m").to_string())
+        .unwrap_or_default()
 }
 
 pub fn now() -> i64 {
@@ -50,8 +58,14 @@ mod tests {
 
     #[test]
     fn pacific_offsets_become_utc() {
-        assert_eq!(parse_rfc3339("2013-02-15T00:00:39-08:00"), parse_rfc3339("2013-02-15T08:00:39Z"));
-        assert_eq!(iso_string(parse_rfc3339("2012-10-13T00:00:17-07:00").unwrap()), "2012-10-13T07:00:17Z");
+        assert_eq!(
+            parse_rfc3339("2013-02-15T00:00:39-08:00"),
+            parse_rfc3339("2013-02-15T08:00:39Z")
+        );
+        assert_eq!(
+            iso_string(parse_rfc3339("2012-10-13T00:00:17-07:00").unwrap()),
+            "2012-10-13T07:00:17Z"
+        );
     }
 
     #[test]

@@ -42,11 +42,21 @@ struct File {
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
     #[error("catalog {path}: cannot read: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("catalog {path}: {source}")]
-    Parse { path: String, source: Box<toml::de::Error> },
+    Parse {
+        path: String,
+        source: Box<toml::de::Error>,
+    },
     #[error("catalog {path}: repository `{name}` in ecosystem `{ecosystem}` is not of the form owner/name")]
-    BadRepo { path: String, ecosystem: String, name: String },
+    BadRepo {
+        path: String,
+        ecosystem: String,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,8 +78,14 @@ impl Catalog {
         match path {
             None => Ok(Self::shipped()),
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|source| CatalogError::Read { path: p.display().to_string(), source })?;
-                Self::from_parts(vec![("built-in catalog", SHIPPED), (&p.display().to_string(), &text)])
+                let text = std::fs::read_to_string(p).map_err(|source| CatalogError::Read {
+                    path: p.display().to_string(),
+                    source,
+                })?;
+                Self::from_parts(vec![
+                    ("built-in catalog", SHIPPED),
+                    (&p.display().to_string(), &text),
+                ])
             }
         }
     }
@@ -77,16 +93,26 @@ impl Catalog {
     fn from_parts(parts: Vec<(&str, &str)>) -> Result<Catalog, CatalogError> {
         let mut ecosystems: Vec<Ecosystem> = Vec::new();
         for (path, text) in parts {
-            let f: File = toml::from_str(text).map_err(|e| CatalogError::Parse { path: path.to_string(), source: Box::new(e) })?;
+            let f: File = toml::from_str(text).map_err(|e| CatalogError::Parse {
+                path: path.to_string(),
+                source: Box::new(e),
+            })?;
             for e in f.ecosystem {
                 for r in &e.repos {
                     for n in std::iter::once(&r.name).chain(&r.old_names) {
                         if !valid_repo_name(n) {
-                            return Err(CatalogError::BadRepo { path: path.into(), ecosystem: e.id.clone(), name: n.clone() });
+                            return Err(CatalogError::BadRepo {
+                                path: path.into(),
+                                ecosystem: e.id.clone(),
+                                name: n.clone(),
+                            });
                         }
                     }
                 }
-                match ecosystems.iter_mut().find(|x| x.id.eq_ignore_ascii_case(&e.id)) {
+                match ecosystems
+                    .iter_mut()
+                    .find(|x| x.id.eq_ignore_ascii_case(&e.id))
+                {
                     Some(existing) => *existing = e,
                     None => ecosystems.push(e),
                 }
@@ -104,12 +130,19 @@ impl Catalog {
     }
 
     pub fn ecosystem(&self, id: &str) -> Option<&Ecosystem> {
-        self.ecosystems.iter().find(|e| e.id.eq_ignore_ascii_case(id))
+        self.ecosystems
+            .iter()
+            .find(|e| e.id.eq_ignore_ascii_case(id))
     }
 
     /// Every name (current and old) of the ecosystem's repositories.
     pub fn ecosystem_repo_names(&self, id: &str) -> Option<Vec<String>> {
-        self.ecosystem(id).map(|e| e.repos.iter().flat_map(|r| std::iter::once(r.name.clone()).chain(r.old_names.clone())).collect())
+        self.ecosystem(id).map(|e| {
+            e.repos
+                .iter()
+                .flat_map(|r| std::iter::once(r.name.clone()).chain(r.old_names.clone()))
+                .collect()
+        })
     }
 
     /// A repository name and its other names from the catalog (itself only when unknown).
@@ -135,7 +168,9 @@ impl Catalog {
 
     /// The current name of a catalogued repository, if `name` is an old one.
     pub fn canonical(&self, name: &str) -> Option<&str> {
-        self.index.get(&name.to_ascii_lowercase()).map(|(c, _)| c.as_str())
+        self.index
+            .get(&name.to_ascii_lowercase())
+            .map(|(c, _)| c.as_str())
     }
 
     pub fn repo_count(&self) -> usize {
@@ -144,7 +179,11 @@ impl Catalog {
 }
 
 pub fn valid_repo_name(n: &str) -> bool {
-    let ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
     matches!(n.split_once('/'), Some((o, r)) if ok(o) && ok(r))
 }
 
@@ -155,13 +194,35 @@ mod tests {
     #[test]
     fn shipped_catalog_is_big_enough_and_consistent() {
         let c = Catalog::shipped();
-        assert!(c.ecosystems.len() >= 15, "{} ecosystems", c.ecosystems.len());
+        assert!(
+            c.ecosystems.len() >= 15,
+            "{} ecosystems",
+            c.ecosystems.len()
+        );
         assert!(c.repo_count() >= 80, "{} repos", c.repo_count());
-        for id in ["pytorch", "tensorflow", "jax", "huggingface", "langchain", "llamaindex", "scikit-learn", "vllm", "deepspeed", "ray", "keras", "onnx", "mlflow", "lightning", "triton"] {
+        for id in [
+            "pytorch",
+            "tensorflow",
+            "jax",
+            "huggingface",
+            "langchain",
+            "llamaindex",
+            "scikit-learn",
+            "vllm",
+            "deepspeed",
+            "ray",
+            "keras",
+            "onnx",
+            "mlflow",
+            "lightning",
+            "triton",
+        ] {
             assert!(c.ecosystem(id).is_some(), "missing ecosystem {id}");
         }
         assert_eq!(c.canonical("google/jax"), Some("jax-ml/jax"));
-        assert!(c.all_names("jax-ml/jax").contains(&"google/jax".to_string()));
+        assert!(c
+            .all_names("jax-ml/jax")
+            .contains(&"google/jax".to_string()));
         assert!(c.scrutiny("PyTorch/PyTorch").unwrap() >= 2.0);
         assert_eq!(c.all_names("me/tool"), vec!["me/tool".to_string()]);
     }
@@ -175,10 +236,17 @@ mod tests {
         let c = Catalog::with_user_file(Some(&p)).unwrap();
         assert_eq!(c.scrutiny("me/tool"), Some(2.5));
         assert!(c.ecosystem("pytorch").is_some());
-        std::fs::write(&p, "[[ecosystem]]\nid = \"x\"\nname = \"X\"\nrepos = [{ name = \"no-slash\" }]\n").unwrap();
+        std::fs::write(
+            &p,
+            "[[ecosystem]]\nid = \"x\"\nname = \"X\"\nrepos = [{ name = \"no-slash\" }]\n",
+        )
+        .unwrap();
         let e = Catalog::with_user_file(Some(&p)).unwrap_err().to_string();
         assert!(e.contains("no-slash") && e.contains("owner/name"), "{e}");
         std::fs::write(&p, "[[ecosystem]\n").unwrap();
-        assert!(Catalog::with_user_file(Some(&p)).unwrap_err().to_string().contains("mine.toml"));
+        assert!(Catalog::with_user_file(Some(&p))
+            .unwrap_err()
+            .to_string()
+            .contains("mine.toml"));
     }
 }

@@ -3,15 +3,31 @@
 
 use crate::SearchResults;
 
-pub const HEADER: [&str; 10] =
-    ["rank", "login", "name", "location", "company", "score", "merged_prs", "reviews", "profile_url", "top_evidence"];
+pub const HEADER: [&str; 10] = [
+    "rank",
+    "login",
+    "name",
+    "location",
+    "company",
+    "score",
+    "merged_prs",
+    "reviews",
+    "profile_url",
+    "top_evidence",
+];
 
 /// Writes `results` as CSV (with a header) to `w`.
 pub fn results_csv<W: std::io::Write>(results: &SearchResults, w: W) -> std::io::Result<()> {
     let mut out = CsvWriter { w };
     out.row(HEADER.iter().map(|s| s.to_string()))?;
     for r in &results.results {
-        let count = |k| r.counts.iter().find(|(kind, _)| *kind == k).map(|c| c.1).unwrap_or(0);
+        let count = |k| {
+            r.counts
+                .iter()
+                .find(|(kind, _)| *kind == k)
+                .map(|c| c.1)
+                .unwrap_or(0)
+        };
         let evidence: Vec<String> = r.evidence.iter().take(3).map(|e| e.url.clone()).collect();
         out.row([
             r.rank.to_string(),
@@ -43,7 +59,11 @@ impl<W: std::io::Write> CsvWriter<W> {
                 self.w.write_all(b",")?;
             }
             first = false;
-            let f = if f.starts_with(['=', '+', '-', '@']) && f.parse::<f64>().is_err() { format!("'{f}") } else { f };
+            let f = if f.starts_with(['=', '+', '-', '@']) && f.parse::<f64>().is_err() {
+                format!("'{f}")
+            } else {
+                f
+            };
             if f.contains([',', '"', '\n', '\r']) {
                 write!(self.w, "\"{}\"", f.replace('"', "\"\""))?;
             } else {
@@ -62,7 +82,16 @@ mod tests {
     fn quotes_and_defuses_formulas() {
         let mut buf = Vec::new();
         let mut w = CsvWriter { w: &mut buf };
-        w.row(["a,b".to_string(), "say \"hi\"".to_string(), "=HYPERLINK()".to_string(), "-1.5".to_string()]).unwrap();
-        assert_eq!(String::from_utf8(buf).unwrap(), "\"a,b\",\"say \"\"hi\"\"\",'=HYPERLINK(),-1.5\n");
+        w.row([
+            "a,b".to_string(),
+            "say \"hi\"".to_string(),
+            "=HYPERLINK()".to_string(),
+            "-1.5".to_string(),
+        ])
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "\"a,b\",\"say \"\"hi\"\"\",'=HYPERLINK(),-1.5\n"
+        );
     }
 }

@@ -52,23 +52,57 @@ pub fn person_report(
     login: &str,
     q: &Query,
 ) -> Result<Option<PersonReport>, SearchError> {
-    let Some(id) = store.person_by_login(login.trim().trim_start_matches('@'))? else { return Ok(None) };
-    let Some(p): Option<PersonRow> = store.people(&[id])?.into_iter().next() else { return Ok(None) };
+    let Some(id) = store.person_by_login(login.trim().trim_start_matches('@'))? else {
+        return Ok(None);
+    };
+    let Some(p): Option<PersonRow> = store.people(&[id])?.into_iter().next() else {
+        return Ok(None);
+    };
     let raw = store.person_cells(id)?;
     let mut totals: BTreeMap<(String, Kind), i64> = BTreeMap::new();
     let mut months: BTreeMap<String, BTreeMap<Kind, i64>> = BTreeMap::new();
     for (repo, kind, day, n) in &raw {
         *totals.entry((repo.clone(), *kind)).or_default() += n;
-        *months.entry(time::month_string(day * time::DAY)).or_default().entry(*kind).or_default() += n;
+        *months
+            .entry(time::month_string(day * time::DAY))
+            .or_default()
+            .entry(*kind)
+            .or_default() += n;
     }
-    let mut totals: Vec<RepoTotal> = totals.into_iter().map(|((repo, kind), count)| RepoTotal { repo, kind, count }).collect();
-    totals.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.repo.cmp(&b.repo)).then(a.kind.cmp(&b.kind)));
-    let timeline = months.into_iter().map(|(month, by_kind)| Month { month, total: by_kind.values().sum(), by_kind }).collect();
-    let cells = store.cells(&CellQuery { person_ids: Some(vec![id]), ..Default::default() })?;
+    let mut totals: Vec<RepoTotal> = totals
+        .into_iter()
+        .map(|((repo, kind), count)| RepoTotal { repo, kind, count })
+        .collect();
+    totals.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.repo.cmp(&b.repo))
+            .then(a.kind.cmp(&b.kind))
+    });
+    let timeline = months
+        .into_iter()
+        .map(|(month, by_kind)| Month {
+            month,
+            total: by_kind.values().sum(),
+            by_kind,
+        })
+        .collect();
+    let cells = store.cells(&CellQuery {
+        person_ids: Some(vec![id]),
+        ..Default::default()
+    })?;
     let ctx = context(store, catalog, q, cells.iter())?;
-    let details: Vec<ScoreDetail> = rank::rules().iter().map(|r| r.score(&cells, &ctx)).collect();
+    let details: Vec<ScoreDetail> = rank::rules()
+        .iter()
+        .map(|r| r.score(&cells, &ctx))
+        .collect();
     let evidence = store
-        .evidence(&EvidenceQuery { person_id: id, scope: CellQuery::default(), limit: q.limit, offset: q.offset })?
+        .evidence(&EvidenceQuery {
+            person_id: id,
+            scope: CellQuery::default(),
+            limit: q.limit,
+            offset: q.offset,
+        })?
         .into_iter()
         .map(Evidence::from)
         .collect();
@@ -89,4 +123,3 @@ pub fn person_report(
         evidence_total: raw.iter().map(|r| r.3).sum(),
     }))
 }
-

@@ -58,12 +58,18 @@ pub struct QueryError {
 }
 
 fn bad(param: &'static str, message: impl Into<String>) -> QueryError {
-    QueryError { param, message: message.into() }
+    QueryError {
+        param,
+        message: message.into(),
+    }
 }
 
 /// `owner/name` or `owner/*`.
 pub fn parse_repo_pattern(s: &str) -> Result<String, QueryError> {
-    let s = s.trim().trim_start_matches("https://github.com/").trim_end_matches('/');
+    let s = s
+        .trim()
+        .trim_start_matches("https://github.com/")
+        .trim_end_matches('/');
     let ok = match s.strip_suffix("/*") {
         Some(owner) => valid_repo_name(&format!("{owner}/x")),
         None => valid_repo_name(s),
@@ -97,19 +103,29 @@ pub fn parse_time(param: &'static str, s: &str, now: i64) -> Result<i64, QueryEr
     };
     match days {
         Some(d) if d <= 365 * 100 => Ok(now - d * time::DAY),
-        _ => Err(bad(param, format!("`{s}` is not a date (2024-01-31) or a duration back from today (30d, 8w, 12m, 2y)"))),
+        _ => Err(bad(
+            param,
+            format!(
+                "`{s}` is not a date (2024-01-31) or a duration back from today (30d, 8w, 12m, 2y)"
+            ),
+        )),
     }
 }
 
 pub fn parse_limit(s: &str) -> Result<u32, QueryError> {
     match s.trim().parse::<u32>() {
         Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        _ => Err(bad("limit", format!("`{s}` is out of range; use a whole number from 1 to {MAX_LIMIT}"))),
+        _ => Err(bad(
+            "limit",
+            format!("`{s}` is out of range; use a whole number from 1 to {MAX_LIMIT}"),
+        )),
     }
 }
 
 pub fn parse_offset(s: &str) -> Result<u32, QueryError> {
-    s.trim().parse::<u32>().map_err(|_| bad("offset", format!("`{s}` is not a whole number ≥ 0")))
+    s.trim()
+        .parse::<u32>()
+        .map_err(|_| bad("offset", format!("`{s}` is not a whole number ≥ 0")))
 }
 
 /// The parameters [`query_from_params`] understands, with a description each: one list, so the
@@ -135,12 +151,19 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
 /// an unknown name, a repeated single-valued one, or a bad value is an error naming it. The
 /// query is not [`Query::validate`]d (that needs the catalog).
 pub fn query_from_params(pairs: &[(String, String)], now: i64) -> Result<Query, QueryError> {
-    let mut q = Query { as_of: now, ..Default::default() };
+    let mut q = Query {
+        as_of: now,
+        ..Default::default()
+    };
     let mut seen: Vec<&'static str> = Vec::new();
     for (name, value) in pairs {
-        let Some(&(param, repeatable, _)) = SEARCH_PARAMS.iter().find(|p| p.0 == name.as_str()) else {
+        let Some(&(param, repeatable, _)) = SEARCH_PARAMS.iter().find(|p| p.0 == name.as_str())
+        else {
             let known: Vec<&str> = SEARCH_PARAMS.iter().map(|p| p.0).collect();
-            return Err(QueryError { param: "query", message: format!("unknown parameter `{name}`; known: {}", known.join(", ")) });
+            return Err(QueryError {
+                param: "query",
+                message: format!("unknown parameter `{name}`; known: {}", known.join(", ")),
+            });
         };
         let value = value.trim();
         if value.is_empty() {
@@ -196,7 +219,10 @@ pub fn parse_bool(param: &'static str, s: &str) -> Result<bool, QueryError> {
 pub fn parse_half_life(s: &str) -> Result<f64, QueryError> {
     match s.trim().parse::<f64>() {
         Ok(m) if m > 0.0 && m <= 1200.0 => Ok(m),
-        _ => Err(bad("half_life", format!("`{s}` is not a number of months between 0 and 1200"))),
+        _ => Err(bad(
+            "half_life",
+            format!("`{s}` is not a number of months between 0 and 1200"),
+        )),
     }
 }
 
@@ -205,20 +231,33 @@ impl Query {
     pub fn validate(&self, catalog: &crate::Catalog) -> Result<(), QueryError> {
         if let (Some(s), Some(u)) = (self.since, self.until) {
             if s > u {
-                return Err(bad("since", format!("{} is after until ({})", time::date_string(s), time::date_string(u))));
+                return Err(bad(
+                    "since",
+                    format!(
+                        "{} is after until ({})",
+                        time::date_string(s),
+                        time::date_string(u)
+                    ),
+                ));
             }
         }
         for e in &self.ecosystems {
             if catalog.ecosystem(e).is_none() {
                 let known: Vec<&str> = catalog.ecosystems.iter().map(|e| e.id.as_str()).collect();
-                return Err(bad("ecosystem", format!("unknown ecosystem `{e}`; known: {}", known.join(", "))));
+                return Err(bad(
+                    "ecosystem",
+                    format!("unknown ecosystem `{e}`; known: {}", known.join(", ")),
+                ));
             }
         }
         if !(self.half_life_months > 0.0 && self.half_life_months.is_finite()) {
             return Err(bad("half-life", "must be a positive number of months"));
         }
         if self.limit == 0 || self.limit > MAX_LIMIT {
-            return Err(bad("limit", format!("{} is out of range; use 1 to {MAX_LIMIT}", self.limit)));
+            return Err(bad(
+                "limit",
+                format!("{} is out of range; use 1 to {MAX_LIMIT}", self.limit),
+            ));
         }
         Ok(())
     }
@@ -242,8 +281,14 @@ mod tests {
 
     #[test]
     fn repo_patterns_and_limits() {
-        assert_eq!(parse_repo_pattern("pytorch/pytorch").unwrap(), "pytorch/pytorch");
-        assert_eq!(parse_repo_pattern("https://github.com/huggingface/*").unwrap(), "huggingface/*");
+        assert_eq!(
+            parse_repo_pattern("pytorch/pytorch").unwrap(),
+            "pytorch/pytorch"
+        );
+        assert_eq!(
+            parse_repo_pattern("https://github.com/huggingface/*").unwrap(),
+            "huggingface/*"
+        );
         for bad in ["pytorch", "*/x", "a/b/c", "a b/c", "/x"] {
             assert_eq!(parse_repo_pattern(bad).unwrap_err().param, "repo", "{bad}");
         }
@@ -256,11 +301,30 @@ mod tests {
     #[test]
     fn params_build_a_query_or_name_the_bad_one() {
         let now = 1_000 * time::DAY;
-        let p = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
-        let q = query_from_params(&p(&[("repo", "pytorch/pytorch,huggingface/*"), ("kind", "review"), ("kind", "pr_merged"), ("since", "30d"), ("limit", "5"), ("text", ""), ("include_bots", "yes")]), now).unwrap();
+        let p = |v: &[(&str, &str)]| {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let q = query_from_params(
+            &p(&[
+                ("repo", "pytorch/pytorch,huggingface/*"),
+                ("kind", "review"),
+                ("kind", "pr_merged"),
+                ("since", "30d"),
+                ("limit", "5"),
+                ("text", ""),
+                ("include_bots", "yes"),
+            ]),
+            now,
+        )
+        .unwrap();
         assert_eq!(q.repos, vec!["pytorch/pytorch", "huggingface/*"]);
         assert_eq!(q.kinds, vec![Kind::Review, Kind::PrMerged]);
-        assert_eq!((q.since, q.limit, q.text, q.include_bots, q.as_of), (Some(970 * time::DAY), 5, None, true, now));
+        assert_eq!(
+            (q.since, q.limit, q.text, q.include_bots, q.as_of),
+            (Some(970 * time::DAY), 5, None, true, now)
+        );
         for (name, value, param) in [
             ("kind", "stars", "kind"),
             ("since", "someday", "since"),
@@ -273,17 +337,35 @@ mod tests {
             ("as_of", "soon", "as_of"),
             ("colour", "red", "query"),
         ] {
-            assert_eq!(query_from_params(&p(&[(name, value)]), now).unwrap_err().param, param, "{name}={value}");
+            assert_eq!(
+                query_from_params(&p(&[(name, value)]), now)
+                    .unwrap_err()
+                    .param,
+                param,
+                "{name}={value}"
+            );
         }
-        assert_eq!(query_from_params(&p(&[("since", "1d"), ("since", "2d")]), now).unwrap_err().param, "since");
+        assert_eq!(
+            query_from_params(&p(&[("since", "1d"), ("since", "2d")]), now)
+                .unwrap_err()
+                .param,
+            "since"
+        );
     }
 
     #[test]
     fn validation_names_the_parameter() {
         let c = crate::Catalog::shipped();
-        let q = Query { since: Some(10), until: Some(5), ..Default::default() };
+        let q = Query {
+            since: Some(10),
+            until: Some(5),
+            ..Default::default()
+        };
         assert_eq!(q.validate(&c).unwrap_err().param, "since");
-        let q = Query { ecosystems: vec!["cobol".into()], ..Default::default() };
+        let q = Query {
+            ecosystems: vec!["cobol".into()],
+            ..Default::default()
+        };
         assert_eq!(q.validate(&c).unwrap_err().param, "ecosystem");
         assert!(Query::default().validate(&c).is_ok());
     }

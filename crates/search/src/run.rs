@@ -77,10 +77,20 @@ pub struct SearchResults {
 }
 
 /// Runs `q` against the store.
-pub fn search(store: &Store, catalog: &Catalog, bots: &BotRules, q: &Query) -> Result<SearchResults, SearchError> {
+pub fn search(
+    store: &Store,
+    catalog: &Catalog,
+    bots: &BotRules,
+    q: &Query,
+) -> Result<SearchResults, SearchError> {
     q.validate(catalog)?;
     let (scope, repos_matched) = scope(store, catalog, q)?;
-    let empty = |repos_matched| SearchResults { query: q.clone(), repos_matched, total: 0, results: Vec::new() };
+    let empty = |repos_matched| SearchResults {
+        query: q.clone(),
+        repos_matched,
+        total: 0,
+        results: Vec::new(),
+    };
     if scope.repo_ids.as_ref().is_some_and(|r| r.is_empty()) {
         return Ok(empty(repos_matched));
     }
@@ -96,7 +106,10 @@ pub fn search(store: &Store, catalog: &Catalog, bots: &BotRules, q: &Query) -> R
         .into_iter()
         .filter(|p| q.include_bots || !bots.is_bot(&p.login, p.is_bot_type))
         .filter(|p| match &location {
-            Some(l) => p.location.as_ref().is_some_and(|pl| pl.to_lowercase().contains(l.as_str())),
+            Some(l) => p
+                .location
+                .as_ref()
+                .is_some_and(|pl| pl.to_lowercase().contains(l.as_str())),
             None => true,
         })
         .collect();
@@ -115,9 +128,19 @@ pub fn search(store: &Store, catalog: &Catalog, bots: &BotRules, q: &Query) -> R
     scored.sort_by(|a, b| rank::compare((a.1, a.2, &a.0.login), (b.1, b.2, &b.0.login)));
     let total = scored.len() as u32;
     let mut results = Vec::new();
-    for (i, (p, score, _, details)) in scored.into_iter().enumerate().skip(q.offset as usize).take(q.limit as usize) {
+    for (i, (p, score, _, details)) in scored
+        .into_iter()
+        .enumerate()
+        .skip(q.offset as usize)
+        .take(q.limit as usize)
+    {
         let evidence = store
-            .evidence(&EvidenceQuery { person_id: p.id, scope: scope.clone(), limit: q.evidence, offset: 0 })?
+            .evidence(&EvidenceQuery {
+                person_id: p.id,
+                scope: scope.clone(),
+                limit: q.evidence,
+                offset: 0,
+            })?
             .into_iter()
             .map(Evidence::from)
             .collect();
@@ -140,11 +163,20 @@ pub fn search(store: &Store, catalog: &Catalog, bots: &BotRules, q: &Query) -> R
             evidence,
         });
     }
-    Ok(SearchResults { query: q.clone(), repos_matched, total, results })
+    Ok(SearchResults {
+        query: q.clone(),
+        repos_matched,
+        total,
+        results,
+    })
 }
 
 /// The store scope of a query, and the repository names its filters matched.
-pub(crate) fn scope(store: &Store, catalog: &Catalog, q: &Query) -> Result<(CellQuery, Vec<String>), SearchError> {
+pub(crate) fn scope(
+    store: &Store,
+    catalog: &Catalog,
+    q: &Query,
+) -> Result<(CellQuery, Vec<String>), SearchError> {
     let mut patterns: Vec<String> = Vec::new();
     for r in &q.repos {
         if r.ends_with("/*") {
@@ -160,7 +192,10 @@ pub(crate) fn scope(store: &Store, catalog: &Catalog, q: &Query) -> Result<(Cell
         (None, Vec::new())
     } else {
         let found = store.repos_matching(&patterns)?;
-        (Some(found.iter().map(|r| r.0).collect()), found.into_iter().map(|r| r.1).collect())
+        (
+            Some(found.iter().map(|r| r.0).collect()),
+            found.into_iter().map(|r| r.1).collect(),
+        )
     };
     let scope = CellQuery {
         repo_ids,
@@ -173,7 +208,12 @@ pub(crate) fn scope(store: &Store, catalog: &Catalog, q: &Query) -> Result<(Cell
     Ok((scope, names))
 }
 
-pub(crate) fn context<'a>(store: &Store, catalog: &Catalog, q: &Query, cells: impl Iterator<Item = &'a Cell>) -> Result<Context, SearchError> {
+pub(crate) fn context<'a>(
+    store: &Store,
+    catalog: &Catalog,
+    q: &Query,
+    cells: impl Iterator<Item = &'a Cell>,
+) -> Result<Context, SearchError> {
     let mut ids: Vec<i64> = cells.map(|c| c.repo_id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -185,5 +225,9 @@ pub(crate) fn context<'a>(store: &Store, catalog: &Catalog, q: &Query, cells: im
             (id, (name, w))
         })
         .collect();
-    Ok(Context { as_of_day: time::day_of(q.as_of), half_life_days: q.half_life_months * 30.44, repos })
+    Ok(Context {
+        as_of_day: time::day_of(q.as_of),
+        half_life_days: q.half_life_months * 30.44,
+        repos,
+    })
 }

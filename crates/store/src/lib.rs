@@ -31,11 +31,21 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("store {path}: {source}")]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("store {path}: cannot create its folder: {source}")]
-    Create { path: PathBuf, source: std::io::Error },
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("store {path} was written by a newer builtby (schema {found}, this one knows {known}); upgrade builtby")]
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -52,17 +62,30 @@ pub const DB_FILE: &str = "builtby.sqlite";
 impl Store {
     /// Opens (creating if needed) the store in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Create { path: data_dir.to_path_buf(), source })?;
+        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Create {
+            path: data_dir.to_path_buf(),
+            source,
+        })?;
         Self::open_file(&data_dir.join(DB_FILE))
     }
 
     pub fn open_file(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path).map_err(|source| StoreError::Sqlite { path: path.to_path_buf(), source })?;
+        let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        })?;
         conn.set_prepared_statement_cache_capacity(64);
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         schema::prepare(&mut store.conn).map_err(|e| store.err(e))?;
         if let Some(found) = schema::too_new(&store.conn).map_err(|e| store.err(e))? {
-            return Err(StoreError::TooNew { path: path.to_path_buf(), found, known: schema::VERSION });
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known: schema::VERSION,
+            });
         }
         Ok(store)
     }
@@ -72,7 +95,10 @@ impl Store {
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite { path: self.path.clone(), source }
+        StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
     }
 }
 

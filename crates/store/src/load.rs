@@ -55,7 +55,11 @@ impl Store {
     /// True when a file with this checksum was loaded before.
     pub fn is_loaded(&self, checksum: &str) -> Result<bool> {
         self.conn
-            .query_row("SELECT 1 FROM files WHERE checksum = ?1", [checksum], |_| Ok(()))
+            .query_row(
+                "SELECT 1 FROM files WHERE checksum = ?1",
+                [checksum],
+                |_| Ok(()),
+            )
             .optional()
             .map(|o| o.is_some())
             .map_err(|e| self.err(e))
@@ -63,17 +67,31 @@ impl Store {
 
     /// Checksums of every file in the ingest log.
     pub fn loaded_checksums(&self) -> Result<std::collections::HashSet<String>> {
-        let mut stmt = self.conn.prepare("SELECT checksum FROM files").map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT checksum FROM files")
+            .map_err(|e| self.err(e))?;
         let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
     }
 
     /// Starts loading `input`. Takes the write lock now (waiting for another writer if needed).
     pub fn begin_file(&mut self, _input: &InputFile) -> Result<FileLoad<'_>> {
         let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(wrap)?;
-        let file_id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM files", [], |r| r.get(0)).map_err(wrap)?;
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(wrap)?;
+        let file_id: i64 = tx
+            .query_row("SELECT coalesce(max(id), 0) + 1 FROM files", [], |r| {
+                r.get(0)
+            })
+            .map_err(wrap)?;
         Ok(FileLoad {
             tx,
             path,
@@ -90,7 +108,10 @@ impl Store {
 
 impl FileLoad<'_> {
     fn err(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite { path: self.path.clone(), source }
+        StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     pub fn add(&mut self, record: &Record) -> Result<()> {
@@ -146,7 +167,9 @@ impl FileLoad<'_> {
         let rowid = self.tx.last_insert_rowid();
         if c.title.is_some() || c.body.is_some() {
             self.tx
-                .prepare_cached("INSERT INTO contributions_fts(rowid, title, body) VALUES (?1, ?2, ?3)")?
+                .prepare_cached(
+                    "INSERT INTO contributions_fts(rowid, title, body) VALUES (?1, ?2, ?3)",
+                )?
                 .execute(params![rowid, c.title, c.body])?;
         }
         self.tx
@@ -154,11 +177,18 @@ impl FileLoad<'_> {
                 "INSERT INTO rollup(repo_id, kind, day, person_id, n) VALUES (?1, ?2, ?3, ?4, 1)
                  ON CONFLICT DO UPDATE SET n = n + 1",
             )?
-            .execute(params![repo, c.kind.code(), builtby_model::time::day_of(c.at), person])?;
+            .execute(params![
+                repo,
+                c.kind.code(),
+                builtby_model::time::day_of(c.at),
+                person
+            ])?;
         if matches!(c.kind, Kind::PrMerged | Kind::Review) {
             let added = self
                 .tx
-                .prepare_cached("INSERT OR IGNORE INTO repo_people(repo_id, person_id) VALUES (?1, ?2)")?
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO repo_people(repo_id, person_id) VALUES (?1, ?2)",
+                )?
                 .execute(params![repo, person])?;
             if added == 1 {
                 *self.new_repo_people.entry(repo).or_default() += 1;
@@ -229,18 +259,27 @@ impl FileLoad<'_> {
             Ok(None)
         };
         if let Some(gid) = a.github_id {
-            if let Some(id) = self.tx.prepare_cached("SELECT id FROM people WHERE github_id = ?1")?.query_row([gid], |r| r.get(0)).optional()? {
+            if let Some(id) = self
+                .tx
+                .prepare_cached("SELECT id FROM people WHERE github_id = ?1")?
+                .query_row([gid], |r| r.get(0))
+                .optional()?
+            {
                 return Ok(id);
             }
             if let Some(id) = by_login(&self.tx, true)? {
-                self.tx.prepare_cached("UPDATE people SET github_id = ?1 WHERE id = ?2")?.execute(params![gid, id])?;
+                self.tx
+                    .prepare_cached("UPDATE people SET github_id = ?1 WHERE id = ?2")?
+                    .execute(params![gid, id])?;
                 return Ok(id);
             }
         } else if let Some(id) = by_login(&self.tx, false)? {
             return Ok(id);
         }
         self.tx
-            .prepare_cached("INSERT INTO people(github_id, login, is_bot_type) VALUES (?1, ?2, ?3)")?
+            .prepare_cached(
+                "INSERT INTO people(github_id, login, is_bot_type) VALUES (?1, ?2, ?3)",
+            )?
             .execute(params![a.github_id, a.login, a.is_bot_type])?;
         Ok(self.tx.last_insert_rowid())
     }
@@ -249,18 +288,26 @@ impl FileLoad<'_> {
         if let Some(&id) = self.repos.get(name) {
             return Ok(id);
         }
-        let found: Option<i64> = self.tx.prepare_cached("SELECT id FROM repos WHERE name = ?1")?.query_row([name], |r| r.get(0)).optional()?;
+        let found: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM repos WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))
+            .optional()?;
         let id = match found {
             Some(id) => {
                 if github_id.is_some() {
                     self.tx
-                        .prepare_cached("UPDATE repos SET github_id = ?1 WHERE id = ?2 AND github_id IS NULL")?
+                        .prepare_cached(
+                            "UPDATE repos SET github_id = ?1 WHERE id = ?2 AND github_id IS NULL",
+                        )?
                         .execute(params![github_id, id])?;
                 }
                 id
             }
             None => {
-                self.tx.prepare_cached("INSERT INTO repos(name, github_id) VALUES (?1, ?2)")?.execute(params![name, github_id])?;
+                self.tx
+                    .prepare_cached("INSERT INTO repos(name, github_id) VALUES (?1, ?2)")?
+                    .execute(params![name, github_id])?;
                 self.tx.last_insert_rowid()
             }
         };
@@ -271,10 +318,27 @@ impl FileLoad<'_> {
     /// Writes the gathered profile and login updates and the ingest-log row, then commits.
     /// `complete` says the input was read to its end; `stats_json` is the source's own account
     /// of what it read, kept word for word in the ingest log.
-    pub fn commit(self, input: &InputFile, events: u64, complete: bool, stats_json: &str) -> Result<LoadSummary> {
+    pub fn commit(
+        self,
+        input: &InputFile,
+        events: u64,
+        complete: bool,
+        stats_json: &str,
+    ) -> Result<LoadSummary> {
         let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
-        let FileLoad { tx, file_id, seen, logins, new_repo_people, summary, .. } = self;
+        let wrap = |source| StoreError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let FileLoad {
+            tx,
+            file_id,
+            seen,
+            logins,
+            new_repo_people,
+            summary,
+            ..
+        } = self;
         {
             let mut upd = tx
                 .prepare_cached(
@@ -292,9 +356,11 @@ impl FileLoad<'_> {
                 )
                 .map_err(wrap)?;
             for (id, s) in &seen {
-                upd.execute(params![id, s.last_at, s.login, s.is_bot_type]).map_err(wrap)?;
+                upd.execute(params![id, s.last_at, s.login, s.is_bot_type])
+                    .map_err(wrap)?;
                 if let Some((_, p)) = &s.profile {
-                    prof.execute(params![id, p.name, p.location, p.company, p.blog]).map_err(wrap)?;
+                    prof.execute(params![id, p.name, p.location, p.company, p.blog])
+                        .map_err(wrap)?;
                 }
             }
             let mut lg = tx
@@ -306,7 +372,9 @@ impl FileLoad<'_> {
             for ((login, id), (first, last)) in &logins {
                 lg.execute(params![login, id, first, last]).map_err(wrap)?;
             }
-            let mut rc = tx.prepare_cached("UPDATE repos SET contributors = contributors + ?2 WHERE id = ?1").map_err(wrap)?;
+            let mut rc = tx
+                .prepare_cached("UPDATE repos SET contributors = contributors + ?2 WHERE id = ?1")
+                .map_err(wrap)?;
             for (repo, n) in &new_repo_people {
                 rc.execute(params![repo, n]).map_err(wrap)?;
             }

@@ -122,18 +122,32 @@ fn id_list(ids: &[i64]) -> String {
 }
 
 /// WHERE clauses for a scope over a table with `repo_id`, `kind`, `person_id` and a time column.
-fn scope_sql(q: &CellQuery, day_col: &str, time_is_day: bool, args: &mut Vec<rusqlite::types::Value>) -> String {
+fn scope_sql(
+    q: &CellQuery,
+    day_col: &str,
+    time_is_day: bool,
+    args: &mut Vec<rusqlite::types::Value>,
+) -> String {
     let mut w = vec!["1".to_string()];
     if let Some(ids) = &q.repo_ids {
         w.push(format!("repo_id IN ({})", id_list(ids)));
     }
     if let Some(kinds) = &q.kinds {
-        w.push(format!("kind IN ({})", id_list(&kinds.iter().map(|k| k.code()).collect::<Vec<_>>())));
+        w.push(format!(
+            "kind IN ({})",
+            id_list(&kinds.iter().map(|k| k.code()).collect::<Vec<_>>())
+        ));
     }
     if let Some(p) = &q.person_ids {
         w.push(format!("person_id IN ({})", id_list(p)));
     }
-    let conv = |t: i64| if time_is_day { builtby_model::time::day_of(t) } else { t };
+    let conv = |t: i64| {
+        if time_is_day {
+            builtby_model::time::day_of(t)
+        } else {
+            t
+        }
+    };
     if let Some(s) = q.since {
         args.push(conv(s).into());
         w.push(format!("{day_col} >= ?{}", args.len()));
@@ -172,10 +186,17 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params_from_iter(args), |r| {
-                Ok(Cell { person_id: r.get(0)?, repo_id: r.get(1)?, kind: Kind::from_code(r.get(2)?).unwrap_or(Kind::Push), day: r.get(3)?, n: r.get(4)? })
+                Ok(Cell {
+                    person_id: r.get(0)?,
+                    repo_id: r.get(1)?,
+                    kind: Kind::from_code(r.get(2)?).unwrap_or(Kind::Push),
+                    day: r.get(3)?,
+                    n: r.get(4)?,
+                })
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
     }
 
     /// The strongest contributions of one person within a scope, strongest kinds first, newest
@@ -202,8 +223,11 @@ impl Store {
             q.limit, q.offset
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt.query_map(params_from_iter(args), evidence_row).map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+        let rows = stmt
+            .query_map(params_from_iter(args), evidence_row)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
     }
 
     pub fn people(&self, ids: &[i64]) -> Result<Vec<PersonRow>> {
@@ -242,7 +266,10 @@ impl Store {
                 .map_err(|e| self.err(e))?
                 .collect::<rusqlite::Result<_>>()
                 .map_err(|e| self.err(e))?;
-            p.previous_logins = logins.into_iter().filter(|l| !l.eq_ignore_ascii_case(&p.login)).collect();
+            p.previous_logins = logins
+                .into_iter()
+                .filter(|l| !l.eq_ignore_ascii_case(&p.login))
+                .collect();
         }
         Ok(out)
     }
@@ -258,7 +285,11 @@ impl Store {
             return Ok(current);
         }
         self.conn
-            .query_row("SELECT person_id FROM logins WHERE login = ?1 ORDER BY last_seen DESC LIMIT 1", [login], |r| r.get(0))
+            .query_row(
+                "SELECT person_id FROM logins WHERE login = ?1 ORDER BY last_seen DESC LIMIT 1",
+                [login],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -269,11 +300,16 @@ impl Store {
         let mut out = Vec::new();
         for p in patterns {
             let (sql, arg) = match p.strip_suffix("/*") {
-                Some(owner) => ("SELECT id, name FROM repos WHERE name LIKE ?1 ESCAPE '\\'", format!("{}/%", like_escape(owner))),
+                Some(owner) => (
+                    "SELECT id, name FROM repos WHERE name LIKE ?1 ESCAPE '\\'",
+                    format!("{}/%", like_escape(owner)),
+                ),
                 None => ("SELECT id, name FROM repos WHERE name = ?1", p.clone()),
             };
             let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
-            let rows = stmt.query_map([arg], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map([arg], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(|e| self.err(e))?;
             for r in rows {
                 out.push(r.map_err(|e| self.err(e))?);
             }
@@ -288,20 +324,44 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!("SELECT id, name, contributors FROM repos WHERE id IN ({})", id_list(ids));
+        let sql = format!(
+            "SELECT id, name, contributors FROM repos WHERE id IN ({})",
+            id_list(ids)
+        );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
     }
 
     pub fn stats(&self) -> Result<StoreStats> {
         let e = |e| self.err(e);
-        let one = |sql: &str| self.conn.query_row(sql, [], |r| r.get::<_, i64>(0)).map_err(e);
-        let (first_at, last_at) =
-            self.conn.query_row("SELECT min(at), max(at) FROM contributions", [], |r| Ok((r.get(0)?, r.get(1)?))).map_err(e)?;
-        let mut stmt = self.conn.prepare("SELECT kind, sum(n) FROM rollup GROUP BY kind ORDER BY kind").map_err(e)?;
+        let one = |sql: &str| {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map_err(e)
+        };
+        let (first_at, last_at) = self
+            .conn
+            .query_row("SELECT min(at), max(at) FROM contributions", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(e)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, sum(n) FROM rollup GROUP BY kind ORDER BY kind")
+            .map_err(e)?;
         let by_kind = stmt
-            .query_map([], |r| Ok((Kind::from_code(r.get(0)?).map(|k| k.to_string()).unwrap_or_default(), r.get(1)?)))
+            .query_map([], |r| {
+                Ok((
+                    Kind::from_code(r.get(0)?)
+                        .map(|k| k.to_string())
+                        .unwrap_or_default(),
+                    r.get(1)?,
+                ))
+            })
             .map_err(e)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(e)?;
@@ -342,7 +402,8 @@ impl Store {
                 })
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
     }
 
     /// Every (person, repository, kind) count in the store, in login order, streamed to `f`
@@ -379,14 +440,24 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![person_id], |r| Ok((r.get(0)?, Kind::from_code(r.get(1)?).unwrap_or(Kind::Push), r.get(2)?, r.get(3)?)))
+            .query_map(params![person_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    Kind::from_code(r.get(1)?).unwrap_or(Kind::Push),
+                    r.get(2)?,
+                    r.get(3)?,
+                ))
+            })
             .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(|e| self.err(e))
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
     }
 }
 
 fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn evidence_row(r: &Row) -> rusqlite::Result<EvidenceRow> {
@@ -396,7 +467,17 @@ fn evidence_row(r: &Row) -> rusqlite::Result<EvidenceRow> {
     let number: Option<i64> = r.get(5)?;
     let on_pr: bool = r.get(11)?;
     // Rebuild the link the same way the model does when the source had none.
-    let mut c = builtby_model::Contribution::new(String::new(), kind, repo.clone(), builtby_model::Actor { github_id: None, login: String::new(), is_bot_type: false }, 0);
+    let mut c = builtby_model::Contribution::new(
+        String::new(),
+        kind,
+        repo.clone(),
+        builtby_model::Actor {
+            github_id: None,
+            login: String::new(),
+            is_bot_type: false,
+        },
+        0,
+    );
     c.url = url;
     c.number = number;
     c.on_pr = on_pr;

@@ -12,11 +12,17 @@ use std::process::ExitCode;
 const HOURS: (&str, &str) = ("2024-05-21T14", "2024-05-21T15");
 
 pub fn run(env: &Env, a: &DemoArgs) -> Result<ExitCode> {
-    let demo_env = Env { data_dir: env.data_dir.join("demo"), quiet: env.quiet, catalog: env.catalog.clone(), bots: env.bots.clone() };
+    let demo_env = Env {
+        data_dir: env.data_dir.join("demo"),
+        quiet: env.quiet,
+        catalog: env.catalog.clone(),
+        bots: env.bots.clone(),
+    };
     let mut files = Vec::new();
     if !a.offline {
         let hours = crate::demo::download::hours(HOURS.0, HOURS.1).expect("valid demo hours");
-        let (got, errors) = crate::demo::download::fetch_hours(&hours, &env.data_dir.join("gharchive"), env.quiet);
+        let (got, errors) =
+            crate::demo::download::fetch_hours(&hours, &env.data_dir.join("gharchive"), env.quiet);
         if !errors.is_empty() && !env.quiet {
             for e in &errors {
                 eprintln!("note: {e}");
@@ -42,17 +48,33 @@ pub fn run(env: &Env, a: &DemoArgs) -> Result<ExitCode> {
     }
     super::ingest::ingest(&demo_env, &files, None)?;
     let q = Query {
-        ecosystems: env.catalog.ecosystems.iter().map(|e| e.id.clone()).collect(),
+        ecosystems: env
+            .catalog
+            .ecosystems
+            .iter()
+            .map(|e| e.id.clone())
+            .collect(),
         limit: 10,
         ..Default::default()
     };
     let store = demo_env.store()?;
     let results = builtby_search::search(&store, &env.catalog, &env.bots, &q)?;
-    println!("Top engineers by work in the ML catalog's {} repositories{}:\n", env.catalog.repo_count(), if sample { " (generated sample)" } else { "" });
+    println!(
+        "Top engineers by work in the ML catalog's {} repositories{}:\n",
+        env.catalog.repo_count(),
+        if sample { " (generated sample)" } else { "" }
+    );
     crate::output::results_table(&mut std::io::stdout().lock(), &results, true)?;
     if let Some(top) = results.results.first() {
-        println!("\nNext: builtby --data-dir {} person {}", demo_env.data_dir.display(), top.login);
+        println!(
+            "\nNext: builtby --data-dir {} person {}",
+            demo_env.data_dir.display(),
+            top.login
+        );
     }
-    println!("      builtby --data-dir {} search --ecosystem pytorch --explain", demo_env.data_dir.display());
+    println!(
+        "      builtby --data-dir {} search --ecosystem pytorch --explain",
+        demo_env.data_dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

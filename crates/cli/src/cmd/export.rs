@@ -18,7 +18,14 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
             w.row(["login", "repo", "kind", "count"].map(String::from))?;
             store.each_count(|login, bot, repo, kind, n| {
                 if err.is_none() && (a.include_bots || !env.bots.is_bot(login, bot)) {
-                    err = w.row([login.to_string(), repo.to_string(), kind.to_string(), n.to_string()]).err();
+                    err = w
+                        .row([
+                            login.to_string(),
+                            repo.to_string(),
+                            kind.to_string(),
+                            n.to_string(),
+                        ])
+                        .err();
                 }
             })?;
         }
@@ -26,7 +33,8 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
             out.write_all(b"[")?;
             store.each_count(|login, bot, repo, kind, n| {
                 if err.is_none() && (a.include_bots || !env.bots.is_bot(login, bot)) {
-                    let row = serde_json::json!({"login": login, "repo": repo, "kind": kind, "count": n});
+                    let row =
+                        serde_json::json!({"login": login, "repo": repo, "kind": kind, "count": n});
                     err = write!(out, "{}\n{row}", if first { "" } else { "," }).err();
                     first = false;
                 }

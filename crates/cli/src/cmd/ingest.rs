@@ -11,7 +11,11 @@ pub fn run(env: &Env, a: &GharchiveArgs) -> Result<ExitCode> {
     let mut files = Vec::new();
     let mut input_errors = Vec::new();
     if let (Some(from), Some(to)) = (&a.from, &a.to) {
-        let hours = crate::demo::download::hours(from, to).map_err(|m| builtby_search::QueryError { param: "from", message: m })?;
+        let hours =
+            crate::demo::download::hours(from, to).map_err(|m| builtby_search::QueryError {
+                param: "from",
+                message: m,
+            })?;
         let dir = env.data_dir.join("gharchive");
         let (got, errs) = crate::demo::download::fetch_hours(&hours, &dir, env.quiet);
         files.extend(got);
@@ -26,23 +30,48 @@ pub fn run(env: &Env, a: &GharchiveArgs) -> Result<ExitCode> {
         eprintln!("error: {e}");
     }
     let report = ingest(env, &files, a.threads)?;
-    Ok(if input_errors.is_empty() && report.all_complete() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if input_errors.is_empty() && report.all_complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Ingests `files`, with a progress bar on a terminal, and prints a per-file account of
 /// problems plus a summary on stderr.
-pub fn ingest(env: &Env, files: &[std::path::PathBuf], threads: Option<usize>) -> Result<IngestReport> {
+pub fn ingest(
+    env: &Env,
+    files: &[std::path::PathBuf],
+    threads: Option<usize>,
+) -> Result<IngestReport> {
     let mut store = env.store()?;
-    let total: u64 = files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();
+    let total: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
     let bar = Bar::new(total, files.len() as u64, env.quiet);
     let started = std::time::Instant::now();
-    let report = builtby_ingest::gharchive::ingest_files(&mut store, files, threads.unwrap_or_else(super::default_threads), &bar)?;
+    let report = builtby_ingest::gharchive::ingest_files(
+        &mut store,
+        files,
+        threads.unwrap_or_else(super::default_threads),
+        &bar,
+    )?;
     bar.finish();
     print_problems(&report);
     if !env.quiet {
         let secs = started.elapsed().as_secs_f64();
-        let loaded = report.files.iter().filter(|f| matches!(f.outcome, FileOutcome::Loaded { .. })).count();
-        let skipped = report.files.iter().filter(|f| matches!(f.outcome, FileOutcome::AlreadyLoaded)).count();
+        let loaded = report
+            .files
+            .iter()
+            .filter(|f| matches!(f.outcome, FileOutcome::Loaded { .. }))
+            .count();
+        let skipped = report
+            .files
+            .iter()
+            .filter(|f| matches!(f.outcome, FileOutcome::AlreadyLoaded))
+            .count();
         eprintln!(
             "ingested {loaded} file(s) ({skipped} already loaded): {} events, {} new contributions in {:.1}s ({:.0} events/s) into {}",
             report.events(),
@@ -68,7 +97,11 @@ fn print_problems(report: &IngestReport) {
                 }
                 let shown = stats.skip_messages.len() as u64;
                 if stats.skipped_lines > shown {
-                    eprintln!("warning: {}: {} more skipped lines (see `builtby stats`)", f.path.display(), stats.skipped_lines - shown);
+                    eprintln!(
+                        "warning: {}: {} more skipped lines (see `builtby stats`)",
+                        f.path.display(),
+                        stats.skipped_lines - shown
+                    );
                 }
             }
             FileOutcome::AlreadyLoaded => {}

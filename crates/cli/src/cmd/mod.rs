@@ -28,15 +28,23 @@ impl Env {
     fn new(args: &Args) -> Result<Env> {
         let data_dir = match &args.data_dir {
             Some(d) => d.clone(),
-            None => dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("builtby-data"),
+            None => dirs::data_dir()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join("builtby-data"),
         };
         let catalog = Catalog::with_user_file(args.catalog.as_deref())?;
         let mut bots = BotRules::default();
         if let Some(p) = &args.bots {
-            let text = std::fs::read_to_string(p).with_context(|| format!("bot list {}", p.display()))?;
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("bot list {}", p.display()))?;
             bots.extend_from_text(&text);
         }
-        Ok(Env { data_dir, quiet: args.quiet, catalog, bots })
+        Ok(Env {
+            data_dir,
+            quiet: args.quiet,
+            catalog,
+            bots,
+        })
     }
 
     pub fn store(&self) -> Result<builtby_store::Store> {
@@ -65,11 +73,27 @@ pub fn query(f: &FilterArgs, limit: u32, offset: u32) -> Result<Query, builtby_s
         None => time::now(),
     };
     Ok(Query {
-        repos: f.repos.iter().map(|r| parse_repo_pattern(r)).collect::<Result<_, _>>()?,
+        repos: f
+            .repos
+            .iter()
+            .map(|r| parse_repo_pattern(r))
+            .collect::<Result<_, _>>()?,
         ecosystems: f.ecosystems.clone(),
-        kinds: f.kinds.iter().map(|k| parse_kind(k)).collect::<Result<_, _>>()?,
-        since: f.since.as_deref().map(|s| parse_time("since", s, now)).transpose()?,
-        until: f.until.as_deref().map(|s| parse_time("until", s, now)).transpose()?,
+        kinds: f
+            .kinds
+            .iter()
+            .map(|k| parse_kind(k))
+            .collect::<Result<_, _>>()?,
+        since: f
+            .since
+            .as_deref()
+            .map(|s| parse_time("since", s, now))
+            .transpose()?,
+        until: f
+            .until
+            .as_deref()
+            .map(|s| parse_time("until", s, now))
+            .transpose()?,
         text: f.text.clone(),
         location: f.location.clone(),
         limit,
@@ -82,5 +106,7 @@ pub fn query(f: &FilterArgs, limit: u32, offset: u32) -> Result<Query, builtby_s
 }
 
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
 }

@@ -9,8 +9,14 @@ use std::process::ExitCode;
 
 pub fn run(env: &Env, a: &PersonArgs) -> Result<ExitCode> {
     let store = env.store()?;
-    let q = Query { limit: a.limit.clamp(1, builtby_search::query::MAX_LIMIT), offset: a.offset, ..Default::default() };
-    let Some(report) = builtby_search::person::person_report(&store, &env.catalog, &env.bots, &a.login, &q)? else {
+    let q = Query {
+        limit: a.limit.clamp(1, builtby_search::query::MAX_LIMIT),
+        offset: a.offset,
+        ..Default::default()
+    };
+    let Some(report) =
+        builtby_search::person::person_report(&store, &env.catalog, &env.bots, &a.login, &q)?
+    else {
         eprintln!("error: nobody with the login `{}` is in the store (try `builtby search` to find logins)", a.login);
         return Ok(ExitCode::from(1));
     };

@@ -23,7 +23,10 @@ pub fn run(env: &Env, a: &StatsArgs) -> Result<ExitCode> {
                     "new_contributions": f.new_contributions, "loaded_at": time::iso_string(f.loaded_at), "read": stats})
             })
             .collect();
-        serde_json::to_writer_pretty(&mut out, &serde_json::json!({"totals": totals, "files": files}))?;
+        serde_json::to_writer_pretty(
+            &mut out,
+            &serde_json::json!({"totals": totals, "files": files}),
+        )?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -34,21 +37,47 @@ pub fn run(env: &Env, a: &StatsArgs) -> Result<ExitCode> {
         totals.files, totals.events, totals.contributions, totals.people, totals.repos, totals.pointers
     )?;
     if let (Some(a), Some(b)) = (totals.first_at, totals.last_at) {
-        writeln!(out, "contributions from {} to {}", time::iso_string(a), time::iso_string(b))?;
+        writeln!(
+            out,
+            "contributions from {} to {}",
+            time::iso_string(a),
+            time::iso_string(b)
+        )?;
     }
     for (k, n) in &totals.contributions_by_kind {
         writeln!(out, "  {k:<20} {n:>10}")?;
     }
     for f in &files {
         let s: FileStats = serde_json::from_str(&f.stats).unwrap_or_default();
-        writeln!(out, "\n{}{}", f.path, if f.complete { "" } else { "  (ENDED EARLY)" })?;
-        writeln!(out, "  {} events, {} contributions ({} new), {} skipped lines", s.events, f.contributions, f.new_contributions, s.skipped_lines)?;
-        let types: Vec<String> = s.events_by_type.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        writeln!(
+            out,
+            "\n{}{}",
+            f.path,
+            if f.complete { "" } else { "  (ENDED EARLY)" }
+        )?;
+        writeln!(
+            out,
+            "  {} events, {} contributions ({} new), {} skipped lines",
+            s.events, f.contributions, f.new_contributions, s.skipped_lines
+        )?;
+        let types: Vec<String> = s
+            .events_by_type
+            .iter()
+            .map(|(t, n)| format!("{t} {n}"))
+            .collect();
         writeln!(out, "  by type: {}", types.join(", "))?;
-        let kinds: Vec<String> = s.contributions_by_kind.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        let kinds: Vec<String> = s
+            .contributions_by_kind
+            .iter()
+            .map(|(t, n)| format!("{t} {n}"))
+            .collect();
         writeln!(out, "  by kind: {}", kinds.join(", "))?;
         if s.pointers + s.no_repository + s.no_actor > 0 {
-            writeln!(out, "  pointers {}, no repository {}, no actor {}", s.pointers, s.no_repository, s.no_actor)?;
+            writeln!(
+                out,
+                "  pointers {}, no repository {}, no actor {}",
+                s.pointers, s.no_repository, s.no_actor
+            )?;
         }
         for (reason, n) in &s.skipped_by_reason {
             writeln!(out, "  skipped ({reason}): {n}")?;

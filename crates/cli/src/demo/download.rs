@@ -30,7 +30,9 @@ pub fn hours(from: &str, to: &str) -> Result<Vec<String>, String> {
     while t <= b {
         out.push(format!("{}-{}", t.format("%Y-%m-%d"), t.hour()));
         if out.len() > MAX_HOURS {
-            return Err(format!("more than {MAX_HOURS} hours asked for; download in smaller ranges"));
+            return Err(format!(
+                "more than {MAX_HOURS} hours asked for; download in smaller ranges"
+            ));
         }
         t += Duration::hours(1);
     }
@@ -43,7 +45,10 @@ pub fn fetch_hours(stems: &[String], dir: &Path, quiet: bool) -> (Vec<PathBuf>, 
     let mut files = Vec::new();
     let mut errors = Vec::new();
     if let Err(e) = std::fs::create_dir_all(dir) {
-        return (files, vec![format!("{}: cannot create: {e}", dir.display())]);
+        return (
+            files,
+            vec![format!("{}: cannot create: {e}", dir.display())],
+        );
     }
     let client = match reqwest::blocking::Client::builder()
         .connect_timeout(std::time::Duration::from_secs(10))
@@ -70,7 +75,9 @@ pub fn fetch_hours(stems: &[String], dir: &Path, quiet: bool) -> (Vec<PathBuf>, 
                 let offline = e.starts_with("network:");
                 errors.push(format!("{url}: {e}"));
                 if offline {
-                    errors.push("cannot reach GH Archive (offline?); not trying the remaining hours".into());
+                    errors.push(
+                        "cannot reach GH Archive (offline?); not trying the remaining hours".into(),
+                    );
                     break;
                 }
             }
@@ -80,13 +87,20 @@ pub fn fetch_hours(stems: &[String], dir: &Path, quiet: bool) -> (Vec<PathBuf>, 
 }
 
 fn download(client: &reqwest::blocking::Client, url: &str, path: &Path) -> Result<(), String> {
-    let mut resp = client.get(url).send().map_err(|e| format!("network: {e}"))?;
+    let mut resp = client
+        .get(url)
+        .send()
+        .map_err(|e| format!("network: {e}"))?;
     if !resp.status().is_success() {
-        return Err(format!("HTTP {} (GH Archive may not have this hour yet)", resp.status()));
+        return Err(format!(
+            "HTTP {} (GH Archive may not have this hour yet)",
+            resp.status()
+        ));
     }
     let part = path.with_extension("gz.part");
     let mut f = std::fs::File::create(&part).map_err(|e| format!("{}: {e}", part.display()))?;
-    resp.copy_to(&mut f).map_err(|e| format!("download cut short: {e}"))?;
+    resp.copy_to(&mut f)
+        .map_err(|e| format!("download cut short: {e}"))?;
     f.flush().map_err(|e| e.to_string())?;
     std::fs::rename(&part, path).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -97,9 +111,23 @@ mod tests {
 
     #[test]
     fn hour_ranges() {
-        assert_eq!(hours("2024-05-21T22", "2024-05-22T01").unwrap(), vec!["2024-05-21-22", "2024-05-21-23", "2024-05-22-0", "2024-05-22-1"]);
-        assert!(hours("2024-05-22T00", "2024-05-21T00").unwrap_err().contains("after"));
-        assert!(hours("yesterday", "2024-05-21T00").unwrap_err().contains("yesterday"));
-        assert!(hours("2024-01-01T00", "2024-12-31T00").unwrap_err().contains("smaller"));
+        assert_eq!(
+            hours("2024-05-21T22", "2024-05-22T01").unwrap(),
+            vec![
+                "2024-05-21-22",
+                "2024-05-21-23",
+                "2024-05-22-0",
+                "2024-05-22-1"
+            ]
+        );
+        assert!(hours("2024-05-22T00", "2024-05-21T00")
+            .unwrap_err()
+            .contains("after"));
+        assert!(hours("yesterday", "2024-05-21T00")
+            .unwrap_err()
+            .contains("yesterday"));
+        assert!(hours("2024-01-01T00", "2024-12-31T00")
+            .unwrap_err()
+            .contains("smaller"));
     }
 }

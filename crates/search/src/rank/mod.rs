@@ -42,7 +42,10 @@ impl Context {
     }
 
     pub fn repo_name(&self, repo_id: i64) -> &str {
-        self.repos.get(&repo_id).map(|r| r.0.as_str()).unwrap_or("?")
+        self.repos
+            .get(&repo_id)
+            .map(|r| r.0.as_str())
+            .unwrap_or("?")
     }
 }
 
@@ -94,12 +97,21 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
         Box::new(Weighted {
             name: "conversation",
             label: "Pull requests opened, issues and discussion",
-            weights: &[(Kind::PrOpened, 2.0), (Kind::IssueComment, 1.0), (Kind::IssueOpened, 1.0), (Kind::PrClosedUnmerged, 0.5)],
+            weights: &[
+                (Kind::PrOpened, 2.0),
+                (Kind::IssueComment, 1.0),
+                (Kind::IssueOpened, 1.0),
+                (Kind::PrClosedUnmerged, 0.5),
+            ],
         }),
         Box::new(Weighted {
             name: "maintenance",
             label: "Write access granted, releases published, pushes",
-            weights: &[(Kind::MemberAdded, 3.0), (Kind::Release, 2.0), (Kind::Push, 0.2)],
+            weights: &[
+                (Kind::MemberAdded, 3.0),
+                (Kind::Release, 2.0),
+                (Kind::Push, 0.2),
+            ],
         }),
         Box::new(Recency { window_days: 182 }),
     ]
@@ -107,9 +119,21 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
 
 /// Sums `(repo, kind)` into [`Used`] rows, largest first.
 pub(crate) fn used_rows(acc: HashMap<(i64, Kind), (i64, f64)>, ctx: &Context) -> Vec<Used> {
-    let mut used: Vec<Used> =
-        acc.into_iter().map(|((repo, kind), (count, points))| Used { repo: ctx.repo_name(repo).to_string(), kind, count, points }).collect();
-    used.sort_by(|a, b| b.points.total_cmp(&a.points).then_with(|| a.repo.cmp(&b.repo)).then(a.kind.cmp(&b.kind)));
+    let mut used: Vec<Used> = acc
+        .into_iter()
+        .map(|((repo, kind), (count, points))| Used {
+            repo: ctx.repo_name(repo).to_string(),
+            kind,
+            count,
+            points,
+        })
+        .collect();
+    used.sort_by(|a, b| {
+        b.points
+            .total_cmp(&a.points)
+            .then_with(|| a.repo.cmp(&b.repo))
+            .then(a.kind.cmp(&b.kind))
+    });
     used
 }
 

@@ -23,13 +23,21 @@ impl Rule for Recency {
         let mut score = 0.0;
         // Cells are 30-day buckets labelled by their middle day: a bucket counts when its
         // middle is inside the window.
-        for c in cells.iter().filter(|c| c.day >= ctx.as_of_day - self.window_days) {
+        for c in cells
+            .iter()
+            .filter(|c| c.day >= ctx.as_of_day - self.window_days)
+        {
             let points = c.n as f64 * if c.kind == Kind::Push { 0.2 } else { 1.0 };
             score += points;
             let e = acc.entry((c.repo_id, c.kind)).or_default();
             e.0 += c.n;
             e.1 += points;
         }
-        ScoreDetail { rule: self.name(), label: self.label(), score, used: used_rows(acc, ctx) }
+        ScoreDetail {
+            rule: self.name(),
+            label: self.label(),
+            score,
+            used: used_rows(acc, ctx),
+        }
     }
 }

@@ -6,11 +6,21 @@ fn ctx() -> Context {
     repos.insert(1, ("pytorch/pytorch".to_string(), 3.0));
     repos.insert(2, ("me/tool".to_string(), repo_weight(None, 1)));
     repos.insert(3, ("org/lib".to_string(), repo_weight(None, 16)));
-    Context { as_of_day: 20_000, half_life_days: 365.0, repos }
+    Context {
+        as_of_day: 20_000,
+        half_life_days: 365.0,
+        repos,
+    }
 }
 
 fn cell(repo: i64, kind: Kind, day: i64, n: i64) -> Cell {
-    Cell { person_id: 0, repo_id: repo, kind, day, n }
+    Cell {
+        person_id: 0,
+        repo_id: repo,
+        kind,
+        day,
+        n,
+    }
 }
 
 fn total(cells: &[Cell]) -> f64 {
@@ -37,10 +47,22 @@ fn recency_halves_weight_each_half_life() {
     let c = ctx();
     let r = &rules()[0];
     let now = r.score(&[cell(3, Kind::PrMerged, 20_000, 1)], &c).score;
-    let year_ago = r.score(&[cell(3, Kind::PrMerged, 20_000 - 365, 1)], &c).score;
+    let year_ago = r
+        .score(&[cell(3, Kind::PrMerged, 20_000 - 365, 1)], &c)
+        .score;
     assert!((year_ago - now / 2.0).abs() < 1e-9);
     let rec = rules().pop().unwrap();
-    assert_eq!(rec.score(&[cell(3, Kind::Review, 20_000 - 30, 2), cell(3, Kind::Review, 19_000, 5)], &c).score, 2.0);
+    assert_eq!(
+        rec.score(
+            &[
+                cell(3, Kind::Review, 20_000 - 30, 2),
+                cell(3, Kind::Review, 19_000, 5)
+            ],
+            &c
+        )
+        .score,
+        2.0
+    );
 }
 
 #[test]
@@ -52,7 +74,15 @@ fn stars_count_for_nothing_and_pushes_little() {
 }
 
 fn arb_cells() -> impl Strategy<Value = Vec<(i64, usize, i64, i64)>> {
-    prop::collection::vec((1i64..=3, 0usize..Kind::ALL.len(), 18_000i64..20_100, 0i64..20), 0..12)
+    prop::collection::vec(
+        (
+            1i64..=3,
+            0usize..Kind::ALL.len(),
+            18_000i64..20_100,
+            0i64..20,
+        ),
+        0..12,
+    )
 }
 
 proptest! {

@@ -24,13 +24,20 @@ impl Rule for Weighted {
         let mut acc: HashMap<(i64, Kind), (i64, f64)> = HashMap::new();
         let mut score = 0.0;
         for c in cells {
-            let Some(&(_, w)) = self.weights.iter().find(|(k, _)| *k == c.kind) else { continue };
+            let Some(&(_, w)) = self.weights.iter().find(|(k, _)| *k == c.kind) else {
+                continue;
+            };
             let points = c.n as f64 * w * ctx.repo_weight(c.repo_id) * ctx.decay(c.day);
             score += points;
             let e = acc.entry((c.repo_id, c.kind)).or_default();
             e.0 += c.n;
             e.1 += points;
         }
-        ScoreDetail { rule: self.name, label: self.label, score, used: used_rows(acc, ctx) }
+        ScoreDetail {
+            rule: self.name,
+            label: self.label,
+            score,
+            used: used_rows(acc, ctx),
+        }
     }
 }

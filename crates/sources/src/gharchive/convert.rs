@@ -20,22 +20,36 @@
 
 use super::event::{Label, Loose, RawEvent, Str, User};
 use super::Credited;
-use builtby_model::{looks_like_email, prefix, time, Actor, Contribution, Kind, Pointer, Profile, BODY_PREFIX_CHARS};
+use builtby_model::{
+    looks_like_email, prefix, time, Actor, Contribution, Kind, Pointer, Profile, BODY_PREFIX_CHARS,
+};
 use serde::de::IgnoredAny;
 
 /// What one line became.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     Contribution(Box<Credited>),
-    Pointer { event_type: String, pointer: Pointer },
+    Pointer {
+        event_type: String,
+        pointer: Pointer,
+    },
     /// A real event that is not evidence of skill (stars, forks, branch creation…).
-    NotEvidence { event_type: String },
+    NotEvidence {
+        event_type: String,
+    },
     /// An event whose repository could not be recovered.
-    NoRepository { event_type: String },
+    NoRepository {
+        event_type: String,
+    },
     /// An event that credits its actor, but has none (deleted account).
-    NoActor { event_type: String },
+    NoActor {
+        event_type: String,
+    },
     /// A line that is not a usable event.
-    Skipped { line: u64, reason: String },
+    Skipped {
+        line: u64,
+        reason: String,
+    },
 }
 
 /// Event types that are never evidence; their lines are validated but not parsed into fields.
@@ -63,14 +77,20 @@ pub fn convert_line(text: &[u8], line: u64, complete: bool) -> Option<Outcome> {
         return None;
     }
     let skip = |what: String| {
-        let reason = if complete { what } else { format!("truncated last line: {what}") };
+        let reason = if complete {
+            what
+        } else {
+            format!("truncated last line: {what}")
+        };
         Some(Outcome::Skipped { line, reason })
     };
     // Fast path: types that are never evidence only need to be valid JSON to be counted.
     if let Some(t) = super::event::sniff_type(text) {
         if NOT_EVIDENCE.contains(&t) {
             return match serde_json::from_slice::<IgnoredAny>(text) {
-                Ok(_) => Some(Outcome::NotEvidence { event_type: t.to_string() }),
+                Ok(_) => Some(Outcome::NotEvidence {
+                    event_type: t.to_string(),
+                }),
                 Err(e) => skip(format!("not JSON: {e}")),
             };
         }
@@ -85,16 +105,29 @@ pub fn convert_line(text: &[u8], line: u64, complete: bool) -> Option<Outcome> {
 
 fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
     let Some(event_type) = e.event_type.as_ref().map(|t| t.as_str().to_string()) else {
-        return Outcome::Skipped { line, reason: "unknown event shape: no `type` field".into() };
+        return Outcome::Skipped {
+            line,
+            reason: "unknown event shape: no `type` field".into(),
+        };
     };
-    let Some(at) = e.created_at.as_ref().and_then(|t| time::parse_rfc3339(t.as_str())) else {
-        return Outcome::Skipped { line, reason: format!("unknown event shape: {event_type} without a valid `created_at`") };
+    let Some(at) = e
+        .created_at
+        .as_ref()
+        .and_then(|t| time::parse_rfc3339(t.as_str()))
+    else {
+        return Outcome::Skipped {
+            line,
+            reason: format!("unknown event shape: {event_type} without a valid `created_at`"),
+        };
     };
     let Loose::Obj(payload) = &e.payload else {
         if NOT_EVIDENCE.contains(&event_type.as_str()) {
             return Outcome::NotEvidence { event_type };
         }
-        return Outcome::Skipped { line, reason: format!("unknown event shape: {event_type} without a `payload` object") };
+        return Outcome::Skipped {
+            line,
+            reason: format!("unknown event shape: {event_type} without a `payload` object"),
+        };
     };
     let Some((repo, repo_github_id)) = repository(e, payload.repo.str()) else {
         return Outcome::NoRepository { event_type };
@@ -116,18 +149,33 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
     };
     let pointer = |what: &str| Outcome::Pointer {
         event_type: event_type.clone(),
-        pointer: Pointer { key: key.clone(), repo: repo.clone(), number, what: what.to_string(), actor: actor.clone(), at },
+        pointer: Pointer {
+            key: key.clone(),
+            repo: repo.clone(),
+            number,
+            what: what.to_string(),
+            actor: actor.clone(),
+            at,
+        },
     };
     let credited = |mut c: Contribution| {
         if actor.as_ref().is_some_and(|a| a.login == c.actor.login) {
             c.profile = profile(e);
         }
-        if c.url.as_deref().is_none_or(|u| !u.starts_with("https://github.com/")) {
+        if c.url
+            .as_deref()
+            .is_none_or(|u| !u.starts_with("https://github.com/"))
+        {
             c.url = timeline_url(e);
         }
-        Outcome::Contribution(Box::new(Credited { event_type: event_type.clone(), contribution: c }))
+        Outcome::Contribution(Box::new(Credited {
+            event_type: event_type.clone(),
+            contribution: c,
+        }))
     };
-    let no_actor = || Outcome::NoActor { event_type: event_type.clone() };
+    let no_actor = || Outcome::NoActor {
+        event_type: event_type.clone(),
+    };
 
     match event_type.as_str() {
         "PullRequestEvent" => {
@@ -148,22 +196,35 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
             };
             match action {
                 Some("opened") => {
-                    let Some(a) = actor.clone() else { return no_actor() };
+                    let Some(a) = actor.clone() else {
+                        return no_actor();
+                    };
                     let mut k = c(Kind::PrOpened, a);
                     fill(&mut k);
                     credited(k)
                 }
                 Some("closed") => {
-                    let Some(pr) = pr else { return pointer("PullRequestEvent/closed") };
-                    let merged = pr.merged.or_else(|| pr.merged_at.as_ref().map(|_| true));
-                    let (Some(merged), Some(author)) = (merged, pr.user.as_ref().and_then(user)) else {
+                    let Some(pr) = pr else {
                         return pointer("PullRequestEvent/closed");
                     };
-                    let kind = if merged { Kind::PrMerged } else { Kind::PrClosedUnmerged };
+                    let merged = pr.merged.or_else(|| pr.merged_at.as_ref().map(|_| true));
+                    let (Some(merged), Some(author)) = (merged, pr.user.as_ref().and_then(user))
+                    else {
+                        return pointer("PullRequestEvent/closed");
+                    };
+                    let kind = if merged {
+                        Kind::PrMerged
+                    } else {
+                        Kind::PrClosedUnmerged
+                    };
                     let mut k = c(kind, author);
                     fill(&mut k);
                     if merged {
-                        k.merged_by = pr.merged_by.as_ref().and_then(user).or_else(|| actor.clone());
+                        k.merged_by = pr
+                            .merged_by
+                            .as_ref()
+                            .and_then(user)
+                            .or_else(|| actor.clone());
                     }
                     credited(k)
                 }
@@ -172,7 +233,9 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
             }
         }
         "PullRequestReviewEvent" => {
-            let Some(a) = actor.clone() else { return no_actor() };
+            let Some(a) = actor.clone() else {
+                return no_actor();
+            };
             let mut k = c(Kind::Review, a);
             let pr = payload.pull_request.as_ref();
             if let Some(pr) = pr {
@@ -188,7 +251,9 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
             credited(k)
         }
         "PullRequestReviewCommentEvent" if matches!(action, None | Some("created")) => {
-            let Some(a) = actor.clone() else { return no_actor() };
+            let Some(a) = actor.clone() else {
+                return no_actor();
+            };
             let mut k = c(Kind::ReviewComment, a);
             if let Some(pr) = &payload.pull_request {
                 k.number = k.number.or(pr.number.int());
@@ -203,7 +268,9 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
             credited(k)
         }
         "IssuesEvent" if action == Some("opened") => {
-            let Some(a) = actor.clone() else { return no_actor() };
+            let Some(a) = actor.clone() else {
+                return no_actor();
+            };
             let mut k = c(Kind::IssueOpened, a);
             if let Some(i) = payload.issue.obj() {
                 k.number = k.number.or(i.number.int());
@@ -215,12 +282,17 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
             credited(k)
         }
         "IssueCommentEvent" if matches!(action, None | Some("created")) => {
-            let Some(a) = actor.clone() else { return no_actor() };
+            let Some(a) = actor.clone() else {
+                return no_actor();
+            };
             let mut k = c(Kind::IssueComment, a);
             if let Some(i) = payload.issue.obj() {
                 k.number = k.number.or(i.number.int());
                 k.title = text(&i.title);
-                k.on_pr = i.pull_request.as_ref().is_some_and(|p| p.html_url.is_some());
+                k.on_pr = i
+                    .pull_request
+                    .as_ref()
+                    .is_some_and(|p| p.html_url.is_some());
             }
             if let Some(cm) = &payload.comment {
                 k.body = body(&cm.body);
@@ -229,19 +301,33 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
             credited(k)
         }
         "PushEvent" => {
-            let Some(a) = actor.clone() else { return no_actor() };
+            let Some(a) = actor.clone() else {
+                return no_actor();
+            };
             let mut k = c(Kind::Push, a);
             k.number = None;
-            k.commits = payload.size.or(payload.distinct_size).or(payload.commits).or(payload.shas);
-            k.url = payload.head.str().filter(|h| h.len() >= 7).map(|h| format!("https://github.com/{repo}/commit/{h}"));
+            k.commits = payload
+                .size
+                .or(payload.distinct_size)
+                .or(payload.commits)
+                .or(payload.shas);
+            k.url = payload
+                .head
+                .str()
+                .filter(|h| h.len() >= 7)
+                .map(|h| format!("https://github.com/{repo}/commit/{h}"));
             k.needs_hydration = k.commits.is_none();
             credited(k)
         }
         "ReleaseEvent" => {
-            let Some(a) = actor.clone() else { return no_actor() };
+            let Some(a) = actor.clone() else {
+                return no_actor();
+            };
             let mut k = c(Kind::Release, a);
             if let Some(r) = &payload.release {
-                k.title = text(&r.name).filter(|s| !s.is_empty()).or_else(|| text(&r.tag_name));
+                k.title = text(&r.name)
+                    .filter(|s| !s.is_empty())
+                    .or_else(|| text(&r.tag_name));
                 k.body = body(&r.body);
                 k.url = github_url(&r.html_url);
             }
@@ -250,7 +336,11 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
         "MemberEvent" => {
             let member = match &payload.member {
                 Loose::Obj(u) => user(u),
-                Loose::Str(login) if !login.is_empty() => Some(Actor { github_id: None, login: login.to_string(), is_bot_type: false }),
+                Loose::Str(login) if !login.is_empty() => Some(Actor {
+                    github_id: None,
+                    login: login.to_string(),
+                    is_bot_type: false,
+                }),
                 _ => None,
             };
             let Some(m) = member else { return no_actor() };
@@ -300,8 +390,16 @@ fn actor(e: &RawEvent) -> Option<Actor> {
     match &e.actor {
         Loose::Obj(u) => user(u),
         Loose::Str(login) if !login.is_empty() => {
-            let bot = e.actor_attributes.as_ref().and_then(|a| a.user_type.as_ref()).is_some_and(|t| t.as_str() == "Bot");
-            Some(Actor { github_id: None, login: login.to_string(), is_bot_type: bot })
+            let bot = e
+                .actor_attributes
+                .as_ref()
+                .and_then(|a| a.user_type.as_ref())
+                .is_some_and(|t| t.as_str() == "Bot");
+            Some(Actor {
+                github_id: None,
+                login: login.to_string(),
+                is_bot_type: bot,
+            })
         }
         _ => None,
     }
@@ -323,7 +421,12 @@ fn user(u: &User) -> Option<Actor> {
 fn profile(e: &RawEvent) -> Option<Profile> {
     let a = e.actor_attributes.as_ref()?;
     let clean = |s: &Option<Str>| text(s).filter(|v| !v.trim().is_empty() && !looks_like_email(v));
-    let p = Profile { name: clean(&a.name), location: clean(&a.location), company: clean(&a.company), blog: clean(&a.blog) };
+    let p = Profile {
+        name: clean(&a.name),
+        location: clean(&a.location),
+        company: clean(&a.company),
+        blog: clean(&a.blog),
+    };
     (!p.is_empty()).then_some(p)
 }
 
@@ -332,7 +435,10 @@ fn timeline_url(e: &RawEvent) -> Option<String> {
 }
 
 fn github_url(s: &Option<Str>) -> Option<String> {
-    s.as_ref().map(|s| s.as_str()).filter(|u| u.starts_with("https://github.com/")).map(str::to_string)
+    s.as_ref()
+        .map(|s| s.as_str())
+        .filter(|u| u.starts_with("https://github.com/"))
+        .map(str::to_string)
 }
 
 fn text(s: &Option<Str>) -> Option<String> {
@@ -340,11 +446,16 @@ fn text(s: &Option<Str>) -> Option<String> {
 }
 
 fn body(s: &Option<Str>) -> Option<String> {
-    s.as_ref().map(|s| prefix(s.as_str(), BODY_PREFIX_CHARS).to_string()).filter(|b| !b.is_empty())
+    s.as_ref()
+        .map(|s| prefix(s.as_str(), BODY_PREFIX_CHARS).to_string())
+        .filter(|b| !b.is_empty())
 }
 
 fn labels(l: &Option<Vec<Label>>) -> Vec<String> {
-    l.iter().flatten().filter_map(|l| l.name.as_ref().map(|n| n.as_str().to_string())).collect()
+    l.iter()
+        .flatten()
+        .filter_map(|l| l.name.as_ref().map(|n| n.as_str().to_string()))
+        .collect()
 }
 
 #[cfg(test)]

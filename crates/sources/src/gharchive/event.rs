@@ -405,7 +405,10 @@ mod tests {
     fn borrows_plain_strings_and_owns_escaped_ones() {
         let line = r#"{"type":"PushEvent","created_at":"2015-01-01T00:00:00Z","url":"a\"b","payload":{"issue":12,"member":"ana"}}"#;
         let e: RawEvent = serde_json::from_str(line).unwrap();
-        assert!(matches!(e.event_type.unwrap().0, Cow::Borrowed("PushEvent")));
+        assert!(matches!(
+            e.event_type.unwrap().0,
+            Cow::Borrowed("PushEvent")
+        ));
         assert!(matches!(e.url.unwrap().0, Cow::Owned(ref s) if s == "a\"b"));
         let p = e.payload.obj().unwrap();
         assert_eq!(p.issue.int(), Some(12));
@@ -416,7 +419,9 @@ mod tests {
     fn actor_is_an_object_or_a_login() {
         let a: RawEvent = serde_json::from_str(r#"{"actor":{"id":5,"login":"ana"}}"#).unwrap();
         assert_eq!(a.actor.obj().unwrap().id.int(), Some(5));
-        let b: RawEvent = serde_json::from_str(r#"{"actor":"ana","repository":{"owner":"o","name":"r"}}"#).unwrap();
+        let b: RawEvent =
+            serde_json::from_str(r#"{"actor":"ana","repository":{"owner":"o","name":"r"}}"#)
+                .unwrap();
         assert_eq!(b.actor.str(), Some("ana"));
         assert_eq!(b.repository.unwrap().owner.str(), Some("o"));
         let c: RawEvent = serde_json::from_str(r#"{"actor":null,"id":"77"}"#).unwrap();
@@ -426,9 +431,18 @@ mod tests {
 
     #[test]
     fn sniffs_the_top_level_type() {
-        assert_eq!(sniff_type(br#"{"id":"1","type":"WatchEvent","actor":{"type":"User"}}"#), Some("WatchEvent"));
-        assert_eq!(sniff_type(br#"{"actor_attributes":{"type":"User"},"type" : "PushEvent"}"#), Some("PushEvent"));
-        assert_eq!(sniff_type(br#"{"payload":{"ref_type":"branchEvent"},"x":1}"#), None);
+        assert_eq!(
+            sniff_type(br#"{"id":"1","type":"WatchEvent","actor":{"type":"User"}}"#),
+            Some("WatchEvent")
+        );
+        assert_eq!(
+            sniff_type(br#"{"actor_attributes":{"type":"User"},"type" : "PushEvent"}"#),
+            Some("PushEvent")
+        );
+        assert_eq!(
+            sniff_type(br#"{"payload":{"ref_type":"branchEvent"},"x":1}"#),
+            None
+        );
         assert_eq!(sniff_type(br#"{"body":"\"type\":\"PushEvent\""}"#), None);
     }
 }

@@ -20,8 +20,14 @@ pub enum ReadError {
     Open { path: PathBuf, source: io::Error },
     #[error("{path}: not a gzip file (it starts with {start:?}); GH Archive files are .json.gz")]
     NotGzip { path: PathBuf, start: String },
-    #[error("{path}: ended early after line {after_line}: {detail}; the lines before it were kept")]
-    EndedEarly { path: PathBuf, after_line: u64, detail: String },
+    #[error(
+        "{path}: ended early after line {after_line}: {detail}; the lines before it were kept"
+    )]
+    EndedEarly {
+        path: PathBuf,
+        after_line: u64,
+        detail: String,
+    },
 }
 
 /// One line of input: `text` without its newline; `complete` is false for a last line that had
@@ -64,7 +70,10 @@ impl LineReader {
     /// Opens `path`: gzip when it starts with the gzip magic, an error when it is named `.gz`
     /// but is not gzip, plain newline-delimited JSON otherwise.
     pub fn open(path: &Path) -> Result<LineReader, ReadError> {
-        let open_err = |source| ReadError::Open { path: path.to_path_buf(), source };
+        let open_err = |source| ReadError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
         let mut file = File::open(path).map_err(open_err)?;
         if file.metadata().map_err(open_err)?.is_dir() {
             return Err(open_err(io::Error::other("is a directory")));
@@ -72,27 +81,54 @@ impl LineReader {
         let mut head = [0u8; 2];
         let got = read_up_to(&mut file, &mut head).map_err(open_err)?;
         let is_gzip = got == 2 && head == GZIP_MAGIC;
-        let named_gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+        let named_gz = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
         if named_gz && !is_gzip && got > 0 {
             let mut start = head[..got].to_vec();
             let mut more = [0u8; 14];
             let n = read_up_to(&mut file, &mut more).unwrap_or(0);
             start.extend_from_slice(&more[..n]);
-            return Err(ReadError::NotGzip { path: path.to_path_buf(), start: String::from_utf8_lossy(&start).into_owned() });
+            return Err(ReadError::NotGzip {
+                path: path.to_path_buf(),
+                start: String::from_utf8_lossy(&start).into_owned(),
+            });
         }
         let bytes = Arc::new(AtomicU64::new(got as u64));
-        let counted = Counting { inner: file, count: bytes.clone() };
+        let counted = Counting {
+            inner: file,
+            count: bytes.clone(),
+        };
         let rest = io::Cursor::new(head[..got].to_vec()).chain(counted);
         let inner: Box<dyn BufRead + Send> = if is_gzip {
-            Box::new(BufReader::with_capacity(1 << 18, MultiGzDecoder::new(BufReader::with_capacity(1 << 16, rest))))
+            Box::new(BufReader::with_capacity(
+                1 << 18,
+                MultiGzDecoder::new(BufReader::with_capacity(1 << 16, rest)),
+            ))
         } else {
             Box::new(BufReader::with_capacity(1 << 18, rest))
         };
-        let mut reader = LineReader { path: path.to_path_buf(), inner, buf: Vec::with_capacity(1 << 14), number: 0, bytes, document: None };
-        if !is_gzip && reader.inner.fill_buf().map(|b| b.starts_with(b"{\n") || b.starts_with(b"{\r\n")).unwrap_or(false) {
+        let mut reader = LineReader {
+            path: path.to_path_buf(),
+            inner,
+            buf: Vec::with_capacity(1 << 14),
+            number: 0,
+            bytes,
+            document: None,
+        };
+        if !is_gzip
+            && reader
+                .inner
+                .fill_buf()
+                .map(|b| b.starts_with(b"{\n") || b.starts_with(b"{\r\n"))
+                .unwrap_or(false)
+        {
             // A pretty-printed event (the way single events are shared): read it as a document.
             let mut doc = Vec::new();
-            (&mut reader.inner).take(MAX_DOCUMENT).read_to_end(&mut doc).map_err(open_err)?;
+            (&mut reader.inner)
+                .take(MAX_DOCUMENT)
+                .read_to_end(&mut doc)
+                .map_err(open_err)?;
             reader.document = Some((doc, 0));
         }
         Ok(reader)
@@ -110,7 +146,8 @@ impl LineReader {
         }
         let start = *pos + skip;
         let line_no = doc[..start].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        let mut stream = serde_json::Deserializer::from_slice(&doc[start..]).into_iter::<serde::de::IgnoredAny>();
+        let mut stream = serde_json::Deserializer::from_slice(&doc[start..])
+            .into_iter::<serde::de::IgnoredAny>();
         let end = match stream.next() {
             Some(Ok(_)) => start + stream.byte_offset(),
             // Not valid JSON: hand the rest over as one line, so the caller names the reason.
@@ -118,7 +155,11 @@ impl LineReader {
         };
         *pos = end;
         self.number = line_no;
-        Ok(Some(Line { number: line_no, text: &doc[start..end], complete: true }))
+        Ok(Some(Line {
+            number: line_no,
+            text: &doc[start..end],
+            complete: true,
+        }))
     }
 
     /// The next line, `Ok(None)` at a clean end, `Err` when the stream breaks (the lines before
@@ -137,15 +178,27 @@ impl LineReader {
                 while let [rest @ .., b'\n' | b'\r'] = text {
                     text = rest;
                 }
-                Ok(Some(Line { number: self.number, text, complete }))
+                Ok(Some(Line {
+                    number: self.number,
+                    text,
+                    complete,
+                }))
             }
             Err(e) => {
                 let detail = match e.kind() {
-                    io::ErrorKind::UnexpectedEof => "gzip stream cut short (truncated file)".to_string(),
-                    io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => format!("corrupt gzip data ({e})"),
+                    io::ErrorKind::UnexpectedEof => {
+                        "gzip stream cut short (truncated file)".to_string()
+                    }
+                    io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => {
+                        format!("corrupt gzip data ({e})")
+                    }
                     _ => e.to_string(),
                 };
-                Err(ReadError::EndedEarly { path: self.path.clone(), after_line: self.number, detail })
+                Err(ReadError::EndedEarly {
+                    path: self.path.clone(),
+                    after_line: self.number,
+                    detail,
+                })
             }
         }
     }
@@ -199,7 +252,11 @@ mod tests {
         let mut out = vec![];
         loop {
             match r.next_line() {
-                Ok(Some(l)) => out.push((l.number, String::from_utf8_lossy(l.text).into_owned(), l.complete)),
+                Ok(Some(l)) => out.push((
+                    l.number,
+                    String::from_utf8_lossy(l.text).into_owned(),
+                    l.complete,
+                )),
                 Ok(None) => return (out, None),
                 Err(e) => return (out, Some(e.to_string())),
             }
@@ -212,18 +269,31 @@ mod tests {
         data.extend(gz(b"c\r\nd"));
         let (lines, err) = all(&temp("m.json.gz", &data));
         assert_eq!(err, None);
-        assert_eq!(lines, vec![(1, "a".into(), true), (2, "b".into(), true), (3, "c".into(), true), (4, "d".into(), false)]);
+        assert_eq!(
+            lines,
+            vec![
+                (1, "a".into(), true),
+                (2, "b".into(), true),
+                (3, "c".into(), true),
+                (4, "d".into(), false)
+            ]
+        );
     }
 
     #[test]
     fn cut_gzip_keeps_lines_before_the_cut() {
-        let text: String = (0..2000).map(|i| format!("{{\"line\":{i},\"pad\":\"{}\"}}\n", i * 7919)).collect();
+        let text: String = (0..2000)
+            .map(|i| format!("{{\"line\":{i},\"pad\":\"{}\"}}\n", i * 7919))
+            .collect();
         let data = gz(text.as_bytes());
         let cut = &data[..data.len() / 2];
         let p = temp("cut.json.gz", cut);
         let (lines, err) = all(&p);
         let err = err.expect("a cut file must end early");
-        assert!(err.contains("cut.json.gz") && err.contains("ended early after line"), "{err}");
+        assert!(
+            err.contains("cut.json.gz") && err.contains("ended early after line"),
+            "{err}"
+        );
         assert!(lines.len() > 100, "kept {} lines", lines.len());
         // Every line but possibly the partial last one is intact.
         for (n, l, _) in &lines[..lines.len() - 1] {
@@ -233,16 +303,40 @@ mod tests {
 
     #[test]
     fn not_gzip_and_missing_and_empty() {
-        let e = LineReader::open(&temp("x.json.gz", b"hello world")).err().unwrap().to_string();
-        assert!(e.contains("not a gzip file") && e.contains("x.json.gz"), "{e}");
-        let e = LineReader::open(Path::new("/nonexistent/2015-01-01-1.json.gz")).err().unwrap().to_string();
-        assert!(e.contains("cannot open") && e.contains("/nonexistent/2015-01-01-1.json.gz"), "{e}");
+        let e = LineReader::open(&temp("x.json.gz", b"hello world"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("not a gzip file") && e.contains("x.json.gz"),
+            "{e}"
+        );
+        let e = LineReader::open(Path::new("/nonexistent/2015-01-01-1.json.gz"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("cannot open") && e.contains("/nonexistent/2015-01-01-1.json.gz"),
+            "{e}"
+        );
         let (lines, err) = all(&temp("empty.json.gz", b""));
         assert!(lines.is_empty() && err.is_none());
         let (lines, err) = all(&temp("plain.json", b"{}\n{}\n"));
         assert_eq!((lines.len(), err), (2, None));
-        let (lines, err) = all(&temp("pretty.json", b"{\n  \"a\": 1,\n  \"b\": [1,\n 2]\n}\n{\n\"c\": 2}\n"));
+        let (lines, err) = all(&temp(
+            "pretty.json",
+            b"{\n  \"a\": 1,\n  \"b\": [1,\n 2]\n}\n{\n\"c\": 2}\n",
+        ));
         assert_eq!(err, None);
-        assert_eq!(lines.iter().map(|l| (l.0, l.1.replace(['\n', ' '], ""))).collect::<Vec<_>>(), vec![(1, "{\"a\":1,\"b\":[1,2]}".to_string()), (6, "{\"c\":2}".to_string())]);
+        assert_eq!(
+            lines
+                .iter()
+                .map(|l| (l.0, l.1.replace(['\n', ' '], "")))
+                .collect::<Vec<_>>(),
+            vec![
+                (1, "{\"a\":1,\"b\":[1,2]}".to_string()),
+                (6, "{\"c\":2}".to_string())
+            ]
+        );
     }
 }

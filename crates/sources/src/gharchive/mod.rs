@@ -71,7 +71,10 @@ impl FileStats {
         match outcome {
             Outcome::Contribution(c) => {
                 self.count_event(&c.event_type);
-                *self.contributions_by_kind.entry(c.contribution.kind.as_str().to_string()).or_default() += 1;
+                *self
+                    .contributions_by_kind
+                    .entry(c.contribution.kind.as_str().to_string())
+                    .or_default() += 1;
             }
             Outcome::Pointer { event_type, .. } => {
                 self.count_event(event_type);
@@ -167,8 +170,9 @@ pub fn read_lines(reader: &mut LineReader, mut sink: impl FnMut(Outcome)) -> Fil
     }
     stats.bytes = reader.bytes_read();
     if stats.events == 0 && stats.skipped_lines == 0 && stats.ended_early.is_none() {
-        stats.skip_messages.push("empty file: no events".to_string());
+        stats
+            .skip_messages
+            .push("empty file: no events".to_string());
     }
     stats
 }
-

@@ -31,9 +31,18 @@ fn full_pr(merged: bool) -> Value {
 
 #[test]
 fn opened_pr_is_credited_to_the_actor() {
-    let c = contribution(&events_api("PullRequestEvent", json!({"action": "opened", "number": 5, "pull_request": full_pr(false)})));
-    assert_eq!((c.kind, c.actor.login.as_str(), c.actor.github_id), (Kind::PrOpened, "ana", Some(1)));
-    assert_eq!((c.key.as_str(), c.repo.as_str(), c.number), ("gha:100", "pytorch/pytorch", Some(5)));
+    let c = contribution(&events_api(
+        "PullRequestEvent",
+        json!({"action": "opened", "number": 5, "pull_request": full_pr(false)}),
+    ));
+    assert_eq!(
+        (c.kind, c.actor.login.as_str(), c.actor.github_id),
+        (Kind::PrOpened, "ana", Some(1))
+    );
+    assert_eq!(
+        (c.key.as_str(), c.repo.as_str(), c.number),
+        ("gha:100", "pytorch/pytorch", Some(5))
+    );
     assert_eq!(c.title.as_deref(), Some("Fix NCCL timeout"));
     assert_eq!(c.labels, vec!["bug".to_string()]);
     assert_eq!(c.link(), "https://github.com/pytorch/pytorch/pull/5");
@@ -42,19 +51,39 @@ fn opened_pr_is_credited_to_the_actor() {
 
 #[test]
 fn merged_pr_is_credited_to_its_author_and_keeps_the_merger() {
-    let c = contribution(&events_api("PullRequestEvent", json!({"action": "closed", "number": 5, "pull_request": full_pr(true)})));
+    let c = contribution(&events_api(
+        "PullRequestEvent",
+        json!({"action": "closed", "number": 5, "pull_request": full_pr(true)}),
+    ));
     assert_eq!((c.kind, c.actor.login.as_str()), (Kind::PrMerged, "bo"));
     assert_eq!(c.merged_by.unwrap().login, "cy");
-    assert_eq!((c.additions, c.deletions, c.changed_files), (Some(10), Some(2), Some(1)));
-    let c = contribution(&events_api("PullRequestEvent", json!({"action": "closed", "number": 5, "pull_request": full_pr(false)})));
-    assert_eq!((c.kind, c.actor.login.as_str()), (Kind::PrClosedUnmerged, "bo"));
+    assert_eq!(
+        (c.additions, c.deletions, c.changed_files),
+        (Some(10), Some(2), Some(1))
+    );
+    let c = contribution(&events_api(
+        "PullRequestEvent",
+        json!({"action": "closed", "number": 5, "pull_request": full_pr(false)}),
+    ));
+    assert_eq!(
+        (c.kind, c.actor.login.as_str()),
+        (Kind::PrClosedUnmerged, "bo")
+    );
 }
 
 #[test]
 fn other_pr_actions_are_not_evidence() {
     for action in ["reopened", "synchronize", "labeled"] {
-        let o = run(&events_api("PullRequestEvent", json!({"action": action, "number": 5, "pull_request": full_pr(false)})));
-        assert_eq!(o, Outcome::NotEvidence { event_type: "PullRequestEvent".into() });
+        let o = run(&events_api(
+            "PullRequestEvent",
+            json!({"action": action, "number": 5, "pull_request": full_pr(false)}),
+        ));
+        assert_eq!(
+            o,
+            Outcome::NotEvidence {
+                event_type: "PullRequestEvent".into()
+            }
+        );
     }
 }
 
@@ -62,12 +91,18 @@ fn other_pr_actions_are_not_evidence() {
 fn trimmed_2025_payloads_become_pointers_or_need_hydration() {
     let stub = json!({"url": "https://api.github.com/repos/pytorch/pytorch/pulls/5", "id": 1, "number": 5,
                       "head": {"ref": "f", "sha": "a"}, "base": {"ref": "main", "sha": "b"}});
-    let mut e = events_api("PullRequestEvent", json!({"action": "merged", "number": 5, "pull_request": stub}));
+    let mut e = events_api(
+        "PullRequestEvent",
+        json!({"action": "merged", "number": 5, "pull_request": stub}),
+    );
     e["created_at"] = json!("2025-12-15T00:00:00Z");
     match run(&e) {
         Outcome::Pointer { pointer, .. } => {
             assert_eq!(pointer.what, "PullRequestEvent/merged");
-            assert_eq!((pointer.number, pointer.actor.unwrap().login.as_str()), (Some(5), "ana"));
+            assert_eq!(
+                (pointer.number, pointer.actor.unwrap().login.as_str()),
+                (Some(5), "ana")
+            );
         }
         o => panic!("{o:?}"),
     }
@@ -81,37 +116,82 @@ fn trimmed_2025_payloads_become_pointers_or_need_hydration() {
         "payload": {"repository_id": 9, "push_id": 1, "ref": "refs/heads/main", "head": "abcdef1234", "before": "0000000"},
         "public": true, "created_at": "2025-12-15T00:00:00Z"});
     let c = contribution(&push);
-    assert_eq!((c.kind, c.commits, c.needs_hydration), (Kind::Push, None, true));
+    assert_eq!(
+        (c.kind, c.commits, c.needs_hydration),
+        (Kind::Push, None, true)
+    );
     assert_eq!(c.link(), "https://github.com/o/r/commit/abcdef1234");
 }
 
 #[test]
 fn reviews_comments_issues_releases_members() {
-    let r = contribution(&events_api("PullRequestReviewEvent", json!({"action": "created",
+    let r = contribution(&events_api(
+        "PullRequestReviewEvent",
+        json!({"action": "created",
         "review": {"state": "APPROVED", "body": "LGTM", "html_url": "https://github.com/pytorch/pytorch/pull/5#pullrequestreview-1"},
-        "pull_request": full_pr(false)})));
-    assert_eq!((r.kind, r.review_state.as_deref(), r.number), (Kind::Review, Some("approved"), Some(5)));
-    let rc = contribution(&events_api("PullRequestReviewCommentEvent", json!({"action": "created",
+        "pull_request": full_pr(false)}),
+    ));
+    assert_eq!(
+        (r.kind, r.review_state.as_deref(), r.number),
+        (Kind::Review, Some("approved"), Some(5))
+    );
+    let rc = contribution(&events_api(
+        "PullRequestReviewCommentEvent",
+        json!({"action": "created",
         "comment": {"path": "torch/distributed/c10d.py", "body": "nit", "html_url": "https://github.com/pytorch/pytorch/pull/5#discussion_r1"},
-        "pull_request": full_pr(false)})));
-    assert_eq!((rc.kind, rc.path.as_deref()), (Kind::ReviewComment, Some("torch/distributed/c10d.py")));
-    let io = contribution(&events_api("IssuesEvent", json!({"action": "opened", "issue": {"number": 8, "title": "Crash", "html_url": "https://github.com/pytorch/pytorch/issues/8"}})));
+        "pull_request": full_pr(false)}),
+    ));
+    assert_eq!(
+        (rc.kind, rc.path.as_deref()),
+        (Kind::ReviewComment, Some("torch/distributed/c10d.py"))
+    );
+    let io = contribution(&events_api(
+        "IssuesEvent",
+        json!({"action": "opened", "issue": {"number": 8, "title": "Crash", "html_url": "https://github.com/pytorch/pytorch/issues/8"}}),
+    ));
     assert_eq!((io.kind, io.number), (Kind::IssueOpened, Some(8)));
-    assert!(matches!(run(&events_api("IssuesEvent", json!({"action": "closed", "issue": {"number": 8}}))), Outcome::NotEvidence { .. }));
-    let ic = contribution(&events_api("IssueCommentEvent", json!({"action": "created",
+    assert!(matches!(
+        run(&events_api(
+            "IssuesEvent",
+            json!({"action": "closed", "issue": {"number": 8}})
+        )),
+        Outcome::NotEvidence { .. }
+    ));
+    let ic = contribution(&events_api(
+        "IssueCommentEvent",
+        json!({"action": "created",
         "issue": {"number": 5, "title": "t", "pull_request": {"html_url": "https://github.com/pytorch/pytorch/pull/5"}},
-        "comment": {"body": "why not X? the tradeoff is Y", "html_url": "https://github.com/pytorch/pytorch/pull/5#issuecomment-1"}})));
+        "comment": {"body": "why not X? the tradeoff is Y", "html_url": "https://github.com/pytorch/pytorch/pull/5#issuecomment-1"}}),
+    ));
     assert!(ic.on_pr && ic.kind == Kind::IssueComment);
-    let not_pr = contribution(&events_api("IssueCommentEvent", json!({"action": "created",
-        "issue": {"number": 5, "pull_request": {"html_url": null}}, "comment": {"body": "x"}})));
+    let not_pr = contribution(&events_api(
+        "IssueCommentEvent",
+        json!({"action": "created",
+        "issue": {"number": 5, "pull_request": {"html_url": null}}, "comment": {"body": "x"}}),
+    ));
     assert!(!not_pr.on_pr);
-    let rel = contribution(&events_api("ReleaseEvent", json!({"action": "published", "release": {"tag_name": "v1.0", "name": ""}})));
-    assert_eq!((rel.kind, rel.title.as_deref()), (Kind::Release, Some("v1.0")));
-    let m = contribution(&events_api("MemberEvent", json!({"action": "added", "member": user("dee", 4)})));
+    let rel = contribution(&events_api(
+        "ReleaseEvent",
+        json!({"action": "published", "release": {"tag_name": "v1.0", "name": ""}}),
+    ));
+    assert_eq!(
+        (rel.kind, rel.title.as_deref()),
+        (Kind::Release, Some("v1.0"))
+    );
+    let m = contribution(&events_api(
+        "MemberEvent",
+        json!({"action": "added", "member": user("dee", 4)}),
+    ));
     assert_eq!((m.kind, m.actor.login.as_str()), (Kind::MemberAdded, "dee"));
-    let p = contribution(&events_api("PushEvent", json!({"size": 3, "distinct_size": 2, "commits": [{}, {}], "head": "abcdef0"})));
+    let p = contribution(&events_api(
+        "PushEvent",
+        json!({"size": 3, "distinct_size": 2, "commits": [{}, {}], "head": "abcdef0"}),
+    ));
     assert_eq!(p.commits, Some(3));
-    assert!(matches!(run(&events_api("WatchEvent", json!({"action": "started"}))), Outcome::NotEvidence { .. }));
+    assert!(matches!(
+        run(&events_api("WatchEvent", json!({"action": "started"}))),
+        Outcome::NotEvidence { .. }
+    ));
 }
 
 #[test]
@@ -123,11 +203,20 @@ fn timeline_era_repository_login_actor_and_pacific_time() {
         "url": "https://github.com/fchollet/keras/pull/3",
         "payload": {"action": "opened", "number": 3, "pull_request": {"title": "t", "user": {"login": "ana", "id": 1}, "merged": false}}});
     let c = contribution(&e);
-    assert_eq!((c.repo.as_str(), c.repo_github_id, c.actor.github_id), ("fchollet/keras", Some(77), None));
+    assert_eq!(
+        (c.repo.as_str(), c.repo_github_id, c.actor.github_id),
+        ("fchollet/keras", Some(77), None)
+    );
     assert_eq!(time::iso_string(c.at), "2013-02-15T08:00:39Z");
     let p = c.profile.unwrap();
-    assert_eq!((p.name.as_deref(), p.location.as_deref(), p.company), (Some("Ana B"), Some("Kraków, Polska"), None));
-    assert!(c.key.starts_with("gha-line:"), "no event id: keyed by a hash of the line");
+    assert_eq!(
+        (p.name.as_deref(), p.location.as_deref(), p.company),
+        (Some("Ana B"), Some("Kraków, Polska"), None)
+    );
+    assert!(
+        c.key.starts_with("gha-line:"),
+        "no event id: keyed by a hash of the line"
+    );
     // The same line gives the same key; another line another.
     let again = contribution(&e);
     assert_eq!(again.key, c.key);
@@ -136,7 +225,10 @@ fn timeline_era_repository_login_actor_and_pacific_time() {
         "repository": {"id": 77, "name": "keras", "owner": "fchollet"}, "url": "https://github.com/fchollet/keras/issues/9",
         "payload": {"action": "opened", "issue": 1234567, "number": 9}});
     let c = contribution(&i);
-    assert_eq!((c.number, c.link().as_str()), (Some(9), "https://github.com/fchollet/keras/issues/9"));
+    assert_eq!(
+        (c.number, c.link().as_str()),
+        (Some(9), "https://github.com/fchollet/keras/issues/9")
+    );
 }
 
 #[test]
@@ -147,7 +239,12 @@ fn early_2011_events_take_the_repository_from_the_payload() {
     assert_eq!(contribution(&e).repo, "ana/tool");
     let mut none = e.clone();
     none["payload"]["repo"] = json!("");
-    assert_eq!(run(&none), Outcome::NoRepository { event_type: "PushEvent".into() });
+    assert_eq!(
+        run(&none),
+        Outcome::NoRepository {
+            event_type: "PushEvent".into()
+        }
+    );
     // 2011 PR stub: no author, no merged flag: a pointer, not a guess.
     let stub = json!({"id": "2", "type": "PullRequestEvent", "repo": {"id": 1, "name": "o/r"}, "actor": user("ana", 1),
         "created_at": "2011-02-15T00:00:06Z", "payload": {"action": "closed", "number": 4,
@@ -161,9 +258,17 @@ fn early_2011_events_take_the_repository_from_the_payload() {
 
 #[test]
 fn deleted_actors_and_bad_lines() {
-    let mut e = events_api("IssuesEvent", json!({"action": "opened", "issue": {"number": 1}}));
+    let mut e = events_api(
+        "IssuesEvent",
+        json!({"action": "opened", "issue": {"number": 1}}),
+    );
     e["actor"] = Value::Null;
-    assert_eq!(run(&e), Outcome::NoActor { event_type: "IssuesEvent".into() });
+    assert_eq!(
+        run(&e),
+        Outcome::NoActor {
+            event_type: "IssuesEvent".into()
+        }
+    );
     let skipped = |text: &str, complete: bool| match convert_line(text.as_bytes(), 7, complete) {
         Some(Outcome::Skipped { line, reason }) => {
             assert_eq!(line, 7);
@@ -172,19 +277,32 @@ fn deleted_actors_and_bad_lines() {
         o => panic!("{o:?}"),
     };
     assert!(skipped("not json", true).starts_with("not JSON"));
-    assert!(skipped(r#"{"id":"1","type":"PushEvent","payload":{"#, false).starts_with("truncated last line"));
+    assert!(
+        skipped(r#"{"id":"1","type":"PushEvent","payload":{"#, false)
+            .starts_with("truncated last line")
+    );
     assert!(skipped(r#"{"id":"1","type":"WatchEvent","payload":{"#, true).starts_with("not JSON"));
     assert!(skipped("[1,2]", true).starts_with("unknown event shape"));
     assert!(skipped(r#"{"id":"1"}"#, true).contains("no `type`"));
-    assert!(skipped(r#"{"type":"PushEvent","created_at":"yesterday"}"#, true).contains("created_at"));
-    assert!(skipped(r#"{"type":"PushEvent","created_at":"2015-01-01T00:00:00Z","payload":3}"#, true).contains("payload"));
+    assert!(
+        skipped(r#"{"type":"PushEvent","created_at":"yesterday"}"#, true).contains("created_at")
+    );
+    assert!(skipped(
+        r#"{"type":"PushEvent","created_at":"2015-01-01T00:00:00Z","payload":3}"#,
+        true
+    )
+    .contains("payload"));
     assert_eq!(convert_line(b"   ", 1, true), None);
 }
 
 #[test]
 fn bot_type_is_kept() {
-    let mut e = events_api("PullRequestEvent", json!({"action": "closed", "number": 5, "pull_request": full_pr(true)}));
-    e["payload"]["pull_request"]["user"] = json!({"login": "dependabot[bot]", "id": 49699333, "type": "Bot"});
+    let mut e = events_api(
+        "PullRequestEvent",
+        json!({"action": "closed", "number": 5, "pull_request": full_pr(true)}),
+    );
+    e["payload"]["pull_request"]["user"] =
+        json!({"login": "dependabot[bot]", "id": 49699333, "type": "Bot"});
     assert!(contribution(&e).actor.is_bot_type);
 }
 
@@ -198,18 +316,48 @@ mod never_panics {
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(|i| json!(i)),
             "[a-zA-Z/ ]{0,12}".prop_map(Value::String),
-            prop_oneof![Just("PullRequestEvent"), Just("PushEvent"), Just("IssueCommentEvent"), Just("MemberEvent"),
-                        Just("closed"), Just("opened"), Just("2015-01-01T00:00:00Z")].prop_map(|s| json!(s)),
+            prop_oneof![
+                Just("PullRequestEvent"),
+                Just("PushEvent"),
+                Just("IssueCommentEvent"),
+                Just("MemberEvent"),
+                Just("closed"),
+                Just("opened"),
+                Just("2015-01-01T00:00:00Z")
+            ]
+            .prop_map(|s| json!(s)),
         ];
         leaf.prop_recursive(4, 48, 6, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
                 prop::collection::vec(
-                    (prop_oneof![Just("type"), Just("actor"), Just("repo"), Just("payload"), Just("created_at"), Just("id"),
-                                 Just("action"), Just("pull_request"), Just("user"), Just("login"), Just("name"), Just("merged"),
-                                 Just("issue"), Just("member"), Just("repository"), Just("owner"), Just("number")], inner),
-                    0..6)
-                .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+                    (
+                        prop_oneof![
+                            Just("type"),
+                            Just("actor"),
+                            Just("repo"),
+                            Just("payload"),
+                            Just("created_at"),
+                            Just("id"),
+                            Just("action"),
+                            Just("pull_request"),
+                            Just("user"),
+                            Just("login"),
+                            Just("name"),
+                            Just("merged"),
+                            Just("issue"),
+                            Just("member"),
+                            Just("repository"),
+                            Just("owner"),
+                            Just("number")
+                        ],
+                        inner
+                    ),
+                    0..6
+                )
+                .prop_map(|kv| Value::Object(
+                    kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+                )),
             ]
         })
     }

@@ -1,0 +1,255 @@
+//! The binary as a user runs it: bad inputs, exit codes, re-ingest, kill-and-resume, demo.
+
+use flate2::write::GzEncoder;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_builtby"));
+    c.env_remove("BUILTBY_DATA_DIR")
+        .env_remove("BUILTBY_CATALOG")
+        .env_remove("BUILTBY_BOTS");
+    c
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("builtby-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
+    let out: Output = bin()
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn event(i: u64) -> String {
+    format!(
+        r#"{{"id":"{i}","type":"PullRequestEvent","actor":{{"id":7,"login":"ana"}},"repo":{{"id":9,"name":"pytorch/pytorch"}},"payload":{{"action":"closed","number":{i},"pull_request":{{"number":{i},"title":"Fix NCCL timeout {i}","user":{{"id":7,"login":"ana"}},"merged":true,"merged_by":{{"id":8,"login":"bo"}},"html_url":"https://github.com/pytorch/pytorch/pull/{i}"}}}},"public":true,"created_at":"2021-07-21T06:00:00Z"}}"#
+    )
+}
+
+fn gz(path: &Path, text: &str) {
+    let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(text.as_bytes()).unwrap();
+    std::fs::write(path, e.finish().unwrap()).unwrap();
+}
+
+#[test]
+fn bad_lines_are_reported_and_good_records_kept() {
+    let dir = temp("badlines");
+    let data = dir.join("data");
+    let f = dir.join("2021-07-21-6.json.gz");
+    let text = format!(
+        "{}\nnot json\n[1,2]\n{}\n{{\"id\":\"9\",\"type\":\"PushEvent\"",
+        event(1),
+        event(2)
+    );
+    gz(&f, &text);
+    let empty = dir.join("2021-07-21-7.json.gz");
+    std::fs::write(&empty, b"").unwrap();
+    let (code, _, err) = run(
+        &data,
+        &[
+            "ingest",
+            "gharchive",
+            f.to_str().unwrap(),
+            empty.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "skipped lines are reported, not fatal: {err}");
+    assert!(
+        err.contains("2021-07-21-6.json.gz: line 2: not JSON"),
+        "{err}"
+    );
+    assert!(err.contains("line 3: unknown event shape"), "{err}");
+    assert!(err.contains("line 5: truncated last line"), "{err}");
+    assert!(err.contains("2021-07-21-7.json.gz: empty file"), "{err}");
+    let (_, out, _) = run(&data, &["export", "counts"]);
+    assert_eq!(
+        out,
+        "login,repo,kind,count\nana,pytorch/pytorch,pr_merged,2\n"
+    );
+    // Re-ingest changes nothing.
+    let (code, _, err) = run(&data, &["ingest", "gharchive", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(err.contains("1 already loaded"), "{err}");
+    let (_, again, _) = run(&data, &["export", "counts", "--format", "json"]);
+    assert!(
+        again.contains(r#""count":2"#) && again.contains(r#""login":"ana""#),
+        "{again}"
+    );
+}
+
+#[test]
+fn broken_files_exit_1_after_loading_what_was_good() {
+    let dir = temp("broken");
+    let data = dir.join("data");
+    let cut = dir.join("cut.json.gz");
+    let text: String = (0..3000).map(|i| event(i) + "\n").collect();
+    gz(&cut, &text);
+    let bytes = std::fs::read(&cut).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let not_gz = dir.join("x.json.gz");
+    std::fs::write(&not_gz, b"hello, world").unwrap();
+    let missing = dir.join("missing.json.gz");
+    let (code, _, err) = run(
+        &data,
+        &[
+            "ingest",
+            "gharchive",
+            cut.to_str().unwrap(),
+            not_gz.to_str().unwrap(),
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cut.json.gz: ended early after line"), "{err}");
+    assert!(err.contains("x.json.gz: not a gzip file"), "{err}");
+    assert!(err.contains("missing.json.gz: no such file"), "{err}");
+    let (_, out, _) = run(&data, &["export", "counts"]);
+    let n: u64 = out
+        .lines()
+        .nth(1)
+        .and_then(|l| l.rsplit(',').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(n > 500, "records before the cut are kept: {out}");
+    let (_, stats, _) = run(&data, &["stats"]);
+    assert!(stats.contains("ENDED EARLY"), "{stats}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_name_the_parameter() {
+    let data = temp("usage").join("data");
+    let (code, _, err) = run(&data, &["search", "--since", "last tuesday"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("since") && err.contains("last tuesday"),
+        "{err}"
+    );
+    let (code, _, err) = run(&data, &["search", "--kind", "stars"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("kind") && err.contains("pr_merged"), "{err}");
+    let (code, _, err) = run(&data, &["search", "--repo", "not-a-repo"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = run(&data, &["frobnicate"]);
+    assert_eq!(code, 2);
+    let (code, _, err) = run(&data, &["person", "nobody-here"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("nobody-here"), "{err}");
+}
+
+#[test]
+fn search_person_and_json_agree() {
+    let dir = temp("search");
+    let data = dir.join("data");
+    let f = dir.join("2021-07-21-6.json.gz");
+    gz(&f, &(1..=3).map(|i| event(i) + "\n").collect::<String>());
+    assert_eq!(
+        run(&data, &["ingest", "gharchive", f.to_str().unwrap()]).0,
+        0
+    );
+    let (code, out, _) = run(&data, &["search", "--ecosystem", "pytorch", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let r = &v["results"][0];
+    assert_eq!(r["login"], "ana");
+    assert!(r["score"].as_f64().unwrap() > 0.0);
+    assert_eq!(r["details"][0]["rule"], "merged_work");
+    assert_eq!(
+        r["evidence"][0]["url"],
+        "https://github.com/pytorch/pytorch/pull/3"
+    );
+    assert_eq!(r["evidence"][0]["kind"], "pr_merged");
+    let (_, table, _) = run(&data, &["search", "--repo", "pytorch/*", "--explain"]);
+    assert!(
+        table.contains("merged_work") && table.contains("https://github.com/pytorch/pytorch/pull/"),
+        "{table}"
+    );
+    let (_, csv, _) = run(&data, &["search", "--csv"]);
+    assert!(csv.starts_with("rank,login,name,location,company,score,merged_prs,reviews,profile_url,top_evidence\n1,ana,"), "{csv}");
+    let (code, person, _) = run(&data, &["person", "ANA"]);
+    assert_eq!(code, 0);
+    assert!(
+        person.contains("2021-07") && person.contains("pr_merged"),
+        "{person}"
+    );
+    // The merger is a person too, with no merged work of their own.
+    let (_, bo, _) = run(&data, &["search", "--kind", "pr_merged", "--json"]);
+    assert!(!bo.contains("\"login\": \"bo\""), "{bo}");
+}
+
+#[test]
+fn killed_ingest_resumes_to_the_same_counts() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gharchive");
+    if !shared.is_dir() {
+        eprintln!(
+            "SKIPPED: shared GH Archive data not found at {}",
+            shared.display()
+        );
+        return;
+    }
+    let dir = temp("kill");
+    let clean = dir.join("clean");
+    assert_eq!(
+        run(
+            &clean,
+            &["--quiet", "ingest", "gharchive", shared.to_str().unwrap()]
+        )
+        .0,
+        0
+    );
+    let (_, want, _) = run(&clean, &["export", "counts", "--include-bots"]);
+    assert!(want.lines().count() > 1000);
+    for (i, ms) in [30u64, 120, 300, 600].into_iter().enumerate() {
+        let data = dir.join(format!("k{i}"));
+        let mut child = bin()
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["--quiet", "ingest", "gharchive"])
+            .arg(&shared)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let (code, _, err) = run(
+            &data,
+            &["--quiet", "ingest", "gharchive", shared.to_str().unwrap()],
+        );
+        assert_eq!(code, 0, "{err}");
+        let (_, got, _) = run(&data, &["export", "counts", "--include-bots"]);
+        assert!(got == want, "after a kill at {ms} ms the counts differ");
+        let (_, stats, _) = run(&data, &["stats", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&stats).unwrap();
+        assert_eq!(v["totals"]["files"], 13);
+    }
+}
+
+#[test]
+fn demo_runs_offline_end_to_end() {
+    let data = temp("demo").join("data");
+    let (code, out, err) = run(&data, &["demo", "--offline"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Top engineers") && out.contains("https://github.com/"),
+        "{out}"
+    );
+    assert!(out.contains("merged_work"), "{out}");
+    assert!(
+        !out.contains("[bot]") && !out.contains("pytorchbot"),
+        "bots are not people: {out}"
+    );
+}
