@@ -40,12 +40,8 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("store {path} was written by a newer builtby (schema {found}, this one knows {known}); upgrade builtby")]
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    #[error("store {path} was written by a newer builtby (it has schema changes {unknown:?}); upgrade builtby")]
+    TooNew { path: PathBuf, unknown: Vec<String> },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -80,11 +76,11 @@ impl Store {
             path: path.to_path_buf(),
         };
         schema::prepare(&mut store.conn).map_err(|e| store.err(e))?;
-        if let Some(found) = schema::too_new(&store.conn).map_err(|e| store.err(e))? {
+        let unknown = schema::unknown_migrations(&store.conn).map_err(|e| store.err(e))?;
+        if !unknown.is_empty() {
             return Err(StoreError::TooNew {
                 path: path.to_path_buf(),
-                found,
-                known: schema::VERSION,
+                unknown,
             });
         }
         Ok(store)

@@ -2,8 +2,6 @@
 
 use rusqlite::{Connection, Result};
 
-pub const VERSION: i64 = 1;
-
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS people(
     id INTEGER PRIMARY KEY,
@@ -91,6 +89,11 @@ CREATE TABLE IF NOT EXISTS files(
 );
 "#;
 
+/// Schema changes in order: `(name, SQL)`. A store records the names it has applied; to
+/// change the schema, append an entry (never edit an applied one). Each runs in its own
+/// transaction with its name, so a crash mid-migration leaves the store as it was.
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_core", SCHEMA)];
+
 /// Pragmas and tables. WAL lets readers in other processes go on while a writer loads;
 /// `busy_timeout` makes a second writer wait instead of failing.
 pub fn prepare(conn: &mut Connection) -> Result<()> {
@@ -101,18 +104,35 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Fewer, larger checkpoints: ingest writes in bursts of one file per transaction.
     conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if version == 0 {
-        let tx = conn.transaction()?;
-        tx.execute_batch(SCHEMA)?;
-        tx.pragma_update(None, "user_version", VERSION)?;
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")?;
+    for (name, sql) in MIGRATIONS {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let done: bool = tx.query_row(
+            "SELECT count(*) FROM schema_migrations WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        if !done {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations(name, applied_at) VALUES (?1, strftime('%s','now'))",
+                [name],
+            )?;
+        }
         tx.commit()?;
     }
     Ok(())
 }
 
-/// `Some(version)` when the file was written by a newer schema than this build knows.
-pub fn too_new(conn: &Connection) -> Result<Option<i64>> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    Ok((version > VERSION).then_some(version))
+/// Names of migrations the store has that this build does not know: it was written by a newer
+/// builtby.
+pub fn unknown_migrations(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM schema_migrations ORDER BY name")?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>>>()?;
+    Ok(names
+        .into_iter()
+        .filter(|n| !MIGRATIONS.iter().any(|(m, _)| m == n))
+        .collect())
 }

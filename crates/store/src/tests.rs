@@ -247,3 +247,21 @@ fn cells_evidence_and_text() {
     .unwrap();
     assert_eq!(n, 2);
 }
+
+#[test]
+fn a_store_from_a_newer_builtby_is_refused() {
+    let s = temp_store("newer");
+    let path = s.path().to_path_buf();
+    s.conn
+        .execute(
+            "INSERT INTO schema_migrations(name, applied_at) VALUES ('9999_future', 0)",
+            [],
+        )
+        .unwrap();
+    drop(s);
+    let e = Store::open_file(&path).err().unwrap().to_string();
+    assert!(
+        e.contains("newer builtby") && e.contains("9999_future"),
+        "{e}"
+    );
+}

@@ -276,6 +276,8 @@ pub struct Label<'a> {
 #[derive(Debug, Deserialize, Default)]
 pub struct Review<'a> {
     #[serde(default, borrow)]
+    pub id: Id<'a>,
+    #[serde(default, borrow)]
     pub state: Option<Str<'a>>,
     #[serde(default, borrow)]
     pub body: Option<Str<'a>>,
@@ -285,6 +287,8 @@ pub struct Review<'a> {
 
 #[derive(Debug, Deserialize, Default)]
 pub struct Comment<'a> {
+    #[serde(default, borrow)]
+    pub id: Id<'a>,
     #[serde(default, borrow)]
     pub body: Option<Str<'a>>,
     #[serde(default, borrow)]
