@@ -132,6 +132,8 @@ function paramsToForm(p) {
   repos = p.getAll("repo").flatMap((v) => v.split(",")).filter(Boolean);
   drawChips();
   $("#f-bots").checked = ["true", "1", "yes"].includes(p.get("include_bots") || "");
+  const active = [...p.keys()].filter((k) => k !== "offset" && k !== "limit").length;
+  $("#filters-toggle").textContent = active ? `Filters (${active} set)` : "Filters";
 }
 
 // ---- filters ---------------------------------------------------------------------------
@@ -171,7 +173,13 @@ function setupForm() {
   $("#search").addEventListener("submit", (e) => {
     e.preventDefault();
     if ($("#f-repo").value.trim()) addRepo();
+    $("#search").classList.remove("open");
+    $("#filters-toggle").setAttribute("aria-expanded", "false");
     go("/?" + formToParams().toString());
+  });
+  $("#filters-toggle").addEventListener("click", () => {
+    const open = $("#search").classList.toggle("open");
+    $("#filters-toggle").setAttribute("aria-expanded", String(open));
   });
   $("#reset").addEventListener("click", () => {
     paramsToForm(new URLSearchParams());
@@ -250,13 +258,16 @@ function showError(err, retry) {
     err.param && err.param !== "query" ? h("p", { class: "muted" }, `Check the “${err.param.replace("_", " ")}” filter.`) : null));
   if (err.param) {
     const input = document.querySelector(`#f-${err.param}`);
-    if (input) input.setAttribute("aria-invalid", "true");
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      $("#search").classList.add("open");
+    }
   }
 }
 
 function tokenForm(retry) {
   const input = h("input", { id: "token", type: "password", autocomplete: "off" });
-  return h("form", { class: "error token", onsubmit: (e) => { e.preventDefault(); sessionStorage.setItem("builtby-token", input.value.trim()); retry(); } },
+  return h("form", { class: "error token", onsubmit: (e) => { e.preventDefault(); sessionStorage.setItem("builtby-token", input.value.trim()); loadStats(); loadCatalog(); retry(); } },
     h("h2", {}, "This server needs a token"),
     h("p", {}, "Ask whoever runs it for the access token. It is kept for this browser tab only."),
     h("label", { for: "token" }, "Token"), input, " ", h("button", { class: "primary", type: "submit" }, "Continue"));
@@ -349,7 +360,8 @@ function countsLine(counts) {
 }
 
 function evidenceItem(e) {
-  const title = e.title || (KIND[e.kind]?.one || e.kind) + (e.number ? ` #${e.number}` : "");
+  const what = KIND[e.kind]?.one || e.kind;
+  const title = e.title || (e.number ? `${what} on #${e.number}` : `${what} (no title recorded) — open on GitHub`);
   return h("li", { class: "ev" },
     h("span", { class: "kind k-" + e.kind }, KIND[e.kind]?.one || e.kind),
     h("a", { href: e.url, rel: "noopener noreferrer", target: "_blank", class: "ev-title" }, title),

@@ -256,13 +256,34 @@ def run(wd, base, out):
     wd.wait(".empty", what="the empty state")
     check("Nobody" in wd.text(".empty"), "empty state explains")
 
+    print("the busiest person, paged")
+    busy = api_first_login(base, "half_life=1200&limit=1")
+    wd.size(1366, 900)
+    wd.get(base + "/people/" + busy)
+    wd.wait("svg.chart")
+    bars = len(wd.find_all("svg.chart g.month"))
+    check(bars >= 1, f"{busy}'s chart has {bars} month(s) with activity")
+    shown = len(wd.find_all("#evidence .evidence li"))
+    total = wd.js("return parseInt(document.querySelector('#evidence h2 .muted').innerText.replace(/[^0-9]/g, ''), 10)")
+    check(shown == min(25, total), f"evidence page shows {shown} of {total}")
+    wd.screenshot(f"{out}/person-busy.png")
+    wd.size(1366, 900)
+    if total > 25:
+        wd.click(wd.find_all("#evidence .pager button:last-child")[0])
+        end = time.time() + 30
+        while time.time() < end and "offset=25" not in wd.js("return location.search"):
+            time.sleep(0.05)
+        wd.wait("svg.chart")
+        first = wd.text("#evidence .pager .muted")
+        check(first.startswith("26–"), f"the next evidence page starts at 26 ({first})")
+
     print("phone width")
     wd.size(390, 844)
     wd.get(base + "/?kind=pr_merged")
     wd.wait(".results li.result")
     overflow = wd.js("return document.documentElement.scrollWidth - window.innerWidth")
     check(overflow <= 1, f"search fits a phone screen (overflow {overflow}px)")
-    wd.screenshot(f"{out}/phone-search.png")
+    wd.screenshot(f"{out}/phone-search.png", full=False)
     wd.size(390, 844)
     wd.get(base + "/people/" + first_login(wd, base))
     wd.wait("svg.chart")
@@ -273,7 +294,11 @@ def run(wd, base, out):
 
 
 def first_login(wd, base):
-    with urllib.request.urlopen(base + "/api/search?kind=pr_merged&limit=1", timeout=30) as r:
+    return api_first_login(base, "kind=pr_merged&limit=1")
+
+
+def api_first_login(base, query):
+    with urllib.request.urlopen(base + "/api/search?" + query, timeout=120) as r:
         return json.loads(r.read())["results"][0]["login"]
 
 

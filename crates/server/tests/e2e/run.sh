@@ -57,12 +57,19 @@ cd "$ROOT"
 
 use_cli() {
   [ "${BUILTBY_E2E_SERVER:-}" = example ] && return 1
-  if [ -n "${BUILTBY_BIN:-}" ]; then BIN=$BUILTBY_BIN; return 0; fi
-  if cargo build -q --profile "$PROFILE" --bin builtby 2>/dev/null && "$TARGET/$PROFILE_DIR/builtby" serve --help >/dev/null 2>&1; then
-    BIN="$TARGET/$PROFILE_DIR/builtby"
+  local candidate=${BUILTBY_BIN:-}
+  if [ -z "$candidate" ] && cargo build -q --profile "$PROFILE" --bin builtby 2>/dev/null; then
+    candidate="$TARGET/$PROFILE_DIR/builtby"
+  fi
+  if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" serve --help >/dev/null 2>&1; then
+    BIN=$candidate
     return 0
   fi
-  [ "${BUILTBY_E2E_SERVER:-}" = cli ] && { echo "e2e: FAIL — no builtby CLI with a serve command" >&2; exit 1; }
+  if [ "${BUILTBY_E2E_SERVER:-}" = cli ]; then
+    echo "e2e: FAIL — no builtby binary with a serve command (${candidate:-none built})" >&2
+    exit 1
+  fi
+  [ -n "$candidate" ] && echo "e2e: $candidate has no serve command yet; falling back to the example server" >&2
   return 1
 }
 
