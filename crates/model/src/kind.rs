@@ -17,10 +17,19 @@ pub enum Kind {
     Push,
     Release,
     MemberAdded,
+    /// A commit on the default branch of a git history, credited to its author.
+    Commit,
+    /// Named in a commit's `Co-authored-by:` trailer.
+    CoAuthored,
+    /// Named in a commit's `Reviewed-by:` / `Approved by:` trailer.
+    CommitReview,
+    /// A commit that is part of a merged PR already in the store: it gives the PR its paths,
+    /// and does not count again.
+    PrCommit,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 14] = [
         Kind::PrOpened,
         Kind::PrMerged,
         Kind::PrClosedUnmerged,
@@ -31,6 +40,10 @@ impl Kind {
         Kind::Push,
         Kind::Release,
         Kind::MemberAdded,
+        Kind::Commit,
+        Kind::CoAuthored,
+        Kind::CommitReview,
+        Kind::PrCommit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +58,10 @@ impl Kind {
             Kind::Push => "push",
             Kind::Release => "release",
             Kind::MemberAdded => "member_added",
+            Kind::Commit => "commit",
+            Kind::CoAuthored => "co_authored",
+            Kind::CommitReview => "commit_review",
+            Kind::PrCommit => "pr_commit",
         }
     }
 
@@ -83,6 +100,10 @@ impl Kind {
             Kind::Push => "push",
             Kind::Release => "release",
             Kind::MemberAdded => "granted write access",
+            Kind::Commit => "commit",
+            Kind::CoAuthored => "co-authored commit",
+            Kind::CommitReview => "reviewed commit",
+            Kind::PrCommit => "commit in merged PR",
         }
     }
 }

@@ -96,8 +96,12 @@ pub struct FileRow {
 }
 
 /// Kinds in the order evidence is shown: the strongest signal first.
-const EVIDENCE_ORDER: &str = "CASE kind WHEN 1 THEN 0 WHEN 3 THEN 1 WHEN 0 THEN 2 WHEN 4 THEN 3 WHEN 9 THEN 4 WHEN 8 THEN 5 \
-                              WHEN 6 THEN 6 WHEN 5 THEN 7 WHEN 2 THEN 8 ELSE 9 END";
+/// Codes: 0 pr_opened, 1 pr_merged, 2 pr_closed_unmerged, 3 review, 4 review_comment,
+/// 5 issue_opened, 6 issue_comment, 7 push, 8 release, 9 member_added, 10 commit,
+/// 11 co_authored, 12 commit_review, 13 pr_commit.
+const EVIDENCE_ORDER: &str = "CASE kind WHEN 1 THEN 0 WHEN 10 THEN 1 WHEN 3 THEN 2 WHEN 0 THEN 3 WHEN 11 THEN 4 \
+                              WHEN 12 THEN 5 WHEN 4 THEN 6 WHEN 13 THEN 7 WHEN 9 THEN 8 WHEN 8 THEN 9 \
+                              WHEN 6 THEN 10 WHEN 5 THEN 11 WHEN 2 THEN 12 ELSE 13 END";
 
 /// Turns free words into an FTS5 query that matches all of them, whatever punctuation the user
 /// typed: each word becomes a quoted term.
