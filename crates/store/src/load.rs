@@ -2,11 +2,12 @@
 //!
 //! People and repositories are resolved through small per-file caches; profile updates and
 //! login history are gathered per file and written once at commit, so the per-record cost is
-//! one insert into `contributions` plus, for a new record, the rollup and full-text rows.
+//! one insert into `contributions` plus, for a new record with text, a full-text row; rollup
+//! increments are summed in memory and written once per file.
 
 use crate::{Result, Store, StoreError};
 use builtby_model::{Actor, Contribution, Kind, Pointer, Profile, Record};
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -30,24 +31,47 @@ pub struct LoadSummary {
     pub new_pointers: u64,
 }
 
-#[derive(Default)]
-struct Seen {
-    login: String,
+/// A person as this load knows them: ids are allocated here (the load holds the write lock),
+/// and the row is written once at commit with the latest login, time and profile.
+struct Person {
+    id: i64,
+    github_id: Option<i64>,
+    /// `None` for a person first seen in this load.
+    stored: Option<Stored>,
+    /// Logins seen in this load, latest last.
+    logins: Vec<String>,
+    first_at: i64,
     last_at: i64,
     is_bot_type: bool,
     profile: Option<(i64, Profile)>,
+    adopt_github_id: bool,
 }
+
+struct Stored {
+    login: String,
+    last_seen: i64,
+    is_bot_type: bool,
+}
+
+/// Re-writing `last_seen` for every person on every file would cost a statement per person;
+/// it moves only when it is this much out of date (or with a login or profile change).
+const LAST_SEEN_SLACK: i64 = 30 * 86_400;
 
 /// One file's load in progress. Dropping it without [`FileLoad::commit`] rolls everything back.
 pub struct FileLoad<'a> {
     tx: Transaction<'a>,
     path: PathBuf,
     file_id: i64,
-    people: HashMap<(Option<i64>, String), i64>,
+    people: Vec<Person>,
+    by_github_id: HashMap<i64, usize>,
+    by_login: HashMap<String, usize>,
+    next_person: i64,
     repos: HashMap<String, i64>,
-    seen: HashMap<i64, Seen>,
-    logins: HashMap<(String, i64), (i64, i64)>,
+    new_repos: Vec<(i64, String, Option<i64>)>,
+    next_repo: i64,
     new_repo_people: HashMap<i64, i64>,
+    /// Rollup increments, summed in memory and written once at commit.
+    rollup: HashMap<(i64, i64, i64, i64), i64>,
     summary: LoadSummary,
 }
 
@@ -87,20 +111,31 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(wrap)?;
-        let file_id: i64 = tx
-            .query_row("SELECT coalesce(max(id), 0) + 1 FROM files", [], |r| {
-                r.get(0)
-            })
-            .map_err(wrap)?;
+        let next = |table: &str| -> rusqlite::Result<i64> {
+            tx.query_row(
+                &format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"),
+                [],
+                |r| r.get(0),
+            )
+        };
+        let (file_id, next_person, next_repo) = (
+            next("files").map_err(wrap)?,
+            next("people").map_err(wrap)?,
+            next("repos").map_err(wrap)?,
+        );
         Ok(FileLoad {
             tx,
             path,
             file_id,
-            people: HashMap::new(),
+            people: Vec::new(),
+            by_github_id: HashMap::new(),
+            by_login: HashMap::new(),
+            next_person,
             repos: HashMap::new(),
-            seen: HashMap::new(),
-            logins: HashMap::new(),
+            new_repos: Vec::new(),
+            next_repo,
             new_repo_people: HashMap::new(),
+            rollup: HashMap::new(),
             summary: LoadSummary::default(),
         })
     }
@@ -172,17 +207,15 @@ impl FileLoad<'_> {
                 )?
                 .execute(params![rowid, c.title, c.body])?;
         }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO rollup(repo_id, kind, day, person_id, n) VALUES (?1, ?2, ?3, ?4, 1)
-                 ON CONFLICT DO UPDATE SET n = n + 1",
-            )?
-            .execute(params![
+        *self
+            .rollup
+            .entry((
                 repo,
                 c.kind.code(),
                 builtby_model::time::day_of(c.at),
-                person
-            ])?;
+                person,
+            ))
+            .or_default() += 1;
         if matches!(c.kind, Kind::PrMerged | Kind::Review) {
             let added = self
                 .tx
@@ -216,106 +249,144 @@ impl FileLoad<'_> {
     /// The person id for an actor: by GitHub id where known (following renames), else by login;
     /// a login-only person is adopted when the same login later shows up with an id.
     fn person(&mut self, a: &Actor, at: i64, profile: Option<&Profile>) -> rusqlite::Result<i64> {
-        let cache_key = (a.github_id, a.login.to_ascii_lowercase());
-        let id = match self.people.get(&cache_key) {
-            Some(&id) => id,
-            None => {
-                let id = self.find_or_create_person(a)?;
-                self.people.insert(cache_key, id);
-                id
-            }
+        let idx = match self.cached(a) {
+            Some(i) => i,
+            None => self.lookup(a)?,
         };
-        let seen = self.seen.entry(id).or_default();
-        if at >= seen.last_at || seen.login.is_empty() {
-            seen.last_at = seen.last_at.max(at);
-            seen.login = a.login.clone();
+        let p = &mut self.people[idx];
+        if p.github_id.is_none() && a.github_id.is_some() {
+            p.github_id = a.github_id;
+            p.adopt_github_id = p.stored.is_some();
+            self.by_github_id.insert(a.github_id.unwrap(), idx);
         }
-        seen.is_bot_type |= a.is_bot_type;
-        if let Some(p) = profile {
-            if seen.profile.as_ref().is_none_or(|(t, _)| at >= *t) {
-                seen.profile = Some((at, p.clone()));
+        if at >= p.last_at {
+            p.last_at = at;
+            if p.logins.last() != Some(&a.login) {
+                p.logins.retain(|l| l != &a.login);
+                p.logins.push(a.login.clone());
+            }
+        } else if !p.logins.contains(&a.login) {
+            p.logins.insert(0, a.login.clone());
+        }
+        p.first_at = p.first_at.min(at);
+        p.is_bot_type |= a.is_bot_type;
+        if let Some(pr) = profile {
+            if p.profile.as_ref().is_none_or(|(t, _)| at >= *t) {
+                p.profile = Some((at, pr.clone()));
             }
         }
-        let span = self.logins.entry((a.login.clone(), id)).or_insert((at, at));
-        span.0 = span.0.min(at);
-        span.1 = span.1.max(at);
-        Ok(id)
+        self.by_login
+            .entry(a.login.to_ascii_lowercase())
+            .or_insert(idx);
+        Ok(p.id)
     }
 
-    fn find_or_create_person(&mut self, a: &Actor) -> rusqlite::Result<i64> {
-        // By login through its index; filtering on `github_id IS NULL` in SQL would let
-        // SQLite pick the github_id index and scan every login-only person.
-        let by_login = |tx: &Transaction, only_without_id: bool| -> rusqlite::Result<Option<i64>> {
-            let mut stmt = tx.prepare_cached(
-                "SELECT id, github_id FROM people INDEXED BY people_login WHERE login = ?1 COLLATE NOCASE ORDER BY last_seen DESC",
-            )?;
-            let mut rows = stmt.query([&a.login])?;
-            while let Some(r) = rows.next()? {
-                let gid: Option<i64> = r.get(1)?;
-                if !only_without_id || gid.is_none() {
-                    return r.get(0).map(Some);
+    fn cached(&self, a: &Actor) -> Option<usize> {
+        if let Some(gid) = a.github_id {
+            if let Some(&i) = self.by_github_id.get(&gid) {
+                return Some(i);
+            }
+            // A login-only person of this load with the same login is adopted.
+            let i = *self.by_login.get(&a.login.to_ascii_lowercase())?;
+            return self.people[i].github_id.is_none().then_some(i);
+        }
+        self.by_login.get(&a.login.to_ascii_lowercase()).copied()
+    }
+
+    /// Finds the person in the store (one query), or allocates a new one.
+    fn lookup(&mut self, a: &Actor) -> rusqlite::Result<usize> {
+        // By id, else (for adoption, or for a login-only actor) by login through its index.
+        let row = {
+            let mut by_id = self.tx.prepare_cached("SELECT id, github_id, login, last_seen, is_bot_type FROM people WHERE github_id = ?1")?;
+            let found = match a.github_id {
+                Some(gid) => by_id.query_row([gid], row_to_stored).optional()?,
+                None => None,
+            };
+            match found {
+                Some(f) => Some(f),
+                None => {
+                    let mut by_login = self.tx.prepare_cached(
+                        "SELECT id, github_id, login, last_seen, is_bot_type FROM people INDEXED BY people_login
+                         WHERE login = ?1 COLLATE NOCASE ORDER BY last_seen DESC",
+                    )?;
+                    let mut rows = by_login.query([&a.login])?;
+                    let mut hit = None;
+                    while let Some(r) = rows.next()? {
+                        let f = row_to_stored(r)?;
+                        if a.github_id.is_none() || f.1.is_none() {
+                            hit = Some(f);
+                            break;
+                        }
+                    }
+                    hit
                 }
             }
-            Ok(None)
         };
-        if let Some(gid) = a.github_id {
-            if let Some(id) = self
-                .tx
-                .prepare_cached("SELECT id FROM people WHERE github_id = ?1")?
-                .query_row([gid], |r| r.get(0))
-                .optional()?
-            {
-                return Ok(id);
+        let person = match row {
+            Some((id, github_id, stored)) => Person {
+                id,
+                github_id,
+                stored: Some(stored),
+                logins: Vec::new(),
+                first_at: i64::MAX,
+                last_at: i64::MIN,
+                is_bot_type: false,
+                profile: None,
+                adopt_github_id: false,
+            },
+            None => {
+                self.next_person += 1;
+                Person {
+                    id: self.next_person - 1,
+                    github_id: a.github_id,
+                    stored: None,
+                    logins: Vec::new(),
+                    first_at: i64::MAX,
+                    last_at: i64::MIN,
+                    is_bot_type: false,
+                    profile: None,
+                    adopt_github_id: false,
+                }
             }
-            if let Some(id) = by_login(&self.tx, true)? {
-                self.tx
-                    .prepare_cached("UPDATE people SET github_id = ?1 WHERE id = ?2")?
-                    .execute(params![gid, id])?;
-                return Ok(id);
-            }
-        } else if let Some(id) = by_login(&self.tx, false)? {
-            return Ok(id);
+        };
+        let idx = self.people.len();
+        if let Some(gid) = person.github_id {
+            self.by_github_id.insert(gid, idx);
         }
-        self.tx
-            .prepare_cached(
-                "INSERT INTO people(github_id, login, is_bot_type) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![a.github_id, a.login, a.is_bot_type])?;
-        Ok(self.tx.last_insert_rowid())
+        self.people.push(person);
+        Ok(idx)
     }
 
     fn repo(&mut self, name: &str, github_id: Option<i64>) -> rusqlite::Result<i64> {
-        if let Some(&id) = self.repos.get(name) {
+        let key = name.to_ascii_lowercase();
+        if let Some(&id) = self.repos.get(&key) {
             return Ok(id);
         }
-        let found: Option<i64> = self
+        let found: Option<(i64, Option<i64>)> = self
             .tx
-            .prepare_cached("SELECT id FROM repos WHERE name = ?1")?
-            .query_row([name], |r| r.get(0))
+            .prepare_cached("SELECT id, github_id FROM repos WHERE name = ?1")?
+            .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let id = match found {
-            Some(id) => {
-                if github_id.is_some() {
+            Some((id, stored_gid)) => {
+                if stored_gid.is_none() && github_id.is_some() {
                     self.tx
-                        .prepare_cached(
-                            "UPDATE repos SET github_id = ?1 WHERE id = ?2 AND github_id IS NULL",
-                        )?
+                        .prepare_cached("UPDATE repos SET github_id = ?1 WHERE id = ?2")?
                         .execute(params![github_id, id])?;
                 }
                 id
             }
             None => {
-                self.tx
-                    .prepare_cached("INSERT INTO repos(name, github_id) VALUES (?1, ?2)")?
-                    .execute(params![name, github_id])?;
-                self.tx.last_insert_rowid()
+                self.next_repo += 1;
+                self.new_repos
+                    .push((self.next_repo - 1, name.to_string(), github_id));
+                self.next_repo - 1
             }
         };
-        self.repos.insert(name.to_string(), id);
+        self.repos.insert(key, id);
         Ok(id)
     }
 
-    /// Writes the gathered profile and login updates and the ingest-log row, then commits.
     /// `complete` says the input was read to its end; `stats_json` is the source's own account
     /// of what it read, kept word for word in the ingest log.
     pub fn commit(
@@ -333,45 +404,31 @@ impl FileLoad<'_> {
         let FileLoad {
             tx,
             file_id,
-            seen,
-            logins,
+            people,
+            new_repos,
             new_repo_people,
+            rollup,
             summary,
             ..
         } = self;
         {
-            let mut upd = tx
+            let mut ru = tx
                 .prepare_cached(
-                    "UPDATE people SET
-                        login = CASE WHEN ?2 >= last_seen THEN ?3 ELSE login END,
-                        last_seen = max(last_seen, ?2),
-                        is_bot_type = is_bot_type OR ?4
-                     WHERE id = ?1",
+                    "INSERT INTO rollup(repo_id, kind, day, person_id, n) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT DO UPDATE SET n = n + ?5",
                 )
                 .map_err(wrap)?;
-            let mut prof = tx
-                .prepare_cached(
-                    "UPDATE people SET name = coalesce(?2, name), location = coalesce(?3, location),
-                     company = coalesce(?4, company), blog = coalesce(?5, blog) WHERE id = ?1",
-                )
-                .map_err(wrap)?;
-            for (id, s) in &seen {
-                upd.execute(params![id, s.last_at, s.login, s.is_bot_type])
+            for ((repo, kind, day, person), n) in &rollup {
+                ru.execute(params![repo, kind, day, person, n])
                     .map_err(wrap)?;
-                if let Some((_, p)) = &s.profile {
-                    prof.execute(params![id, p.name, p.location, p.company, p.blog])
-                        .map_err(wrap)?;
-                }
             }
-            let mut lg = tx
-                .prepare_cached(
-                    "INSERT INTO logins(login, person_id, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT DO UPDATE SET first_seen = min(first_seen, ?3), last_seen = max(last_seen, ?4)",
-                )
+            let mut nr = tx
+                .prepare_cached("INSERT INTO repos(id, name, github_id) VALUES (?1, ?2, ?3)")
                 .map_err(wrap)?;
-            for ((login, id), (first, last)) in &logins {
-                lg.execute(params![login, id, first, last]).map_err(wrap)?;
+            for (id, name, gid) in &new_repos {
+                nr.execute(params![id, name, gid]).map_err(wrap)?;
             }
+            write_people(&tx, &people).map_err(wrap)?;
             let mut rc = tx
                 .prepare_cached("UPDATE repos SET contributors = contributors + ?2 WHERE id = ?1")
                 .map_err(wrap)?;
@@ -399,4 +456,96 @@ impl FileLoad<'_> {
         tx.commit().map_err(wrap)?;
         Ok(summary)
     }
+}
+
+fn row_to_stored(r: &Row) -> rusqlite::Result<(i64, Option<i64>, Stored)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        Stored {
+            login: r.get(2)?,
+            last_seen: r.get(3)?,
+            is_bot_type: r.get(4)?,
+        },
+    ))
+}
+
+/// New people are inserted whole; known people are updated only when something changed (a
+/// rename, a profile, an adopted id, or `last_seen` out of date by more than the slack).
+/// Logins go to the history table only when a person has had more than one.
+fn write_people(tx: &Transaction, people: &[Person]) -> rusqlite::Result<()> {
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO people(id, github_id, login, name, location, company, blog, is_bot_type, last_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut upd = tx.prepare_cached(
+        "UPDATE people SET login = CASE WHEN ?2 >= last_seen THEN ?3 ELSE login END, last_seen = max(last_seen, ?2),
+         is_bot_type = is_bot_type OR ?4, github_id = coalesce(github_id, ?5),
+         name = coalesce(?6, name), location = coalesce(?7, location), company = coalesce(?8, company), blog = coalesce(?9, blog)
+         WHERE id = ?1",
+    )?;
+    let mut lg = tx.prepare_cached(
+        "INSERT INTO logins(login, person_id, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO UPDATE SET first_seen = min(first_seen, ?3), last_seen = max(last_seen, ?4)",
+    )?;
+    for p in people {
+        let Some(login) = p.logins.last() else {
+            continue;
+        };
+        let prof = p.profile.as_ref().map(|(_, pr)| pr);
+        let (name, location, company, blog) = (
+            prof.and_then(|x| x.name.as_ref()),
+            prof.and_then(|x| x.location.as_ref()),
+            prof.and_then(|x| x.company.as_ref()),
+            prof.and_then(|x| x.blog.as_ref()),
+        );
+        match &p.stored {
+            None => {
+                ins.execute(params![
+                    p.id,
+                    p.github_id,
+                    login,
+                    name,
+                    location,
+                    company,
+                    blog,
+                    p.is_bot_type,
+                    p.last_at
+                ])?;
+                if p.logins.len() > 1 {
+                    for l in &p.logins {
+                        lg.execute(params![l, p.id, p.first_at, p.last_at])?;
+                    }
+                }
+            }
+            Some(s) => {
+                let renamed = p.logins.iter().any(|l| l != &s.login);
+                let changed = renamed
+                    || p.profile.is_some()
+                    || p.adopt_github_id
+                    || (p.is_bot_type && !s.is_bot_type)
+                    || p.last_at > s.last_seen + LAST_SEEN_SLACK;
+                if changed {
+                    upd.execute(params![
+                        p.id,
+                        p.last_at,
+                        login,
+                        p.is_bot_type,
+                        p.github_id,
+                        name,
+                        location,
+                        company,
+                        blog
+                    ])?;
+                }
+                if renamed {
+                    lg.execute(params![s.login, p.id, s.last_seen, s.last_seen])?;
+                    for l in &p.logins {
+                        lg.execute(params![l, p.id, p.first_at, p.last_at])?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
