@@ -254,10 +254,10 @@ impl FileLoad<'_> {
             None => self.lookup(a)?,
         };
         let p = &mut self.people[idx];
-        if p.github_id.is_none() && a.github_id.is_some() {
-            p.github_id = a.github_id;
+        if let (None, Some(gid)) = (p.github_id, a.github_id) {
+            p.github_id = Some(gid);
             p.adopt_github_id = p.stored.is_some();
-            self.by_github_id.insert(a.github_id.unwrap(), idx);
+            self.by_github_id.insert(gid, idx);
         }
         if at >= p.last_at {
             p.last_at = at;
