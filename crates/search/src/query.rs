@@ -134,7 +134,7 @@ pub fn parse_offset(s: &str) -> Result<u32, QueryError> {
 pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("repo", true, "Repository `owner/name` (old names in the catalog follow renames) or `owner/*`."),
     ("ecosystem", true, "Catalog ecosystem id, e.g. `pytorch`, `huggingface` (see /api/catalog)."),
-    ("kind", true, "Contribution kind: pr_opened, pr_merged, pr_closed_unmerged, review, review_comment, issue_opened, issue_comment, push, release, member_added."),
+    ("kind", true, "Contribution kind, e.g. pr_merged, review, review_comment, issue_comment (every kind: the schema's enum, or `builtby search --help`)."),
     ("since", false, "Earliest contribution: a date (2024-01-31), an RFC 3339 time, or a duration back from today (30d, 8w, 12m, 2y)."),
     ("until", false, "Latest contribution, in the same forms as `since`."),
     ("text", false, "Words that must all appear in a contribution's title or body."),

@@ -13,6 +13,10 @@ const KINDS = [
   ["release", "Releases", "release", "releases"],
   ["member_added", "Write access granted", "write access", "write access"],
   ["push", "Pushes", "push", "pushes"],
+  ["commit", "Commits", "commit", "commits"],
+  ["co_authored", "Co-authored commits", "co-authored commit", "co-authored commits"],
+  ["commit_review", "Reviewed commits", "reviewed commit", "reviewed commits"],
+  ["pr_commit", "Commits in merged PRs", "commit in merged PR", "commits in merged PRs"],
 ];
 const KIND = Object.fromEntries(KINDS.map(([k, title, one, many]) => [k, { title, one, many }]));
 const RULES = {
@@ -25,9 +29,9 @@ const RULES = {
 // Kinds grouped for the activity chart's stacked bars.
 const GROUPS = [
   ["Merged PRs", "g-merged", ["pr_merged"]],
-  ["Reviews", "g-review", ["review", "review_comment"]],
+  ["Reviews", "g-review", ["review", "review_comment", "commit_review"]],
   ["PRs, issues & comments", "g-talk", ["pr_opened", "pr_closed_unmerged", "issue_opened", "issue_comment"]],
-  ["Other", "g-other", ["push", "release", "member_added"]],
+  ["Commits, pushes & releases", "g-other", ["pr_commit", "commit", "co_authored", "push", "release", "member_added"]],
 ];
 const PAGE = 20;
 const PERSON_PAGE = 25;

@@ -422,6 +422,13 @@ async fn the_page_is_served_and_unknown_routes_are_json_errors() {
         assert!(a.content_type.starts_with(ct), "{uri}: {}", a.content_type);
     }
     assert!(get(&state, "/").await.text().contains("/assets/app.js"));
+    let js = get(&state, "/assets/app.js").await.text();
+    for k in Kind::ALL {
+        assert!(
+            js.contains(&format!("[\"{k}\", ")),
+            "the page has no label for kind {k}"
+        );
+    }
     for uri in ["/api/nope", "/nothing/here"] {
         let a = get(&state, uri).await;
         assert_eq!(a.status, StatusCode::NOT_FOUND, "{uri}");
