@@ -173,34 +173,44 @@ impl Store {
                 args.push(m.into());
                 let w = scope_sql(q, "c.at", false, &mut args);
                 format!(
-                    "SELECT person_id, repo_id, kind, (at / 86400 / 30) * 30 + 15 AS d, count(*) FROM contributions c
-                     WHERE c.id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?1) AND {w}
-                     GROUP BY person_id, repo_id, kind, d"
+                    "SELECT person_id, repo_id, kind, at / 86400, 1 FROM contributions c
+                     WHERE c.id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?1) AND {w}"
                 )
             }
             None if q.text.is_some() => return Ok(Vec::new()),
             None => {
                 let w = scope_sql(q, "day", true, &mut args);
-                format!(
-                    "SELECT person_id, repo_id, kind, (day / 30) * 30 + 15 AS d, sum(n) FROM rollup WHERE {w}
-                     GROUP BY person_id, repo_id, kind, d"
-                )
+                format!("SELECT person_id, repo_id, kind, day, n FROM rollup WHERE {w}")
             }
         };
+        // Bucketed here rather than with GROUP BY: a hash map beats SQLite's sorter on big
+        // scopes, and the sort below keeps the order (and so every float sum) deterministic.
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params_from_iter(args), |r| {
-                Ok(Cell {
-                    person_id: r.get(0)?,
-                    repo_id: r.get(1)?,
-                    kind: Kind::from_code(r.get(2)?).unwrap_or(Kind::Push),
-                    day: r.get(3)?,
-                    n: r.get(4)?,
-                })
-            })
+        let mut rows = stmt
+            .query(params_from_iter(args))
             .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.err(e))
+        let mut acc: std::collections::HashMap<(i64, i64, i64, i64), i64> =
+            std::collections::HashMap::new();
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let get = |i| r.get::<_, i64>(i);
+            let (p, repo, kind, day, n) =
+                (|| Ok::<_, rusqlite::Error>((get(0)?, get(1)?, get(2)?, get(3)?, get(4)?)))()
+                    .map_err(|e| self.err(e))?;
+            *acc.entry((p, repo, kind, day.div_euclid(30) * 30 + 15))
+                .or_default() += n;
+        }
+        let mut cells: Vec<Cell> = acc
+            .into_iter()
+            .map(|((person_id, repo_id, kind, day), n)| Cell {
+                person_id,
+                repo_id,
+                kind: Kind::from_code(kind).unwrap_or(Kind::Push),
+                day,
+                n,
+            })
+            .collect();
+        cells.sort_unstable_by_key(|c| (c.person_id, c.repo_id, c.kind, c.day));
+        Ok(cells)
     }
 
     /// The strongest contributions of one person within a scope, strongest kinds first, newest
@@ -238,9 +248,9 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT id, github_id, login, name, location, company, blog, is_bot_type FROM people WHERE id IN ({})",
-            id_list(ids)
+        let (sql, keep) = by_ids(
+            "SELECT id, github_id, login, name, location, company, blog, is_bot_type FROM people",
+            ids,
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let mut out = stmt
@@ -258,22 +268,31 @@ impl Store {
                 })
             })
             .map_err(|e| self.err(e))?
+            .filter(|r| r.as_ref().map_or(true, |p| keep(p.id)))
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))?;
-        let mut lg = self
-            .conn
-            .prepare_cached("SELECT login FROM logins WHERE person_id = ?1 ORDER BY last_seen DESC")
+        // One query for everyone's other logins (the table holds only renamed people).
+        let sql = format!(
+            "SELECT person_id, login FROM logins WHERE person_id IN ({}) ORDER BY last_seen DESC",
+            id_list(ids)
+        );
+        let mut lg = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut others: std::collections::HashMap<i64, Vec<String>> =
+            std::collections::HashMap::new();
+        let rows = lg
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
             .map_err(|e| self.err(e))?;
+        for r in rows {
+            let (id, login) = r.map_err(|e| self.err(e))?;
+            others.entry(id).or_default().push(login);
+        }
         for p in &mut out {
-            let logins: Vec<String> = lg
-                .query_map([p.id], |r| r.get(0))
-                .map_err(|e| self.err(e))?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(|e| self.err(e))?;
-            p.previous_logins = logins
-                .into_iter()
-                .filter(|l| !l.eq_ignore_ascii_case(&p.login))
-                .collect();
+            if let Some(l) = others.remove(&p.id) {
+                p.previous_logins = l
+                    .into_iter()
+                    .filter(|l| !l.eq_ignore_ascii_case(&p.login))
+                    .collect();
+            }
         }
         Ok(out)
     }
@@ -328,14 +347,14 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT id, name, contributors FROM repos WHERE id IN ({})",
-            id_list(ids)
-        );
+        let (sql, keep) = by_ids("SELECT id, name, contributors FROM repos", ids);
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .map_err(|e| self.err(e))?;
+            .map_err(|e| self.err(e))?
+            .filter(|r: &rusqlite::Result<(i64, String, i64)>| {
+                r.as_ref().map_or(true, |x| keep(x.0))
+            });
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))
     }
@@ -455,6 +474,24 @@ impl Store {
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))
+    }
+}
+
+/// `SELECT … WHERE id IN (…)` for a few ids; for many, a scan of the table filtered here
+/// (parsing a huge IN list costs more than reading the table).
+fn by_ids(select: &str, ids: &[i64]) -> (String, impl Fn(i64) -> bool) {
+    const SCAN_ABOVE: usize = 2000;
+    if ids.len() > SCAN_ABOVE {
+        let set: std::collections::HashSet<i64> = ids.iter().copied().collect();
+        (
+            select.to_string(),
+            Box::new(move |id| set.contains(&id)) as Box<dyn Fn(i64) -> bool>,
+        )
+    } else {
+        (
+            format!("{select} WHERE id IN ({})", id_list(ids)),
+            Box::new(|_| true) as Box<dyn Fn(i64) -> bool>,
+        )
     }
 }
 

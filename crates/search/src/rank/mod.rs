@@ -79,6 +79,16 @@ pub trait Rule: Send + Sync {
     fn name(&self) -> &'static str;
     fn label(&self) -> &'static str;
     fn score(&self, cells: &[Cell], ctx: &Context) -> ScoreDetail;
+    /// The score alone, without gathering what was used: ranks everyone cheaply, and must
+    /// equal `score(..).score` to the bit (same terms, same order).
+    fn total(&self, cells: &[Cell], ctx: &Context) -> f64 {
+        self.score(cells, ctx).score
+    }
+}
+
+/// A person's total over the rules, in rule order (the order the page's details sum in).
+pub fn total(rules: &[Box<dyn Rule>], cells: &[Cell], ctx: &Context) -> f64 {
+    rules.iter().map(|r| r.total(cells, ctx)).sum()
 }
 
 /// The rules, in order of importance.

@@ -18,6 +18,17 @@ impl Rule for Recency {
     fn label(&self) -> &'static str {
         "Contributions in the last six months"
     }
+    fn total(&self, cells: &[Cell], ctx: &Context) -> f64 {
+        let mut score = 0.0;
+        for c in cells
+            .iter()
+            .filter(|c| c.day >= ctx.as_of_day - self.window_days)
+        {
+            score += c.n as f64 * if c.kind == Kind::Push { 0.2 } else { 1.0 };
+        }
+        score
+    }
+
     fn score(&self, cells: &[Cell], ctx: &Context) -> ScoreDetail {
         let mut acc: HashMap<(i64, Kind), (i64, f64)> = HashMap::new();
         let mut score = 0.0;

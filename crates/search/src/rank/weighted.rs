@@ -20,6 +20,16 @@ impl Rule for Weighted {
     fn label(&self) -> &'static str {
         self.label
     }
+    fn total(&self, cells: &[Cell], ctx: &Context) -> f64 {
+        let mut score = 0.0;
+        for c in cells {
+            if let Some(&(_, w)) = self.weights.iter().find(|(k, _)| *k == c.kind) {
+                score += c.n as f64 * w * ctx.repo_weight(c.repo_id) * ctx.decay(c.day);
+            }
+        }
+        score
+    }
+
     fn score(&self, cells: &[Cell], ctx: &Context) -> ScoreDetail {
         let mut acc: HashMap<(i64, Kind), (i64, f64)> = HashMap::new();
         let mut score = 0.0;
