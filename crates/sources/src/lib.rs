@@ -7,3 +7,4 @@
 //! that says what was seen and skipped.
 
 pub mod gharchive;
+pub mod git;
