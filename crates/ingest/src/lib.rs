@@ -10,6 +10,7 @@
 //! record before the damage, and is logged as incomplete.
 
 pub mod gharchive;
+pub mod git;
 mod inputs;
 
 pub use inputs::{expand_inputs, InputError};

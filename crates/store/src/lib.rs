@@ -18,12 +18,16 @@
 //!
 //! E-mail addresses have no column here; the model has no field for one.
 
+mod git;
 mod load;
 mod query;
 mod schema;
 
+pub use git::{GitLoad, GitLoadSummary, GitRepoSummary, MergedPr, PathRow, PersonPath};
 pub use load::{FileLoad, InputFile, LoadSummary};
-pub use query::{Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow, PersonRow, StoreStats};
+pub use query::{
+    Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow, PathScope, PersonRow, StoreStats,
+};
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};

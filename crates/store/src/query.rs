@@ -17,6 +17,18 @@ pub struct CellQuery {
     /// Words that must all appear in a contribution's title or body.
     pub text: Option<String>,
     pub person_ids: Option<Vec<i64>>,
+    /// Only contributions that touched a path in one of these scopes (git paths, review
+    /// comments' files).
+    pub paths: Option<Vec<PathScope>>,
+}
+
+/// Paths starting with `prefix` (in one repository, or any), or with `prefix` as a whole
+/// folder anywhere in the tree when `anywhere` (`tests/` finds `a/tests/x.py`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathScope {
+    pub repo_id: Option<i64>,
+    pub prefix: String,
+    pub anywhere: bool,
 }
 
 /// A count of one person's contributions of one kind in one repository within one 30-day
@@ -65,6 +77,9 @@ pub struct EvidenceRow {
     pub additions: Option<i64>,
     pub deletions: Option<i64>,
     pub needs_hydration: bool,
+    /// The paths the contribution touched, most-changed first (at most 20).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -126,6 +141,54 @@ fn id_list(ids: &[i64]) -> String {
 }
 
 /// WHERE clauses for a scope over a table with `repo_id`, `kind`, `person_id` and a time column.
+/// `c.id IN (…)` for contributions touching a path in scope; empty without a path filter.
+fn paths_sql(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> String {
+    let Some(scopes) = &q.paths else {
+        return String::new();
+    };
+    let mut ors = Vec::new();
+    for p in scopes {
+        let mut conds = Vec::new();
+        match p.repo_id {
+            Some(r) => conds.push(format!("repo_id = {r}")),
+            // a seek per repository on the primary key (repo_id, path, …)
+            None => conds.push("repo_id IN (SELECT id FROM repos)".to_string()),
+        }
+        if p.anywhere {
+            args.push(format!("%/{}%", like_escape(&p.prefix)).into());
+            conds.push(format!("('/' || path) LIKE ?{} ESCAPE '\\'", args.len()));
+        } else {
+            args.push(p.prefix.clone().into());
+            conds.push(format!("path >= ?{}", args.len()));
+            match prefix_upper(&p.prefix) {
+                Some(u) => {
+                    args.push(u.into());
+                    conds.push(format!("path < ?{}", args.len()));
+                }
+                None => conds.push(format!(
+                    "substr(path, 1, length(?{n})) = ?{n}",
+                    n = args.len()
+                )),
+            }
+        }
+        ors.push(format!("({})", conds.join(" AND ")));
+    }
+    if ors.is_empty() {
+        return " AND 0".to_string();
+    }
+    format!(
+        " AND c.id IN (SELECT contribution_id FROM contribution_paths WHERE {})",
+        ors.join(" OR ")
+    )
+}
+
+/// The smallest string greater than every string starting with `p`, when its last character
+/// is ASCII.
+fn prefix_upper(p: &str) -> Option<String> {
+    let last = *p.as_bytes().last()?;
+    (last < 0x7e).then(|| format!("{}{}", &p[..p.len() - 1], (last + 1) as char))
+}
+
 fn scope_sql(
     q: &CellQuery,
     day_col: &str,
@@ -169,12 +232,20 @@ impl Store {
     pub fn cells(&self, q: &CellQuery) -> Result<Vec<Cell>> {
         let mut args = Vec::new();
         let sql = match q.text.as_deref().and_then(fts_query) {
+            None if q.text.is_none() && q.paths.is_some() => {
+                let p = paths_sql(q, &mut args);
+                let w = scope_sql(q, "c.at", false, &mut args);
+                format!(
+                    "SELECT person_id, repo_id, kind, at / 86400, 1 FROM contributions c WHERE {w}{p}"
+                )
+            }
             Some(m) => {
                 args.push(m.into());
                 let w = scope_sql(q, "c.at", false, &mut args);
+                let p = paths_sql(q, &mut args);
                 format!(
                     "SELECT person_id, repo_id, kind, at / 86400, 1 FROM contributions c
-                     WHERE c.id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?1) AND {w}"
+                     WHERE c.id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?1) AND {w}{p}"
                 )
             }
             None if q.text.is_some() => return Ok(Vec::new()),
@@ -228,11 +299,14 @@ impl Store {
             None => String::new(),
         };
         let w = scope_sql(&scope, "c.at", false, &mut args);
+        let p = paths_sql(&scope, &mut args);
         let sql = format!(
             "SELECT c.kind, r.name, c.url, c.at, c.title, c.number, c.review_state, c.path, c.additions, c.deletions,
-                    c.needs_hydration, c.on_pr
+                    c.needs_hydration, c.on_pr,
+                    (SELECT group_concat(path, char(10)) FROM (SELECT path FROM contribution_paths
+                       WHERE contribution_id = c.id ORDER BY coalesce(added, 0) + coalesce(deleted, 0) DESC, path LIMIT 20))
              FROM contributions c JOIN repos r ON r.id = c.repo_id
-             WHERE c.person_id = ?1 {text_sql} AND {w}
+             WHERE c.person_id = ?1 {text_sql} AND {w}{p}
              ORDER BY {EVIDENCE_ORDER}, c.at DESC, c.id DESC LIMIT {} OFFSET {}",
             q.limit, q.offset
         );
@@ -534,5 +608,9 @@ fn evidence_row(r: &Row) -> rusqlite::Result<EvidenceRow> {
         additions: r.get(8)?,
         deletions: r.get(9)?,
         needs_hydration: r.get(10)?,
+        paths: r
+            .get::<_, Option<String>>(12)?
+            .map(|s| s.split('\n').map(str::to_string).collect())
+            .unwrap_or_default(),
     })
 }

@@ -92,7 +92,57 @@ CREATE TABLE IF NOT EXISTS files(
 /// Schema changes in order: `(name, SQL)`. A store records the names it has applied; to
 /// change the schema, append an entry (never edit an applied one). Each runs in its own
 /// transaction with its name, so a crash mid-migration leaves the store as it was.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_core", SCHEMA)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_core", SCHEMA),
+    ("0003_git", GIT_SCHEMA),
+];
+
+/// Git histories: paths per contribution, where each repository's ingest stopped, identities
+/// keyed by hashed e-mail (never the address), and unproven identity links as suggestions.
+const GIT_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS contribution_paths(
+    repo_id INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    contribution_id INTEGER NOT NULL,
+    added INTEGER, deleted INTEGER,
+    PRIMARY KEY(repo_id, path, contribution_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS contribution_paths_contribution ON contribution_paths(contribution_id);
+-- Merged PRs by repository and number, so a commit finds its PR (kind 1 = pr_merged).
+CREATE INDEX IF NOT EXISTS contributions_merged_pr ON contributions(repo_id, number) WHERE kind = 1;
+-- Commits that name a PR, for linking when the PR arrives after the commit.
+CREATE TABLE IF NOT EXISTS git_commit_prs(
+    repo_id INTEGER NOT NULL, number INTEGER NOT NULL, contribution_id INTEGER NOT NULL,
+    PRIMARY KEY(repo_id, number, contribution_id)
+) WITHOUT ROWID;
+-- Per repository: the tip the last ingest read up to.
+CREATE TABLE IF NOT EXISTS git_repos(
+    repo_id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    tip TEXT NOT NULL,
+    commits INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+-- A git identity (hashed e-mail) and the person its work is credited to; `proof` is
+-- `noreply` (a GitHub noreply address), `pr` (the commit's PR is this person's), or `none`
+-- (credited to a git-identity person shown by name only).
+CREATE TABLE IF NOT EXISTS git_identities(
+    email_hash TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    person_id INTEGER NOT NULL,
+    proof TEXT NOT NULL,
+    commits INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+-- Links not proven, kept for identity resolution to confirm: never merged silently.
+CREATE TABLE IF NOT EXISTS identity_suggestions(
+    email_hash TEXT NOT NULL,
+    login TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    repo_id INTEGER,
+    seen INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY(email_hash, login, evidence)
+) WITHOUT ROWID;
+"#;
 
 /// Pragmas and tables. WAL lets readers in other processes go on while a writer loads;
 /// `busy_timeout` makes a second writer wait instead of failing.

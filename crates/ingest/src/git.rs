@@ -1,0 +1,285 @@
+//! Git repositories into the store: commits credited to people, with their paths.
+//!
+//! Per repository and run: `git rev-parse HEAD`; if the store already read up to it, nothing
+//! else happens. Otherwise the commits after the stored tip are read by parallel `git log`
+//! processes and loaded by this thread in one transaction (a killed run leaves the store as it
+//! was, and the next run reads the same commits again).
+//!
+//! Crediting, per non-merge commit:
+//! - the author, as a GitHub person when a noreply address names the login (proof
+//!   `noreply`) or when the commit's merged PR is in the store (proof `pr`: the PR author);
+//!   otherwise as a *git identity* person (login `git:<hash of e-mail>`, shown by name), and
+//!   when the address's local part is a login the store knows, a suggestion is kept, not
+//!   applied;
+//! - `Co-authored-by:` people get `co_authored`, `Reviewed-by:` / `Approved by:` people
+//!   `commit_review`, each with the commit's paths;
+//! - merges carry no authorship (the PR's own commits do); a `Merge pull request #N` whose PR
+//!   is in the store gives that PR its paths.
+
+use crate::IngestError;
+use builtby_model::{Actor, Contribution, Kind, Profile};
+use builtby_sources::git::{self, Commit, Ident, ReadStats};
+use builtby_store::{GitLoad, GitLoadSummary, PathRow, Store};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The login prefix of people known only by a git identity.
+pub const GIT_IDENTITY_PREFIX: &str = "git:";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GitOutcome {
+    /// The store had read up to this tip already.
+    UpToDate {
+        tip: String,
+    },
+    Loaded {
+        tip: String,
+        commits: u64,
+        summary: GitLoadSummary,
+        stats: ReadStats,
+        secs: f64,
+    },
+    Failed {
+        error: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GitReport {
+    pub path: PathBuf,
+    pub repo: Option<String>,
+    pub outcome: GitOutcome,
+}
+
+/// Ingests the repository at `path` as `repo` (`owner/name`; guessed from the `origin` remote
+/// or an `owner__name` folder when `None`).
+pub fn ingest_repo(
+    store: &mut Store,
+    path: &Path,
+    repo: Option<&str>,
+    threads: usize,
+) -> Result<GitReport, IngestError> {
+    let report = |repo: Option<String>, outcome| GitReport {
+        path: path.to_path_buf(),
+        repo,
+        outcome,
+    };
+    let failed = |repo: Option<String>, error: String| report(repo, GitOutcome::Failed { error });
+    let tip = match git::head(path) {
+        Ok(Some(t)) => t,
+        Ok(None) => return Ok(failed(None, format!("{}: no commits", path.display()))),
+        Err(e) => return Ok(failed(None, e.to_string())),
+    };
+    let Some(repo) = repo
+        .map(str::to_string)
+        .or_else(|| git::guess_repo_name(path))
+    else {
+        return Ok(failed(
+            None,
+            format!(
+                "{}: cannot tell which GitHub repository this is; pass --repo owner/name",
+                path.display()
+            ),
+        ));
+    };
+    let old = store.git_tip(&repo)?;
+    if old.as_deref() == Some(tip.as_str()) {
+        return Ok(report(Some(repo), GitOutcome::UpToDate { tip }));
+    }
+    let started = Instant::now();
+    let mut exclude = Vec::new();
+    if let Some(o) = old {
+        // A rewritten history reads everything again; keys make that idempotent.
+        if git::is_ancestor(path, &o, &tip).unwrap_or(false) {
+            exclude.push(o);
+        }
+    }
+    let ids = match git::rev_list(path, &tip, &exclude) {
+        Ok(ids) => ids,
+        Err(e) => return Ok(failed(Some(repo), e.to_string())),
+    };
+    let mut load = store.begin_git(&repo)?;
+    let mut err: Option<builtby_store::StoreError> = None;
+    let read = git::read_commits(path, &ids, threads, |c| {
+        if err.is_none() {
+            if let Err(e) = load_commit(&mut load, &repo, &c) {
+                err = Some(e);
+            }
+        }
+    });
+    if let Some(e) = err {
+        return Err(e.into());
+    }
+    let stats = match read {
+        Ok(s) => s,
+        Err(e) => return Ok(failed(Some(repo), e.to_string())),
+    };
+    let stats_json = serde_json::json!({
+        "commits": stats.commits,
+        "skipped": stats.skipped,
+        "skip_messages": stats.skip_messages,
+    })
+    .to_string();
+    let summary = load.finish(
+        &path.display().to_string(),
+        &tip,
+        stats.commits,
+        &stats_json,
+    )?;
+    Ok(report(
+        Some(repo),
+        GitOutcome::Loaded {
+            tip,
+            commits: stats.commits,
+            summary,
+            stats,
+            secs: started.elapsed().as_secs_f64(),
+        },
+    ))
+}
+
+fn actor_of(id: &Ident) -> (Actor, Option<Profile>, &'static str) {
+    match &id.github {
+        Some(g) => (
+            Actor {
+                github_id: g.id,
+                login: g.login.clone(),
+                is_bot_type: g.login.ends_with("[bot]"),
+            },
+            None,
+            "noreply",
+        ),
+        None => (
+            Actor {
+                github_id: None,
+                login: format!("{GIT_IDENTITY_PREFIX}{}", id.email_hash),
+                is_bot_type: false,
+            },
+            Some(Profile {
+                name: Some(if id.name.is_empty() {
+                    "(no name)".into()
+                } else {
+                    id.name.clone()
+                }),
+                ..Default::default()
+            }),
+            "none",
+        ),
+    }
+}
+
+fn load_commit(
+    load: &mut GitLoad<'_>,
+    repo: &str,
+    c: &Commit,
+) -> Result<(), builtby_store::StoreError> {
+    let paths: Vec<PathRow> = c
+        .paths
+        .iter()
+        .map(|p| PathRow {
+            path: p.path.clone(),
+            added: p.added.map(i64::from),
+            deleted: p.deleted.map(i64::from),
+        })
+        .collect();
+    let pr = match c.pr {
+        Some(n) => load.merged_pr(n)?,
+        None => None,
+    };
+    if c.is_merge() {
+        if let Some(pr) = &pr {
+            load.attach_paths(pr.contribution_id, &paths)?;
+        }
+        return Ok(());
+    }
+    let url = format!("https://github.com/{repo}/commit/{}", c.id);
+    let additions: i64 = c.paths.iter().filter_map(|p| p.added).map(i64::from).sum();
+    let deletions: i64 = c
+        .paths
+        .iter()
+        .filter_map(|p| p.deleted)
+        .map(i64::from)
+        .sum();
+    let make = |kind: Kind, key: String, actor: Actor, profile: Option<Profile>| {
+        let mut x = Contribution::new(key, kind, repo.to_string(), actor, c.author_at);
+        x.profile = profile;
+        x.number = c.pr;
+        x.title = Some(c.subject.clone());
+        x.body = (!c.body.is_empty() && kind == Kind::Commit).then(|| c.body.clone());
+        x.url = Some(url.clone());
+        x.additions = Some(additions);
+        x.deletions = Some(deletions);
+        x.changed_files = Some(c.paths.len() as i64);
+        x.commits = Some(1);
+        x
+    };
+
+    let (mut actor, mut profile, mut proof) = actor_of(&c.author);
+    if proof == "none" {
+        if let Some(pr) = &pr {
+            actor = Actor {
+                github_id: None,
+                login: pr.login.clone(),
+                is_bot_type: false,
+            };
+            profile = None;
+            proof = "pr";
+        }
+    }
+    let main = make(Kind::Commit, format!("git:{repo}:{}", c.id), actor, profile);
+    load.add(&main, &paths)?;
+    load.identity(&c.author.email_hash, &c.author.name, &main, proof)?;
+    if proof == "none" {
+        if let Some(hint) = &c.author.login_hint {
+            if load.login_known(hint)? {
+                load.suggest(
+                    &c.author.email_hash,
+                    hint,
+                    "e-mail local part equals this login",
+                )?;
+            }
+        }
+    }
+    for co in &c.co_authors {
+        if co.email_hash == c.author.email_hash {
+            continue;
+        }
+        let (a, p, _) = actor_of(co);
+        let x = make(
+            Kind::CoAuthored,
+            format!("git:{repo}:{}:co:{}", c.id, co.email_hash),
+            a,
+            p,
+        );
+        load.add(&x, &paths)?;
+    }
+    for r in &c.reviewers {
+        let (a, p, _) = actor_of(r);
+        let x = make(
+            Kind::CommitReview,
+            format!("git:{repo}:{}:rev:{}", c.id, r.email_hash),
+            a,
+            p,
+        );
+        load.add(&x, &paths)?;
+    }
+    for login in &c.approvers {
+        let a = Actor {
+            github_id: None,
+            login: login.clone(),
+            is_bot_type: login.ends_with("[bot]"),
+        };
+        let x = make(
+            Kind::CommitReview,
+            format!(
+                "git:{repo}:{}:approved:{}",
+                c.id,
+                login.to_ascii_lowercase()
+            ),
+            a,
+            None,
+        );
+        load.add(&x, &paths)?;
+    }
+    Ok(())
+}
