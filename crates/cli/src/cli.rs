@@ -55,6 +55,24 @@ pub enum IngestSource {
         after_help = "Examples:\n  builtby ingest gharchive 2015-01-01-*.json.gz\n  builtby ingest gharchive ~/gharchive/\n  builtby ingest gharchive --from 2024-05-21T00 --to 2024-05-21T05\n\nRe-ingesting a loaded file changes nothing; an interrupted ingest resumes where it stopped.\nExit status: 0 when every input was read to its end (skipped lines are reported, not fatal), 1 when an input could not be opened or ended early (all good records are still loaded), 2 for usage errors."
     )]
     Gharchive(GharchiveArgs),
+    /// Local git clones (bare or not): commits on the default branch with their paths, linked to GitHub logins and PRs
+    #[command(
+        after_help = "Examples:\n  builtby ingest git ~/src/jax\n  builtby ingest git /data/mirrors/pytorch.git --repo pytorch/pytorch\n\nThe repository name comes from --repo, the `origin` remote on github.com, or a folder named owner__name.\nA second run reads only commits added since the last one (nothing at all when HEAD has not moved).\nRun it again after loading GH Archive hours: commits are linked to the merged PRs then in the store.\nE-mail addresses are hashed for identity matching, never stored or shown."
+    )]
+    Git(GitArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct GitArgs {
+    /// Repository folders (a clone's work tree or a bare repository)
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The GitHub repository these are, owner/name (only with one PATH)
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// git processes reading in parallel [default: number of cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -93,6 +111,12 @@ pub struct FilterArgs {
     /// Words that must all appear in a PR/issue title or body, e.g. "nccl timeout"
     #[arg(long, value_name = "WORDS")]
     pub text: Option<String>,
+    /// Code area: a name from the catalog ("distributed training", "model: bert") or an automatic one (a folder such as jax/_src, or tests, docs) (repeatable)
+    #[arg(long = "area", value_name = "NAME")]
+    pub areas: Vec<String>,
+    /// Path prefix in the repositories' trees, e.g. torch/distributed/ (repeatable)
+    #[arg(long = "path", value_name = "PREFIX")]
+    pub paths: Vec<String>,
     /// Location contains this text (case-insensitive), e.g. Berlin
     #[arg(long, value_name = "TEXT")]
     pub location: Option<String>,
@@ -192,6 +216,23 @@ pub enum BenchWhat {
     Ingest(BenchIngestArgs),
     /// Search latency of repository-scoped queries over the current store
     Search(BenchSearchArgs),
+    /// Git ingest: commits/s with paths into a fresh store, the time of a second (no-op) run, next to `git log --numstat`
+    Git(BenchGitArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct BenchGitArgs {
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// The GitHub repository, owner/name [default: guessed]
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// git processes reading in parallel [default: number of cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Repeat each measurement this many times and keep the best
+    #[arg(long, default_value_t = 2)]
+    pub runs: u32,
 }
 
 #[derive(ClapArgs, Debug)]

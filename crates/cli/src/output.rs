@@ -31,7 +31,15 @@ pub fn evidence_line(e: &Evidence) -> String {
         .as_deref()
         .map(|p| format!(" on {}", short(p, 50)))
         .unwrap_or_default();
-    format!("{what} {}{num}{title}{path}, {date}  {}", e.repo, e.url)
+    let area = e
+        .area
+        .as_deref()
+        .map(|a| format!(" in {}", short(a, 40)))
+        .unwrap_or_default();
+    format!(
+        "{what} {}{num}{title}{path}{area}, {date}  {}",
+        e.repo, e.url
+    )
 }
 
 fn count(counts: &[(Kind, i64)], k: Kind) -> i64 {
@@ -70,6 +78,8 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
     )?;
     for p in &r.results {
         let who = match &p.name {
+            // people known only by a git identity are shown by name
+            Some(n) if p.login.starts_with("git:") => format!("{} (git)", short(n, 20)),
             Some(n) => format!("{} ({})", p.login, short(n, 20)),
             None => p.login.clone(),
         };
@@ -185,6 +195,24 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
             "  … {} more rows (--json for all)",
             p.totals.len() - 30
         )?;
+    }
+    if !p.areas.is_empty() {
+        writeln!(out, "\ncode areas by repository")?;
+        for a in p.areas.iter().take(20) {
+            writeln!(
+                out,
+                "  {:>6}  {:<32} {}  ({} months, {} – {})",
+                a.contributions,
+                short(&a.area, 32),
+                a.repo,
+                a.months,
+                a.first,
+                a.last
+            )?;
+        }
+        if p.areas.len() > 20 {
+            writeln!(out, "  … {} more (--json for all)", p.areas.len() - 20)?;
+        }
     }
     writeln!(out, "\nmonth by month")?;
     let max = p.timeline.iter().map(|m| m.total).max().unwrap_or(1).max(1);

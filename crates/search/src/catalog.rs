@@ -16,6 +16,17 @@ pub struct CatalogRepo {
     pub scrutiny: f64,
     #[serde(default)]
     pub old_names: Vec<String>,
+    /// Named code areas: path prefixes (a `*` stands for one folder name, `{1}` in the name
+    /// for what it matched), most specific first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<AreaRule>,
+}
+
+/// `{ prefix = "torch/distributed/", name = "distributed training" }`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaRule {
+    pub prefix: String,
+    pub name: String,
 }
 
 fn one() -> f64 {
@@ -37,6 +48,16 @@ pub struct Ecosystem {
 struct File {
     #[serde(default)]
     ecosystem: Vec<Ecosystem>,
+    #[serde(default)]
+    areas: Vec<RepoAreas>,
+}
+
+/// A top-level `[[areas]]` table: area rules for one repository (catalogued or not), so long
+/// lists need not fit on a repository entry's line. A later file's rules come first.
+#[derive(Debug, Clone, Deserialize)]
+struct RepoAreas {
+    repo: String,
+    rules: Vec<AreaRule>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +86,9 @@ pub struct Catalog {
     /// lower-cased name or old name → (canonical name, scrutiny)
     #[serde(skip)]
     index: HashMap<String, (String, f64)>,
+    /// lower-cased canonical name → area rules
+    #[serde(skip)]
+    areas: HashMap<String, Vec<AreaRule>>,
 }
 
 impl Catalog {
@@ -92,11 +116,22 @@ impl Catalog {
 
     fn from_parts(parts: Vec<(&str, &str)>) -> Result<Catalog, CatalogError> {
         let mut ecosystems: Vec<Ecosystem> = Vec::new();
+        let mut extra_areas: Vec<RepoAreas> = Vec::new();
         for (path, text) in parts {
             let f: File = toml::from_str(text).map_err(|e| CatalogError::Parse {
                 path: path.to_string(),
                 source: Box::new(e),
             })?;
+            for a in f.areas {
+                if !valid_repo_name(&a.repo) {
+                    return Err(CatalogError::BadRepo {
+                        path: path.into(),
+                        ecosystem: "areas".into(),
+                        name: a.repo,
+                    });
+                }
+                extra_areas.insert(0, a);
+            }
             for e in f.ecosystem {
                 for r in &e.repos {
                     for n in std::iter::once(&r.name).chain(&r.old_names) {
@@ -126,7 +161,30 @@ impl Catalog {
                 }
             }
         }
-        Ok(Catalog { ecosystems, index })
+        let mut areas: HashMap<String, Vec<AreaRule>> = HashMap::new();
+        for a in extra_areas {
+            let name = index
+                .get(&a.repo.to_ascii_lowercase())
+                .map(|(c, _)| c.clone())
+                .unwrap_or(a.repo);
+            areas
+                .entry(name.to_ascii_lowercase())
+                .or_default()
+                .extend(a.rules);
+        }
+        for r in ecosystems.iter().flat_map(|e| &e.repos) {
+            if !r.areas.is_empty() {
+                areas
+                    .entry(r.name.to_ascii_lowercase())
+                    .or_default()
+                    .splice(0..0, r.areas.iter().cloned());
+            }
+        }
+        Ok(Catalog {
+            ecosystems,
+            index,
+            areas,
+        })
     }
 
     pub fn ecosystem(&self, id: &str) -> Option<&Ecosystem> {
@@ -171,6 +229,20 @@ impl Catalog {
         self.index
             .get(&name.to_ascii_lowercase())
             .map(|(c, _)| c.as_str())
+    }
+
+    /// The area rules of a catalogued repository (any of its names); empty when it has none.
+    pub fn area_rules(&self, name: &str) -> &[AreaRule] {
+        let canonical = self.canonical(name).unwrap_or(name);
+        self.areas
+            .get(&canonical.to_ascii_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Every repository with area rules: (lower-cased name, rules).
+    pub fn repos_with_areas(&self) -> impl Iterator<Item = (&str, &[AreaRule])> {
+        self.areas.iter().map(|(n, r)| (n.as_str(), r.as_slice()))
     }
 
     pub fn repo_count(&self) -> usize {

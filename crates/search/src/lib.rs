@@ -12,6 +12,7 @@
 //! [`catalog`] says which repositories make up an ecosystem and how much scrutiny their
 //! review applies; it ships with builtby and users extend it with their own TOML file.
 
+pub mod areas;
 pub mod catalog;
 pub mod export;
 pub mod person;

@@ -25,6 +25,20 @@ pub struct Month {
     pub by_kind: BTreeMap<Kind, i64>,
 }
 
+/// Work in one code area of one repository.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepoArea {
+    pub repo: String,
+    pub area: String,
+    /// Contributions that touched the area.
+    pub contributions: i64,
+    /// Distinct months with such contributions.
+    pub months: i64,
+    /// `YYYY-MM`
+    pub first: String,
+    pub last: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonReport {
     pub login: String,
@@ -39,6 +53,9 @@ pub struct PersonReport {
     pub details: Vec<ScoreDetail>,
     pub totals: Vec<RepoTotal>,
     pub timeline: Vec<Month>,
+    /// Code areas per repository, most contributions first (from git paths and review
+    /// comments' files).
+    pub areas: Vec<RepoArea>,
     pub evidence: Vec<Evidence>,
     /// All evidence lines this person has, for paging.
     pub evidence_total: i64,
@@ -104,8 +121,9 @@ pub fn person_report(
             offset: q.offset,
         })?
         .into_iter()
-        .map(Evidence::from)
+        .map(|r| Evidence::with_area(r, catalog, &[]))
         .collect();
+    let areas = person_areas(store, catalog, id)?;
     Ok(Some(PersonReport {
         is_bot: bots.is_bot(&p.login, p.is_bot_type),
         profile_url: format!("https://github.com/{}", p.login),
@@ -119,7 +137,51 @@ pub fn person_report(
         details,
         totals,
         timeline,
+        areas,
         evidence,
         evidence_total: raw.iter().map(|r| r.3).sum(),
     }))
+}
+
+/// A person's areas per repository, from the paths of their contributions (the newest 50,000
+/// path rows). `pr_commit`s are left out: their paths are on the PR.
+fn person_areas(
+    store: &Store,
+    catalog: &Catalog,
+    person_id: i64,
+) -> Result<Vec<RepoArea>, SearchError> {
+    use std::collections::{BTreeSet, HashMap, HashSet};
+    let rows = store.person_paths(person_id, 50_000)?;
+    let mut seen: HashSet<(String, String, i64)> = HashSet::new();
+    let mut acc: HashMap<(String, String), (i64, BTreeSet<String>)> = HashMap::new();
+    for (repo, cid, kind, at, path) in rows {
+        if kind == Kind::PrCommit {
+            continue;
+        }
+        let area = crate::areas::area_of(catalog, &repo, &path);
+        if !seen.insert((repo.clone(), area.clone(), cid)) {
+            continue;
+        }
+        let e = acc.entry((repo, area)).or_default();
+        e.0 += 1;
+        e.1.insert(time::month_string(at));
+    }
+    let mut out: Vec<RepoArea> = acc
+        .into_iter()
+        .map(|((repo, area), (n, months))| RepoArea {
+            repo,
+            area,
+            contributions: n,
+            months: months.len() as i64,
+            first: months.iter().next().cloned().unwrap_or_default(),
+            last: months.iter().next_back().cloned().unwrap_or_default(),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.contributions
+            .cmp(&a.contributions)
+            .then_with(|| a.repo.cmp(&b.repo))
+            .then_with(|| a.area.cmp(&b.area))
+    });
+    Ok(out)
 }

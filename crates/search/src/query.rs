@@ -18,6 +18,10 @@ pub struct Query {
     pub since: Option<i64>,
     pub until: Option<i64>,
     pub text: Option<String>,
+    /// Code areas by name (catalog or automatic); a contribution matches one of them.
+    pub areas: Vec<String>,
+    /// Path prefixes in the repositories' trees.
+    pub paths: Vec<String>,
     pub location: Option<String>,
     pub limit: u32,
     pub offset: u32,
@@ -38,6 +42,8 @@ impl Default for Query {
             since: None,
             until: None,
             text: None,
+            areas: Vec::new(),
+            paths: Vec::new(),
             location: None,
             limit: 20,
             offset: 0,
@@ -139,6 +145,8 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("until", false, "Latest contribution, in the same forms as `since`."),
     ("text", false, "Words that must all appear in a contribution's title or body."),
     ("location", false, "Part of the profile location, any case (e.g. `berlin`)."),
+    ("area", true, "Code area: a catalog name (`distributed training`, `model: bert`) or an automatic one (a folder such as `jax/_src`, or `tests`, `docs`). Needs git histories (or review comments) for paths."),
+    ("path", true, "Path prefix in the repository tree, e.g. `torch/distributed/`."),
     ("limit", false, "Results per page, 1 to 500 (default 20)."),
     ("offset", false, "Results to skip, for paging (default 0)."),
     ("include_bots", false, "`true` to keep bot accounts (default false)."),
@@ -194,6 +202,12 @@ pub fn query_from_params(pairs: &[(String, String)], now: i64) -> Result<Query, 
             "since" => q.since = Some(parse_time("since", value, now)?),
             "until" => q.until = Some(parse_time("until", value, now)?),
             "text" => q.text = Some(value.to_string()),
+            "area" => q.areas.extend(items().map(str::to_string)),
+            "path" => {
+                for v in items() {
+                    q.paths.push(parse_path(v)?);
+                }
+            }
             "location" => q.location = Some(value.to_string()),
             "limit" => q.limit = parse_limit(value)?,
             "offset" => q.offset = parse_offset(value)?,
@@ -204,6 +218,18 @@ pub fn query_from_params(pairs: &[(String, String)], now: i64) -> Result<Query, 
         }
     }
     Ok(q)
+}
+
+/// A path prefix in a repository's tree: relative, `/`-separated, no `..`.
+pub fn parse_path(s: &str) -> Result<String, QueryError> {
+    let p = s.trim().trim_start_matches("./").trim_start_matches('/');
+    if p.is_empty() || p.split('/').any(|seg| seg == "..") || p.contains('\\') {
+        return Err(bad(
+            "path",
+            format!("`{s}` is not a path prefix; use a folder in the repository, e.g. torch/distributed/"),
+        ));
+    }
+    Ok(p.to_string())
 }
 
 /// `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`).

@@ -33,6 +33,19 @@ pub struct Evidence {
     pub path: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub needs_hydration: bool,
+    /// The code area the contribution's paths fall in (git paths, review comments' files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+}
+
+impl Evidence {
+    /// Converts a store row, naming its area from its paths (those under `focus` first).
+    pub fn with_area(r: EvidenceRow, catalog: &Catalog, focus: &[String]) -> Evidence {
+        let area = crate::areas::dominant_area(catalog, &r.repo, &r.paths, focus);
+        let mut e = Evidence::from(r);
+        e.area = area;
+        e
+    }
 }
 
 impl From<EvidenceRow> for Evidence {
@@ -47,6 +60,7 @@ impl From<EvidenceRow> for Evidence {
             review_state: r.review_state,
             path: r.path,
             needs_hydration: r.needs_hydration,
+            area: None,
         }
     }
 }
@@ -142,7 +156,7 @@ pub fn search(
                 offset: 0,
             })?
             .into_iter()
-            .map(Evidence::from)
+            .map(|r| Evidence::with_area(r, catalog, &q.paths))
             .collect();
         let mut counts: HashMap<Kind, i64> = HashMap::new();
         for c in &by_person[&p.id] {
@@ -152,7 +166,11 @@ pub fn search(
         counts.sort();
         results.push(SearchResult {
             rank: i as u32 + 1,
-            profile_url: format!("https://github.com/{}", p.login),
+            profile_url: if p.login.starts_with("git:") {
+                String::new() // a git identity: no GitHub account known
+            } else {
+                format!("https://github.com/{}", p.login)
+            },
             login: p.login,
             name: p.name,
             location: p.location,
@@ -193,11 +211,58 @@ pub(crate) fn scope(
     } else {
         let found = store.repos_matching(&patterns)?;
         (
-            Some(found.iter().map(|r| r.0).collect()),
+            Some(found.iter().map(|r| r.0).collect::<Vec<i64>>()),
             found.into_iter().map(|r| r.1).collect(),
         )
     };
+    let mut paths: Vec<builtby_store::PathScope> = Vec::new();
+    let in_repos: Vec<(Option<i64>, String)> = match &repo_ids {
+        Some(ids) => ids
+            .iter()
+            .copied()
+            .map(Some)
+            .zip(names.iter().cloned())
+            .collect(),
+        None => Vec::new(),
+    };
+    for p in &q.paths {
+        match &repo_ids {
+            Some(ids) => paths.extend(ids.iter().map(|&id| builtby_store::PathScope {
+                repo_id: Some(id),
+                prefix: p.clone(),
+                anywhere: false,
+            })),
+            None => paths.push(builtby_store::PathScope {
+                repo_id: None,
+                prefix: p.clone(),
+                anywhere: false,
+            }),
+        }
+    }
+    if !q.areas.is_empty() {
+        let repos = if repo_ids.is_some() {
+            in_repos
+        } else {
+            // every repository with area rules, and automatic areas anywhere
+            let named: Vec<String> = catalog
+                .repos_with_areas()
+                .flat_map(|(n, _)| catalog.all_names(n))
+                .collect();
+            let mut v: Vec<(Option<i64>, String)> = store
+                .repos_matching(&named)?
+                .into_iter()
+                .map(|(id, n)| (Some(id), n))
+                .collect();
+            v.push((None, String::new()));
+            v
+        };
+        for a in &q.areas {
+            paths.extend(crate::areas::resolve_area(catalog, a, &repos));
+        }
+    }
+    let has_path_filter = !q.paths.is_empty() || !q.areas.is_empty();
     let scope = CellQuery {
+        paths: has_path_filter.then_some(paths),
         repo_ids,
         kinds: (!q.kinds.is_empty()).then(|| q.kinds.clone()),
         since: q.since,

@@ -3,6 +3,7 @@
 mod bench;
 mod demo;
 mod export;
+mod git;
 mod ingest;
 mod person;
 mod search;
@@ -57,12 +58,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     match args.command {
         Command::Demo(a) => demo::run(&env, &a),
         Command::Ingest(IngestSource::Gharchive(a)) => ingest::run(&env, &a),
+        Command::Ingest(IngestSource::Git(a)) => git::run(&env, &a),
         Command::Search(a) => search::run(&env, &a),
         Command::Person(a) => person::run(&env, &a),
         Command::Export(ExportWhat::Counts(a)) => export::counts(&env, &a),
         Command::Stats(a) => stats::run(&env, &a),
         Command::Bench(BenchWhat::Ingest(a)) => bench::ingest(&env, &a),
         Command::Bench(BenchWhat::Search(a)) => bench::search(&env, &a),
+        Command::Bench(BenchWhat::Git(a)) => git::bench(&env, &a),
     }
 }
 
@@ -95,6 +98,12 @@ pub fn query(f: &FilterArgs, limit: u32, offset: u32) -> Result<Query, builtby_s
             .map(|s| parse_time("until", s, now))
             .transpose()?,
         text: f.text.clone(),
+        areas: f.areas.clone(),
+        paths: f
+            .paths
+            .iter()
+            .map(|p| builtby_search::query::parse_path(p))
+            .collect::<Result<_, _>>()?,
         location: f.location.clone(),
         limit,
         offset,

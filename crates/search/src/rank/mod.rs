@@ -12,9 +12,11 @@
 //!   a quarter). Stars and forks are never looked at.
 //! - **recency**: a contribution loses half its weight every `half_life_months`.
 
+mod depth;
 mod recency;
 mod weighted;
 
+pub use depth::Depth;
 pub use recency::Recency;
 pub use weighted::Weighted;
 
@@ -122,6 +124,18 @@ pub fn rules() -> Vec<Box<dyn Rule>> {
                 (Kind::Release, 2.0),
                 (Kind::Push, 0.2),
             ],
+        }),
+        Box::new(Weighted {
+            name: "commits",
+            label: "Commits on the default branch (git histories), co-authored and reviewed commits; commits of a merged PR in the store count with the PR, not again",
+            weights: &[
+                (Kind::Commit, 6.0),
+                (Kind::CoAuthored, 3.0),
+                (Kind::CommitReview, 2.0),
+            ],
+        }),
+        Box::new(Depth {
+            points_per_month: 3.0,
         }),
         Box::new(Recency { window_days: 182 }),
     ]

@@ -24,7 +24,12 @@ impl Rule for Recency {
             .iter()
             .filter(|c| c.day >= ctx.as_of_day - self.window_days)
         {
-            score += c.n as f64 * if c.kind == Kind::Push { 0.2 } else { 1.0 };
+            score += c.n as f64
+                * match c.kind {
+                    Kind::Push => 0.2,
+                    Kind::PrCommit => 0.0, // counted with its PR
+                    _ => 1.0,
+                };
         }
         score
     }
@@ -38,7 +43,12 @@ impl Rule for Recency {
             .iter()
             .filter(|c| c.day >= ctx.as_of_day - self.window_days)
         {
-            let points = c.n as f64 * if c.kind == Kind::Push { 0.2 } else { 1.0 };
+            let points = c.n as f64
+                * match c.kind {
+                    Kind::Push => 0.2,
+                    Kind::PrCommit => 0.0, // counted with its PR
+                    _ => 1.0,
+                };
             score += points;
             let e = acc.entry((c.repo_id, c.kind)).or_default();
             e.0 += c.n;

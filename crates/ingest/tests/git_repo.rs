@@ -1,0 +1,303 @@
+//! Git ingest on repositories made here with the git CLI: crediting, PR linking, suggestions,
+//! incremental runs, and search by path and area.
+
+use builtby_ingest::git::{ingest_repo, GitOutcome};
+use builtby_model::{Actor, BotRules, Contribution, Kind, Record};
+use builtby_search::{Catalog, Query};
+use builtby_store::{InputFile, Store};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct TempDir(PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp(tag: &str) -> TempDir {
+    let d = std::env::temp_dir().join(format!(
+        "builtby-ingest-git-{tag}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    TempDir(d)
+}
+
+fn git(dir: &Path, args: &[&str], env: &[(&str, &str)]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn commit(dir: &Path, author: &str, date: &str, msg: &str, files: &[(&str, &str)]) {
+    for (p, c) in files {
+        let p = dir.join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, c).unwrap();
+    }
+    git(dir, &["add", "-A"], &[]);
+    let (name, email) = author.split_once(" <").unwrap();
+    let email = email.trim_end_matches('>');
+    git(
+        dir,
+        &["commit", "-q", "--allow-empty", "-m", msg],
+        &[
+            ("GIT_AUTHOR_NAME", name),
+            ("GIT_AUTHOR_EMAIL", email),
+            ("GIT_AUTHOR_DATE", date),
+            ("GIT_COMMITTER_NAME", "GitHub"),
+            ("GIT_COMMITTER_EMAIL", "noreply@github.com"),
+            ("GIT_COMMITTER_DATE", date),
+        ],
+    );
+}
+
+fn gh(store: &mut Store, key: &str, kind: Kind, login: &str, number: Option<i64>) {
+    let input = InputFile {
+        source: "test".into(),
+        path: PathBuf::from(key),
+        size: 0,
+        checksum: key.into(),
+    };
+    let mut load = store.begin_file(&input).unwrap();
+    let mut c = Contribution::new(
+        key.into(),
+        kind,
+        "o/r".into(),
+        Actor {
+            github_id: None,
+            login: login.into(),
+            is_bot_type: false,
+        },
+        1_717_200_000,
+    );
+    c.number = number;
+    c.title = Some("Fix the thing".into());
+    load.add(&Record::Contribution(Box::new(c))).unwrap();
+    load.commit(&input, 1, true, "{}").unwrap();
+}
+
+fn search(store: &Store, f: impl FnOnce(&mut Query)) -> builtby_search::SearchResults {
+    let mut q = Query {
+        as_of: builtby_model::time::parse_date_or_time("2024-12-01").unwrap(),
+        ..Default::default()
+    };
+    f(&mut q);
+    builtby_search::search(store, &Catalog::shipped(), &BotRules::default(), &q).unwrap()
+}
+
+#[test]
+fn commits_are_credited_linked_and_searchable_by_path_and_area() {
+    let repo = temp("repo");
+    let data = temp("data");
+    let r = &repo.0;
+    git(r, &["init", "-q", "-b", "main"], &[]);
+    commit(
+        r,
+        "Ana B <7+ana@users.noreply.github.com>",
+        "2024-03-01T10:00:00Z",
+        "Add sharding (#10)",
+        &[
+            ("jax/_src/sharding.py", "a\nb\n"),
+            ("tests/test_s.py", "x\n"),
+        ],
+    );
+    commit(
+        r,
+        "Cyrus <cyrus@corp.example>",
+        "2024-04-01T10:00:00Z",
+        "Document it\n\nSigned-off-by: Cyrus <cyrus@corp.example>",
+        &[("docs/sharding.md", "doc\n")],
+    );
+    commit(
+        r,
+        "Bo <bo@corp.example>",
+        "2024-05-01T10:00:00Z",
+        "Fix the thing (#11)\n\nCo-authored-by: Ana B <7+ana@users.noreply.github.com>\nReviewed-by: Dee <dee@corp.example>",
+        &[("jax/_src/sharding.py", "a\nb\nc\n")],
+    );
+    // a feature branch merged with a merge commit
+    git(r, &["checkout", "-q", "-b", "feature"], &[]);
+    commit(
+        r,
+        "Eve <5+eve@users.noreply.github.com>",
+        "2024-06-01T10:00:00Z",
+        "Faster lax",
+        &[("jax/_src/lax/lax.py", "fast\n")],
+    );
+    git(r, &["checkout", "-q", "main"], &[]);
+    git(
+        r,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "feature",
+            "-m",
+            "Merge pull request #12 from eve/feature",
+        ],
+        &[
+            ("GIT_AUTHOR_DATE", "2024-06-02T10:00:00Z"),
+            ("GIT_COMMITTER_DATE", "2024-06-02T10:00:00Z"),
+            ("GIT_AUTHOR_NAME", "Maintainer"),
+            ("GIT_AUTHOR_EMAIL", "m@corp.example"),
+            ("GIT_COMMITTER_NAME", "Maintainer"),
+            ("GIT_COMMITTER_EMAIL", "m@corp.example"),
+        ],
+    );
+
+    let mut store = Store::open(&data.0).unwrap();
+    // GH Archive knows PR #11 (merged, by bo-gh) and PR #12, and a person called `cyrus`.
+    gh(&mut store, "gh-11", Kind::PrMerged, "bo-gh", Some(11));
+    gh(&mut store, "gh-12", Kind::PrMerged, "eve", Some(12));
+    gh(&mut store, "gh-c", Kind::IssueComment, "cyrus", Some(3));
+
+    let rep = ingest_repo(&mut store, r, Some("o/r"), 2).unwrap();
+    let GitOutcome::Loaded {
+        commits, summary, ..
+    } = &rep.outcome
+    else {
+        panic!("{rep:?}")
+    };
+    assert_eq!(*commits, 5, "four commits and a merge");
+    assert_eq!(
+        summary.linked_to_prs, 1,
+        "#11's commit is part of a merged PR"
+    );
+
+    let g = store.git_summary("o/r").unwrap();
+    let kinds: std::collections::HashMap<Kind, i64> = g.by_kind.iter().copied().collect();
+    assert_eq!(kinds[&Kind::Commit], 3, "ana, cyrus, eve");
+    assert_eq!(kinds[&Kind::PrCommit], 1, "bo's commit counts with PR #11");
+    assert_eq!(kinds[&Kind::CoAuthored], 1);
+    assert_eq!(kinds[&Kind::CommitReview], 1);
+    assert_eq!(g.commits_with_pr, 2);
+    assert_eq!(g.git_identity_authors, 1, "only Cyrus is unproven");
+    assert_eq!(g.github_authors, 3, "ana and eve by noreply, bo-gh by PR");
+    let sugg = store.identity_suggestions().unwrap();
+    assert_eq!(sugg.len(), 1, "{sugg:?}");
+    assert_eq!((sugg[0].0.as_str(), sugg[0].1.as_str()), ("Cyrus", "cyrus"));
+
+    // Nothing anywhere holds an e-mail address.
+    let db = std::fs::read(data.0.join(builtby_store::DB_FILE)).unwrap();
+    let text = String::from_utf8_lossy(&db);
+    assert!(
+        !text.contains("corp.example") && !text.contains("noreply.github"),
+        "an e-mail address was stored"
+    );
+
+    // --path: who worked in jax/_src/, with the area on every evidence line
+    let res = search(&store, |q| q.paths = vec!["jax/_src/".into()]);
+    let logins: Vec<&str> = res.results.iter().map(|r| r.login.as_str()).collect();
+    for who in ["ana", "bo-gh", "eve"] {
+        assert!(logins.contains(&who), "{who} missing from {logins:?}");
+    }
+    let names: Vec<&str> = res
+        .results
+        .iter()
+        .filter_map(|r| r.name.as_deref())
+        .collect();
+    assert!(!names.contains(&"Cyrus"), "Cyrus only wrote docs");
+    let dee = res
+        .results
+        .iter()
+        .find(|r| r.name.as_deref() == Some("Dee"))
+        .expect("the reviewer");
+    assert!(dee.login.starts_with("git:") && dee.counts == vec![(Kind::CommitReview, 1)]);
+    let bo = res.results.iter().find(|r| r.login == "bo-gh").unwrap();
+    let pr = bo
+        .evidence
+        .iter()
+        .find(|e| e.kind == Kind::PrMerged)
+        .expect("the PR, with paths now");
+    assert_eq!(pr.area.as_deref(), Some("jax/_src"));
+    assert!(
+        bo.counts.iter().all(|(k, _)| *k != Kind::Commit),
+        "the PR's commit does not count again"
+    );
+    let ana = res.results.iter().find(|r| r.login == "ana").unwrap();
+    assert!(
+        ana.evidence.iter().all(|e| e.area.is_some()),
+        "{:?}",
+        ana.evidence
+    );
+
+    // --area: catalog-less repository, automatic areas
+    let res = search(&store, |q| q.areas = vec!["docs".into()]);
+    assert_eq!(res.results.len(), 1);
+    assert_eq!(res.results[0].name.as_deref(), Some("Cyrus"));
+    assert!(res.results[0].profile_url.is_empty());
+    let res = search(&store, |q| q.areas = vec!["jax/_src/lax".into()]);
+    assert_eq!(
+        res.results
+            .iter()
+            .map(|r| r.login.as_str())
+            .collect::<Vec<_>>(),
+        vec!["eve"]
+    );
+
+    // person: areas per repository
+    let p = builtby_search::person::person_report(
+        &store,
+        &Catalog::shipped(),
+        &BotRules::default(),
+        "ana",
+        &Query::default(),
+    )
+    .unwrap()
+    .unwrap();
+    assert!(
+        p.areas
+            .iter()
+            .any(|a| a.area == "jax/_src" && a.repo == "o/r"),
+        "{:?}",
+        p.areas
+    );
+
+    // incremental: no-op, then only the new commit
+    let again = ingest_repo(&mut store, r, Some("o/r"), 2).unwrap();
+    assert!(
+        matches!(again.outcome, GitOutcome::UpToDate { .. }),
+        "{again:?}"
+    );
+    commit(
+        r,
+        "Ana B <7+ana@users.noreply.github.com>",
+        "2024-07-01T10:00:00Z",
+        "More",
+        &[("jax/_src/x.py", "1\n")],
+    );
+    let third = ingest_repo(&mut store, r, Some("o/r"), 2).unwrap();
+    let GitOutcome::Loaded { commits, .. } = third.outcome else {
+        panic!("{third:?}")
+    };
+    assert_eq!(commits, 1);
+}
+
+#[test]
+fn not_a_repository_is_reported_not_fatal() {
+    let d = temp("none");
+    let data = temp("data2");
+    let mut store = Store::open(&data.0).unwrap();
+    let rep = ingest_repo(&mut store, &d.0, Some("o/r"), 1).unwrap();
+    let GitOutcome::Failed { error } = rep.outcome else {
+        panic!("{rep:?}")
+    };
+    assert!(error.contains("not a git repository"), "{error}");
+}
