@@ -46,6 +46,15 @@ pub enum Command {
     /// Measure speed against a baseline run on the same machine in the same run
     #[command(subcommand)]
     Bench(BenchWhat),
+    /// Normalise free-text locations: city, region, country (ISO 3166-1 alpha-2), metro, confidence
+    #[command(after_help = "Examples:\n  builtby locate \"SF Bay Area\" \"Kraków, Polska\" 東京\n  builtby locate --json \"Mountain View, CA\"")]
+    Locate(LocateArgs),
+    /// Fetch data from the GitHub API
+    #[command(subcommand)]
+    Enrich(EnrichWhat),
+    /// Complete trimmed GH Archive records (post-2025 pointers, contributions needing hydration) from the GitHub API
+    #[command(after_help = "Examples:\n  builtby hydrate --limit 500\n  GITHUB_TOKEN=... builtby hydrate\n\nResumable: what was fetched is stored; failures stay pending for the next run; 404s are marked, never dropped.")]
+    Hydrate(HydrateArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -120,6 +129,12 @@ pub struct FilterArgs {
     /// Location contains this text (case-insensitive), e.g. Berlin
     #[arg(long, value_name = "TEXT")]
     pub location: Option<String>,
+    /// Recruiter metro of the normalised profile location: "bay area", "new york", london, zurich, bangalore, tokyo…
+    #[arg(long, value_name = "METRO")]
+    pub metro: Option<String>,
+    /// Country of the normalised profile location: ISO code or name (de, Germany, Polska)
+    #[arg(long, value_name = "COUNTRY")]
+    pub country: Option<String>,
     /// Include bot accounts (excluded by default)
     #[arg(long)]
     pub include_bots: bool,
@@ -208,6 +223,70 @@ pub struct DemoArgs {
     /// Do not try to download; use the generated sample
     #[arg(long)]
     pub offline: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct LocateArgs {
+    /// Free-text locations, one per argument
+    #[arg(value_name = "TEXT", required = true)]
+    pub texts: Vec<String>,
+    /// One JSON object a line: {input, city, region, country, metro, confidence}
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How to talk to the GitHub API. The token comes from GITHUB_TOKEN and is never printed.
+#[derive(ClapArgs, Debug, Clone)]
+pub struct ApiArgs {
+    /// API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise
+    #[arg(long, env = "BUILTBY_GITHUB_API_URL", default_value = "https://api.github.com", value_name = "URL")]
+    pub api_url: String,
+    /// Requests in flight at once
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Seconds before a request is abandoned (and retried)
+    #[arg(long, default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Retries on 5xx, timeouts and cut bodies
+    #[arg(long, default_value_t = 5)]
+    pub retries: u32,
+    /// First retry delay in seconds (doubles each retry, plus jitter)
+    #[arg(long, default_value_t = 1.0)]
+    pub backoff: f64,
+    /// Longest rate-limit wait in seconds before giving up
+    #[arg(long, default_value_t = 3700)]
+    pub max_wait: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EnrichWhat {
+    /// Public profiles (name, company, blog, twitter, hireable, bio, location, followers, created_at; never e-mail), by id so renames are followed
+    #[command(after_help = "Examples:\n  builtby enrich people --login some-login\n  builtby enrich people --active-since 12m")]
+    People(EnrichPeopleArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct EnrichPeopleArgs {
+    /// Only these logins (repeatable); default: everyone active since --active-since
+    #[arg(long = "login", value_name = "LOGIN")]
+    pub logins: Vec<String>,
+    /// People seen since this date or this long ago (30d, 12m)
+    #[arg(long, value_name = "WHEN")]
+    pub active_since: Option<String>,
+    /// At most this many profiles, least recently fetched first
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct HydrateArgs {
+    /// At most this many records this run (oldest first)
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub api: ApiArgs,
 }
 
 #[derive(Subcommand, Debug)]

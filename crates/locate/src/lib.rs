@@ -247,13 +247,24 @@ impl Gazetteer {
                     name: name.to_string(),
                     admin1: Some(code.to_string()),
                 });
-                regions.entry(norm(name)).or_default().push(region_list.len() - 1);
-                regions.entry(norm(code)).or_default().push(region_list.len() - 1);
+                regions
+                    .entry(norm(name))
+                    .or_default()
+                    .push(region_list.len() - 1);
+                regions
+                    .entry(norm(code))
+                    .or_default()
+                    .push(region_list.len() - 1);
             }
         }
         for (key, cc, name) in tables::REGIONS {
             let admin1 = (*cc == "CA")
-                .then(|| CA_ADMIN1.iter().find(|(_, n)| n == name).map(|(c, _)| c.to_string()))
+                .then(|| {
+                    CA_ADMIN1
+                        .iter()
+                        .find(|(_, n)| n == name)
+                        .map(|(c, _)| c.to_string())
+                })
                 .flatten();
             region_list.push(Region {
                 cc,
@@ -327,7 +338,11 @@ impl Gazetteer {
             "US" => self
                 .regions
                 .get(&norm(&c.admin1))
-                .and_then(|rs| rs.iter().map(|&r| &self.region_list[r]).find(|r| r.cc == "US"))
+                .and_then(|rs| {
+                    rs.iter()
+                        .map(|&r| &self.region_list[r])
+                        .find(|r| r.cc == "US")
+                })
                 .map(|r| r.name.clone()),
             "CA" => CA_ADMIN1
                 .iter()
@@ -459,8 +474,8 @@ impl Gazetteer {
                 let c = &self.cities[ci as usize];
                 let metro = self.metro_of(c);
                 let mut agree = 0;
-                let mut score = (c.pop as f64 + 1.0).ln() + if main { 1.5 } else { 0.0 }
-                    - pi as f64 * 0.3;
+                let mut score =
+                    (c.pop as f64 + 1.0).ln() + if main { 1.5 } else { 0.0 } - pi as f64 * 0.3;
                 for (pj, other) in interps.iter().enumerate() {
                     if pj == pi || other.is_empty() {
                         continue;
@@ -578,9 +593,7 @@ fn split_parts(text: &str) -> Vec<String> {
     parts
         .into_iter()
         .map(|p| p.trim().to_string())
-        .filter(|p| {
-            !p.is_empty()
-        })
+        .filter(|p| !p.is_empty())
         .collect()
 }
 
@@ -619,15 +632,27 @@ mod tests {
         assert_eq!(l.region.as_deref(), Some("California"));
         assert_eq!(l.metro.as_deref(), Some("San Francisco Bay Area"));
         let l = locate("Zürich");
-        assert_eq!((l.country.as_deref(), l.metro.as_deref()), (Some("CH"), Some("Zürich")));
+        assert_eq!(
+            (l.country.as_deref(), l.metro.as_deref()),
+            (Some("CH"), Some("Zürich"))
+        );
         let l = locate("Kraków, Polska");
-        assert_eq!((l.country.as_deref(), l.metro.as_deref()), (Some("PL"), Some("Kraków")));
+        assert_eq!(
+            (l.country.as_deref(), l.metro.as_deref()),
+            (Some("PL"), Some("Kraków"))
+        );
         let l = locate("Remote - EU");
         assert_eq!((l.country, l.metro, l.confidence), (None, None, 0.0));
         let l = locate("東京");
-        assert_eq!((l.country.as_deref(), l.metro.as_deref()), (Some("JP"), Some("Tokyo")));
+        assert_eq!(
+            (l.country.as_deref(), l.metro.as_deref()),
+            (Some("JP"), Some("Tokyo"))
+        );
         let l = locate("Omaha, NE");
-        assert_eq!((l.country.as_deref(), l.region.as_deref()), (Some("US"), Some("Nebraska")));
+        assert_eq!(
+            (l.country.as_deref(), l.region.as_deref()),
+            (Some("US"), Some("Nebraska"))
+        );
         assert_eq!(locate("Barcelona").country.as_deref(), Some("ES"));
     }
 

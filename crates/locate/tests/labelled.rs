@@ -7,7 +7,10 @@ fn labelled_table_accuracy() {
     let table = include_str!("locations.tsv");
     let (mut n, mut country_ok, mut metro_ok) = (0, 0, 0);
     let mut misses = Vec::new();
-    for line in table.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let f: Vec<&str> = line.split('\t').collect();
         assert_eq!(f.len(), 3, "bad fixture line {line:?}");
         let want = |s: &str| (s != "-").then(|| s.to_string());

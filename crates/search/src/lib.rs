@@ -16,6 +16,7 @@ pub mod areas;
 pub mod catalog;
 pub mod export;
 pub mod person;
+pub mod place;
 pub mod query;
 pub mod rank;
 mod run;

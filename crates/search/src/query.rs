@@ -23,6 +23,10 @@ pub struct Query {
     /// Path prefixes in the repositories' trees.
     pub paths: Vec<String>,
     pub location: Option<String>,
+    /// A metro's canonical name (`builtby_locate::METROS`), as resolved from what was typed.
+    pub metro: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
     pub limit: u32,
     pub offset: u32,
     pub include_bots: bool,
@@ -45,6 +49,8 @@ impl Default for Query {
             areas: Vec::new(),
             paths: Vec::new(),
             location: None,
+            metro: None,
+            country: None,
             limit: 20,
             offset: 0,
             include_bots: false,
@@ -144,9 +150,11 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("since", false, "Earliest contribution: a date (2024-01-31), an RFC 3339 time, or a duration back from today (30d, 8w, 12m, 2y)."),
     ("until", false, "Latest contribution, in the same forms as `since`."),
     ("text", false, "Words that must all appear in a contribution's title or body."),
-    ("location", false, "Part of the profile location, any case (e.g. `berlin`)."),
     ("area", true, "Code area: a catalog name (`distributed training`, `model: bert`) or an automatic one (a folder such as `jax/_src`, or `tests`, `docs`). Needs git histories (or review comments) for paths."),
     ("path", true, "Path prefix in the repository tree, e.g. `torch/distributed/`."),
+    ("location", false, "Part of the profile location, any case (e.g. `berlin`); also matches the normalised city, region, metro and country (`zurich` finds \"Zürich, CH\")."),
+    ("metro", false, "Recruiter metro of the normalised profile location, e.g. `bay area`, `new york`, `london`, `zurich`, `bangalore`, `tokyo`."),
+    ("country", false, "Country of the normalised profile location: ISO code or name (`de`, `Germany`, `Polska`)."),
     ("limit", false, "Results per page, 1 to 500 (default 20)."),
     ("offset", false, "Results to skip, for paging (default 0)."),
     ("include_bots", false, "`true` to keep bot accounts (default false)."),
@@ -209,6 +217,8 @@ pub fn query_from_params(pairs: &[(String, String)], now: i64) -> Result<Query, 
                 }
             }
             "location" => q.location = Some(value.to_string()),
+            "metro" => q.metro = Some(parse_metro(value)?.to_string()),
+            "country" => q.country = Some(parse_country(value)?.to_string()),
             "limit" => q.limit = parse_limit(value)?,
             "offset" => q.offset = parse_offset(value)?,
             "include_bots" => q.include_bots = parse_bool("include_bots", value)?,
@@ -218,6 +228,27 @@ pub fn query_from_params(pairs: &[(String, String)], now: i64) -> Result<Query, 
         }
     }
     Ok(q)
+}
+
+/// A metro name or alias to its canonical name.
+pub fn parse_metro(s: &str) -> Result<&'static str, QueryError> {
+    builtby_locate::gazetteer().metro_name(s).ok_or_else(|| {
+        let known: Vec<&str> = builtby_locate::METROS.iter().map(|m| m.name).collect();
+        bad(
+            "metro",
+            format!("unknown metro `{s}`; known: {}", known.join(", ")),
+        )
+    })
+}
+
+/// A country code or name to its ISO 3166-1 alpha-2 code.
+pub fn parse_country(s: &str) -> Result<&'static str, QueryError> {
+    builtby_locate::gazetteer().country_code(s).ok_or_else(|| {
+        bad(
+            "country",
+            format!("unknown country `{s}`; give an ISO code (de) or a name (Germany)"),
+        )
+    })
 }
 
 /// A path prefix in a repository's tree: relative, `/`-separated, no `..`.

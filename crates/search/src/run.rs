@@ -71,6 +71,8 @@ pub struct SearchResult {
     pub login: String,
     pub name: Option<String>,
     pub location: Option<String>,
+    /// The normalised location, when the profile has one.
+    pub place: Option<crate::place::Place>,
     pub company: Option<String>,
     pub profile_url: String,
     pub score: f64,
@@ -115,17 +117,15 @@ pub fn search(
     }
     let person_ids: Vec<i64> = by_person.keys().copied().collect();
     let people = store.people(&person_ids)?;
-    let location = q.location.as_ref().map(|l| l.to_lowercase());
+    let mut places: HashMap<i64, crate::place::Place> = store
+        .places(&person_ids)?
+        .into_iter()
+        .map(|(id, p)| (id, p.into()))
+        .collect();
     let people: Vec<_> = people
         .into_iter()
         .filter(|p| q.include_bots || !bots.is_bot(&p.login, p.is_bot_type))
-        .filter(|p| match &location {
-            Some(l) => p
-                .location
-                .as_ref()
-                .is_some_and(|pl| pl.to_lowercase().contains(l.as_str())),
-            None => true,
-        })
+        .filter(|p| crate::place::matches(q, p.location.as_deref(), places.get(&p.id)))
         .collect();
     let ctx = context(store, catalog, q, by_person.values().flatten())?;
     let rules = rank::rules();
@@ -174,6 +174,7 @@ pub fn search(
             login: p.login,
             name: p.name,
             location: p.location,
+            place: places.remove(&p.id),
             company: p.company,
             score,
             counts,

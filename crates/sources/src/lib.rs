@@ -8,3 +8,4 @@
 
 pub mod gharchive;
 pub mod git;
+pub mod github_api;

@@ -19,11 +19,13 @@
 //! E-mail addresses have no column here; the model has no field for one.
 
 mod git;
+mod github;
 mod load;
 mod query;
 mod schema;
 
 pub use git::{GitLoad, GitLoadSummary, GitRepoSummary, MergedPr, PathRow, PersonPath};
+pub use github::{ApiProfile, CachedResponse, PendingPointer, Place, ProfileTarget};
 pub use load::{FileLoad, InputFile, LoadSummary};
 pub use query::{
     Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow, PathScope, PersonRow, StoreStats,

@@ -94,6 +94,7 @@ CREATE TABLE IF NOT EXISTS files(
 /// transaction with its name, so a crash mid-migration leaves the store as it was.
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core", SCHEMA),
+    ("0002_github", crate::github::SCHEMA_0002),
     ("0003_git", GIT_SCHEMA),
 ];
 

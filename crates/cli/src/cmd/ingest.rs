@@ -30,6 +30,8 @@ pub fn run(env: &Env, a: &GharchiveArgs) -> Result<ExitCode> {
         eprintln!("error: {e}");
     }
     let report = ingest(env, &files, a.threads)?;
+    // Timeline-era profile locations feed the same normaliser as the users API.
+    super::github::normalise_locations(&mut env.store()?)?;
     Ok(if input_errors.is_empty() && report.all_complete() {
         ExitCode::SUCCESS
     } else {

@@ -4,12 +4,13 @@ mod bench;
 mod demo;
 mod export;
 mod git;
+mod github;
 mod ingest;
 mod person;
 mod search;
 mod stats;
 
-use crate::cli::{Args, BenchWhat, Command, ExportWhat, FilterArgs, IngestSource};
+use crate::cli::{Args, BenchWhat, Command, EnrichWhat, ExportWhat, FilterArgs, IngestSource};
 use anyhow::{Context as _, Result};
 use builtby_model::{time, BotRules};
 use builtby_search::query::{parse_kind, parse_repo_pattern, parse_time};
@@ -60,6 +61,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Ingest(IngestSource::Gharchive(a)) => ingest::run(&env, &a),
         Command::Ingest(IngestSource::Git(a)) => git::run(&env, &a),
         Command::Search(a) => search::run(&env, &a),
+        Command::Locate(a) => github::locate(&a),
+        Command::Enrich(EnrichWhat::People(a)) => github::enrich_people(&env, &a),
+        Command::Hydrate(a) => github::hydrate(&env, &a),
         Command::Person(a) => person::run(&env, &a),
         Command::Export(ExportWhat::Counts(a)) => export::counts(&env, &a),
         Command::Stats(a) => stats::run(&env, &a),
@@ -105,6 +109,18 @@ pub fn query(f: &FilterArgs, limit: u32, offset: u32) -> Result<Query, builtby_s
             .map(|p| builtby_search::query::parse_path(p))
             .collect::<Result<_, _>>()?,
         location: f.location.clone(),
+        metro: f
+            .metro
+            .as_deref()
+            .map(builtby_search::query::parse_metro)
+            .transpose()?
+            .map(str::to_string),
+        country: f
+            .country
+            .as_deref()
+            .map(builtby_search::query::parse_country)
+            .transpose()?
+            .map(str::to_string),
         limit,
         offset,
         include_bots: f.include_bots,

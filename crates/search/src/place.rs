@@ -1,0 +1,138 @@
+//! Location filters over normalised profile locations (see `builtby-locate`). Locations are
+//! normalised once, when a profile's text arrives (ingest, `enrich`), and stored on the person,
+//! so a search compares a few columns instead of running the gazetteer over every candidate.
+
+use crate::Query;
+use builtby_locate::norm;
+use serde::Serialize;
+
+/// A person's normalised location, as a search result shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Place {
+    pub city: Option<String>,
+    pub region: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    pub metro: Option<String>,
+    pub confidence: f64,
+}
+
+impl From<builtby_store::Place> for Place {
+    fn from(p: builtby_store::Place) -> Self {
+        Place {
+            city: p.city,
+            region: p.region,
+            country: p.country,
+            metro: p.metro,
+            confidence: p.confidence,
+        }
+    }
+}
+
+/// Whether a person with this raw location and normalised place passes the query's location,
+/// metro and country filters.
+pub fn matches(q: &Query, raw: Option<&str>, place: Option<&Place>) -> bool {
+    if let Some(m) = &q.metro {
+        if place.and_then(|p| p.metro.as_deref()) != Some(m.as_str()) {
+            return false;
+        }
+    }
+    if let Some(c) = &q.country {
+        if place.and_then(|p| p.country.as_deref()) != Some(c.as_str()) {
+            return false;
+        }
+    }
+    if let Some(l) = &q.location {
+        let raw_hit = raw.is_some_and(|r| r.to_lowercase().contains(&l.to_lowercase()));
+        if raw_hit {
+            return true;
+        }
+        let Some(p) = place else {
+            return false;
+        };
+        let want = norm(l);
+        if want.is_empty() {
+            return false;
+        }
+        let g = builtby_locate::gazetteer();
+        let field_hit = [&p.city, &p.region, &p.metro]
+            .into_iter()
+            .flatten()
+            .any(|f| norm(f).contains(&want));
+        let country_hit = want.len() > 2
+            && p.country.is_some()
+            && g.country_code(l)
+                .is_some_and(|c| Some(c) == p.country.as_deref());
+        // "SF", "Bay Area", "NYC": what the normaliser makes of the filter itself.
+        let metro_hit = p.metro.is_some() && g.metro_name(l) == p.metro.as_deref();
+        return field_hit || country_hit || metro_hit;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(city: &str, cc: &str, metro: Option<&str>) -> Place {
+        Place {
+            city: Some(city.into()),
+            region: None,
+            country: Some(cc.into()),
+            metro: metro.map(Into::into),
+            confidence: 0.9,
+        }
+    }
+
+    #[test]
+    fn filters_use_the_normalised_form() {
+        let zh = place("Zürich", "CH", Some("Zürich"));
+        let q = |f: &dyn Fn(&mut Query)| {
+            let mut q = Query::default();
+            f(&mut q);
+            q
+        };
+        assert!(matches(
+            &q(&|q| q.location = Some("zurich".into())),
+            Some("ZRH"),
+            Some(&zh)
+        ));
+        assert!(matches(
+            &q(&|q| q.location = Some("Switzerland".into())),
+            None,
+            Some(&zh)
+        ));
+        assert!(!matches(
+            &q(&|q| q.location = Some("berlin".into())),
+            Some("Zürich"),
+            Some(&zh)
+        ));
+        assert!(matches(
+            &q(&|q| q.location = Some("zür".into())),
+            Some("Zürich"),
+            None
+        ));
+        assert!(matches(
+            &q(&|q| q.metro = Some("Zürich".into())),
+            None,
+            Some(&zh)
+        ));
+        assert!(!matches(
+            &q(&|q| q.metro = Some("Berlin".into())),
+            None,
+            Some(&zh)
+        ));
+        assert!(matches(
+            &q(&|q| q.country = Some("CH".into())),
+            None,
+            Some(&zh)
+        ));
+        assert!(!matches(&q(&|q| q.country = Some("DE".into())), None, None));
+        let sf = place("San Francisco", "US", Some("San Francisco Bay Area"));
+        assert!(matches(
+            &q(&|q| q.location = Some("bay area".into())),
+            Some("SF"),
+            Some(&sf)
+        ));
+    }
+}
