@@ -43,18 +43,37 @@ pub enum Command {
     Export(ExportWhat),
     /// What is loaded: per file, events by type, skipped lines with reasons, contributions stored
     Stats(StatsArgs),
+    /// Serve the web page and the JSON API (loopback by default)
+    #[command(
+        after_help = "Open http://127.0.0.1:7878/ in a browser. The API is documented at /api/openapi.json.\nOn any address other than loopback a token is required (--token or BUILTBY_TOKEN), and every API request must send `Authorization: Bearer <token>`."
+    )]
+    Serve(ServeArgs),
     /// Measure speed against a baseline run on the same machine in the same run
     #[command(subcommand)]
     Bench(BenchWhat),
     /// Normalise free-text locations: city, region, country (ISO 3166-1 alpha-2), metro, confidence
-    #[command(after_help = "Examples:\n  builtby locate \"SF Bay Area\" \"Kraków, Polska\" 東京\n  builtby locate --json \"Mountain View, CA\"")]
+    #[command(
+        after_help = "Examples:\n  builtby locate \"SF Bay Area\" \"Kraków, Polska\" 東京\n  builtby locate --json \"Mountain View, CA\""
+    )]
     Locate(LocateArgs),
     /// Fetch data from the GitHub API
     #[command(subcommand)]
     Enrich(EnrichWhat),
     /// Complete trimmed GH Archive records (post-2025 pointers, contributions needing hydration) from the GitHub API
-    #[command(after_help = "Examples:\n  builtby hydrate --limit 500\n  GITHUB_TOKEN=... builtby hydrate\n\nResumable: what was fetched is stored; failures stay pending for the next run; 404s are marked, never dropped.")]
+    #[command(
+        after_help = "Examples:\n  builtby hydrate --limit 500\n  GITHUB_TOKEN=... builtby hydrate\n\nResumable: what was fetched is stored; failures stay pending for the next run; 404s are marked, never dropped."
+    )]
     Hydrate(HydrateArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub addr: std::net::SocketAddr,
+    /// Require this bearer token on API requests (required off loopback)
+    #[arg(long, env = "BUILTBY_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -239,7 +258,12 @@ pub struct LocateArgs {
 #[derive(ClapArgs, Debug, Clone)]
 pub struct ApiArgs {
     /// API root: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise
-    #[arg(long, env = "BUILTBY_GITHUB_API_URL", default_value = "https://api.github.com", value_name = "URL")]
+    #[arg(
+        long,
+        env = "BUILTBY_GITHUB_API_URL",
+        default_value = "https://api.github.com",
+        value_name = "URL"
+    )]
     pub api_url: String,
     /// Requests in flight at once
     #[arg(long, default_value_t = 4)]
@@ -261,7 +285,9 @@ pub struct ApiArgs {
 #[derive(Subcommand, Debug)]
 pub enum EnrichWhat {
     /// Public profiles (name, company, blog, twitter, hireable, bio, location, followers, created_at; never e-mail), by id so renames are followed
-    #[command(after_help = "Examples:\n  builtby enrich people --login some-login\n  builtby enrich people --active-since 12m")]
+    #[command(
+        after_help = "Examples:\n  builtby enrich people --login some-login\n  builtby enrich people --active-since 12m"
+    )]
     People(EnrichPeopleArgs),
 }
 
@@ -295,6 +321,8 @@ pub enum BenchWhat {
     Ingest(BenchIngestArgs),
     /// Search latency of repository-scoped queries over the current store
     Search(BenchSearchArgs),
+    /// Requests/s and p50/p99 latency of /api/search over HTTP on loopback, on the current store
+    Serve(BenchServeArgs),
     /// Git ingest: commits/s with paths into a fresh store, the time of a second (no-op) run, next to `git log --numstat`
     Git(BenchGitArgs),
 }
@@ -312,6 +340,19 @@ pub struct BenchGitArgs {
     /// Repeat each measurement this many times and keep the best
     #[arg(long, default_value_t = 2)]
     pub runs: u32,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct BenchServeArgs {
+    /// How long to send requests, in seconds
+    #[arg(long, default_value_t = 20)]
+    pub seconds: u64,
+    /// Concurrent connections
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
+    /// Query strings to cycle through (repeatable), e.g. "repo=rails/rails"; default: a built-in mix
+    #[arg(long = "query")]
+    pub queries: Vec<String>,
 }
 
 #[derive(ClapArgs, Debug)]

@@ -133,21 +133,24 @@ pub fn search(
         .into_iter()
         .map(|p| {
             let cells = &by_person[&p.id];
-            let details: Vec<ScoreDetail> = rules.iter().map(|r| r.score(cells, &ctx)).collect();
-            let score = details.iter().map(|d| d.score).sum::<f64>();
+            let score = rank::total(&rules, cells, &ctx);
             let n = cells.iter().map(|c| c.n).sum::<i64>();
-            (p, score, n, details)
+            (p, score, n)
         })
         .collect();
     scored.sort_by(|a, b| rank::compare((a.1, a.2, &a.0.login), (b.1, b.2, &b.0.login)));
     let total = scored.len() as u32;
     let mut results = Vec::new();
-    for (i, (p, score, _, details)) in scored
+    for (i, (p, score, _)) in scored
         .into_iter()
         .enumerate()
         .skip(q.offset as usize)
         .take(q.limit as usize)
     {
+        let details: Vec<ScoreDetail> = rules
+            .iter()
+            .map(|r| r.score(&by_person[&p.id], &ctx))
+            .collect();
         let evidence = store
             .evidence(&EvidenceQuery {
                 person_id: p.id,

@@ -8,6 +8,7 @@ mod github;
 mod ingest;
 mod person;
 mod search;
+mod serve;
 mod stats;
 
 use crate::cli::{Args, BenchWhat, Command, EnrichWhat, ExportWhat, FilterArgs, IngestSource};
@@ -70,6 +71,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Bench(BenchWhat::Ingest(a)) => bench::ingest(&env, &a),
         Command::Bench(BenchWhat::Search(a)) => bench::search(&env, &a),
         Command::Bench(BenchWhat::Git(a)) => git::bench(&env, &a),
+        Command::Bench(BenchWhat::Serve(a)) => serve::bench(&env, &a),
+        Command::Serve(a) => serve::run(&env, &a),
     }
 }
 
