@@ -100,9 +100,12 @@ pub fn ingest_repo(
     };
     let mut load = store.begin_git(&repo)?;
     let mut err: Option<builtby_store::StoreError> = None;
-    let read = git::read_commits(path, &ids, threads, |c| {
+    // Merges are read without their diffs; the few whose PR is in the store are read again
+    // with them, to give the PR its paths.
+    let mut merges_of_known_prs: Vec<String> = Vec::new();
+    let read = git::read_commits_with(path, &ids, threads, false, |c| {
         if err.is_none() {
-            if let Err(e) = load_commit(&mut load, &repo, &c) {
+            if let Err(e) = load_commit(&mut load, &repo, &c, &mut merges_of_known_prs) {
                 err = Some(e);
             }
         }
@@ -114,6 +117,21 @@ pub fn ingest_repo(
         Ok(s) => s,
         Err(e) => return Ok(failed(Some(repo), e.to_string())),
     };
+    if !merges_of_known_prs.is_empty() {
+        let read = git::read_commits_with(path, &merges_of_known_prs, threads, true, |c| {
+            if err.is_none() {
+                if let Err(e) = attach_merge_paths(&mut load, &c) {
+                    err = Some(e);
+                }
+            }
+        });
+        if let Some(e) = err {
+            return Err(e.into());
+        }
+        if let Err(e) = read {
+            return Ok(failed(Some(repo), e.to_string()));
+        }
+    }
     let stats_json = serde_json::json!({
         "commits": stats.commits,
         "skipped": stats.skipped,
@@ -168,30 +186,46 @@ fn actor_of(id: &Ident) -> (Actor, Option<Profile>, &'static str) {
     }
 }
 
-fn load_commit(
-    load: &mut GitLoad<'_>,
-    repo: &str,
-    c: &Commit,
-) -> Result<(), builtby_store::StoreError> {
-    let paths: Vec<PathRow> = c
-        .paths
+fn path_rows(c: &Commit) -> Vec<PathRow> {
+    c.paths
         .iter()
         .map(|p| PathRow {
             path: p.path.clone(),
             added: p.added.map(i64::from),
             deleted: p.deleted.map(i64::from),
         })
-        .collect();
+        .collect()
+}
+
+/// A `Merge pull request #N` merge read with its first-parent diff: the PR gets its paths.
+fn attach_merge_paths(load: &mut GitLoad<'_>, c: &Commit) -> Result<(), builtby_store::StoreError> {
+    if let Some(pr) = c.pr.map(|n| load.merged_pr(n)).transpose()?.flatten() {
+        load.attach_paths(pr.contribution_id, &path_rows(c))?;
+    }
+    Ok(())
+}
+
+fn load_commit(
+    load: &mut GitLoad<'_>,
+    repo: &str,
+    c: &Commit,
+    merges_of_known_prs: &mut Vec<String>,
+) -> Result<(), builtby_store::StoreError> {
     let pr = match c.pr {
         Some(n) => load.merged_pr(n)?,
         None => None,
     };
     if c.is_merge() {
         if let Some(pr) = &pr {
-            load.attach_paths(pr.contribution_id, &paths)?;
+            if c.paths.is_empty() {
+                merges_of_known_prs.push(c.id.clone()); // read again with its diff
+            } else {
+                load.attach_paths(pr.contribution_id, &path_rows(c))?;
+            }
         }
         return Ok(());
     }
+    let paths = path_rows(c);
     let url = format!("https://github.com/{repo}/commit/{}", c.id);
     let additions: i64 = c.paths.iter().filter_map(|p| p.added).map(i64::from).sum();
     let deletions: i64 = c

