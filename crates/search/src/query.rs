@@ -150,7 +150,7 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("since", false, "Earliest contribution: a date (2024-01-31), an RFC 3339 time, or a duration back from today (30d, 8w, 12m, 2y)."),
     ("until", false, "Latest contribution, in the same forms as `since`."),
     ("text", false, "Words that must all appear in a contribution's title or body."),
-    ("area", true, "Code area: a catalog name (`distributed training`, `model: bert`) or an automatic one (a folder such as `jax/_src`, or `tests`, `docs`). Needs git histories (or review comments) for paths."),
+    ("area", true, "Code area: a catalog name (`distributed training`, `model: bert`) or an automatic one (a folder such as `jax/_src`, or `tests`, `docs`). Paths come from git histories (`builtby ingest git`)."),
     ("path", true, "Path prefix in the repository tree, e.g. `torch/distributed/`."),
     ("location", false, "Part of the profile location, any case (e.g. `berlin`); also matches the normalised city, region, metro and country (`zurich` finds \"Zürich, CH\")."),
     ("metro", false, "Recruiter metro of the normalised profile location, e.g. `bay area`, `new york`, `london`, `zurich`, `bangalore`, `tokyo`."),

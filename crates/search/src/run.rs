@@ -33,7 +33,8 @@ pub struct Evidence {
     pub path: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub needs_hydration: bool,
-    /// The code area the contribution's paths fall in (git paths, review comments' files).
+    /// The code area the contribution's paths fall in (paths from git histories; a review
+    /// comment's file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
 }
@@ -41,7 +42,10 @@ pub struct Evidence {
 impl Evidence {
     /// Converts a store row, naming its area from its paths (those under `focus` first).
     pub fn with_area(r: EvidenceRow, catalog: &Catalog, focus: &[String]) -> Evidence {
-        let area = crate::areas::dominant_area(catalog, &r.repo, &r.paths, focus);
+        let area = match (&r.paths[..], &r.path) {
+            ([], Some(file)) => Some(crate::areas::area_of(catalog, &r.repo, file)),
+            (paths, _) => crate::areas::dominant_area(catalog, &r.repo, paths, focus),
+        };
         let mut e = Evidence::from(r);
         e.area = area;
         e

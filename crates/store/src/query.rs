@@ -17,8 +17,8 @@ pub struct CellQuery {
     /// Words that must all appear in a contribution's title or body.
     pub text: Option<String>,
     pub person_ids: Option<Vec<i64>>,
-    /// Only contributions that touched a path in one of these scopes (git paths, review
-    /// comments' files).
+    /// Only contributions that touched a path in one of these scopes (paths come from git
+    /// histories: commits, and merged PRs their commits or merges belong to).
     pub paths: Option<Vec<PathScope>>,
 }
 
