@@ -23,20 +23,17 @@ pub struct Endpoint {
     pub fields: &'static [(&'static str, &'static str, &'static str)],
 }
 
-const ALL_SEARCH: &[&str] = &[
-    "repo",
-    "ecosystem",
-    "kind",
-    "since",
-    "until",
-    "text",
-    "location",
-    "limit",
-    "offset",
-    "include_bots",
-    "half_life",
-    "as_of",
-];
+/// Stands for every name in `SEARCH_PARAMS`, so a new search parameter is documented the
+/// moment the parser accepts it.
+const ALL_SEARCH: &[&str] = &["*"];
+
+fn param_names(e: &Endpoint) -> Vec<&'static str> {
+    if e.params == ALL_SEARCH {
+        SEARCH_PARAMS.iter().map(|p| p.0).collect()
+    } else {
+        e.params.to_vec()
+    }
+}
 
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
@@ -152,7 +149,7 @@ pub fn document() -> Value {
         if e.path.contains("{login}") {
             params.push(param("login", true));
         }
-        params.extend(e.params.iter().map(|p| param(p, false)));
+        params.extend(param_names(e).into_iter().map(|p| param(p, false)));
         let schema = if e.content_type == "text/csv" {
             json!({"type": "string"})
         } else {
