@@ -88,6 +88,33 @@ pub enum IngestSource {
         after_help = "Examples:\n  builtby ingest git ~/src/jax\n  builtby ingest git /data/mirrors/pytorch.git --repo pytorch/pytorch\n\nThe repository name comes from --repo, the `origin` remote on github.com, or a folder named owner__name.\nA second run reads only commits added since the last one (nothing at all when HEAD has not moved).\nRun it again after loading GH Archive hours: commits are linked to the merged PRs then in the store.\nE-mail addresses are hashed for identity matching, never stored or shown."
     )]
     Git(GitArgs),
+    /// Watched repositories from the GitHub API: closed PRs (merged or not) with files, reviews and review comments
+    #[command(
+        after_help = "Examples:\n  builtby ingest github --repo pytorch/pytorch --since 2025-01-01\n  builtby ingest github --ecosystem jax\n\nIncremental and resumable: a per-repository cursor is stored with each batch of PRs; a second run reads only\nwhat changed (an unchanged repository costs only conditional requests answered 304).\nA PR already loaded from GH Archive is completed, not doubled. The token comes from GITHUB_TOKEN.\nExit status: 0 when every repository was crawled, 1 when one failed (its stored batches are kept)."
+    )]
+    Github(GithubArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct GithubArgs {
+    /// Repository, owner/name (repeatable)
+    #[arg(
+        long = "repo",
+        value_name = "OWNER/NAME",
+        required_unless_present = "ecosystems"
+    )]
+    pub repos: Vec<String>,
+    /// Every repository of this catalog ecosystem, e.g. pytorch, jax (repeatable)
+    #[arg(long = "ecosystem", value_name = "ID")]
+    pub ecosystems: Vec<String>,
+    /// Only PRs updated since this date (2024-01-31) or this long ago (30d, 12m); a stored cursor that is later wins
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// PRs stored per transaction (each commit moves the cursor)
+    #[arg(long, default_value_t = 100)]
+    pub batch: usize,
+    #[command(flatten)]
+    pub api: ApiArgs,
 }
 
 #[derive(ClapArgs, Debug)]

@@ -2,7 +2,7 @@
 //! HTTP cache behind conditional requests, per-repository crawl cursors, the files each PR
 //! touched, and the state of the pointer queue. E-mail addresses have no column here either.
 
-use crate::{Result, Store};
+use crate::{FileLoad, PathRow, Result, Store};
 use builtby_model::{Actor, Contribution, Kind};
 use rusqlite::{params, OptionalExtension};
 
@@ -436,12 +436,9 @@ impl Store {
     /// same PR seen via GH Archive (`gha:<event id>`) and via the API is one contribution.
     pub fn find_contribution(&self, repo: &str, kind: Kind, number: i64) -> Result<Option<String>> {
         self.conn
-            .query_row(
-                "SELECT c.key FROM contributions c JOIN repos r ON r.id = c.repo_id
-                 WHERE r.name = ?1 AND c.kind = ?2 AND c.number = ?3 LIMIT 1",
-                params![repo, kind.code(), number],
-                |r| r.get(0),
-            )
+            .query_row(FIND_CONTRIBUTION, params![repo, kind.code(), number], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -592,6 +589,164 @@ impl Store {
                 [kind.code()],
                 |r| r.get(0),
             )
+            .map_err(|e| self.err(e))
+    }
+}
+
+/// One contribution of a kind on a PR or issue, from any source (oldest first).
+const FIND_CONTRIBUTION: &str = "SELECT c.key FROM contributions c JOIN repos r ON r.id = c.repo_id
+     WHERE r.name = ?1 AND c.kind = ?2 AND c.number = ?3 ORDER BY c.id LIMIT 1";
+
+/// The API crawl's writes, inside a [`FileLoad`]'s transaction so that a batch of PRs, their
+/// paths, the contributions they complete and the repository's crawl cursor commit together.
+impl FileLoad<'_> {
+    /// [`Store::find_contribution`] inside this load: the same PR seen via GH Archive and via
+    /// the API is one contribution.
+    pub fn find_contribution(&self, repo: &str, kind: Kind, number: i64) -> Result<Option<String>> {
+        self.tx()
+            .query_row(FIND_CONTRIBUTION, params![repo, kind.code(), number], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// A stored review or review comment on PR `number`: the same `url` (it carries the
+    /// review's or comment's id), else the same person at the same second.
+    pub fn find_on_pr(
+        &self,
+        repo: &str,
+        kind: Kind,
+        number: i64,
+        url: Option<&str>,
+        login: &str,
+        at: i64,
+    ) -> Result<Option<String>> {
+        self.tx()
+            .query_row(
+                "SELECT c.key FROM contributions c JOIN repos r ON r.id = c.repo_id JOIN people p ON p.id = c.person_id
+                 WHERE r.name = ?1 AND c.kind = ?2 AND c.number = ?3
+                   AND ((?4 IS NOT NULL AND c.url = ?4) OR (c.at = ?6 AND p.login = ?5 COLLATE NOCASE))
+                 ORDER BY (c.url IS ?4) DESC, c.id LIMIT 1",
+                params![repo, kind.code(), number, url, login, at],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Completes the stored contribution `key` with what the API says (the API's fields win
+    /// where it has them; who is credited, when, and `merged_by` stay), full text included.
+    pub fn complete_contribution(&mut self, key: &str, c: &Contribution) -> Result<()> {
+        self.complete_inner(key, c).map_err(|e| self.err(e))
+    }
+
+    fn complete_inner(&self, key: &str, c: &Contribution) -> rusqlite::Result<()> {
+        let tx = self.tx();
+        let Some((id, title, body)) = tx
+            .query_row(
+                "SELECT id, title, body FROM contributions WHERE key = ?1",
+                [key],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                },
+            )
+            .optional()?
+        else {
+            return Ok(());
+        };
+        let labels = (!c.labels.is_empty()).then(|| c.labels.join(","));
+        tx.prepare_cached(
+            "UPDATE contributions SET title = coalesce(?2, title), body = coalesce(?3, body), url = coalesce(?4, url),
+             labels = coalesce(?5, labels), additions = coalesce(?6, additions), deletions = coalesce(?7, deletions),
+             changed_files = coalesce(?8, changed_files), review_state = coalesce(?9, review_state),
+             path = coalesce(?10, path), needs_hydration = 0 WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            c.title,
+            c.body,
+            c.url,
+            labels,
+            c.additions,
+            c.deletions,
+            c.changed_files,
+            c.review_state,
+            c.path
+        ])?;
+        let (new_title, new_body) = (
+            c.title.clone().or(title.clone()),
+            c.body.clone().or(body.clone()),
+        );
+        if (new_title.clone(), new_body.clone()) != (title.clone(), body.clone()) {
+            if title.is_some() || body.is_some() {
+                tx.prepare_cached(
+                    "INSERT INTO contributions_fts(contributions_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
+                )?
+                .execute(params![id, title, body])?;
+            }
+            tx.prepare_cached(
+                "INSERT INTO contributions_fts(rowid, title, body) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![id, new_title, new_body])?;
+        }
+        Ok(())
+    }
+
+    /// Gives the contribution `key` (a merged PR) the paths it touched, in the table the git
+    /// ingest fills (so code areas and `--path` see them). Returns the paths added.
+    pub fn attach_paths_to(&mut self, key: &str, paths: &[PathRow]) -> Result<u64> {
+        let r = (|| -> rusqlite::Result<u64> {
+            let mut st = self.tx().prepare_cached(
+                "INSERT OR IGNORE INTO contribution_paths(repo_id, path, contribution_id, added, deleted)
+                 SELECT repo_id, ?2, id, ?3, ?4 FROM contributions WHERE key = ?1",
+            )?;
+            let mut n = 0;
+            for p in paths {
+                n += st.execute(params![key, p.path, p.added, p.deleted])? as u64;
+            }
+            Ok(n)
+        })();
+        r.map_err(|e| self.err(e))
+    }
+
+    /// Resolves GH Archive's pending `merged`/`closed` pointers on the PR of contribution
+    /// `key` (a `pr_merged` or `pr_closed_unmerged`): a merge pointer's actor is who merged
+    /// it, kept as `merged_by` when unknown; the pointers are marked `hydrated`.
+    pub fn resolve_pointers(&mut self, key: &str) -> Result<()> {
+        let r = (|| -> rusqlite::Result<()> {
+            let tx = self.tx();
+            tx.prepare_cached(
+                "UPDATE contributions SET merged_by = (SELECT p.actor_id FROM pointers p
+                   WHERE p.repo_id = contributions.repo_id AND p.number = contributions.number
+                     AND p.what = 'PullRequestEvent/merged' AND p.actor_id IS NOT NULL ORDER BY p.at LIMIT 1)
+                 WHERE key = ?1 AND kind = ?2 AND merged_by IS NULL",
+            )?
+            .execute(params![key, Kind::PrMerged.code()])?;
+            tx.prepare_cached(
+                "UPDATE pointers SET state = 'hydrated' WHERE state = 'pending'
+                   AND what IN ('PullRequestEvent/merged', 'PullRequestEvent/closed')
+                   AND (repo_id, number) = (SELECT repo_id, number FROM contributions WHERE key = ?1)",
+            )?
+            .execute([key])?;
+            Ok(())
+        })();
+        r.map_err(|e| self.err(e))
+    }
+
+    /// Writes `repo`'s crawl cursor with this load's records.
+    pub fn set_crawl_cursor(&mut self, repo: &str, updated_at: i64, now: i64) -> Result<()> {
+        self.tx()
+            .prepare_cached(
+                "INSERT INTO crawl_cursors(repo, updated_at, crawled_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO UPDATE SET updated_at = max(updated_at, ?2), crawled_at = ?3",
+            )
+            .and_then(|mut s| s.execute(params![repo, updated_at, now]))
+            .map(|_| ())
             .map_err(|e| self.err(e))
     }
 }

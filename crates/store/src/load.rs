@@ -141,8 +141,13 @@ impl Store {
     }
 }
 
-impl FileLoad<'_> {
-    fn err(&self, source: rusqlite::Error) -> StoreError {
+impl<'a> FileLoad<'a> {
+    /// The load's transaction, for other modules' writes that must commit with it.
+    pub(crate) fn tx(&self) -> &Transaction<'a> {
+        &self.tx
+    }
+
+    pub(crate) fn err(&self, source: rusqlite::Error) -> StoreError {
         StoreError::Sqlite {
             path: self.path.clone(),
             source,

@@ -1,11 +1,12 @@
-//! `locate`, `enrich people`, `hydrate`: the GitHub API side and normalised locations.
+//! `locate`, `enrich people`, `hydrate`, `ingest github`: the GitHub API side and normalised
+//! locations.
 
 use super::Env;
-use crate::cli::{ApiArgs, EnrichPeopleArgs, HydrateArgs, LocateArgs};
+use crate::cli::{ApiArgs, EnrichPeopleArgs, GithubArgs, HydrateArgs, LocateArgs};
 use anyhow::{Context as _, Result};
-use builtby_model::{time, Record};
-use builtby_sources::github_api::{convert, Cache, Cached, Client, Config, Fetched, Token};
-use builtby_store::{ApiProfile, InputFile, Place, Store};
+use builtby_model::{time, Contribution, Kind, Record};
+use builtby_sources::github_api::{convert, crawl, Cache, Cached, Client, Config, Fetched, Token};
+use builtby_store::{ApiProfile, InputFile, PathRow, Place, Store};
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -371,6 +372,189 @@ pub fn hydrate(env: &Env, a: &HydrateArgs) -> Result<ExitCode> {
         eprintln!(
             "hydrate: {hydrated} pointers resolved ({new} new contributions), {completed} partial contributions completed, {gone} not found (marked), {failed} failed (still pending); queue: {}",
             states.join(", ")
+        );
+    }
+    report(env, "github", &client);
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// What `ingest github` stored for one repository.
+#[derive(Default)]
+struct CrawlTotals {
+    new: u64,
+    completed: u64,
+    paths: u64,
+}
+
+/// Stores one crawled batch in one transaction: new contributions through the normal loader
+/// (people, rollups, full text), contributions GH Archive already has completed in place (one
+/// PR, one contribution), paths on the merged PRs, and the repository's cursor.
+fn store_batch(store: &mut Store, b: &crawl::Batch, totals: &mut CrawlTotals) -> Result<()> {
+    let now = time::now();
+    let input = InputFile {
+        source: "github".into(),
+        path: format!("crawl:{}@{}", b.repo, time::iso_string(now)).into(),
+        size: 0,
+        checksum: format!(
+            "github:crawl:{}:{}:{}:{}",
+            b.repo,
+            b.cursor.unwrap_or(0),
+            now,
+            std::process::id()
+        ),
+    };
+    let mut load = store.begin_file(&input)?;
+    let mut events = 0u64;
+    let mut completed = 0u64;
+    let mut paths = 0u64;
+    let mut put = |load: &mut builtby_store::FileLoad<'_>,
+                   c: &Contribution,
+                   existing: Option<String>|
+     -> Result<String> {
+        events += 1;
+        Ok(match existing {
+            Some(k) => {
+                load.complete_contribution(&k, c)?;
+                completed += 1;
+                k
+            }
+            None => {
+                load.add(&Record::Contribution(Box::new(c.clone())))?;
+                c.key.clone()
+            }
+        })
+    };
+    for pr in &b.prs {
+        for c in pr.contributions(&b.repo) {
+            let existing = load.find_contribution(&b.repo, c.kind, pr.pull.number)?;
+            let key = put(&mut load, &c, existing)?;
+            if matches!(c.kind, Kind::PrMerged | Kind::PrClosedUnmerged) {
+                load.resolve_pointers(&key)?;
+            }
+            if let (Kind::PrMerged, Some(files)) = (c.kind, &pr.files) {
+                let rows: Vec<PathRow> = files
+                    .iter()
+                    .map(|(p, a, d)| PathRow {
+                        path: p.clone(),
+                        added: *a,
+                        deleted: *d,
+                    })
+                    .collect();
+                paths += load.attach_paths_to(&key, &rows)?;
+            }
+        }
+        for c in &pr.reviews {
+            let existing = load.find_on_pr(
+                &b.repo,
+                c.kind,
+                pr.pull.number,
+                c.url.as_deref(),
+                &c.actor.login,
+                c.at,
+            )?;
+            put(&mut load, c, existing)?;
+        }
+    }
+    for c in &b.comments {
+        let existing = match c.number {
+            Some(n) => {
+                load.find_on_pr(&b.repo, c.kind, n, c.url.as_deref(), &c.actor.login, c.at)?
+            }
+            None => None,
+        };
+        put(&mut load, c, existing)?;
+    }
+    if let Some(cursor) = b.cursor {
+        load.set_crawl_cursor(&b.repo, cursor, now)?;
+    }
+    let summary = load.commit(&input, events, true, "{\"source\":\"github crawl\"}")?;
+    totals.new += summary.new_contributions;
+    totals.completed += completed;
+    totals.paths += paths;
+    Ok(())
+}
+
+/// `builtby ingest github`
+pub fn ingest(env: &Env, a: &GithubArgs) -> Result<ExitCode> {
+    let mut repos: Vec<String> = Vec::new();
+    for r in &a.repos {
+        if !builtby_search::catalog::valid_repo_name(r) {
+            anyhow::bail!("--repo {r}: expected owner/name");
+        }
+        repos.push(r.clone());
+    }
+    for e in &a.ecosystems {
+        let eco = env
+            .catalog
+            .ecosystem(e)
+            .with_context(|| format!("--ecosystem {e}: not in the catalog"))?;
+        repos.extend(eco.repos.iter().map(|r| r.name.clone()));
+    }
+    let mut seen = std::collections::HashSet::new();
+    repos.retain(|r| seen.insert(r.to_ascii_lowercase()));
+    let since = a
+        .since
+        .as_deref()
+        .map(|s| builtby_search::query::parse_time("since", s, time::now()))
+        .transpose()?;
+    let mut store = env.store()?;
+    let (client, cache) = client(env, &a.api)?;
+    let mut failed = 0;
+    let (mut all_merged, before) = (0u64, client.stats());
+    for repo in &repos {
+        let cursor = store.crawl_cursor(repo)?;
+        let floor = match (cursor, since) {
+            (Some(c), Some(s)) => Some(c.max(s)),
+            (c, s) => c.or(s),
+        };
+        let start = client.stats();
+        let mut totals = CrawlTotals::default();
+        let mut sink = |b: crawl::Batch| -> std::result::Result<(), String> {
+            store_batch(&mut store, &b, &mut totals).map_err(|e| format!("{e:#}"))?;
+            if !env.quiet && !b.prs.is_empty() {
+                eprintln!(
+                    "{repo}: {} PRs stored up to {}",
+                    b.prs.len(),
+                    b.cursor.map(time::iso_string).unwrap_or_default()
+                );
+            }
+            Ok(())
+        };
+        let r = crawl::crawl_repo(&client, &cache, repo, floor, a.batch, &mut sink);
+        let s = client.stats();
+        let requests = s.requests - start.requests;
+        match r {
+            Ok(st) => {
+                all_merged += st.merged;
+                if !env.quiet {
+                    let per = if st.merged > 0 {
+                        format!("{:.2}", requests as f64 / st.merged as f64)
+                    } else {
+                        "-".into()
+                    };
+                    eprintln!(
+                        "{repo}: {} closed PRs ({} merged, {} closed unmerged), {} reviews, {} review comments; {} new contributions, {} already stored (completed in place), {} paths; {requests} requests ({} answered 304), {per} per merged PR",
+                        st.listed, st.merged, st.closed_unmerged, st.reviews, st.comments,
+                        totals.new, totals.completed, totals.paths, s.not_modified - start.not_modified
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {repo}: {e} (stored batches kept; rerun to continue)");
+                failed += 1;
+            }
+        }
+    }
+    if !env.quiet {
+        let s = client.stats();
+        let requests = s.requests - before.requests;
+        eprintln!(
+            "ingest github: {} repositories, {failed} failed; {all_merged} merged PRs, {requests} requests",
+            repos.len()
         );
     }
     report(env, "github", &client);

@@ -61,6 +61,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Demo(a) => demo::run(&env, &a),
         Command::Ingest(IngestSource::Gharchive(a)) => ingest::run(&env, &a),
         Command::Ingest(IngestSource::Git(a)) => git::run(&env, &a),
+        Command::Ingest(IngestSource::Github(a)) => github::ingest(&env, &a),
         Command::Search(a) => search::run(&env, &a),
         Command::Locate(a) => github::locate(&a),
         Command::Enrich(EnrichWhat::People(a)) => github::enrich_people(&env, &a),

@@ -19,6 +19,7 @@
 //!   fake server in tests.
 
 pub mod convert;
+pub mod crawl;
 
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
