@@ -12,6 +12,9 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();
+    if !matches!(args.command, cli::Command::Serve(_)) {
+        restore_sigpipe();
+    }
     let filter = if args.quiet { "error" } else { "warn" };
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -31,5 +34,16 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// `builtby search | head` should stop quietly when `head` has read enough, as Unix tools do,
+/// not panic on a broken pipe. (Not for `serve`: its sockets never raise SIGPIPE anyway, and a
+/// server must not die with a client.)
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start-up, before any thread is spawned; SIG_DFL is always valid.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -253,3 +253,24 @@ fn demo_runs_offline_end_to_end() {
         "bots are not people: {out}"
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    let data = temp("pipe").join("data");
+    let mut child = bin()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["demo", "--offline"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe, as `| head -1` does.
+    let mut out = child.stdout.take().unwrap();
+    let mut buf = [0u8; 64];
+    let _ = std::io::Read::read(&mut out, &mut buf).unwrap();
+    drop(out);
+    let result = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+}
