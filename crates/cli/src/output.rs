@@ -91,10 +91,7 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             fmt_score(p.score),
             count(&p.counts, Kind::PrMerged),
             count(&p.counts, Kind::Review) + count(&p.counts, Kind::ReviewComment),
-            p.location
-                .as_deref()
-                .map(|l| short(l, 30))
-                .unwrap_or_default()
+            short(&place_text(p), 40)
         )?;
         if explain {
             for d in p.details.iter().filter(|d| d.score > 0.0) {
@@ -130,6 +127,30 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
         )?;
     }
     Ok(())
+}
+
+/// The normalised place (`bay area · San Francisco, US`) when the profile's location resolved,
+/// else the profile's own words.
+fn place_text(r: &builtby_search::SearchResult) -> String {
+    let resolved = r
+        .place
+        .as_ref()
+        .filter(|p| p.city.is_some() || p.country.is_some() || p.metro.is_some());
+    let Some(p) = resolved else {
+        return r.location.clone().unwrap_or_default();
+    };
+    let where_: Vec<&str> = [p.city.as_deref(), p.country.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let parts: Vec<String> = [
+        p.metro.clone(),
+        (!where_.is_empty()).then(|| where_.join(", ")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    parts.join(" · ")
 }
 
 /// Three significant digits: scores of old work are small, and that is honest.

@@ -25,6 +25,8 @@ const RULES = {
   conversation: "PRs & discussion",
   maintenance: "Maintenance",
   recency: "Recent activity",
+  commits: "Commits",
+  depth: "Depth in an area",
 };
 // Kinds grouped for the activity chart's stacked bars.
 const GROUPS = [
@@ -105,7 +107,7 @@ async function api(path) {
 
 // ---- state in the URL ------------------------------------------------------------------
 
-const FORM_FIELDS = ["text", "since", "until", "location"];
+const FORM_FIELDS = ["text", "since", "until", "location", "metro", "country"];
 
 function readParams() {
   return new URLSearchParams(location.search);
@@ -118,7 +120,7 @@ function formToParams() {
   for (const cb of document.querySelectorAll("#eco-list input:checked")) p.append("ecosystem", cb.value);
   for (const r of repos) p.append("repo", r);
   for (const cb of document.querySelectorAll("#kind-list input:checked")) p.append("kind", cb.value);
-  for (const f of ["since", "until", "location"]) {
+  for (const f of ["since", "until", "location", "metro", "country"]) {
     const v = $(`#f-${f}`).value.trim();
     if (v) p.set(f, v);
   }
@@ -304,6 +306,8 @@ function describeQuery(q) {
   if (q.repos.length) bits.push(q.repos.join(", "));
   if (q.kinds.length) bits.push(q.kinds.map((k) => KIND[k]?.many || k).join(", "));
   if (q.location) bits.push(`in ${q.location}`);
+  if (q.metro) bits.push(`in the ${titleCase(q.metro)} metro`);
+  if (q.country) bits.push(`in ${q.country.toUpperCase()}`);
   return bits.length ? bits.join(" · ") : "all loaded work";
 }
 
@@ -340,11 +344,26 @@ function renderResults(res, p) {
     }));
 }
 
+/** The normalised place ("Bay Area · San Francisco, US"), else the profile's own words. */
+function placeText(r) {
+  const p = r.place;
+  if (p && (p.city || p.country || p.metro)) {
+    const where = [p.city, p.country].filter(Boolean).join(", ");
+    return [p.metro ? titleCase(p.metro) : null, where || null].filter(Boolean).join(" · ");
+  }
+  return r.location || null;
+}
+
+function titleCase(s) {
+  return s.replace(/\b\w/g, (c) => c.toUpperCase());
+}
+
 function who(r) {
+  const place = placeText(r);
   return h("div", { class: "who" },
     h("a", { class: "name", href: personHref(r.login), "data-nav": true }, r.name || r.login),
     r.name ? h("span", { class: "login" }, "@" + r.login) : null,
-    r.location ? h("span", { class: "loc" }, r.location) : null,
+    place ? h("span", { class: "loc", title: r.location || "" }, place) : null,
     r.company ? h("span", { class: "company" }, r.company) : null);
 }
 
