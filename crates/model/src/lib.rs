@@ -46,6 +46,25 @@ impl Profile {
     }
 }
 
+/// A public profile from GitHub's users API (`/users/{login}`, `/user/{id}`). Never an e-mail:
+/// there is no field for one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GithubProfile {
+    pub github_id: i64,
+    pub login: String,
+    pub is_bot_type: bool,
+    pub name: Option<String>,
+    pub company: Option<String>,
+    pub blog: Option<String>,
+    pub location: Option<String>,
+    pub bio: Option<String>,
+    pub twitter: Option<String>,
+    pub hireable: Option<bool>,
+    pub followers: Option<i64>,
+    /// Account creation, Unix seconds.
+    pub created_at: Option<i64>,
+}
+
 /// How much of a body we keep: enough to search and to quote, not a copy of GitHub.
 pub const BODY_PREFIX_CHARS: usize = 1000;
 

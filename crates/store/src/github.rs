@@ -3,7 +3,7 @@
 //! touched, and the state of the pointer queue. E-mail addresses have no column here either.
 
 use crate::{FileLoad, PathRow, Result, Store};
-use builtby_model::{Actor, Contribution, Kind};
+use builtby_model::{Actor, Contribution, GithubProfile, Kind, Pointer};
 use rusqlite::{params, OptionalExtension};
 
 pub(crate) const SCHEMA_0002: &str = r#"
@@ -59,23 +59,6 @@ pub struct Place {
     pub confidence: f64,
 }
 
-/// Profile fields from the users API. No e-mail.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ApiProfile {
-    pub github_id: i64,
-    pub login: String,
-    pub is_bot_type: bool,
-    pub name: Option<String>,
-    pub company: Option<String>,
-    pub blog: Option<String>,
-    pub location: Option<String>,
-    pub bio: Option<String>,
-    pub twitter: Option<String>,
-    pub hireable: Option<bool>,
-    pub followers: Option<i64>,
-    pub created_at: Option<i64>,
-}
-
 /// A cached HTTP answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CachedResponse {
@@ -83,17 +66,6 @@ pub struct CachedResponse {
     pub last_modified: Option<String>,
     pub body: Vec<u8>,
     pub link: Option<String>,
-}
-
-/// A pointer waiting for the API.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PendingPointer {
-    pub key: String,
-    pub repo: String,
-    pub number: Option<i64>,
-    pub what: String,
-    pub actor: Option<Actor>,
-    pub at: i64,
 }
 
 /// Someone to fetch a profile for.
@@ -248,7 +220,7 @@ impl Store {
     }
 
     /// Stores a fetched profile (creating the person if new, following a rename by id).
-    pub fn set_profile(&mut self, person_id: i64, p: &ApiProfile, now: i64) -> Result<i64> {
+    pub fn set_profile(&mut self, person_id: i64, p: &GithubProfile, now: i64) -> Result<i64> {
         let tx = self
             .conn
             .transaction()
@@ -469,7 +441,7 @@ impl Store {
     // ---- the pointer queue -------------------------------------------------------------
 
     /// Pending pointers, oldest first.
-    pub fn pending_pointers(&self, limit: usize) -> Result<Vec<PendingPointer>> {
+    pub fn pending_pointers(&self, limit: usize) -> Result<Vec<Pointer>> {
         let mut stmt = self
             .conn
             .prepare(
@@ -481,7 +453,7 @@ impl Store {
         let rows = stmt
             .query_map([limit as i64], |r| {
                 let login: Option<String> = r.get(6)?;
-                Ok(PendingPointer {
+                Ok(Pointer {
                     key: r.get(0)?,
                     repo: r.get(1)?,
                     number: r.get(2)?,

@@ -25,7 +25,7 @@ mod query;
 mod schema;
 
 pub use git::{GitLoad, GitLoadSummary, GitRepoSummary, MergedPr, PathRow, PersonPath};
-pub use github::{ApiProfile, CachedResponse, PendingPointer, Place, ProfileTarget};
+pub use github::{CachedResponse, Place, ProfileTarget};
 pub use load::{FileLoad, InputFile, LoadSummary};
 pub use query::{
     Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow, PathScope, PersonRow, StoreStats,

@@ -6,7 +6,7 @@ use crate::cli::{ApiArgs, EnrichPeopleArgs, GithubArgs, HydrateArgs, LocateArgs}
 use anyhow::{Context as _, Result};
 use builtby_model::{time, Contribution, Kind, Record};
 use builtby_sources::github_api::{convert, crawl, Cache, Cached, Client, Config, Fetched, Token};
-use builtby_store::{ApiProfile, InputFile, PathRow, Place, Store};
+use builtby_store::{InputFile, PathRow, Place, Store};
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -149,24 +149,7 @@ pub fn enrich_people(env: &Env, a: &EnrichPeopleArgs) -> Result<ExitCode> {
         match r {
             Ok(Fetched::Found { json, .. }) => match convert::user_profile(&json) {
                 Some(p) => {
-                    store.set_profile(
-                        t.person_id,
-                        &ApiProfile {
-                            github_id: p.id,
-                            login: p.login,
-                            is_bot_type: p.is_bot_type,
-                            name: p.name,
-                            company: p.company,
-                            blog: p.blog,
-                            location: p.location,
-                            bio: p.bio,
-                            twitter: p.twitter,
-                            hireable: p.hireable,
-                            followers: p.followers,
-                            created_at: p.created_at,
-                        },
-                        now,
-                    )?;
+                    store.set_profile(t.person_id, &p, now)?;
                     ok += 1;
                 }
                 None => {

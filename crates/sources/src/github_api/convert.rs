@@ -1,7 +1,9 @@
-//! REST objects → the model. Users never yield an e-mail: [`UserProfile`] has no field for one,
+//! REST objects → the model. Users never yield an e-mail: [`GithubProfile`] has no field for one,
 //! and free-text fields that look like an address are dropped.
 
-use builtby_model::{looks_like_email, prefix, Actor, Contribution, Kind, BODY_PREFIX_CHARS};
+use builtby_model::{
+    looks_like_email, prefix, Actor, Contribution, GithubProfile, Kind, BODY_PREFIX_CHARS,
+};
 use serde_json::Value;
 
 fn s(v: &Value, k: &str) -> Option<String> {
@@ -17,25 +19,9 @@ fn clean(v: Option<String>) -> Option<String> {
 }
 
 /// `/users/{login}` or `/user/{id}`: the public profile, without `email`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UserProfile {
-    pub id: i64,
-    pub login: String,
-    pub is_bot_type: bool,
-    pub name: Option<String>,
-    pub company: Option<String>,
-    pub blog: Option<String>,
-    pub location: Option<String>,
-    pub bio: Option<String>,
-    pub twitter: Option<String>,
-    pub hireable: Option<bool>,
-    pub followers: Option<i64>,
-    pub created_at: Option<i64>,
-}
-
-pub fn user_profile(v: &Value) -> Option<UserProfile> {
-    Some(UserProfile {
-        id: v.get("id")?.as_i64()?,
+pub fn user_profile(v: &Value) -> Option<GithubProfile> {
+    Some(GithubProfile {
+        github_id: v.get("id")?.as_i64()?,
         login: s(v, "login")?,
         is_bot_type: v.get("type").and_then(Value::as_str) == Some("Bot"),
         name: clean(s(v, "name")),
@@ -241,7 +227,7 @@ mod tests {
         );
         let p = user_profile(&v).unwrap();
         assert_eq!(p.login, "jacquev6");
-        assert_eq!(p.id, 327146);
+        assert_eq!(p.github_id, 327146);
         assert_eq!(p.location.as_deref(), Some("France"));
         assert_eq!(p.hireable, Some(true));
         assert_eq!(p.followers, Some(98));
