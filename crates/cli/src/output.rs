@@ -1,6 +1,6 @@
 //! Human-readable output: the results table and the person page, for a terminal.
 
-use builtby_model::{time, Kind};
+use builtby_model::{time, Identity, Kind};
 use builtby_search::person::PersonReport;
 use builtby_search::{Evidence, SearchResults};
 use std::io::{Result, Write};
@@ -79,7 +79,7 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
     for p in &r.results {
         let who = match &p.name {
             // people known only by a git identity are shown by name
-            Some(n) if p.login.starts_with("git:") => format!("{} (git)", short(n, 20)),
+            Some(n) if !Identity::parse(&p.login).is_github() => format!("{} (git)", short(n, 20)),
             Some(n) => format!("{} ({})", p.login, short(n, 20)),
             None => p.login.clone(),
         };
@@ -177,6 +177,8 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
             .map(|n| format!(" — {n}"))
             .unwrap_or_default(),
         p.profile_url
+            .as_deref()
+            .unwrap_or("(git identity: no GitHub account known)")
     )?;
     for (label, v) in [
         ("location", &p.location),

@@ -274,3 +274,82 @@ fn a_closed_pipe_ends_output_quietly() {
     let err = String::from_utf8_lossy(&result.stderr);
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// `stats` reads every source's report the same way: a git history shows its commits and
+/// contributions, never zeros; and a git identity's person page links nowhere on github.com.
+#[test]
+fn stats_show_git_inputs_and_git_people_link_nowhere() {
+    let d = temp("stats-git");
+    let repo = d.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let git = |args: &[&str], env: &[(&str, &str)]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q", "-b", "main"], &[]);
+    for (i, (who, email)) in [("Ana B", "ana@uni.example"), ("Bo C", "bo@corp.example")]
+        .iter()
+        .enumerate()
+    {
+        std::fs::write(repo.join(format!("f{i}.py")), format!("x = {i}\n")).unwrap();
+        git(&["add", "-A"], &[]);
+        let date = format!("2024-0{}-01T00:00:00Z", i + 1);
+        git(
+            &["commit", "-q", "-m", &format!("Add f{i}")],
+            &[
+                ("GIT_AUTHOR_NAME", who),
+                ("GIT_AUTHOR_EMAIL", email),
+                ("GIT_AUTHOR_DATE", &date),
+                ("GIT_COMMITTER_NAME", who),
+                ("GIT_COMMITTER_EMAIL", email),
+                ("GIT_COMMITTER_DATE", &date),
+            ],
+        );
+    }
+    let data = d.join("data");
+    let (code, _, err) = run(
+        &data,
+        &[
+            "ingest",
+            "git",
+            repo.to_str().unwrap(),
+            "--repo",
+            "o/gitonly",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, stats, _) = run(&data, &["stats"]);
+    assert_eq!(code, 0);
+    assert!(stats.contains("[git]"), "{stats}");
+    assert!(
+        stats.contains("2 commits, 2 contributions (2 new)"),
+        "{stats}"
+    );
+    assert!(stats.contains("by kind: commit 2"), "{stats}");
+    let (_, out, _) = run(&data, &["search", "--repo", "o/gitonly", "--json"]);
+    assert!(!out.contains("github.com/git:"), "{out}");
+    assert!(
+        !out.contains("@uni.example") && !out.contains("@corp.example"),
+        "{out}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{out}");
+    assert!(results.iter().all(|r| r["profile_url"].is_null()), "{out}");
+    let login = results[0]["login"].as_str().unwrap();
+    let (code, page, _) = run(&data, &["person", login]);
+    assert_eq!(code, 0);
+    assert!(!page.contains("github.com/git:"), "{page}");
+}

@@ -288,6 +288,14 @@ fn hydrate_and_enrich_against_a_faulty_fake_github() {
         author.as_str(),
         "merge credited to the author"
     );
+    // The review on the trimmed PR was completed with the PR's title, through the one write
+    // path: its words are in the full-text index.
+    let (_, out, _) = run(
+        &d,
+        &["search", "--text", "edited", "--kind", "review", "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["results"][0]["login"], "jacquev6", "{out}");
     // Rerun: nothing pending, nothing doubled, no request.
     let before = fake.total();
     let (code, _, err) = run(&d, &args);
@@ -683,12 +691,12 @@ fn crawl_repositories_against_a_faulty_fake_github() {
             "the archive's review is completed, not doubled"
         );
         assert_eq!(count(&s, Kind::ReviewComment), comments.len() as i64);
-        // The same PR via GH Archive and via the API is one contribution: the archive's row.
+        // The same PR via GH Archive and via the API is one contribution, keyed by the PR.
         let k = s
             .find_contribution("PyGithub/PyGithub", Kind::PrMerged, 32)
             .unwrap()
             .unwrap();
-        assert!(k.starts_with("gha:"), "{k}");
+        assert_eq!(k, "pr_merged/pygithub/pygithub#32");
         assert_eq!(
             s.contributions_on("PyGithub/PyGithub", Kind::PrMerged, 32)
                 .unwrap()
@@ -701,10 +709,15 @@ fn crawl_repositories_against_a_faulty_fake_github() {
             vec![("hydrated".to_string(), 1)]
         );
         assert!(s.unhydrated(100).unwrap().is_empty());
-        // Paths where the git ingest puts them: 45 for #31, 3 each for 32, 34, 35.
+        // Paths where the git ingest puts them: 45 for #31, 3 each for 32, 34, 35, and the
+        // file each review comment is on.
+        let commented: std::collections::HashSet<(&str, &str)> = comments
+            .iter()
+            .filter_map(|c| Some((c["path"].as_str()?, c["html_url"].as_str()?)))
+            .collect();
         assert_eq!(
             s.git_summary("PyGithub/PyGithub").unwrap().path_rows,
-            45 + 3 * 3
+            45 + 3 * 3 + commented.len() as i64
         );
     }
     let (_, out, _) = run(

@@ -90,7 +90,7 @@ fn parse_one(path: &Path, tx: &SyncSender<Msg>, loaded: &HashSet<String>, bytes:
     };
     if tx
         .send(Msg::Start(InputFile {
-            source: "gharchive".into(),
+            source: builtby_model::Source::Gharchive,
             path: path.to_path_buf(),
             size,
             checksum: sum,
@@ -180,7 +180,7 @@ fn write_one(
         for _ in rx.iter() {}
         return Ok(FileOutcome::AlreadyLoaded);
     }
-    let mut load = store.begin_file(&input)?;
+    let mut load = store.begin()?;
     loop {
         match rx.recv() {
             Ok(Msg::Records(records)) => {
@@ -190,9 +190,7 @@ fn write_one(
                 progress.bytes(bytes.load(Ordering::Relaxed));
             }
             Ok(Msg::Done(stats)) => {
-                let json = serde_json::to_string(&stats).unwrap_or_else(|_| "{}".into());
-                let summary =
-                    load.commit(&input, stats.events, stats.ended_early.is_none(), &json)?;
+                let summary = load.commit(&input, &stats.report())?;
                 return Ok(FileOutcome::Loaded {
                     summary,
                     stats: *stats,

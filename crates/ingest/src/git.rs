@@ -8,7 +8,8 @@
 //! Crediting, per non-merge commit:
 //! - the author, as a GitHub person when a noreply address names the login (proof
 //!   `noreply`) or when the commit's merged PR is in the store (proof `pr`: the PR author);
-//!   otherwise as a *git identity* person (login `git:<hash of e-mail>`, shown by name), and
+//!   otherwise as a *git identity* person ([`Identity::git`]: a hashed e-mail, shown by name
+//!   and never linked to github.com), and
 //!   when the address's local part is a login the store knows, a suggestion is kept, not
 //!   applied;
 //! - `Co-authored-by:` people get `co_authored`, `Reviewed-by:` / `Approved by:` people
@@ -17,14 +18,14 @@
 //!   is in the store gives that PR its paths.
 
 use crate::IngestError;
-use builtby_model::{Actor, Contribution, Kind, Profile};
+use builtby_model::{
+    work_key, Actor, ChangedPath, Contribution, Identity, Kind, Profile, ReadReport, Record,
+    Source, WorkId,
+};
 use builtby_sources::git::{self, Commit, Ident, ReadStats};
-use builtby_store::{GitLoad, GitLoadSummary, PathRow, Store};
+use builtby_store::{Batch, InputFile, LoadSummary, Proof, Store};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// The login prefix of people known only by a git identity.
-pub const GIT_IDENTITY_PREFIX: &str = "git:";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum GitOutcome {
@@ -35,7 +36,7 @@ pub enum GitOutcome {
     Loaded {
         tip: String,
         commits: u64,
-        summary: GitLoadSummary,
+        summary: LoadSummary,
         stats: ReadStats,
         secs: f64,
     },
@@ -98,14 +99,15 @@ pub fn ingest_repo(
         Ok(ids) => ids,
         Err(e) => return Ok(failed(Some(repo), e.to_string())),
     };
-    let mut load = store.begin_git(&repo)?;
+    let mut load = store.begin()?;
     let mut err: Option<builtby_store::StoreError> = None;
     // Merges are read without their diffs; the few whose PR is in the store are read again
     // with them, to give the PR its paths.
     let mut merges_of_known_prs: Vec<String> = Vec::new();
+    let mut kept = ReadReport::new(Source::Git);
     let read = git::read_commits_with(path, &ids, threads, false, |c| {
         if err.is_none() {
-            if let Err(e) = load_commit(&mut load, &repo, &c, &mut merges_of_known_prs) {
+            if let Err(e) = load_commit(&mut load, &repo, &c, &mut merges_of_known_prs, &mut kept) {
                 err = Some(e);
             }
         }
@@ -120,7 +122,7 @@ pub fn ingest_repo(
     if !merges_of_known_prs.is_empty() {
         let read = git::read_commits_with(path, &merges_of_known_prs, threads, true, |c| {
             if err.is_none() {
-                if let Err(e) = attach_merge_paths(&mut load, &c) {
+                if let Err(e) = attach_merge_paths(&mut load, &repo, &c) {
                     err = Some(e);
                 }
             }
@@ -132,18 +134,16 @@ pub fn ingest_repo(
             return Ok(failed(Some(repo), e.to_string()));
         }
     }
-    let stats_json = serde_json::json!({
-        "commits": stats.commits,
-        "skipped": stats.skipped,
-        "skip_messages": stats.skip_messages,
-    })
-    .to_string();
-    let summary = load.finish(
-        &path.display().to_string(),
-        &tip,
-        stats.commits,
-        &stats_json,
-    )?;
+    let local = path.display().to_string();
+    load.set_git_tip(&repo, &local, &tip, stats.commits)?;
+    let report_of_read = read_report(&stats, kept);
+    let input = InputFile {
+        source: Source::Git,
+        path: path.to_path_buf(),
+        size: 0,
+        checksum: format!("git:{repo}:{tip}"),
+    };
+    let summary = load.commit(&input, &report_of_read)?;
     Ok(report(
         Some(repo),
         GitOutcome::Loaded {
@@ -156,21 +156,22 @@ pub fn ingest_repo(
     ))
 }
 
-fn actor_of(id: &Ident) -> (Actor, Option<Profile>, &'static str) {
+fn actor_of(id: &Ident) -> (Actor, Option<Profile>, Proof) {
     match &id.github {
         Some(g) => (
             Actor {
                 github_id: g.id,
                 login: g.login.clone(),
-                is_bot_type: g.login.ends_with("[bot]"),
+                // the `[bot]` suffix is one of the bot rules (`BotRules`), applied at search
+                is_bot_type: false,
             },
             None,
-            "noreply",
+            Proof::Noreply,
         ),
         None => (
             Actor {
                 github_id: None,
-                login: format!("{GIT_IDENTITY_PREFIX}{}", id.email_hash),
+                login: Identity::git(&id.email_hash).to_string(),
                 is_bot_type: false,
             },
             Some(Profile {
@@ -181,15 +182,28 @@ fn actor_of(id: &Ident) -> (Actor, Option<Profile>, &'static str) {
                 }),
                 ..Default::default()
             }),
-            "none",
+            Proof::None,
         ),
     }
 }
 
-fn path_rows(c: &Commit) -> Vec<PathRow> {
+/// The source contract's report for one run: commits read, contributions kept by kind, and
+/// records git could not parse.
+fn read_report(stats: &ReadStats, mut kept: ReadReport) -> ReadReport {
+    kept.read = stats.commits;
+    kept.by_type.insert("commit".into(), stats.commits);
+    if stats.skipped > 0 {
+        kept.skipped
+            .insert("unparsable record".into(), stats.skipped);
+    }
+    kept.messages = stats.skip_messages.clone();
+    kept
+}
+
+fn path_rows(c: &Commit) -> Vec<ChangedPath> {
     c.paths
         .iter()
-        .map(|p| PathRow {
+        .map(|p| ChangedPath {
             path: p.path.clone(),
             added: p.added.map(i64::from),
             deleted: p.deleted.map(i64::from),
@@ -198,29 +212,40 @@ fn path_rows(c: &Commit) -> Vec<PathRow> {
 }
 
 /// A `Merge pull request #N` merge read with its first-parent diff: the PR gets its paths.
-fn attach_merge_paths(load: &mut GitLoad<'_>, c: &Commit) -> Result<(), builtby_store::StoreError> {
-    if let Some(pr) = c.pr.map(|n| load.merged_pr(n)).transpose()?.flatten() {
-        load.attach_paths(pr.contribution_id, &path_rows(c))?;
+fn attach_merge_paths(
+    load: &mut Batch<'_>,
+    repo: &str,
+    c: &Commit,
+) -> Result<(), builtby_store::StoreError> {
+    if let Some(n) = c.pr {
+        load.add(&Record::Paths {
+            key: work_key(Kind::PrMerged, repo, WorkId::Number(n)),
+            paths: path_rows(c),
+        })?;
     }
     Ok(())
 }
 
 fn load_commit(
-    load: &mut GitLoad<'_>,
+    load: &mut Batch<'_>,
     repo: &str,
     c: &Commit,
     merges_of_known_prs: &mut Vec<String>,
+    kept: &mut ReadReport,
 ) -> Result<(), builtby_store::StoreError> {
     let pr = match c.pr {
-        Some(n) => load.merged_pr(n)?,
+        Some(n) => load.merged_pr(repo, n)?,
         None => None,
     };
     if c.is_merge() {
-        if let Some(pr) = &pr {
+        if let (Some(n), Some(_)) = (c.pr, &pr) {
             if c.paths.is_empty() {
                 merges_of_known_prs.push(c.id.clone()); // read again with its diff
             } else {
-                load.attach_paths(pr.contribution_id, &path_rows(c))?;
+                load.add(&Record::Paths {
+                    key: work_key(Kind::PrMerged, repo, WorkId::Number(n)),
+                    paths: path_rows(c),
+                })?;
             }
         }
         return Ok(());
@@ -234,7 +259,8 @@ fn load_commit(
         .filter_map(|p| p.deleted)
         .map(i64::from)
         .sum();
-    let make = |kind: Kind, key: String, actor: Actor, profile: Option<Profile>| {
+    let make = |kind: Kind, who: Option<&str>, actor: Actor, profile: Option<Profile>| {
+        let key = work_key(kind, repo, WorkId::Sha(&c.id, who));
         let mut x = Contribution::new(key, kind, repo.to_string(), actor, c.author_at);
         x.profile = profile;
         x.number = c.pr;
@@ -245,11 +271,16 @@ fn load_commit(
         x.deletions = Some(deletions);
         x.changed_files = Some(c.paths.len() as i64);
         x.commits = Some(1);
+        x.paths = paths.clone();
         x
+    };
+    let mut add = |load: &mut Batch<'_>, x: Contribution| {
+        kept.kept_kind(x.kind);
+        load.add(&Record::Contribution(Box::new(x)))
     };
 
     let (mut actor, mut profile, mut proof) = actor_of(&c.author);
-    if proof == "none" {
+    if proof == Proof::None {
         if let Some(pr) = &pr {
             actor = Actor {
                 github_id: None,
@@ -257,16 +288,23 @@ fn load_commit(
                 is_bot_type: false,
             };
             profile = None;
-            proof = "pr";
+            proof = Proof::Pr;
         }
     }
-    let main = make(Kind::Commit, format!("git:{repo}:{}", c.id), actor, profile);
-    load.add(&main, &paths)?;
-    load.identity(&c.author.email_hash, &c.author.name, &main, proof)?;
-    if proof == "none" {
+    let main = make(Kind::Commit, None, actor.clone(), profile);
+    add(load, main)?;
+    load.git_identity(
+        &c.author.email_hash,
+        &c.author.name,
+        &actor,
+        c.author_at,
+        proof,
+    )?;
+    if proof == Proof::None {
         if let Some(hint) = &c.author.login_hint {
             if load.login_known(hint)? {
-                load.suggest(
+                load.suggest_identity(
+                    repo,
                     &c.author.email_hash,
                     hint,
                     "e-mail local part equals this login",
@@ -279,41 +317,20 @@ fn load_commit(
             continue;
         }
         let (a, p, _) = actor_of(co);
-        let x = make(
-            Kind::CoAuthored,
-            format!("git:{repo}:{}:co:{}", c.id, co.email_hash),
-            a,
-            p,
-        );
-        load.add(&x, &paths)?;
+        add(load, make(Kind::CoAuthored, Some(&co.email_hash), a, p))?;
     }
     for r in &c.reviewers {
         let (a, p, _) = actor_of(r);
-        let x = make(
-            Kind::CommitReview,
-            format!("git:{repo}:{}:rev:{}", c.id, r.email_hash),
-            a,
-            p,
-        );
-        load.add(&x, &paths)?;
+        add(load, make(Kind::CommitReview, Some(&r.email_hash), a, p))?;
     }
     for login in &c.approvers {
         let a = Actor {
             github_id: None,
             login: login.clone(),
-            is_bot_type: login.ends_with("[bot]"),
+            is_bot_type: false,
         };
-        let x = make(
-            Kind::CommitReview,
-            format!(
-                "git:{repo}:{}:approved:{}",
-                c.id,
-                login.to_ascii_lowercase()
-            ),
-            a,
-            None,
-        );
-        load.add(&x, &paths)?;
+        let who = format!("approved:{}", login.to_ascii_lowercase());
+        add(load, make(Kind::CommitReview, Some(&who), a, None))?;
     }
     Ok(())
 }

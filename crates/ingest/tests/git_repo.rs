@@ -70,14 +70,15 @@ fn commit(dir: &Path, author: &str, date: &str, msg: &str, files: &[(&str, &str)
 
 fn gh(store: &mut Store, key: &str, kind: Kind, login: &str, number: Option<i64>) {
     let input = InputFile {
-        source: "test".into(),
+        source: builtby_model::Source::Github,
         path: PathBuf::from(key),
         size: 0,
         checksum: key.into(),
     };
-    let mut load = store.begin_file(&input).unwrap();
+    let mut load = store.begin().unwrap();
+    // Keyed by what the work is, as every source keys it.
     let mut c = Contribution::new(
-        key.into(),
+        builtby_model::keyed(kind, "o/r", number, None, key),
         kind,
         "o/r".into(),
         Actor {
@@ -90,7 +91,11 @@ fn gh(store: &mut Store, key: &str, kind: Kind, login: &str, number: Option<i64>
     c.number = number;
     c.title = Some("Fix the thing".into());
     load.add(&Record::Contribution(Box::new(c))).unwrap();
-    load.commit(&input, 1, true, "{}").unwrap();
+    load.commit(
+        &input,
+        &builtby_model::ReadReport::new(builtby_model::Source::Github),
+    )
+    .unwrap();
 }
 
 fn search(store: &Store, f: impl FnOnce(&mut Query)) -> builtby_search::SearchResults {
@@ -242,7 +247,7 @@ fn commits_are_credited_linked_and_searchable_by_path_and_area() {
     let res = search(&store, |q| q.areas = vec!["docs".into()]);
     assert_eq!(res.results.len(), 1);
     assert_eq!(res.results[0].name.as_deref(), Some("Cyrus"));
-    assert!(res.results[0].profile_url.is_empty());
+    assert!(res.results[0].profile_url.is_none());
     let res = search(&store, |q| q.areas = vec!["jax/_src/lax".into()]);
     let eve = &res.results[0];
     assert!(

@@ -1,6 +1,9 @@
 //! The exact-count contract on the real GH Archive files in `../shared/data/gharchive`:
 //! per-file event counts by type, and per-kind contribution counts, computed here from the raw
-//! lines with a generic JSON parser, must equal what builtby read and stored.
+//! lines with a generic JSON parser, must equal what builtby read; and per (person, repository,
+//! kind), what the store holds must equal an independent count that keys each piece of work by
+//! what it is (a review by its id, a comment by its id, a PR by its number), so the same work
+//! in two events counts once.
 //! Skips with a message when the shared data is absent.
 
 use builtby_ingest::{expand_inputs, gharchive::ingest_files, FileOutcome, Silent};
@@ -27,6 +30,63 @@ struct Expected {
     events_by_type: BTreeMap<String, u64>,
     kinds: BTreeMap<String, u64>,
     skipped: u64,
+    /// Every contribution in file order: (work key, person, repo lower-cased, kind).
+    work: Vec<(String, Person, String, &'static str)>,
+}
+
+/// A person as the independent count knows them: GitHub id where the record has one, else the
+/// lower-cased login; with the login and time, to name them by their latest login.
+#[derive(Debug, Clone, PartialEq)]
+struct Person {
+    id: Option<i64>,
+    login: String,
+    at: String,
+}
+
+fn id_of(v: &Value) -> Option<i64> {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+/// Who the crediting table credits, with what identifies the work.
+fn credited(e: &Value, kind: &str, line: &str) -> (String, Person) {
+    let p = &e["payload"];
+    let who = match kind {
+        "pr_merged" | "pr_closed_unmerged" => &p["pull_request"]["user"],
+        "member_added" => &p["member"],
+        _ => &e["actor"],
+    };
+    let person = Person {
+        id: id_of(&who["id"]),
+        login: login_of(who).unwrap().to_string(),
+        at: e["created_at"].as_str().unwrap_or_default().to_string(),
+    };
+    let number = id_of(&p["number"])
+        .or_else(|| id_of(&p["pull_request"]["number"]))
+        .or_else(|| id_of(&p["issue"]["number"]));
+    let object = match kind {
+        "review" => id_of(&p["review"]["id"]),
+        "review_comment" | "issue_comment" => id_of(&p["comment"]["id"]),
+        "push" => id_of(&p["push_id"]),
+        "release" => id_of(&p["release"]["id"]),
+        _ => None,
+    };
+    let what = match (kind, number, object) {
+        ("pr_opened" | "pr_merged" | "pr_closed_unmerged" | "issue_opened", Some(n), _) => {
+            format!("#{n}")
+        }
+        ("review" | "review_comment" | "issue_comment" | "push" | "release", _, Some(i)) => {
+            format!("/{i}")
+        }
+        _ => format!(
+            "event {}",
+            e["id"]
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| line.to_string())
+        ),
+    };
+    (format!("{kind} {what}"), person)
 }
 
 fn login_of(v: &Value) -> Option<&str> {
@@ -57,6 +117,68 @@ fn has_repo(e: &Value) -> bool {
         }
     }
     e["payload"]["repo"].as_str().is_some_and(valid)
+}
+
+fn repo_of(e: &Value) -> String {
+    if let Some(n) = e["repo"]["name"]
+        .as_str()
+        .filter(|n| n.contains('/') && !n.starts_with('/'))
+    {
+        return n.to_string();
+    }
+    if let (Some(o), Some(n)) = (
+        login_of(&e["repository"]["owner"]),
+        e["repository"]["name"].as_str(),
+    ) {
+        return format!("{o}/{n}");
+    }
+    e["payload"]["repo"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Per (person's latest login, repo, kind): each piece of work counted once, credited to whoever
+/// the first record of it credits; people are one by GitHub id, login-only records joining the
+/// person with that login (as the store's resolver does).
+fn independent_counts(
+    work: &[(String, Person, String, &'static str)],
+) -> BTreeMap<(String, String, String), u64> {
+    let mut seen = std::collections::HashSet::new();
+    let mut firsts: Vec<&(String, Person, String, &'static str)> = Vec::new();
+    for w in work {
+        if seen.insert(w.0.clone()) {
+            firsts.push(w);
+        }
+    }
+    // Every login an id was seen under, and its latest.
+    let mut latest: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    let mut id_of_login: BTreeMap<String, i64> = BTreeMap::new();
+    for (_, p, _, _) in work {
+        if let Some(id) = p.id {
+            let l = latest
+                .entry(id)
+                .or_insert_with(|| (p.at.clone(), p.login.clone()));
+            if p.at >= l.0 {
+                *l = (p.at.clone(), p.login.clone());
+            }
+            id_of_login
+                .entry(p.login.to_ascii_lowercase())
+                .or_insert(id);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (_, p, repo, kind) in firsts {
+        let id =
+            p.id.or_else(|| id_of_login.get(&p.login.to_ascii_lowercase()).copied());
+        let login = match id {
+            Some(id) => latest[&id].1.clone(),
+            None => p.login.clone(),
+        };
+        *out.entry((login.to_ascii_lowercase(), repo.clone(), kind.to_string()))
+            .or_default() += 1;
+    }
+    out
 }
 
 /// The crediting table of the issue, applied to one parsed event.
@@ -106,20 +228,21 @@ fn expected(path: &Path) -> Expected {
         raw
     };
     let mut x = Expected::default();
-    let values: Vec<Result<Value, ()>> = if text.starts_with(b"{\n") {
+    let values: Vec<(Result<Value, ()>, String)> = if text.starts_with(b"{\n") {
         serde_json::Deserializer::from_slice(&text)
             .into_iter::<Value>()
-            .map(|r| r.map_err(|_| ()))
+            .enumerate()
+            .map(|(i, r)| (r.map_err(|_| ()), format!("{}:{i}", path.display())))
             .collect()
     } else {
         BufReader::new(&text[..])
             .lines()
             .map(|l| l.unwrap())
             .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str(&l).map_err(|_| ()))
+            .map(|l| (serde_json::from_str(&l).map_err(|_| ()), l))
             .collect()
     };
-    for v in values {
+    for (v, line) in values {
         match v {
             Ok(e) if e["type"].is_string() && e["created_at"].is_string() => {
                 *x.events_by_type
@@ -127,6 +250,9 @@ fn expected(path: &Path) -> Expected {
                     .or_default() += 1;
                 if let Some(k) = kind_of(&e) {
                     *x.kinds.entry(k.to_string()).or_default() += 1;
+                    let (what, person) = credited(&e, k, &line);
+                    let repo = repo_of(&e).to_ascii_lowercase();
+                    x.work.push((format!("{repo} {what}"), person, repo, k));
                 }
             }
             _ => x.skipped += 1,
@@ -152,8 +278,10 @@ fn exact_counts_on_every_shared_file() {
     assert!(report.all_complete());
     let mut total_kinds: BTreeMap<String, u64> = BTreeMap::new();
     let mut total_events = 0;
+    let mut all_work = Vec::new();
     for f in &report.files {
-        let want = expected(&f.path);
+        let mut want = expected(&f.path);
+        all_work.append(&mut want.work);
         let FileOutcome::Loaded { stats, summary } = &f.outcome else {
             panic!("{}: {:?}", f.path.display(), f.outcome)
         };
@@ -176,9 +304,9 @@ fn exact_counts_on_every_shared_file() {
             f.path.display()
         );
         assert_eq!(
-            summary.new_contributions,
+            summary.new_contributions + summary.duplicates,
             want.kinds.values().sum::<u64>(),
-            "{}: stored once each",
+            "{}: every contribution stored, or found stored",
             f.path.display()
         );
         for (k, n) in want.kinds {
@@ -190,12 +318,48 @@ fn exact_counts_on_every_shared_file() {
         "checked {} files, {total_events} events: {total_kinds:?}",
         report.files.len()
     );
-    // What the store holds (all people, bots included) is exactly the sum.
-    let mut stored: BTreeMap<String, u64> = BTreeMap::new();
+    // What the store holds (all people, bots included), per person, repository and kind, is
+    // exactly the independent count of distinct work.
+    let want = independent_counts(&all_work);
+    let mut stored: BTreeMap<(String, String, String), u64> = BTreeMap::new();
     store
-        .each_count(|_, _, _, kind, n| *stored.entry(kind.to_string()).or_default() += n as u64)
+        .each_count(|login, _, repo, kind, n| {
+            *stored
+                .entry((
+                    login.to_ascii_lowercase(),
+                    repo.to_ascii_lowercase(),
+                    kind.to_string(),
+                ))
+                .or_default() += n as u64
+        })
         .unwrap();
-    assert_eq!(stored, total_kinds);
+    let differ: Vec<_> = want
+        .iter()
+        .filter(|(k, n)| stored.get(*k) != Some(n))
+        .map(|(k, n)| (k.clone(), *n, stored.get(k).copied()))
+        .chain(
+            stored
+                .iter()
+                .filter(|(k, _)| !want.contains_key(*k))
+                .map(|(k, n)| (k.clone(), 0, Some(*n))),
+        )
+        .take(20)
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "(login, repo, kind), want, stored: {differ:?}"
+    );
+    let distinct: u64 = want.values().sum();
+    let duplicates: u64 = report
+        .files
+        .iter()
+        .map(|f| match &f.outcome {
+            FileOutcome::Loaded { summary, .. } => summary.duplicates,
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(distinct + duplicates, total_kinds.values().sum::<u64>());
+    eprintln!("{distinct} distinct pieces of work, {duplicates} seen twice");
     // Known figures from SOURCES.md hold.
     let y2011 = report
         .files
@@ -218,10 +382,7 @@ fn exact_counts_on_every_shared_file() {
         .files
         .iter()
         .all(|f| f.outcome == FileOutcome::AlreadyLoaded));
-    assert_eq!(
-        store.stats().unwrap().contributions as u64,
-        total_kinds.values().sum::<u64>()
-    );
+    assert_eq!(store.stats().unwrap().contributions as u64, distinct);
     // No e-mail address anywhere in what was stored for people.
     let people = store
         .people(&(1..=store.stats().unwrap().people).collect::<Vec<_>>())

@@ -4,28 +4,31 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+/// The stored code of each kind is its explicit discriminant: never renumber one (a test pins
+/// them), append new kinds with new codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[repr(u8)]
 pub enum Kind {
-    PrOpened,
-    PrMerged,
-    PrClosedUnmerged,
-    Review,
-    ReviewComment,
-    IssueOpened,
-    IssueComment,
-    Push,
-    Release,
-    MemberAdded,
+    PrOpened = 0,
+    PrMerged = 1,
+    PrClosedUnmerged = 2,
+    Review = 3,
+    ReviewComment = 4,
+    IssueOpened = 5,
+    IssueComment = 6,
+    Push = 7,
+    Release = 8,
+    MemberAdded = 9,
     /// A commit on the default branch of a git history, credited to its author.
-    Commit,
+    Commit = 10,
     /// Named in a commit's `Co-authored-by:` trailer.
-    CoAuthored,
+    CoAuthored = 11,
     /// Named in a commit's `Reviewed-by:` / `Approved by:` trailer.
-    CommitReview,
+    CommitReview = 12,
     /// A commit that is part of a merged PR already in the store: it gives the PR its paths,
     /// and does not count again.
-    PrCommit,
+    PrCommit = 13,
 }
 
 impl Kind {
@@ -65,15 +68,15 @@ impl Kind {
         }
     }
 
-    /// A small stable integer for compact storage.
+    /// The stored code: the explicit discriminant, independent of [`Kind::ALL`]'s order.
     pub fn code(self) -> i64 {
-        Kind::ALL.iter().position(|k| *k == self).unwrap() as i64
+        self as u8 as i64
     }
 
+    /// The kind a stored code names; `None` for a code no kind has (corrupt data, or a store
+    /// written by a newer builtby): callers turn that into an error, never a guess.
     pub fn from_code(code: i64) -> Option<Kind> {
-        usize::try_from(code)
-            .ok()
-            .and_then(|i| Kind::ALL.get(i).copied())
+        Kind::ALL.into_iter().find(|k| k.code() == code)
     }
 
     pub fn is_pull_request(self) -> bool {
@@ -133,12 +136,40 @@ impl FromStr for Kind {
 mod tests {
     use super::*;
 
+    /// Stored rows hold these codes: changing one relabels every stored contribution (and the
+    /// store's partial index on merged PRs names `kind = 1`).
+    #[test]
+    fn codes_are_pinned() {
+        let pinned: Vec<(&str, i64)> = Kind::ALL.iter().map(|k| (k.as_str(), k.code())).collect();
+        assert_eq!(
+            pinned,
+            [
+                ("pr_opened", 0),
+                ("pr_merged", 1),
+                ("pr_closed_unmerged", 2),
+                ("review", 3),
+                ("review_comment", 4),
+                ("issue_opened", 5),
+                ("issue_comment", 6),
+                ("push", 7),
+                ("release", 8),
+                ("member_added", 9),
+                ("commit", 10),
+                ("co_authored", 11),
+                ("commit_review", 12),
+                ("pr_commit", 13),
+            ]
+        );
+    }
+
     #[test]
     fn round_trips() {
         for k in Kind::ALL {
             assert_eq!(k.as_str().parse::<Kind>().unwrap(), k);
             assert_eq!(Kind::from_code(k.code()), Some(k));
         }
+        assert_eq!(Kind::from_code(14), None);
+        assert_eq!(Kind::from_code(-1), None);
         let err = "stars".parse::<Kind>().unwrap_err().to_string();
         assert!(
             err.contains("unknown kind `stars`") && err.contains("pr_merged"),

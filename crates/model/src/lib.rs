@@ -9,11 +9,19 @@
 //! - e-mail addresses are never part of the vocabulary: no type here has a field for one.
 
 pub mod bots;
+pub mod identity;
 pub mod kind;
+pub mod report;
+pub mod state;
 pub mod time;
+pub mod work;
 
 pub use bots::BotRules;
+pub use identity::{Identity, Namespace};
 pub use kind::Kind;
+pub use report::{ReadReport, Source};
+pub use state::{BadCode, Hydration, PointerState};
+pub use work::{keyed, work_key, WorkId};
 
 use serde::{Deserialize, Serialize};
 
@@ -68,8 +76,17 @@ pub struct GithubProfile {
 /// How much of a body we keep: enough to search and to quote, not a copy of GitHub.
 pub const BODY_PREFIX_CHARS: usize = 1000;
 
-/// One piece of public work. `key` is the stable natural key (source + event id, or a hash of
-/// the raw record) that makes re-ingest idempotent.
+/// One path a contribution touched, with git's line counts where known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangedPath {
+    pub path: String,
+    pub added: Option<i64>,
+    pub deleted: Option<i64>,
+}
+
+/// One piece of public work. `key` is its natural key ([`work_key`]): what the work is (kind,
+/// repository, PR/issue number, review/comment id, commit sha), so the same work from two
+/// sources, events or files is one stored row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contribution {
     pub key: String,
@@ -99,6 +116,8 @@ pub struct Contribution {
     pub review_state: Option<String>,
     /// File path a review comment is on.
     pub path: Option<String>,
+    /// Paths the work touched (a commit's diff, a PR's files); stored for code areas.
+    pub paths: Vec<ChangedPath>,
     /// Issue comment made on a pull request.
     pub on_pr: bool,
     /// Who merged, for `pr_merged`.
@@ -130,6 +149,7 @@ impl Contribution {
             commits: None,
             review_state: None,
             path: None,
+            paths: Vec::new(),
             on_pr: false,
             merged_by: None,
             needs_hydration: false,
@@ -137,7 +157,8 @@ impl Contribution {
     }
 
     /// The github.com link for this contribution: the source's own html link when it has one,
-    /// else one built from the repository and number.
+    /// else one built from the repository and number. (Every current source is a GitHub
+    /// repository; a source of other work sets `url` itself.)
     pub fn link(&self) -> String {
         if let Some(u) = &self.url {
             return u.clone();
@@ -170,6 +191,11 @@ pub struct Pointer {
 pub enum Record {
     Contribution(Box<Contribution>),
     Pointer(Pointer),
+    /// More paths for work already stored under `key` (a merge commit's diff for its PR).
+    Paths {
+        key: String,
+        paths: Vec<ChangedPath>,
+    },
 }
 
 /// Cut `s` to at most `max` characters on a char boundary.
@@ -178,6 +204,27 @@ pub fn prefix(s: &str, max: usize) -> &str {
         Some((i, _)) => &s[..i],
         None => s,
     }
+}
+
+/// `s` with every word that looks like an e-mail address removed (sign-offs, signatures,
+/// pasted logs). The store applies it to every title and body it writes, whatever the source.
+pub fn scrub_emails(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('@') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for (i, line) in s.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if !line.contains('@') {
+            out.push_str(line);
+            continue;
+        }
+        let kept: Vec<&str> = line.split(' ').filter(|w| !looks_like_email(w)).collect();
+        out.push_str(kept.join(" ").trim_end());
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// True when `s` looks like an e-mail address; used to scrub free-text profile fields.
@@ -221,6 +268,19 @@ mod tests {
     fn prefix_respects_char_boundaries() {
         assert_eq!(prefix("東京都", 2), "東京");
         assert_eq!(prefix("ab", 5), "ab");
+    }
+
+    #[test]
+    fn emails_are_scrubbed_from_text() {
+        assert_eq!(
+            scrub_emails("Fix it\n\nSigned-off-by: Ana <ana@uni.edu>\n-- joshua@99lime.com"),
+            "Fix it\n\nSigned-off-by: Ana\n--"
+        );
+        assert!(matches!(
+            scrub_emails("no at sign"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(scrub_emails("ping @ana please"), "ping @ana please");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn results_csv<W: std::io::Write>(results: &SearchResults, w: W) -> std::io:
             format!("{:.4}", r.score),
             count(builtby_model::Kind::PrMerged).to_string(),
             count(builtby_model::Kind::Review).to_string(),
-            r.profile_url.clone(),
+            r.profile_url.clone().unwrap_or_default(),
             evidence.join(" "),
         ])?;
     }

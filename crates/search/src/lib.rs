@@ -24,3 +24,40 @@ mod run;
 pub use catalog::Catalog;
 pub use query::{Query, QueryError};
 pub use run::{search, Evidence, SearchError, SearchResult, SearchResults};
+
+use builtby_model::Kind;
+
+/// The order evidence is listed in, strongest first: the work that holds up (merged PRs,
+/// commits on the default branch, reviews) before what anyone can do (comments, issues).
+pub const EVIDENCE_ORDER: [Kind; 14] = [
+    Kind::PrMerged,
+    Kind::Commit,
+    Kind::Review,
+    Kind::PrOpened,
+    Kind::CoAuthored,
+    Kind::CommitReview,
+    Kind::ReviewComment,
+    Kind::PrCommit,
+    Kind::MemberAdded,
+    Kind::Release,
+    Kind::IssueComment,
+    Kind::IssueOpened,
+    Kind::PrClosedUnmerged,
+    Kind::Push,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kind appended to the model must be placed in the evidence order.
+    #[test]
+    fn evidence_order_lists_every_kind_once() {
+        let mut listed = EVIDENCE_ORDER.to_vec();
+        listed.sort();
+        listed.dedup();
+        let mut all = Kind::ALL.to_vec();
+        all.sort();
+        assert_eq!(listed, all);
+    }
+}

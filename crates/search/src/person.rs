@@ -5,7 +5,7 @@ use crate::query::Query;
 use crate::rank::{self, ScoreDetail};
 use crate::run::{context, Evidence, SearchError};
 use crate::Catalog;
-use builtby_model::{time, Kind};
+use builtby_model::{time, Identity, Kind};
 use builtby_store::{CellQuery, EvidenceQuery, PersonRow, Store};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -47,7 +47,8 @@ pub struct PersonReport {
     pub location: Option<String>,
     pub company: Option<String>,
     pub blog: Option<String>,
-    pub profile_url: String,
+    /// The account's public page; `None` for a git identity.
+    pub profile_url: Option<String>,
     pub is_bot: bool,
     pub score: f64,
     pub details: Vec<ScoreDetail>,
@@ -119,6 +120,7 @@ pub fn person_report(
             scope: CellQuery::default(),
             limit: q.limit,
             offset: q.offset,
+            kind_order: crate::EVIDENCE_ORDER.to_vec(),
         })?
         .into_iter()
         .map(|r| Evidence::with_area(r, catalog, &[]))
@@ -126,7 +128,7 @@ pub fn person_report(
     let areas = person_areas(store, catalog, id)?;
     Ok(Some(PersonReport {
         is_bot: bots.is_bot(&p.login, p.is_bot_type),
-        profile_url: format!("https://github.com/{}", p.login),
+        profile_url: Identity::parse(&p.login).profile_url(),
         login: p.login,
         previous_logins: p.previous_logins,
         name: p.name,

@@ -2,8 +2,8 @@
 
 use crate::query::{Query, QueryError};
 use crate::rank::{self, Context, ScoreDetail};
-use crate::Catalog;
-use builtby_model::{time, BotRules, Kind};
+use crate::{Catalog, EVIDENCE_ORDER};
+use builtby_model::{time, BotRules, Identity, Kind};
 use builtby_store::{Cell, CellQuery, EvidenceQuery, EvidenceRow, Store, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -78,7 +78,8 @@ pub struct SearchResult {
     /// The normalised location, when the profile has one.
     pub place: Option<crate::place::Place>,
     pub company: Option<String>,
-    pub profile_url: String,
+    /// The account's public page; `None` for a git identity (a hashed e-mail, no account).
+    pub profile_url: Option<String>,
     pub score: f64,
     /// Contributions in scope by kind.
     pub counts: Vec<(Kind, i64)>,
@@ -161,6 +162,7 @@ pub fn search(
                 scope: scope.clone(),
                 limit: q.evidence,
                 offset: 0,
+                kind_order: EVIDENCE_ORDER.to_vec(),
             })?
             .into_iter()
             .map(|r| Evidence::with_area(r, catalog, &q.paths))
@@ -173,11 +175,7 @@ pub fn search(
         counts.sort();
         results.push(SearchResult {
             rank: i as u32 + 1,
-            profile_url: if p.login.starts_with("git:") {
-                String::new() // a git identity: no GitHub account known
-            } else {
-                format!("https://github.com/{}", p.login)
-            },
+            profile_url: Identity::parse(&p.login).profile_url(),
             login: p.login,
             name: p.name,
             location: p.location,

@@ -72,7 +72,6 @@ const fmtSmall = new Intl.NumberFormat("en", { maximumSignificantDigits: 2 });
 const num = (n) => (Math.abs(n) >= 100 || Number.isInteger(n) ? fmtInt.format(n) : fmtSmall.format(n));
 const date = (iso) => (iso ? iso.slice(0, 10) : "");
 const plural = (n, kind) => `${num(n)} ${n === 1 ? KIND[kind]?.one || kind : KIND[kind]?.many || kind}`;
-const ghLink = (login) => `https://github.com/${encodeURIComponent(login)}`;
 const personHref = (login) => `/people/${encodeURIComponent(login)}`;
 
 // ---- API -------------------------------------------------------------------------------
@@ -449,7 +448,9 @@ function renderPerson(r, offset) {
     h("div", {},
       h("h1", {}, r.name || r.login),
       h("p", { class: "who" },
-        h("a", { href: r.profile_url, rel: "noopener noreferrer", target: "_blank" }, "@" + r.login + " on GitHub"),
+        r.profile_url
+          ? h("a", { href: r.profile_url, rel: "noopener noreferrer", target: "_blank" }, "@" + r.login + " on GitHub")
+          : h("span", { class: "muted" }, "git identity: no GitHub account known"),
         r.location ? h("span", { class: "loc" }, r.location) : null,
         r.company ? h("span", { class: "company" }, r.company) : null,
         r.blog ? h("span", { class: "blog" }, r.blog) : null),

@@ -2,8 +2,8 @@
 //! HTTP cache behind conditional requests, per-repository crawl cursors, the files each PR
 //! touched, and the state of the pointer queue. E-mail addresses have no column here either.
 
-use crate::{FileLoad, PathRow, Result, Store};
-use builtby_model::{Actor, Contribution, GithubProfile, Kind, Pointer};
+use crate::{Batch, Result, Store};
+use builtby_model::{Actor, Contribution, GithubProfile, Hydration, Kind, Pointer, PointerState};
 use rusqlite::{params, OptionalExtension};
 
 pub(crate) const SCHEMA_0002: &str = r#"
@@ -484,70 +484,57 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    pub fn set_pointer_state(&self, key: &str, state: &str) -> Result<()> {
+    pub fn set_pointer_state(&self, key: &str, state: PointerState) -> Result<()> {
         self.conn
             .execute(
                 "UPDATE pointers SET state = ?2 WHERE key = ?1",
-                params![key, state],
+                params![key, state.as_str()],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
     }
 
-    /// Contributions stored with `needs_hydration`: `(key, repo, kind, number)`.
-    pub fn unhydrated(&self, limit: usize) -> Result<Vec<(String, String, Kind, i64)>> {
+    /// Contributions waiting for the API ([`Hydration::Pending`]) that name a PR, as stubs with
+    /// their key, kind, repository, number, time and credited person: completing one is adding
+    /// it again with more fields (the batch's upsert).
+    pub fn unhydrated(&self, limit: usize) -> Result<Vec<Contribution>> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT c.key, r.name, c.kind, c.number FROM contributions c JOIN repos r ON r.id = c.repo_id
-                 WHERE c.needs_hydration = 1 AND c.number IS NOT NULL ORDER BY c.at, c.id LIMIT ?1",
+                "SELECT c.key, r.name, c.kind, c.number, c.at, p.github_id, p.login, p.is_bot_type
+                 FROM contributions c JOIN repos r ON r.id = c.repo_id JOIN people p ON p.id = c.person_id
+                 WHERE c.needs_hydration = ?2 AND c.number IS NOT NULL ORDER BY c.at, c.id LIMIT ?1",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([limit as i64], |r| {
-                Ok((
+            .query_map(params![limit as i64, Hydration::Pending.code()], |r| {
+                let actor = Actor {
+                    github_id: r.get(5)?,
+                    login: r.get(6)?,
+                    is_bot_type: r.get(7)?,
+                };
+                let mut c = Contribution::new(
                     r.get(0)?,
+                    crate::kind_at(r, 2)?,
                     r.get(1)?,
-                    Kind::from_code(r.get(2)?).unwrap_or(Kind::PrOpened),
-                    r.get(3)?,
-                ))
+                    actor,
+                    r.get(4)?,
+                );
+                c.number = r.get(3)?;
+                c.needs_hydration = true;
+                Ok(c)
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<_>>()
             .map_err(|e| self.err(e))
     }
 
-    /// Completes a stored contribution from the API: its fields are replaced and it counts
-    /// fully (the rollup row is already there: it was counted under the same person and day).
-    pub fn hydrate_contribution(&mut self, key: &str, c: &Contribution) -> Result<()> {
-        let labels = (!c.labels.is_empty()).then(|| c.labels.join(","));
-        self.conn
-            .execute(
-                "UPDATE contributions SET title = coalesce(?2, title), body = coalesce(?3, body), url = coalesce(?4, url),
-                 labels = coalesce(?5, labels), additions = ?6, deletions = ?7, changed_files = ?8,
-                 review_state = coalesce(?9, review_state), needs_hydration = 0 WHERE key = ?1",
-                params![
-                    key,
-                    c.title,
-                    c.body,
-                    c.url,
-                    labels,
-                    c.additions,
-                    c.deletions,
-                    c.changed_files,
-                    c.review_state
-                ],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
-    }
-
     /// Marks a contribution whose PR could not be had (404): kept, counted as it was.
     pub fn mark_unhydratable(&mut self, key: &str) -> Result<()> {
         self.conn
             .execute(
-                "UPDATE contributions SET needs_hydration = 2 WHERE key = ?1",
-                [key],
+                "UPDATE contributions SET needs_hydration = ?2 WHERE key = ?1",
+                params![key, Hydration::Unavailable.code()],
             )
             .map_err(|e| self.err(e))?;
         Ok(())
@@ -569,123 +556,9 @@ impl Store {
 const FIND_CONTRIBUTION: &str = "SELECT c.key FROM contributions c JOIN repos r ON r.id = c.repo_id
      WHERE r.name = ?1 AND c.kind = ?2 AND c.number = ?3 ORDER BY c.id LIMIT 1";
 
-/// The API crawl's writes, inside a [`FileLoad`]'s transaction so that a batch of PRs, their
-/// paths, the contributions they complete and the repository's crawl cursor commit together.
-impl FileLoad<'_> {
-    /// [`Store::find_contribution`] inside this load: the same PR seen via GH Archive and via
-    /// the API is one contribution.
-    pub fn find_contribution(&self, repo: &str, kind: Kind, number: i64) -> Result<Option<String>> {
-        self.tx()
-            .query_row(FIND_CONTRIBUTION, params![repo, kind.code(), number], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.err(e))
-    }
-
-    /// A stored review or review comment on PR `number`: the same `url` (it carries the
-    /// review's or comment's id), else the same person at the same second.
-    pub fn find_on_pr(
-        &self,
-        repo: &str,
-        kind: Kind,
-        number: i64,
-        url: Option<&str>,
-        login: &str,
-        at: i64,
-    ) -> Result<Option<String>> {
-        self.tx()
-            .query_row(
-                "SELECT c.key FROM contributions c JOIN repos r ON r.id = c.repo_id JOIN people p ON p.id = c.person_id
-                 WHERE r.name = ?1 AND c.kind = ?2 AND c.number = ?3
-                   AND ((?4 IS NOT NULL AND c.url = ?4) OR (c.at = ?6 AND p.login = ?5 COLLATE NOCASE))
-                 ORDER BY (c.url IS ?4) DESC, c.id LIMIT 1",
-                params![repo, kind.code(), number, url, login, at],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))
-    }
-
-    /// Completes the stored contribution `key` with what the API says (the API's fields win
-    /// where it has them; who is credited, when, and `merged_by` stay), full text included.
-    pub fn complete_contribution(&mut self, key: &str, c: &Contribution) -> Result<()> {
-        self.complete_inner(key, c).map_err(|e| self.err(e))
-    }
-
-    fn complete_inner(&self, key: &str, c: &Contribution) -> rusqlite::Result<()> {
-        let tx = self.tx();
-        let Some((id, title, body)) = tx
-            .query_row(
-                "SELECT id, title, body FROM contributions WHERE key = ?1",
-                [key],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                    ))
-                },
-            )
-            .optional()?
-        else {
-            return Ok(());
-        };
-        let labels = (!c.labels.is_empty()).then(|| c.labels.join(","));
-        tx.prepare_cached(
-            "UPDATE contributions SET title = coalesce(?2, title), body = coalesce(?3, body), url = coalesce(?4, url),
-             labels = coalesce(?5, labels), additions = coalesce(?6, additions), deletions = coalesce(?7, deletions),
-             changed_files = coalesce(?8, changed_files), review_state = coalesce(?9, review_state),
-             path = coalesce(?10, path), needs_hydration = 0 WHERE id = ?1",
-        )?
-        .execute(params![
-            id,
-            c.title,
-            c.body,
-            c.url,
-            labels,
-            c.additions,
-            c.deletions,
-            c.changed_files,
-            c.review_state,
-            c.path
-        ])?;
-        let (new_title, new_body) = (
-            c.title.clone().or(title.clone()),
-            c.body.clone().or(body.clone()),
-        );
-        if (new_title.clone(), new_body.clone()) != (title.clone(), body.clone()) {
-            if title.is_some() || body.is_some() {
-                tx.prepare_cached(
-                    "INSERT INTO contributions_fts(contributions_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
-                )?
-                .execute(params![id, title, body])?;
-            }
-            tx.prepare_cached(
-                "INSERT INTO contributions_fts(rowid, title, body) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![id, new_title, new_body])?;
-        }
-        Ok(())
-    }
-
-    /// Gives the contribution `key` (a merged PR) the paths it touched, in the table the git
-    /// ingest fills (so code areas and `--path` see them). Returns the paths added.
-    pub fn attach_paths_to(&mut self, key: &str, paths: &[PathRow]) -> Result<u64> {
-        let r = (|| -> rusqlite::Result<u64> {
-            let mut st = self.tx().prepare_cached(
-                "INSERT OR IGNORE INTO contribution_paths(repo_id, path, contribution_id, added, deleted)
-                 SELECT repo_id, ?2, id, ?3, ?4 FROM contributions WHERE key = ?1",
-            )?;
-            let mut n = 0;
-            for p in paths {
-                n += st.execute(params![key, p.path, p.added, p.deleted])? as u64;
-            }
-            Ok(n)
-        })();
-        r.map_err(|e| self.err(e))
-    }
-
+/// The API crawl's writes beside its contributions, inside the [`Batch`]'s transaction so that
+/// a page of PRs, the pointers they resolve and the repository's crawl cursor commit together.
+impl Batch<'_> {
     /// Resolves GH Archive's pending `merged`/`closed` pointers on the PR of contribution
     /// `key` (a `pr_merged` or `pr_closed_unmerged`): a merge pointer's actor is who merged
     /// it, kept as `merged_by` when unknown; the pointers are marked `hydrated`.

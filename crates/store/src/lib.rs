@@ -1,12 +1,12 @@
 //! The one place that persists.
 //!
 //! builtby's store does four things, and its interface is only these:
-//! 1. **load one input file atomically** ([`Store::begin_file`] → [`FileLoad::add`] →
-//!    [`FileLoad::commit`]): every record of the file and the ingest-log row land in one
+//! 1. **load one input atomically, whatever its source** ([`Store::begin`] → [`Batch::add`] →
+//!    [`Batch::commit`]): every record of the input and the ingest-log row land in one
 //!    transaction, so a process killed at any point leaves the store as it was before the
-//!    file, and the next run loads it again. Re-loading a loaded file (same checksum) is a
-//!    no-op, and every record is keyed by its natural key, so overlapping inputs never count
-//!    twice;
+//!    input, and the next run loads it again. Re-loading a loaded input (same key) is a
+//!    no-op, and every contribution is keyed by what the work is, so overlapping inputs and
+//!    the same work from two sources never count twice;
 //! 2. **aggregate rollups** ([`Store::cells`]): person × repository × kind × day counts,
 //!    maintained at load time, so a search aggregates a small table instead of every event;
 //! 3. **fetch evidence** ([`Store::evidence`]) for the few people a search shows;
@@ -18,20 +18,21 @@
 //!
 //! E-mail addresses have no column here; the model has no field for one.
 
+mod batch;
 mod git;
 mod github;
-mod load;
 mod query;
 mod schema;
 
-pub use git::{GitLoad, GitLoadSummary, GitRepoSummary, MergedPr, PathRow, PersonPath};
+pub use batch::{Batch, InputFile, LoadSummary};
+pub use git::{GitRepoSummary, MergedPr, PersonPath, Proof};
 pub use github::{CachedResponse, Place, ProfileTarget};
-pub use load::{FileLoad, InputFile, LoadSummary};
 pub use query::{
     Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow, PathScope, PersonRow, StoreStats,
 };
 
-use rusqlite::Connection;
+use builtby_model::{BadCode, Kind};
+use rusqlite::{types::Type, Connection, Row};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +47,8 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("store {path}: {source}")]
+    Corrupt { path: PathBuf, source: BadCode },
     #[error("store {path} was written by a newer builtby (it has schema changes {unknown:?}); upgrade builtby")]
     TooNew { path: PathBuf, unknown: Vec<String> },
 }
@@ -102,6 +105,17 @@ impl Store {
             source,
         }
     }
+}
+
+/// The kind in column `i`; a code no kind has is an error (corrupt data), never a guess.
+pub(crate) fn kind_at(r: &Row, i: usize) -> rusqlite::Result<Kind> {
+    let code: i64 = r.get(i)?;
+    kind_of(code)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Integer, Box::new(e)))
+}
+
+pub(crate) fn kind_of(code: i64) -> std::result::Result<Kind, BadCode> {
+    Kind::from_code(code).ok_or(BadCode { what: "kind", code })
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The read side: rollup cells for ranking, evidence for the people shown, and descriptions
 //! of what is loaded. All reads are plain SELECTs, safe while another process loads.
 
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 use builtby_model::Kind;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use serde::Serialize;
@@ -62,6 +62,9 @@ pub struct EvidenceQuery {
     pub scope: CellQuery,
     pub limit: u32,
     pub offset: u32,
+    /// Kinds strongest first: the order evidence is listed in (search decides it; kinds not
+    /// listed come last). Newest first within a kind.
+    pub kind_order: Vec<Kind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,9 +117,16 @@ pub struct FileRow {
 /// Codes: 0 pr_opened, 1 pr_merged, 2 pr_closed_unmerged, 3 review, 4 review_comment,
 /// 5 issue_opened, 6 issue_comment, 7 push, 8 release, 9 member_added, 10 commit,
 /// 11 co_authored, 12 commit_review, 13 pr_commit.
-const EVIDENCE_ORDER: &str = "CASE kind WHEN 1 THEN 0 WHEN 10 THEN 1 WHEN 3 THEN 2 WHEN 0 THEN 3 WHEN 11 THEN 4 \
-                              WHEN 12 THEN 5 WHEN 4 THEN 6 WHEN 13 THEN 7 WHEN 9 THEN 8 WHEN 8 THEN 9 \
-                              WHEN 6 THEN 10 WHEN 5 THEN 11 WHEN 2 THEN 12 ELSE 13 END";
+/// `CASE kind WHEN <code> THEN <rank> … END` for the caller's kind order (codes are integers
+/// from the model, so nothing user-typed reaches the SQL text).
+fn kind_order_sql(order: &[Kind]) -> String {
+    let mut s = String::from("CASE kind");
+    for (i, k) in order.iter().enumerate() {
+        s.push_str(&format!(" WHEN {} THEN {i}", k.code()));
+    }
+    s.push_str(&format!(" ELSE {} END", order.len()));
+    s
+}
 
 /// Turns free words into an FTS5 query that matches all of them, whatever punctuation the user
 /// typed: each word becomes a quoted term.
@@ -270,22 +280,26 @@ impl Store {
             *acc.entry((p, repo, kind, day.div_euclid(30) * 30 + 15))
                 .or_default() += n;
         }
-        let mut cells: Vec<Cell> = acc
-            .into_iter()
-            .map(|((person_id, repo_id, kind, day), n)| Cell {
+        let mut cells: Vec<Cell> = Vec::with_capacity(acc.len());
+        for ((person_id, repo_id, kind, day), n) in acc {
+            let kind = crate::kind_of(kind).map_err(|e| StoreError::Corrupt {
+                path: self.path.clone(),
+                source: e,
+            })?;
+            cells.push(Cell {
                 person_id,
                 repo_id,
-                kind: Kind::from_code(kind).unwrap_or(Kind::Push),
+                kind,
                 day,
                 n,
-            })
-            .collect();
+            });
+        }
         cells.sort_unstable_by_key(|c| (c.person_id, c.repo_id, c.kind, c.day));
         Ok(cells)
     }
 
-    /// The strongest contributions of one person within a scope, strongest kinds first, newest
-    /// first within a kind.
+    /// The strongest contributions of one person within a scope, in the query's kind order,
+    /// newest first within a kind.
     pub fn evidence(&self, q: &EvidenceQuery) -> Result<Vec<EvidenceRow>> {
         let mut args: Vec<rusqlite::types::Value> = vec![q.person_id.into()];
         let mut scope = q.scope.clone();
@@ -307,8 +321,10 @@ impl Store {
                        WHERE contribution_id = c.id ORDER BY coalesce(added, 0) + coalesce(deleted, 0) DESC, path LIMIT 20))
              FROM contributions c JOIN repos r ON r.id = c.repo_id
              WHERE c.person_id = ?1 {text_sql} AND {w}{p}
-             ORDER BY {EVIDENCE_ORDER}, c.at DESC, c.id DESC LIMIT {} OFFSET {}",
-            q.limit, q.offset
+             ORDER BY {}, c.at DESC, c.id DESC LIMIT {} OFFSET {}",
+            kind_order_sql(&q.kind_order),
+            q.limit,
+            q.offset
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
@@ -451,14 +467,7 @@ impl Store {
             .prepare("SELECT kind, sum(n) FROM rollup GROUP BY kind ORDER BY kind")
             .map_err(e)?;
         let by_kind = stmt
-            .query_map([], |r| {
-                Ok((
-                    Kind::from_code(r.get(0)?)
-                        .map(|k| k.to_string())
-                        .unwrap_or_default(),
-                    r.get(1)?,
-                ))
-            })
+            .query_map([], |r| Ok((crate::kind_at(r, 0)?.to_string(), r.get(1)?)))
             .map_err(e)?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(e)?;
@@ -520,7 +529,7 @@ impl Store {
             let login: String = r.get(0).map_err(|e| self.err(e))?;
             let bot: bool = r.get(1).map_err(|e| self.err(e))?;
             let repo: String = r.get(2).map_err(|e| self.err(e))?;
-            let kind = Kind::from_code(r.get(3).map_err(|e| self.err(e))?).unwrap_or(Kind::Push);
+            let kind = crate::kind_at(r, 3).map_err(|e| self.err(e))?;
             let n: i64 = r.get(4).map_err(|e| self.err(e))?;
             f(&login, bot, &repo, kind, n);
         }
@@ -538,12 +547,7 @@ impl Store {
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![person_id], |r| {
-                Ok((
-                    r.get(0)?,
-                    Kind::from_code(r.get(1)?).unwrap_or(Kind::Push),
-                    r.get(2)?,
-                    r.get(3)?,
-                ))
+                Ok((r.get(0)?, crate::kind_at(r, 1)?, r.get(2)?, r.get(3)?))
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
@@ -576,7 +580,7 @@ fn like_escape(s: &str) -> String {
 }
 
 fn evidence_row(r: &Row) -> rusqlite::Result<EvidenceRow> {
-    let kind = Kind::from_code(r.get(0)?).unwrap_or(Kind::Push);
+    let kind = crate::kind_at(r, 0)?;
     let repo: String = r.get(1)?;
     let url: Option<String> = r.get(2)?;
     let number: Option<i64> = r.get(5)?;

@@ -96,7 +96,30 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core", SCHEMA),
     ("0002_github", crate::github::SCHEMA_0002),
     ("0003_git", GIT_SCHEMA),
+    ("0004_natural_keys", NATURAL_KEYS),
 ];
+
+/// Contributions are keyed by what the work is (`review/owner/name/<id>`), no longer by the
+/// event that carried them (`gha:<event id>`). Old keys cannot be turned into new ones (a stored
+/// row kept no review or comment id), so the work tables and the ingest log are emptied: the
+/// next ingest of the same inputs loads them again under the new keys, and the HTTP cache goes
+/// too so that a crawl fetches again instead of answering 304. People, their profiles and
+/// normalised places stay.
+const NATURAL_KEYS: &str = r#"
+DELETE FROM contributions;
+INSERT INTO contributions_fts(contributions_fts) VALUES ('delete-all');
+DELETE FROM rollup;
+DELETE FROM repo_people;
+UPDATE repos SET contributors = 0;
+DELETE FROM pointers;
+DELETE FROM files;
+DELETE FROM contribution_paths;
+DELETE FROM git_commit_prs;
+DELETE FROM git_repos;
+DELETE FROM git_identities;
+DELETE FROM http_cache;
+DELETE FROM crawl_cursors;
+"#;
 
 /// Git histories: paths per contribution, where each repository's ingest stopped, identities
 /// keyed by hashed e-mail (never the address), and unproven identity links as suggestions.

@@ -24,7 +24,7 @@ fn contrib(key: &str, kind: Kind, repo: &str, a: Actor, at: i64) -> Record {
 
 fn input(name: &str) -> InputFile {
     InputFile {
-        source: "test".into(),
+        source: builtby_model::Source::Github,
         path: name.into(),
         size: 1,
         checksum: format!("sum-{name}"),
@@ -33,11 +33,15 @@ fn input(name: &str) -> InputFile {
 
 fn load(store: &mut Store, name: &str, records: &[Record]) -> LoadSummary {
     let inp = input(name);
-    let mut l = store.begin_file(&inp).unwrap();
+    let mut l = store.begin().unwrap();
     for r in records {
         l.add(r).unwrap();
     }
-    l.commit(&inp, records.len() as u64, true, "{}").unwrap()
+    l.commit(
+        &inp,
+        &builtby_model::ReadReport::new(builtby_model::Source::Github),
+    )
+    .unwrap()
 }
 
 const DAY: i64 = 86_400;
@@ -107,8 +111,8 @@ fn loads_are_idempotent_and_keyed() {
 fn an_uncommitted_load_leaves_nothing() {
     let mut s = temp_store("rollback");
     {
-        let inp = input("f");
-        let mut l = s.begin_file(&inp).unwrap();
+        let _inp = input("f");
+        let mut l = s.begin().unwrap();
         l.add(&contrib(
             "a",
             Kind::PrMerged,
@@ -230,6 +234,7 @@ fn cells_evidence_and_text() {
             scope: CellQuery::default(),
             limit: 10,
             offset: 0,
+            kind_order: vec![Kind::PrMerged, Kind::IssueComment],
         })
         .unwrap();
     assert_eq!(ev.len(), 4);
@@ -263,5 +268,210 @@ fn a_store_from_a_newer_builtby_is_refused() {
     assert!(
         e.contains("newer builtby") && e.contains("9999_future"),
         "{e}"
+    );
+}
+
+fn text_hits(s: &Store, words: &str) -> i64 {
+    s.cells(&CellQuery {
+        text: Some(words.into()),
+        ..Default::default()
+    })
+    .unwrap()
+    .iter()
+    .map(|c| c.n)
+    .sum()
+}
+
+/// The same work under the same natural key, from a second event, file or source, is one row:
+/// it counts once, and the fuller copy completes the stored one (fields, hydration, full text).
+#[test]
+fn the_same_work_twice_is_one_row_completed_in_place() {
+    let mut s = temp_store("upsert");
+    let key = "review/o/r/711280855";
+    let mut trimmed = Contribution::new(
+        key.into(),
+        Kind::Review,
+        "o/r".into(),
+        actor(Some(1), "ana"),
+        10 * DAY,
+    );
+    trimmed.number = Some(5);
+    trimmed.needs_hydration = true;
+    let first = load(
+        &mut s,
+        "gha-1",
+        &[Record::Contribution(Box::new(trimmed.clone()))],
+    );
+    assert_eq!(first.new_contributions, 1);
+    // The same review in another event of another file: nothing new.
+    let again = load(
+        &mut s,
+        "gha-2",
+        &[Record::Contribution(Box::new(trimmed.clone()))],
+    );
+    assert_eq!((again.new_contributions, again.duplicates), (0, 1));
+    assert_eq!(s.unhydrated(10).unwrap().len(), 1);
+    assert_eq!(text_hits(&s, "nccl"), 0);
+    // The API's copy: title and state arrive, hydration completes, the text is searchable.
+    let mut full = trimmed.clone();
+    full.needs_hydration = false;
+    full.title = Some("Fix NCCL timeout".into());
+    full.review_state = Some("approved".into());
+    let api = load(
+        &mut s,
+        "api",
+        &[Record::Contribution(Box::new(full.clone()))],
+    );
+    assert_eq!((api.new_contributions, api.duplicates), (0, 1));
+    assert!(s.unhydrated(10).unwrap().is_empty());
+    assert_eq!(text_hits(&s, "nccl"), 1);
+    // A later, fuller text replaces the indexed one without corrupting the index.
+    full.title = Some("Fix Gloo timeout".into());
+    load(&mut s, "api-2", &[Record::Contribution(Box::new(full))]);
+    assert_eq!(text_hits(&s, "nccl"), 0);
+    assert_eq!(text_hits(&s, "gloo"), 1);
+    s.conn
+        .execute_batch(
+            "INSERT INTO contributions_fts(contributions_fts) VALUES ('integrity-check')",
+        )
+        .expect("the full-text index matches its content");
+    assert_eq!(s.stats().unwrap().contributions, 1);
+    let all = s.cells(&CellQuery::default()).unwrap();
+    assert_eq!(all.iter().map(|c| c.n).sum::<i64>(), 1, "counted once");
+}
+
+/// A repository known only from git still has a breadth of contributors, and git people are
+/// in `logins` like everyone else (one resolver).
+#[test]
+fn git_only_repositories_have_their_people() {
+    let mut s = temp_store("gitbreadth");
+    let mut recs = Vec::new();
+    for (i, who) in ["git:aaaa", "git:bbbb", "ana"].iter().enumerate() {
+        let key = builtby_model::work_key(
+            Kind::Commit,
+            "o/gitonly",
+            builtby_model::WorkId::Sha(&format!("{i:040}"), None),
+        );
+        recs.push(Record::Contribution(Box::new(Contribution::new(
+            key,
+            Kind::Commit,
+            "o/gitonly".into(),
+            actor(None, who),
+            DAY * (i as i64 + 1),
+        ))));
+    }
+    load(&mut s, "git", &recs);
+    let repos = s.repos_matching(&["o/gitonly".into()]).unwrap();
+    assert_eq!(
+        s.repos(&[repos[0].0]).unwrap()[0].2,
+        3,
+        "three contributors"
+    );
+    let people: i64 = s
+        .conn
+        .query_row("SELECT count(*) FROM repo_people", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(people, 3);
+}
+
+/// A commit naming a merged PR is that PR's work, whichever arrives first: the commit stops
+/// counting as a commit, and the PR gets its paths.
+#[test]
+fn commits_link_to_their_merged_pr_in_either_order() {
+    for pr_first in [true, false] {
+        let mut s = temp_store(&format!("link-{pr_first}"));
+        let mut pr = Contribution::new(
+            "pr_merged/o/r#7".into(),
+            Kind::PrMerged,
+            "o/r".into(),
+            actor(Some(1), "ana"),
+            DAY,
+        );
+        pr.number = Some(7);
+        let mut commit = Contribution::new(
+            "commit/o/r@abc".into(),
+            Kind::Commit,
+            "o/r".into(),
+            actor(None, "git:aaaa"),
+            DAY,
+        );
+        commit.number = Some(7);
+        commit.paths = vec![builtby_model::ChangedPath {
+            path: "torch/distributed/x.py".into(),
+            added: Some(1),
+            deleted: Some(0),
+        }];
+        let (a, b) = if pr_first { (pr, commit) } else { (commit, pr) };
+        load(&mut s, "first", &[Record::Contribution(Box::new(a))]);
+        let second = load(&mut s, "second", &[Record::Contribution(Box::new(b))]);
+        assert_eq!(second.linked_to_prs, 1, "pr first: {pr_first}");
+        let kinds: Vec<Kind> = s
+            .cells(&CellQuery::default())
+            .unwrap()
+            .iter()
+            .map(|c| c.kind)
+            .collect();
+        assert!(
+            kinds.contains(&Kind::PrCommit) && !kinds.contains(&Kind::Commit),
+            "{kinds:?}"
+        );
+        let on_path = s
+            .cells(&CellQuery {
+                kinds: Some(vec![Kind::PrMerged]),
+                paths: Some(vec![PathScope {
+                    repo_id: None,
+                    prefix: "torch/distributed/".into(),
+                    anywhere: false,
+                }]),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(on_path.len(), 1, "the PR has the commit's path");
+    }
+}
+
+/// A stored kind code no kind has is an error, not a push.
+#[test]
+fn a_corrupt_kind_code_is_an_error() {
+    let mut s = temp_store("badkind");
+    load(
+        &mut s,
+        "f",
+        &[contrib(
+            "k",
+            Kind::PrMerged,
+            "o/r",
+            actor(Some(1), "ana"),
+            DAY,
+        )],
+    );
+    s.conn.execute("UPDATE rollup SET kind = 99", []).unwrap();
+    let err = s.cells(&CellQuery::default()).unwrap_err().to_string();
+    assert!(err.contains("kind code 99"), "{err}");
+}
+
+/// Whatever a source lets through in free text, no e-mail address is written.
+#[test]
+fn no_email_in_titles_or_bodies_is_stored() {
+    let mut s = temp_store("scrub");
+    let mut c = Contribution::new(
+        "issue_comment/o/r/1".into(),
+        Kind::IssueComment,
+        "o/r".into(),
+        actor(Some(1), "ana"),
+        DAY,
+    );
+    c.title = Some("Contact ana@uni.edu".into());
+    c.body = Some("Thanks!\n-- Joshua <joshua@99lime.com>".into());
+    load(&mut s, "f", &[Record::Contribution(Box::new(c))]);
+    let (title, body): (String, String) = s
+        .conn
+        .query_row("SELECT title, body FROM contributions", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (title.as_str(), body.as_str()),
+        ("Contact", "Thanks!\n-- Joshua")
     );
 }

@@ -4,9 +4,9 @@
 use super::Env;
 use crate::cli::{ApiArgs, EnrichPeopleArgs, GithubArgs, HydrateArgs, LocateArgs};
 use anyhow::{Context as _, Result};
-use builtby_model::{time, Contribution, Kind, Record};
+use builtby_model::{time, Contribution, Kind, PointerState, ReadReport, Record, Source};
 use builtby_sources::github_api::{convert, crawl, Cache, Cached, Client, Config, Fetched, Token};
-use builtby_store::{InputFile, PathRow, Place, Store};
+use builtby_store::{Batch, InputFile, Place, Store};
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -214,10 +214,11 @@ pub fn hydrate(env: &Env, a: &HydrateArgs) -> Result<ExitCode> {
             None => no_number.push(p.key.clone()),
         }
     }
-    for (_, repo, _, n) in &partial {
+    for c in &partial {
+        let Some(number) = c.number else { continue };
         let pr = Pr {
-            repo: repo.clone(),
-            number: *n,
+            repo: c.repo.clone(),
+            number,
         };
         if seen.insert(pr.clone()) {
             prs.push(pr);
@@ -260,16 +261,18 @@ pub fn hydrate(env: &Env, a: &HydrateArgs) -> Result<ExitCode> {
             }
         }
     }
-    // New contributions go through the normal loader (people, rollups, full text), as one
-    // ingest-log entry for this run.
+    // Everything goes through the one write path, as one ingest-log entry for this run: a
+    // pointer's PR becomes its contribution (keyed by the PR, so one however many pointers or
+    // crawls name it), a partial contribution is completed in place by its own key.
     let input = InputFile {
-        source: "github".into(),
+        source: Source::Github,
         path: format!("hydrate@{}", time::iso_string(time::now())).into(),
         size: 0,
         checksum: format!("github:hydrate:{}:{}", time::now(), std::process::id()),
     };
+    let mut read = ReadReport::new(Source::Github);
     let mut records = Vec::new();
-    let mut states: Vec<(String, &str)> = Vec::new();
+    let mut states: Vec<(String, PointerState)> = Vec::new();
     let (mut hydrated, mut gone) = (0, 0);
     for p in &pointers {
         let Some(n) = p.number else { continue };
@@ -280,74 +283,64 @@ pub fn hydrate(env: &Env, a: &HydrateArgs) -> Result<ExitCode> {
             continue;
         };
         let Some(f) = f else {
-            states.push((p.key.clone(), "not_found"));
+            states.push((p.key.clone(), PointerState::NotFound));
             gone += 1;
             continue;
         };
-        match f.outcome(&p.repo, p.key.clone()) {
+        match f.outcome(&p.repo) {
             Some(c) => {
-                // One PR, one contribution: the API crawl or another pointer may have it.
-                if store.find_contribution(&p.repo, c.kind, n)?.is_none()
-                    && !records.iter().any(|r: &Record| matches!(r, Record::Contribution(x) if x.kind == c.kind && x.repo == c.repo && x.number == c.number))
-                {
-                    records.push(Record::Contribution(Box::new(c)));
-                }
-                states.push((p.key.clone(), "hydrated"));
+                records.push(Record::Contribution(Box::new(c)));
+                states.push((p.key.clone(), PointerState::Hydrated));
                 hydrated += 1;
             }
             None => {
                 // Still open (a `closed` event later reopened): nothing to credit yet.
-                states.push((p.key.clone(), "open"));
+                states.push((p.key.clone(), PointerState::Open));
                 hydrated += 1;
             }
         }
     }
     for k in no_number {
-        states.push((k, "no_number"));
-    }
-    let new = if records.is_empty() {
-        0
-    } else {
-        let mut load = store.begin_file(&input)?;
-        for r in &records {
-            load.add(r)?;
-        }
-        load.commit(
-            &input,
-            records.len() as u64,
-            true,
-            "{\"source\":\"github hydrate\"}",
-        )?
-        .new_contributions
-    };
-    for (k, s) in &states {
-        store.set_pointer_state(k, s)?;
+        states.push((k, PointerState::NoNumber));
     }
     let mut completed = 0;
-    for (key, repo, kind, n) in &partial {
+    let mut unavailable = Vec::new();
+    for stub in &partial {
+        let Some(number) = stub.number else { continue };
         match facts.get(&Pr {
-            repo: repo.clone(),
-            number: *n,
+            repo: stub.repo.clone(),
+            number,
         }) {
             Some(Some(f)) => {
-                let mut c = builtby_model::Contribution::new(
-                    key.clone(),
-                    *kind,
-                    repo.clone(),
-                    f.author.clone().context("PR without author")?,
-                    0,
-                );
-                f.fill(&mut c);
-                c.url = None;
-                store.hydrate_contribution(key, &c)?;
+                records.push(Record::Contribution(Box::new(complete_from(stub, f))));
                 completed += 1;
             }
             Some(None) => {
-                store.mark_unhydratable(key)?;
+                unavailable.push(stub.key.clone());
                 gone += 1;
             }
             None => {}
         }
+    }
+    let new = if records.is_empty() {
+        0
+    } else {
+        let mut load = store.begin()?;
+        for r in &records {
+            if let Record::Contribution(c) = r {
+                read.read += 1;
+                read.kept_kind(c.kind);
+            }
+            load.add(r)?;
+        }
+        *read.by_type.entry("pull request".into()).or_default() += facts.len() as u64;
+        load.commit(&input, &read)?.new_contributions
+    };
+    for (k, s) in &states {
+        store.set_pointer_state(k, *s)?;
+    }
+    for k in &unavailable {
+        store.mark_unhydratable(k)?;
     }
     if !env.quiet {
         let states = store.pointer_states()?;
@@ -373,13 +366,30 @@ struct CrawlTotals {
     paths: u64,
 }
 
-/// Stores one crawled batch in one transaction: new contributions through the normal loader
-/// (people, rollups, full text), contributions GH Archive already has completed in place (one
-/// PR, one contribution), paths on the merged PRs, and the repository's cursor.
+/// A partial contribution (from a trimmed payload) completed with its PR's facts, under its own
+/// key and person: PR records take the PR's fields; a review or comment takes the PR's title.
+fn complete_from(stub: &Contribution, f: &convert::PullFacts) -> Contribution {
+    let mut c = stub.clone();
+    if matches!(
+        c.kind,
+        Kind::PrOpened | Kind::PrMerged | Kind::PrClosedUnmerged
+    ) {
+        f.fill(&mut c);
+    } else {
+        c.title = f.title.clone();
+    }
+    c.needs_hydration = false;
+    c
+}
+
+/// Stores one crawled batch through the one write path, in one transaction: contributions
+/// (keyed by what they are, so a PR or review GH Archive already has is completed in place,
+/// not doubled), the paths of merged PRs, the pointers they resolve, and the repository's
+/// cursor.
 fn store_batch(store: &mut Store, b: &crawl::Batch, totals: &mut CrawlTotals) -> Result<()> {
     let now = time::now();
     let input = InputFile {
-        source: "github".into(),
+        source: Source::Github,
         path: format!("crawl:{}@{}", b.repo, time::iso_string(now)).into(),
         size: 0,
         checksum: format!(
@@ -390,74 +400,40 @@ fn store_batch(store: &mut Store, b: &crawl::Batch, totals: &mut CrawlTotals) ->
             std::process::id()
         ),
     };
-    let mut load = store.begin_file(&input)?;
-    let mut events = 0u64;
-    let mut completed = 0u64;
-    let mut paths = 0u64;
-    let mut put = |load: &mut builtby_store::FileLoad<'_>,
-                   c: &Contribution,
-                   existing: Option<String>|
-     -> Result<String> {
-        events += 1;
-        Ok(match existing {
-            Some(k) => {
-                load.complete_contribution(&k, c)?;
-                completed += 1;
-                k
-            }
-            None => {
-                load.add(&Record::Contribution(Box::new(c.clone())))?;
-                c.key.clone()
-            }
-        })
+    let mut load = store.begin()?;
+    let mut read = ReadReport::new(Source::Github);
+    let mut add = |load: &mut Batch<'_>, c: Contribution| -> Result<()> {
+        read.read += 1;
+        read.kept_kind(c.kind);
+        load.add(&Record::Contribution(Box::new(c)))?;
+        Ok(())
     };
     for pr in &b.prs {
         for c in pr.contributions(&b.repo) {
-            let existing = load.find_contribution(&b.repo, c.kind, pr.pull.number)?;
-            let key = put(&mut load, &c, existing)?;
-            if matches!(c.kind, Kind::PrMerged | Kind::PrClosedUnmerged) {
+            let (key, kind) = (c.key.clone(), c.kind);
+            add(&mut load, c)?;
+            if matches!(kind, Kind::PrMerged | Kind::PrClosedUnmerged) {
                 load.resolve_pointers(&key)?;
-            }
-            if let (Kind::PrMerged, Some(files)) = (c.kind, &pr.files) {
-                let rows: Vec<PathRow> = files
-                    .iter()
-                    .map(|(p, a, d)| PathRow {
-                        path: p.clone(),
-                        added: *a,
-                        deleted: *d,
-                    })
-                    .collect();
-                paths += load.attach_paths_to(&key, &rows)?;
             }
         }
         for c in &pr.reviews {
-            let existing = load.find_on_pr(
-                &b.repo,
-                c.kind,
-                pr.pull.number,
-                c.url.as_deref(),
-                &c.actor.login,
-                c.at,
-            )?;
-            put(&mut load, c, existing)?;
+            add(&mut load, c.clone())?;
         }
     }
     for c in &b.comments {
-        let existing = match c.number {
-            Some(n) => {
-                load.find_on_pr(&b.repo, c.kind, n, c.url.as_deref(), &c.actor.login, c.at)?
-            }
-            None => None,
-        };
-        put(&mut load, c, existing)?;
+        add(&mut load, c.clone())?;
     }
+    read.by_type
+        .insert("pull request".into(), b.prs.len() as u64);
+    read.by_type
+        .insert("review comment".into(), b.comments.len() as u64);
     if let Some(cursor) = b.cursor {
         load.set_crawl_cursor(&b.repo, cursor, now)?;
     }
-    let summary = load.commit(&input, events, true, "{\"source\":\"github crawl\"}")?;
+    let summary = load.commit(&input, &read)?;
     totals.new += summary.new_contributions;
-    totals.completed += completed;
-    totals.paths += paths;
+    totals.completed += summary.duplicates;
+    totals.paths += summary.paths;
     Ok(())
 }
 

@@ -3,8 +3,7 @@
 use super::Env;
 use crate::cli::StatsArgs;
 use anyhow::Result;
-use builtby_model::time;
-use builtby_sources::gharchive::FileStats;
+use builtby_model::{time, ReadReport, Source};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -17,7 +16,8 @@ pub fn run(env: &Env, a: &StatsArgs) -> Result<ExitCode> {
         let files: Vec<serde_json::Value> = files
             .iter()
             .map(|f| {
-                let stats: serde_json::Value = serde_json::from_str(&f.stats).unwrap_or_default();
+                let stats: serde_json::Value =
+                    serde_json::from_str(&f.stats).unwrap_or(serde_json::Value::Null);
                 serde_json::json!({"path": f.path, "source": f.source, "size": f.size, "checksum": f.checksum,
                     "complete": f.complete, "events": f.events, "contributions": f.contributions,
                     "new_contributions": f.new_contributions, "loaded_at": time::iso_string(f.loaded_at), "read": stats})
@@ -48,41 +48,46 @@ pub fn run(env: &Env, a: &StatsArgs) -> Result<ExitCode> {
         writeln!(out, "  {k:<20} {n:>10}")?;
     }
     for f in &files {
-        let s: FileStats = serde_json::from_str(&f.stats).unwrap_or_default();
         writeln!(
             out,
-            "\n{}{}",
+            "\n{} [{}]{}",
             f.path,
+            f.source,
             if f.complete { "" } else { "  (ENDED EARLY)" }
         )?;
+        // Every source writes the same report (the source contract); a row that does not
+        // parse is shown as such, never as zeros.
+        let s: ReadReport = match serde_json::from_str(&f.stats) {
+            Ok(s) => s,
+            Err(e) => {
+                writeln!(out, "  (its read report cannot be read: {e})")?;
+                continue;
+            }
+        };
+        let unit = Source::parse(&f.source).unwrap_or(s.source).unit();
         writeln!(
             out,
-            "  {} events, {} contributions ({} new), {} skipped lines",
-            s.events, f.contributions, f.new_contributions, s.skipped_lines
+            "  {} {unit}, {} contributions ({} new), {} pointers, {} not kept",
+            s.read,
+            f.contributions,
+            f.new_contributions,
+            s.pointers,
+            s.skipped_total()
         )?;
-        let types: Vec<String> = s
-            .events_by_type
-            .iter()
-            .map(|(t, n)| format!("{t} {n}"))
-            .collect();
-        writeln!(out, "  by type: {}", types.join(", "))?;
-        let kinds: Vec<String> = s
-            .contributions_by_kind
-            .iter()
-            .map(|(t, n)| format!("{t} {n}"))
-            .collect();
-        writeln!(out, "  by kind: {}", kinds.join(", "))?;
-        if s.pointers + s.no_repository + s.no_actor > 0 {
-            writeln!(
-                out,
-                "  pointers {}, no repository {}, no actor {}",
-                s.pointers, s.no_repository, s.no_actor
-            )?;
+        let list = |m: &std::collections::BTreeMap<String, u64>| {
+            m.iter()
+                .map(|(t, n)| format!("{t} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !s.by_type.is_empty() {
+            writeln!(out, "  by type: {}", list(&s.by_type))?;
         }
-        for (reason, n) in &s.skipped_by_reason {
-            writeln!(out, "  skipped ({reason}): {n}")?;
+        writeln!(out, "  by kind: {}", list(&s.by_kind))?;
+        for (reason, n) in &s.skipped {
+            writeln!(out, "  not kept ({reason}): {n}")?;
         }
-        for m in &s.skip_messages {
+        for m in &s.messages {
             writeln!(out, "    {m}")?;
         }
         if let Some(e) = &s.ended_early {

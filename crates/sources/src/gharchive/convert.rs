@@ -21,7 +21,8 @@
 use super::event::{Label, Loose, RawEvent, Str, User};
 use super::Credited;
 use builtby_model::{
-    looks_like_email, prefix, time, Actor, Contribution, Kind, Pointer, Profile, BODY_PREFIX_CHARS,
+    keyed, looks_like_email, prefix, time, Actor, ChangedPath, Contribution, Kind, Pointer,
+    Profile, BODY_PREFIX_CHARS,
 };
 use serde::de::IgnoredAny;
 
@@ -201,7 +202,7 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
                     };
                     let mut k = c(Kind::PrOpened, a);
                     fill(&mut k);
-                    credited(k)
+                    credited(keyed_by(k, None))
                 }
                 Some("closed") => {
                     let Some(pr) = pr else {
@@ -219,6 +220,7 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
                     };
                     let mut k = c(kind, author);
                     fill(&mut k);
+                    let mut k = keyed_by(k, None);
                     if merged {
                         k.merged_by = pr
                             .merged_by
@@ -248,7 +250,8 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
                 k.url = github_url(&r.html_url);
             }
             k.needs_hydration = pr.is_none_or(|p| p.is_trimmed());
-            credited(k)
+            let id = payload.review.as_ref().and_then(|r| r.id.int());
+            credited(keyed_by(k, id))
         }
         "PullRequestReviewCommentEvent" if matches!(action, None | Some("created")) => {
             let Some(a) = actor.clone() else {
@@ -265,7 +268,17 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
                 k.body = body(&cm.body);
                 k.url = github_url(&cm.html_url);
             }
-            credited(k)
+            k.paths = k
+                .path
+                .iter()
+                .map(|p| ChangedPath {
+                    path: p.clone(),
+                    added: None,
+                    deleted: None,
+                })
+                .collect();
+            let id = payload.comment.as_ref().and_then(|c| c.id.int());
+            credited(keyed_by(k, id))
         }
         "IssuesEvent" if action == Some("opened") => {
             let Some(a) = actor.clone() else {
@@ -279,7 +292,7 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
                 k.url = github_url(&i.html_url);
                 k.labels = labels(&i.labels);
             }
-            credited(k)
+            credited(keyed_by(k, None))
         }
         "IssueCommentEvent" if matches!(action, None | Some("created")) => {
             let Some(a) = actor.clone() else {
@@ -298,7 +311,8 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
                 k.body = body(&cm.body);
                 k.url = github_url(&cm.html_url);
             }
-            credited(k)
+            let id = payload.comment.as_ref().and_then(|c| c.id.int());
+            credited(keyed_by(k, id))
         }
         "PushEvent" => {
             let Some(a) = actor.clone() else {
@@ -317,7 +331,8 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
                 .filter(|h| h.len() >= 7)
                 .map(|h| format!("https://github.com/{repo}/commit/{h}"));
             k.needs_hydration = k.commits.is_none();
-            credited(k)
+            let id = payload.push_id.int();
+            credited(keyed_by(k, id))
         }
         "ReleaseEvent" => {
             let Some(a) = actor.clone() else {
@@ -331,7 +346,8 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
                 k.body = body(&r.body);
                 k.url = github_url(&r.html_url);
             }
-            credited(k)
+            let id = payload.release.as_ref().and_then(|r| r.id.int());
+            credited(keyed_by(k, id))
         }
         "MemberEvent" => {
             let member = match &payload.member {
@@ -347,10 +363,18 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
             let mut k = c(Kind::MemberAdded, m);
             k.number = None;
             k.url = Some(format!("https://github.com/{repo}"));
-            credited(k)
+            credited(keyed_by(k, None))
         }
         _ => Outcome::NotEvidence { event_type },
     }
+}
+
+/// Re-keys a contribution built with the event's key by what the work is: the PR or issue
+/// number, or GitHub's id of the review, comment, push or release (`object_id`); the event's
+/// key stays where neither is known.
+fn keyed_by(mut c: Contribution, object_id: Option<i64>) -> Contribution {
+    c.key = keyed(c.kind, &c.repo, c.number, object_id, &c.key);
+    c
 }
 
 /// `owner/name`: from `repo.name` (Events API), else from the Timeline `repository` object,

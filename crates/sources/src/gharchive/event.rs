@@ -230,6 +230,9 @@ pub struct Payload<'a> {
     pub head: Loose<'a, IgnoredAny>,
     #[serde(default, borrow)]
     pub before: Option<Str<'a>>,
+    /// GitHub's id of a push: the same push in two events is one piece of work.
+    #[serde(default, borrow)]
+    pub push_id: Id<'a>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -322,6 +325,8 @@ pub struct IssuePr<'a> {
 
 #[derive(Debug, Deserialize, Default)]
 pub struct Release<'a> {
+    #[serde(default, borrow)]
+    pub id: Id<'a>,
     #[serde(default, borrow)]
     pub tag_name: Option<Str<'a>>,
     #[serde(default, borrow)]

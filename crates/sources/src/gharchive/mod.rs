@@ -67,6 +67,27 @@ impl FileStats {
         self.contributions_by_kind.values().sum()
     }
 
+    /// The source contract's report: events read by type, contributions by kind, pointers,
+    /// and every line or event not kept, by reason.
+    pub fn report(&self) -> builtby_model::ReadReport {
+        let mut r = builtby_model::ReadReport::new(builtby_model::Source::Gharchive);
+        r.read = self.events;
+        r.by_type = self.events_by_type.clone();
+        r.by_kind = self.contributions_by_kind.clone();
+        r.pointers = self.pointers;
+        r.skipped = self.skipped_by_reason.clone();
+        if self.no_repository > 0 {
+            r.skipped.insert("no repository".into(), self.no_repository);
+        }
+        if self.no_actor > 0 {
+            r.skipped.insert("no actor".into(), self.no_actor);
+        }
+        r.messages = self.skip_messages.clone();
+        r.ended_early = self.ended_early.clone();
+        r.bytes = self.bytes;
+        r
+    }
+
     fn record(&mut self, outcome: &Outcome) {
         match outcome {
             Outcome::Contribution(c) => {

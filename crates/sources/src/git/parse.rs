@@ -87,25 +87,7 @@ pub fn parse_record(rec: &[u8]) -> Result<Commit, String> {
 
 /// The message with every e-mail address (trailers, sign-offs, pasted logs) removed.
 pub fn scrub_emails(s: &str) -> String {
-    if !s.contains('@') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    for (i, line) in s.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        if !line.contains('@') {
-            out.push_str(line);
-            continue;
-        }
-        let kept: Vec<&str> = line
-            .split(' ')
-            .filter(|w| !builtby_model::looks_like_email(w))
-            .collect();
-        out.push_str(kept.join(" ").trim_end());
-    }
-    out
+    builtby_model::scrub_emails(s).into_owned()
 }
 
 fn text(b: &[u8]) -> String {

@@ -2,7 +2,8 @@
 //! and free-text fields that look like an address are dropped.
 
 use builtby_model::{
-    looks_like_email, prefix, Actor, Contribution, GithubProfile, Kind, BODY_PREFIX_CHARS,
+    looks_like_email, prefix, work_key, Actor, ChangedPath, Contribution, GithubProfile, Kind,
+    WorkId, BODY_PREFIX_CHARS,
 };
 use serde_json::Value;
 
@@ -40,8 +41,8 @@ pub fn actor(v: &Value) -> Option<Actor> {
     Some(Actor {
         github_id: v.get("id").and_then(Value::as_i64),
         login: s(v, "login")?,
-        is_bot_type: v.get("type").and_then(Value::as_str) == Some("Bot")
-            || s(v, "login").is_some_and(|l| l.ends_with("[bot]")),
+        // GitHub's own word only; the `[bot]` suffix is one of the bot rules (`BotRules`).
+        is_bot_type: v.get("type").and_then(Value::as_str) == Some("Bot"),
     })
 }
 
@@ -93,13 +94,14 @@ pub fn pull(v: &Value) -> Option<PullFacts> {
 impl PullFacts {
     /// The contribution this PR's outcome is: merged → `pr_merged` credited to the author (the
     /// merge to `merged_by`), closed unmerged → `pr_closed_unmerged`; open → none.
-    pub fn outcome(&self, repo: &str, key: String) -> Option<Contribution> {
+    pub fn outcome(&self, repo: &str) -> Option<Contribution> {
         let author = self.author.clone()?;
         let (kind, at) = match (self.merged_at, self.closed_at) {
             (Some(m), _) => (Kind::PrMerged, m),
             (None, Some(c)) => (Kind::PrClosedUnmerged, c),
             _ => return None,
         };
+        let key = work_key(kind, repo, WorkId::Number(self.number));
         let mut c = Contribution::new(key, kind, repo.to_string(), author, at);
         self.fill(&mut c);
         if kind == Kind::PrMerged {
@@ -143,7 +145,7 @@ pub fn reviews(repo: &str, pr: &PullFacts, items: &[Value]) -> Vec<Contribution>
             let who = r.get("user").and_then(actor)?;
             let at = s(r, "submitted_at").and_then(|t| super::parse_time(&t))?;
             let mut c = Contribution::new(
-                format!("gh:review:{id}"),
+                work_key(Kind::Review, repo, WorkId::Id(id)),
                 Kind::Review,
                 repo.into(),
                 who,
@@ -170,7 +172,7 @@ pub fn review_comments(repo: &str, items: &[Value]) -> Vec<Contribution> {
             let number = s(r, "pull_request_url")
                 .and_then(|u| u.rsplit('/').next().and_then(|n| n.parse().ok()));
             let mut c = Contribution::new(
-                format!("gh:review_comment:{id}"),
+                work_key(Kind::ReviewComment, repo, WorkId::Id(id)),
                 Kind::ReviewComment,
                 repo.into(),
                 who,
@@ -179,6 +181,15 @@ pub fn review_comments(repo: &str, items: &[Value]) -> Vec<Contribution> {
             c.number = number;
             c.url = s(r, "html_url");
             c.path = s(r, "path");
+            c.paths = c
+                .path
+                .iter()
+                .map(|p| ChangedPath {
+                    path: p.clone(),
+                    added: None,
+                    deleted: None,
+                })
+                .collect();
             c.body = s(r, "body").map(|b| prefix(&b, BODY_PREFIX_CHARS).to_string());
             Some(c)
         })
@@ -240,7 +251,7 @@ mod tests {
             return;
         };
         let p = pull(&v).unwrap();
-        let c = p.outcome("PyGithub/PyGithub", "k".into());
+        let c = p.outcome("PyGithub/PyGithub");
         if let Some(c) = c {
             assert_eq!(Some(&c.actor), p.author.as_ref());
             assert_eq!(c.number, Some(31));

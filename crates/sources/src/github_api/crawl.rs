@@ -45,7 +45,7 @@
 //! batch), so "cursor = T" also means every comment updated up to T is stored.
 
 use super::{convert, ApiError, Cache, Client};
-use builtby_model::{time, Contribution, Kind};
+use builtby_model::{time, work_key, ChangedPath, Contribution, Kind, WorkId};
 use serde_json::Value;
 
 /// A file a PR touched: `(path, additions, deletions)`.
@@ -65,14 +65,15 @@ pub struct CrawledPr {
 
 impl CrawledPr {
     /// `pr_opened` (author, at `created_at`) and the outcome (`pr_merged` credited to the
-    /// author, or `pr_closed_unmerged`), keyed by the PR's id.
+    /// author, with the files it touched, or `pr_closed_unmerged`), keyed by the PR's number
+    /// as every source keys them.
     pub fn contributions(&self, repo: &str) -> Vec<Contribution> {
         let mut out = Vec::new();
         let (Some(author), Some(created)) = (self.pull.author.clone(), self.pull.created_at) else {
             return out;
         };
         let mut opened = Contribution::new(
-            format!("gh:pr_opened:{}", self.id),
+            work_key(Kind::PrOpened, repo, WorkId::Number(self.pull.number)),
             Kind::PrOpened,
             repo.to_string(),
             author,
@@ -80,12 +81,17 @@ impl CrawledPr {
         );
         self.pull.fill(&mut opened);
         out.push(opened);
-        let key = if self.pull.merged_at.is_some() {
-            format!("gh:pr_merged:{}", self.id)
-        } else {
-            format!("gh:pr_closed:{}", self.id)
-        };
-        if let Some(c) = self.pull.outcome(repo, key) {
+        if let Some(mut c) = self.pull.outcome(repo) {
+            if let (Kind::PrMerged, Some(files)) = (c.kind, &self.files) {
+                c.paths = files
+                    .iter()
+                    .map(|(path, added, deleted)| ChangedPath {
+                        path: path.clone(),
+                        added: *added,
+                        deleted: *deleted,
+                    })
+                    .collect();
+            }
             out.push(c);
         }
         out
@@ -327,6 +333,6 @@ mod tests {
         assert_eq!(cs.len(), 2);
         assert_eq!(cs[0].kind, Kind::PrOpened);
         assert_eq!(cs[1].kind, Kind::PrMerged);
-        assert_eq!(cs[1].key, "gh:pr_merged:5");
+        assert_eq!(cs[1].key, "pr_merged/o/r#7");
     }
 }

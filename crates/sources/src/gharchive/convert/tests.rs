@@ -41,7 +41,7 @@ fn opened_pr_is_credited_to_the_actor() {
     );
     assert_eq!(
         (c.key.as_str(), c.repo.as_str(), c.number),
-        ("gha:100", "pytorch/pytorch", Some(5))
+        ("pr_opened/pytorch/pytorch#5", "pytorch/pytorch", Some(5))
     );
     assert_eq!(c.title.as_deref(), Some("Fix NCCL timeout"));
     assert_eq!(c.labels, vec!["bug".to_string()]);
@@ -213,10 +213,17 @@ fn timeline_era_repository_login_actor_and_pacific_time() {
         (p.name.as_deref(), p.location.as_deref(), p.company),
         (Some("Ana B"), Some("Kraków, Polska"), None)
     );
+    assert_eq!(c.key, "pr_opened/fchollet/keras#3", "keyed by the PR");
+    // Work with no natural id and no event id: keyed by a hash of the line.
+    let m = json!({"type": "MemberEvent", "actor": "ana", "created_at": "2013-02-15T00:00:39-08:00",
+        "repository": {"id": 77, "name": "keras", "owner": "fchollet"},
+        "payload": {"member": {"login": "dee", "id": 4}, "action": "added"}});
+    let mk = contribution(&m).key;
     assert!(
-        c.key.starts_with("gha-line:"),
-        "no event id: keyed by a hash of the line"
+        mk.starts_with("member_added/fchollet/keras/record:gha-line:"),
+        "{mk}"
     );
+    assert_eq!(contribution(&m).key, mk);
     // The same line gives the same key; another line another.
     let again = contribution(&e);
     assert_eq!(again.key, c.key);
@@ -373,4 +380,33 @@ mod never_panics {
             let _ = convert_line(&bytes, 1, true);
         }
     }
+}
+
+/// GH Archive holds some reviews twice under two event ids (the 2021-07-21 hour has four):
+/// both events give the review's own key, so the store holds it once.
+#[test]
+fn the_same_review_in_two_events_has_one_key() {
+    let review = |event_id: &str| {
+        let mut e = events_api(
+            "PullRequestReviewEvent",
+            json!({"action": "created", "review": {"id": 711280855, "state": "approved",
+                   "html_url": "https://github.com/pytorch/pytorch/pull/5#pullrequestreview-711280855"},
+                   "pull_request": full_pr(false)}),
+        );
+        e["id"] = json!(event_id);
+        contribution(&e)
+    };
+    let (a, b) = (review("17000000001"), review("17000000002"));
+    assert_eq!(a.key, "review/pytorch/pytorch/711280855");
+    assert_eq!(a.key, b.key);
+    // A comment and a review with the same number are different work.
+    let mut cm = events_api(
+        "IssueCommentEvent",
+        json!({"action": "created", "issue": {"number": 5}, "comment": {"id": 711280855}}),
+    );
+    cm["id"] = json!("17000000003");
+    assert_eq!(
+        contribution(&cm).key,
+        "issue_comment/pytorch/pytorch/711280855"
+    );
 }

@@ -1,34 +1,61 @@
-//! Loading one input file in one transaction.
+//! The one write path: every source's records enter the store through a [`Batch`].
 //!
-//! People and repositories are resolved through small per-file caches; profile updates and
-//! login history are gathered per file and written once at commit, so the per-record cost is
+//! A batch is one input (a GH Archive file, a git history run, a page of API answers): begun
+//! with its source and input key, fed records, committed atomically with its ingest-log row, so
+//! a process killed at any point leaves the store as it was before the input.
+//!
+//! This is the only place that resolves people, allocates repositories, and maintains the
+//! derived tables (rollup, full-text index, `repo_people`, logins), so no source can drift.
+//! A contribution is keyed by what the work is ([`builtby_model::work_key`]): a second copy
+//! (the same review in two events, a PR from GH Archive and from the API) is an upsert that
+//! completes missing fields and counts nothing twice.
+//!
+//! People and repositories are resolved through small per-batch caches; profile updates and
+//! login history are gathered per batch and written once at commit, so the per-record cost is
 //! one insert into `contributions` plus, for a new record with text, a full-text row; rollup
-//! increments are summed in memory and written once per file.
+//! increments are summed in memory and written once per batch.
 
 use crate::{Result, Store, StoreError};
-use builtby_model::{Actor, Contribution, Kind, Pointer, Profile, Record};
+use builtby_model::{
+    time, Actor, ChangedPath, Contribution, Hydration, Kind, Pointer, Profile, ReadReport, Record,
+    Source,
+};
 use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-/// An input file as the ingest log records it.
+/// An input as the ingest log records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
-    /// `gharchive`, `git`, `github` …
-    pub source: String,
+    pub source: Source,
     pub path: PathBuf,
     pub size: u64,
-    /// A checksum of the file's bytes: the identity used to skip re-loading it.
+    /// The input's identity: a checksum of a file's bytes, a repository and tip for git, a
+    /// request batch for the API. An input key already in the log is not loaded again.
     pub checksum: String,
 }
 
-/// What loading one file changed.
+/// What loading one input changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LoadSummary {
     pub new_contributions: u64,
-    /// Records already in the store under the same key (overlapping inputs).
+    /// Records already in the store under the same key (overlapping inputs, the same work
+    /// from another source): completed, not counted again.
     pub duplicates: u64,
     pub new_pointers: u64,
+    /// Paths newly recorded for contributions.
+    pub paths: u64,
+    /// Commits found to belong to a merged PR in the store (now `pr_commit`).
+    pub linked_to_prs: u64,
+}
+
+/// Kinds whose authors make up a repository's breadth of scrutiny (`repos.contributors`):
+/// people whose work passed review or reached the default branch, and their reviewers.
+fn counts_for_breadth(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::PrMerged | Kind::Review | Kind::Commit | Kind::CommitReview
+    )
 }
 
 /// A person as this load knows them: ids are allocated here (the load holds the write lock),
@@ -57,8 +84,8 @@ struct Stored {
 /// it moves only when it is this much out of date (or with a login or profile change).
 const LAST_SEEN_SLACK: i64 = 30 * 86_400;
 
-/// One file's load in progress. Dropping it without [`FileLoad::commit`] rolls everything back.
-pub struct FileLoad<'a> {
+/// One input's load in progress. Dropping it without [`Batch::commit`] rolls everything back.
+pub struct Batch<'a> {
     tx: Transaction<'a>,
     path: PathBuf,
     file_id: i64,
@@ -72,6 +99,10 @@ pub struct FileLoad<'a> {
     new_repo_people: HashMap<i64, i64>,
     /// Rollup increments, summed in memory and written once at commit.
     rollup: HashMap<(i64, i64, i64, i64), i64>,
+    /// New commits naming a PR and new merged PRs, linked at commit (see [`Batch::commit`]).
+    new_commit_prs: Vec<(i64, i64, i64)>,
+    new_merged_prs: Vec<(i64, i64, i64)>,
+    pub(crate) git: crate::git::GitBatch,
     summary: LoadSummary,
 }
 
@@ -100,8 +131,8 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Starts loading `input`. Takes the write lock now (waiting for another writer if needed).
-    pub fn begin_file(&mut self, _input: &InputFile) -> Result<FileLoad<'_>> {
+    /// Starts loading an input. Takes the write lock now (waiting for another writer if needed).
+    pub fn begin(&mut self) -> Result<Batch<'_>> {
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -123,7 +154,7 @@ impl Store {
             next("people").map_err(wrap)?,
             next("repos").map_err(wrap)?,
         );
-        Ok(FileLoad {
+        Ok(Batch {
             tx,
             path,
             file_id,
@@ -136,12 +167,15 @@ impl Store {
             next_repo,
             new_repo_people: HashMap::new(),
             rollup: HashMap::new(),
+            new_commit_prs: Vec::new(),
+            new_merged_prs: Vec::new(),
+            git: Default::default(),
             summary: LoadSummary::default(),
         })
     }
 }
 
-impl<'a> FileLoad<'a> {
+impl<'a> Batch<'a> {
     /// The load's transaction, for other modules' writes that must commit with it.
     pub(crate) fn tx(&self) -> &Transaction<'a> {
         &self.tx
@@ -154,15 +188,35 @@ impl<'a> FileLoad<'a> {
         }
     }
 
+    /// Adds one record. A contribution whose key is stored already completes that row (fields
+    /// it lacks, its hydration, its text in the full-text index) and counts nothing again.
     pub fn add(&mut self, record: &Record) -> Result<()> {
         let r = match record {
-            Record::Contribution(c) => self.add_contribution(c),
+            Record::Contribution(c) => self.add_contribution(c).map(|_| ()),
             Record::Pointer(p) => self.add_pointer(p),
+            Record::Paths { key, paths } => self.add_paths_to(key, paths),
         };
         r.map_err(|e| self.err(e))
     }
 
-    fn add_contribution(&mut self, c: &Contribution) -> rusqlite::Result<()> {
+    fn add_contribution(&mut self, c: &Contribution) -> rusqlite::Result<(i64, bool)> {
+        // No e-mail address is ever stored, whatever a source let through in free text.
+        let scrubbed;
+        let c = if [&c.title, &c.body]
+            .into_iter()
+            .flatten()
+            .any(|t| t.contains('@'))
+        {
+            let mut x = c.clone();
+            x.title = x
+                .title
+                .map(|t| builtby_model::scrub_emails(&t).into_owned());
+            x.body = x.body.map(|t| builtby_model::scrub_emails(&t).into_owned());
+            scrubbed = x;
+            &scrubbed
+        } else {
+            c
+        };
         let person = self.person(&c.actor, c.at, c.profile.as_ref())?;
         let repo = self.repo(&c.repo, c.repo_github_id)?;
         let merged_by = match &c.merged_by {
@@ -170,6 +224,11 @@ impl<'a> FileLoad<'a> {
             None => None,
         };
         let labels = (!c.labels.is_empty()).then(|| c.labels.join(","));
+        let hydration = if c.needs_hydration {
+            Hydration::Pending
+        } else {
+            Hydration::Complete
+        };
         let inserted = self
             .tx
             .prepare_cached(
@@ -196,12 +255,14 @@ impl<'a> FileLoad<'a> {
                 c.path,
                 c.on_pr,
                 merged_by,
-                c.needs_hydration,
+                hydration.code(),
                 self.file_id
             ])?;
         if inserted == 0 {
             self.summary.duplicates += 1;
-            return Ok(());
+            let id = self.complete(c, labels.as_deref(), merged_by)?;
+            self.insert_paths(repo, id, &c.paths)?;
+            return Ok((id, false));
         }
         self.summary.new_contributions += 1;
         let rowid = self.tx.last_insert_rowid();
@@ -214,14 +275,9 @@ impl<'a> FileLoad<'a> {
         }
         *self
             .rollup
-            .entry((
-                repo,
-                c.kind.code(),
-                builtby_model::time::day_of(c.at),
-                person,
-            ))
+            .entry((repo, c.kind.code(), time::day_of(c.at), person))
             .or_default() += 1;
-        if matches!(c.kind, Kind::PrMerged | Kind::Review) {
+        if counts_for_breadth(c.kind) {
             let added = self
                 .tx
                 .prepare_cached(
@@ -231,6 +287,111 @@ impl<'a> FileLoad<'a> {
             if added == 1 {
                 *self.new_repo_people.entry(repo).or_default() += 1;
             }
+        }
+        match (c.kind, c.number) {
+            (Kind::Commit, Some(n)) => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO git_commit_prs(repo_id, number, contribution_id) VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![repo, n, rowid])?;
+                self.new_commit_prs.push((repo, n, rowid));
+            }
+            (Kind::PrMerged, Some(n)) => self.new_merged_prs.push((repo, n, rowid)),
+            _ => {}
+        }
+        self.insert_paths(repo, rowid, &c.paths)?;
+        Ok((rowid, true))
+    }
+
+    /// Completes the stored row with `c`'s key: where `c` has a field it wins (a later, fuller
+    /// source), where it has none the stored one stays; who is credited and when never change.
+    /// The full-text row follows the text. Returns the row id.
+    fn complete(
+        &mut self,
+        c: &Contribution,
+        labels: Option<&str>,
+        merged_by: Option<i64>,
+    ) -> rusqlite::Result<i64> {
+        let (id, title, body): (i64, Option<String>, Option<String>) = self
+            .tx
+            .prepare_cached("SELECT id, title, body FROM contributions WHERE key = ?1")?
+            .query_row([&c.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let hydrated = (!c.needs_hydration).then_some(Hydration::Complete.code());
+        self.tx
+            .prepare_cached(
+                "UPDATE contributions SET title = coalesce(?2, title), body = coalesce(?3, body), url = coalesce(?4, url),
+                 labels = coalesce(?5, labels), additions = coalesce(?6, additions), deletions = coalesce(?7, deletions),
+                 changed_files = coalesce(?8, changed_files), commits = coalesce(?9, commits),
+                 review_state = coalesce(?10, review_state), path = coalesce(?11, path),
+                 merged_by = coalesce(merged_by, ?12), on_pr = on_pr OR ?13,
+                 needs_hydration = coalesce(?14, needs_hydration) WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                c.title,
+                c.body,
+                c.url,
+                labels,
+                c.additions,
+                c.deletions,
+                c.changed_files,
+                c.commits,
+                c.review_state,
+                c.path,
+                merged_by,
+                c.on_pr,
+                hydrated
+            ])?;
+        let new_title = c.title.clone().or_else(|| title.clone());
+        let new_body = c.body.clone().or_else(|| body.clone());
+        if (&new_title, &new_body) != (&title, &body) {
+            // External-content FTS5: a row is deleted with exactly the values it was indexed
+            // with, which are the stored ones (every write of text goes through here).
+            if title.is_some() || body.is_some() {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO contributions_fts(contributions_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
+                    )?
+                    .execute(params![id, title, body])?;
+            }
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO contributions_fts(rowid, title, body) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![id, new_title, new_body])?;
+        }
+        Ok(id)
+    }
+
+    fn insert_paths(
+        &mut self,
+        repo: i64,
+        contribution: i64,
+        paths: &[ChangedPath],
+    ) -> rusqlite::Result<()> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let mut st = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO contribution_paths(repo_id, path, contribution_id, added, deleted) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for p in paths {
+            self.summary.paths +=
+                st.execute(params![repo, p.path, contribution, p.added, p.deleted])? as u64;
+        }
+        Ok(())
+    }
+
+    /// Paths for work stored under `key` (nothing when no such work is stored).
+    fn add_paths_to(&mut self, key: &str, paths: &[ChangedPath]) -> rusqlite::Result<()> {
+        let found: Option<(i64, i64)> = self
+            .tx
+            .prepare_cached("SELECT id, repo_id FROM contributions WHERE key = ?1")?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((id, repo)) = found {
+            self.insert_paths(repo, id, paths)?;
         }
         Ok(())
     }
@@ -249,6 +410,11 @@ impl<'a> FileLoad<'a> {
             .execute(params![p.key, repo, p.number, p.what, actor, p.at, self.file_id])?;
         self.summary.new_pointers += n as u64;
         Ok(())
+    }
+
+    /// The person id for an actor (resolving or allocating it, as [`Batch::add`] does).
+    pub fn person_id(&mut self, a: &Actor, at: i64, profile: Option<&Profile>) -> Result<i64> {
+        self.person(a, at, profile).map_err(|e| self.err(e))
     }
 
     /// The person id for an actor: by GitHub id where known (following renames), else by login;
@@ -362,6 +528,11 @@ impl<'a> FileLoad<'a> {
         Ok(idx)
     }
 
+    /// The repository id for `owner/name` (resolving or allocating it).
+    pub fn repo_id(&mut self, name: &str) -> Result<i64> {
+        self.repo(name, None).map_err(|e| self.err(e))
+    }
+
     fn repo(&mut self, name: &str, github_id: Option<i64>) -> rusqlite::Result<i64> {
         let key = name.to_ascii_lowercase();
         if let Some(&id) = self.repos.get(&key) {
@@ -392,21 +563,17 @@ impl<'a> FileLoad<'a> {
         Ok(id)
     }
 
-    /// `complete` says the input was read to its end; `stats_json` is the source's own account
-    /// of what it read, kept word for word in the ingest log.
-    pub fn commit(
-        self,
-        input: &InputFile,
-        events: u64,
-        complete: bool,
-        stats_json: &str,
-    ) -> Result<LoadSummary> {
+    /// Links commits and merged PRs, writes the derived tables and the ingest-log row with the
+    /// source's report, and commits: all of it or none.
+    pub fn commit(mut self, input: &InputFile, report: &ReadReport) -> Result<LoadSummary> {
+        self.link_commits_to_prs().map_err(|e| self.err(e))?;
+        self.write_git().map_err(|e| self.err(e))?;
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite {
             path: path.clone(),
             source,
         };
-        let FileLoad {
+        let Batch {
             tx,
             file_id,
             people,
@@ -423,9 +590,23 @@ impl<'a> FileLoad<'a> {
                      ON CONFLICT DO UPDATE SET n = n + ?5",
                 )
                 .map_err(wrap)?;
+            let mut drop_empty = tx
+                .prepare_cached(
+                    "DELETE FROM rollup WHERE repo_id = ?1 AND kind = ?2 AND day = ?3 AND person_id = ?4 AND n <= 0",
+                )
+                .map_err(wrap)?;
             for ((repo, kind, day, person), n) in &rollup {
+                if *n == 0 {
+                    continue;
+                }
                 ru.execute(params![repo, kind, day, person, n])
                     .map_err(wrap)?;
+                if *n < 0 {
+                    // a commit re-labelled `pr_commit` leaves its `commit` cell
+                    drop_empty
+                        .execute(params![repo, kind, day, person])
+                        .map_err(wrap)?;
+                }
             }
             let mut nr = tx
                 .prepare_cached("INSERT INTO repos(id, name, github_id) VALUES (?1, ?2, ?3)")
@@ -440,17 +621,18 @@ impl<'a> FileLoad<'a> {
             for (repo, n) in &new_repo_people {
                 rc.execute(params![repo, n]).map_err(wrap)?;
             }
+            let stats_json = serde_json::to_string(report).expect("a report serialises");
             tx.execute(
                 "INSERT INTO files(id, source, path, size, checksum, loaded_at, complete, events, contributions, new_contributions, stats)
                  VALUES (?1, ?2, ?3, ?4, ?5, strftime('%s','now'), ?6, ?7, ?8, ?9, ?10)",
                 params![
                     file_id,
-                    input.source,
+                    input.source.as_str(),
                     input.path.to_string_lossy(),
                     input.size as i64,
                     input.checksum,
-                    complete,
-                    events as i64,
+                    report.ended_early.is_none(),
+                    report.read as i64,
                     (summary.new_contributions + summary.duplicates) as i64,
                     summary.new_contributions as i64,
                     stats_json
@@ -460,6 +642,76 @@ impl<'a> FileLoad<'a> {
         }
         tx.commit().map_err(wrap)?;
         Ok(summary)
+    }
+
+    /// A commit that names a merged PR in the store is part of that PR's work: it becomes a
+    /// `pr_commit` (which no rule counts, so the work counts once) and gives the PR its paths.
+    /// Checked for the commits and merged PRs new in this batch, whichever arrived first.
+    fn link_commits_to_prs(&mut self) -> rusqlite::Result<()> {
+        let mut links: Vec<(i64, i64)> = Vec::new();
+        {
+            // `kind = 1` is `pr_merged`, written out: the partial index is used only for a
+            // literal (a test pins the code).
+            let mut pr_of = self.tx.prepare_cached(
+                "SELECT id FROM contributions INDEXED BY contributions_merged_pr
+                 WHERE repo_id = ?1 AND number = ?2 AND kind = 1 ORDER BY id LIMIT 1",
+            )?;
+            for &(repo, n, commit) in &self.new_commit_prs {
+                if let Some(pr) = pr_of.query_row(params![repo, n], |r| r.get(0)).optional()? {
+                    links.push((commit, pr));
+                }
+            }
+            let mut commits_of = self.tx.prepare_cached(
+                "SELECT contribution_id FROM git_commit_prs WHERE repo_id = ?1 AND number = ?2",
+            )?;
+            for &(repo, n, pr) in &self.new_merged_prs {
+                let rows = commits_of.query_map(params![repo, n], |r| r.get::<_, i64>(0))?;
+                for commit in rows {
+                    links.push((commit?, pr));
+                }
+            }
+        }
+        links.sort_unstable();
+        links.dedup_by_key(|l| l.0);
+        for (commit, pr) in links {
+            let Some((repo, person, at)) = self
+                .tx
+                .prepare_cached(
+                    "UPDATE contributions SET kind = ?2 WHERE id = ?1 AND kind = ?3
+                     RETURNING repo_id, person_id, at",
+                )?
+                .query_row(
+                    params![commit, Kind::PrCommit.code(), Kind::Commit.code()],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, i64>(1)?,
+                            r.get::<_, i64>(2)?,
+                        ))
+                    },
+                )
+                .optional()?
+            else {
+                continue;
+            };
+            let day = time::day_of(at);
+            *self
+                .rollup
+                .entry((repo, Kind::Commit.code(), day, person))
+                .or_default() -= 1;
+            *self
+                .rollup
+                .entry((repo, Kind::PrCommit.code(), day, person))
+                .or_default() += 1;
+            self.tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO contribution_paths(repo_id, path, contribution_id, added, deleted)
+                     SELECT repo_id, path, ?2, added, deleted FROM contribution_paths WHERE contribution_id = ?1",
+                )?
+                .execute(params![commit, pr])?;
+            self.summary.linked_to_prs += 1;
+        }
+        Ok(())
     }
 }
 
