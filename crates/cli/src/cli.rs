@@ -27,6 +27,8 @@ pub struct Args {
     pub command: Command,
 }
 
+// Parsed once per run: the size of the largest variant (the search flags) costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Ingest, search and show a ranked result end to end (downloads a few real GH Archive hours; offline, uses a generated sample)
@@ -146,21 +148,24 @@ pub struct GharchiveArgs {
     pub threads: Option<usize>,
 }
 
+/// Every search parameter (`builtby_search::query::SEARCH_PARAMS`), as typed: `--as-of` is the
+/// API's `as_of`. Values are kept as strings and checked by the one query builder the API
+/// uses too (`builtby_search::query::Params`), so both accept and reject the same.
 #[derive(ClapArgs, Debug, Clone, Default)]
-pub struct FilterArgs {
-    /// Repository, owner/name or owner/* (repeatable)
+pub struct QueryArgs {
+    /// Repository, owner/name or owner/* (repeatable, or comma-separated)
     #[arg(long = "repo", value_name = "OWNER/NAME")]
     pub repos: Vec<String>,
-    /// Ecosystem from the catalog, e.g. pytorch, huggingface, jax (repeatable)
+    /// Ecosystem from the catalog, any case, e.g. pytorch, huggingface, jax (repeatable)
     #[arg(long = "ecosystem", value_name = "ID")]
     pub ecosystems: Vec<String>,
     /// Only these kinds: pr_merged, pr_opened, pr_closed_unmerged, review, review_comment, issue_opened, issue_comment, push, release, member_added (repeatable)
     #[arg(long = "kind", value_name = "KIND")]
     pub kinds: Vec<String>,
-    /// From this date (2024-01-31) or this long ago (30d, 8w, 12m, 2y)
+    /// From this date (2024-01-31) or this long before --as-of or today (30d, 8w, 12m, 2y)
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
-    /// Up to this date or this long ago
+    /// Up to this date or this long before --as-of or today
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
     /// Words that must all appear in a PR/issue title or body, e.g. "nccl timeout"
@@ -181,15 +186,45 @@ pub struct FilterArgs {
     /// Country of the normalised profile location: ISO code or name (de, Germany, Polska)
     #[arg(long, value_name = "COUNTRY")]
     pub country: Option<String>,
+    /// How many people to show, 1 to 500 [default: 20]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<String>,
+    /// Skip this many (for paging) [default: 0]
+    #[arg(long, value_name = "N")]
+    pub offset: Option<String>,
     /// Include bot accounts (excluded by default)
-    #[arg(long)]
-    pub include_bots: bool,
-    /// Contributions lose half their weight every this many months
-    #[arg(long, default_value_t = 12.0, value_name = "MONTHS")]
-    pub half_life: f64,
-    /// Score as of this date instead of today
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub include_bots: Option<String>,
+    /// Contributions lose half their weight every this many months [default: 12]
+    #[arg(long, value_name = "MONTHS")]
+    pub half_life: Option<String>,
+    /// Score as of this date instead of today; durations in --since and --until count back from it
+    #[arg(long, value_name = "WHEN")]
     pub as_of: Option<String>,
+}
+
+impl QueryArgs {
+    /// The flags given, by their names in `SEARCH_PARAMS`.
+    pub fn params(&self) -> builtby_search::query::Params {
+        let mut p = builtby_search::query::Params::new();
+        p.push_each("repo", &self.repos)
+            .push_each("ecosystem", &self.ecosystems)
+            .push_each("kind", &self.kinds)
+            .push_each("since", &self.since)
+            .push_each("until", &self.until)
+            .push_each("text", &self.text)
+            .push_each("area", &self.areas)
+            .push_each("path", &self.paths)
+            .push_each("location", &self.location)
+            .push_each("metro", &self.metro)
+            .push_each("country", &self.country)
+            .push_each("limit", &self.limit)
+            .push_each("offset", &self.offset)
+            .push_each("include_bots", &self.include_bots)
+            .push_each("half_life", &self.half_life)
+            .push_each("as_of", &self.as_of);
+        p
+    }
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -206,13 +241,7 @@ pub enum Format {
 )]
 pub struct SearchArgs {
     #[command(flatten)]
-    pub filter: FilterArgs,
-    /// How many people to show (1–500)
-    #[arg(long, default_value_t = 20)]
-    pub limit: u32,
-    /// Skip this many (for paging)
-    #[arg(long, default_value_t = 0)]
-    pub offset: u32,
+    pub query: QueryArgs,
     /// Show each ranking rule's score and the counts behind it
     #[arg(long)]
     pub explain: bool,
@@ -230,11 +259,30 @@ pub struct PersonArgs {
     pub login: String,
     #[arg(long)]
     pub json: bool,
-    /// Evidence lines to show
-    #[arg(long, default_value_t = 20)]
-    pub limit: u32,
-    #[arg(long, default_value_t = 0)]
-    pub offset: u32,
+    /// Evidence lines to show, 1 to 500 [default: 20]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<String>,
+    /// Skip this many evidence lines [default: 0]
+    #[arg(long, value_name = "N")]
+    pub offset: Option<String>,
+    /// Contributions lose half their weight every this many months [default: 12]
+    #[arg(long, value_name = "MONTHS")]
+    pub half_life: Option<String>,
+    /// Score as of this date instead of today
+    #[arg(long, value_name = "WHEN")]
+    pub as_of: Option<String>,
+}
+
+impl PersonArgs {
+    /// The flags given, by their names in `PERSON_PARAMS`.
+    pub fn params(&self) -> builtby_search::query::Params {
+        let mut p = builtby_search::query::Params::new();
+        p.push_each("limit", &self.limit)
+            .push_each("offset", &self.offset)
+            .push_each("half_life", &self.half_life)
+            .push_each("as_of", &self.as_of);
+        p
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -6,6 +6,8 @@ mod cmd;
 mod demo;
 mod output;
 mod progress;
+#[cfg(test)]
+mod same_query;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -27,13 +29,26 @@ fn main() -> ExitCode {
     match cmd::run(args) {
         Ok(code) => code,
         Err(e) => {
-            if let Some(q) = e.downcast_ref::<builtby_search::QueryError>() {
-                eprintln!("error: --{q}");
+            if let Some(q) = query_error(&e) {
+                // Named as the flag is spelled: the API's `as_of` is `--as-of`.
+                eprintln!("error: --{}: {}", q.param.replace('_', "-"), q.message);
+                return ExitCode::from(2);
+            }
+            if let Some(u) = e.downcast_ref::<cmd::UsageError>() {
+                eprintln!("error: {u}");
                 return ExitCode::from(2);
             }
             eprintln!("error: {e:#}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// The search parameter at fault, if that is what `e` is.
+fn query_error(e: &anyhow::Error) -> Option<&builtby_search::QueryError> {
+    match e.downcast_ref::<builtby_search::SearchError>() {
+        Some(builtby_search::SearchError::Query(q)) => Some(q),
+        _ => e.downcast_ref(),
     }
 }
 

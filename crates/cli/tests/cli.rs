@@ -144,6 +144,26 @@ fn usage_errors_exit_2_and_name_the_parameter() {
     assert!(err.contains("kind") && err.contains("pr_merged"), "{err}");
     let (code, _, err) = run(&data, &["search", "--repo", "not-a-repo"]);
     assert_eq!(code, 2, "{err}");
+    // Named as the flag is spelled, though the builder calls it `as_of` as the API does.
+    let (code, _, err) = run(&data, &["search", "--as-of", "soon"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error: --as-of: `soon`"), "{err}");
+    let (code, _, err) = run(&data, &["search", "--ecosystem", "cobol"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--ecosystem: unknown ecosystem `cobol`"),
+        "{err}"
+    );
+    let (code, _, err) = run(&data, &["person", "ana", "--limit", "0"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--limit:"), "{err}");
+    // Flags of other commands have their own usage errors, also exit 2.
+    let (code, _, err) = run(&data, &["ingest", "git", ".", "--repo", "owner/*"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--repo: `owner/*` is not a repository"),
+        "{err}"
+    );
     let (code, _, _) = run(&data, &["frobnicate"]);
     assert_eq!(code, 2);
     let (code, _, err) = run(&data, &["person", "nobody-here"]);

@@ -140,14 +140,14 @@ pub fn parse_offset(s: &str) -> Result<u32, QueryError> {
         .map_err(|_| bad("offset", format!("`{s}` is not a whole number ≥ 0")))
 }
 
-/// The parameters [`query_from_params`] understands, with a description each: one list, so the
-/// HTTP API, its OpenAPI document and the command line name them the same way. The flag is
-/// true for parameters that may be repeated (values may also be comma-separated).
+/// The parameters a search understands, with a description each: one list, so the HTTP API,
+/// its OpenAPI document and the command line (`--as-of` for `as_of`) name them the same way.
+/// The flag is true for parameters that may be repeated (values may also be comma-separated).
 pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("repo", true, "Repository `owner/name` (old names in the catalog follow renames) or `owner/*`."),
-    ("ecosystem", true, "Catalog ecosystem id, e.g. `pytorch`, `huggingface` (see /api/catalog)."),
+    ("ecosystem", true, "Catalog ecosystem id, any case, e.g. `pytorch`, `huggingface` (see /api/catalog)."),
     ("kind", true, "Contribution kind, e.g. pr_merged, review, review_comment, issue_comment (every kind: the schema's enum, or `builtby search --help`)."),
-    ("since", false, "Earliest contribution: a date (2024-01-31), an RFC 3339 time, or a duration back from today (30d, 8w, 12m, 2y)."),
+    ("since", false, "Earliest contribution: a date (2024-01-31), an RFC 3339 time, or a duration back from `as_of` (today when not given): 30d, 8w, 12m, 2y."),
     ("until", false, "Latest contribution, in the same forms as `since`."),
     ("text", false, "Words that must all appear in a contribution's title or body."),
     ("area", true, "Code area: a catalog name (`distributed training`, `model: bert`) or an automatic one (a folder such as `jax/_src`, or `tests`, `docs`). Paths come from git histories (`builtby ingest git`)."),
@@ -159,75 +159,182 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("offset", false, "Results to skip, for paging (default 0)."),
     ("include_bots", false, "`true` to keep bot accounts (default false)."),
     ("half_life", false, "Months after which a contribution counts half (default 12)."),
-    ("as_of", false, "Score as of this date or time instead of now (makes a shared link reproducible)."),
+    ("as_of", false, "Score as of this date or time instead of now (makes a shared link reproducible); also where durations in `since` and `until` count back from."),
 ];
 
-/// Builds a [`Query`] from `name=value` pairs (HTTP query parameters, or CLI flags spelled the
-/// same way). Empty values count as absent; repeatable parameters may also be comma-separated;
-/// an unknown name, a repeated single-valued one, or a bad value is an error naming it. The
-/// query is not [`Query::validate`]d (that needs the catalog).
-pub fn query_from_params(pairs: &[(String, String)], now: i64) -> Result<Query, QueryError> {
-    let mut q = Query {
-        as_of: now,
-        ..Default::default()
-    };
-    let mut seen: Vec<&'static str> = Vec::new();
-    for (name, value) in pairs {
-        let Some(&(param, repeatable, _)) = SEARCH_PARAMS.iter().find(|p| p.0 == name.as_str())
-        else {
-            let known: Vec<&str> = SEARCH_PARAMS.iter().map(|p| p.0).collect();
-            return Err(QueryError {
-                param: "query",
-                message: format!("unknown parameter `{name}`; known: {}", known.join(", ")),
-            });
-        };
-        let value = value.trim();
-        if value.is_empty() {
-            continue;
-        }
-        if !repeatable {
-            if seen.contains(&param) {
-                return Err(bad(param, "given more than once"));
-            }
-            seen.push(param);
-        }
-        let items = || value.split(',').map(str::trim).filter(|v| !v.is_empty());
-        match param {
-            "repo" => {
-                for v in items() {
-                    q.repos.push(parse_repo_pattern(v)?);
-                }
-            }
-            "ecosystem" => q.ecosystems.extend(items().map(|v| v.to_ascii_lowercase())),
-            "kind" => {
-                for v in items() {
-                    let k = parse_kind(v)?;
-                    if !q.kinds.contains(&k) {
-                        q.kinds.push(k);
-                    }
-                }
-            }
-            "since" => q.since = Some(parse_time("since", value, now)?),
-            "until" => q.until = Some(parse_time("until", value, now)?),
-            "text" => q.text = Some(value.to_string()),
-            "area" => q.areas.extend(items().map(str::to_string)),
-            "path" => {
-                for v in items() {
-                    q.paths.push(parse_path(v)?);
-                }
-            }
-            "location" => q.location = Some(value.to_string()),
-            "metro" => q.metro = Some(parse_metro(value)?.to_string()),
-            "country" => q.country = Some(parse_country(value)?.to_string()),
-            "limit" => q.limit = parse_limit(value)?,
-            "offset" => q.offset = parse_offset(value)?,
-            "include_bots" => q.include_bots = parse_bool("include_bots", value)?,
-            "half_life" => q.half_life_months = parse_half_life(value)?,
-            "as_of" => q.as_of = parse_time("as_of", value, now)?,
-            _ => unreachable!("every SEARCH_PARAMS entry is handled"),
+/// The parameters a person's record takes (a subset of [`SEARCH_PARAMS`]).
+pub const PERSON_PARAMS: &[&str] = &["limit", "offset", "as_of", "half_life"];
+
+/// Search parameters as a user typed them: `(name, value)` pairs, named as in
+/// [`SEARCH_PARAMS`]. The command line's flags and the API's query string both become one of
+/// these, and [`Params::build`] is the only way either becomes a [`Query`], so both accept the
+/// same names and values, mean the same by them and reject them with the same errors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params {
+    pairs: Vec<(String, String)>,
+}
+
+impl<N: Into<String>, V: Into<String>> FromIterator<(N, V)> for Params {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        Params {
+            pairs: iter
+                .into_iter()
+                .map(|(n, v)| (n.into(), v.into()))
+                .collect(),
         }
     }
-    Ok(q)
+}
+
+impl Params {
+    pub fn new() -> Params {
+        Params::default()
+    }
+
+    /// Adds one value. A repeatable parameter may be pushed again; a single-valued one given
+    /// twice is an error at [`build`](Params::build).
+    pub fn push(&mut self, name: &str, value: impl Into<String>) -> &mut Params {
+        self.pairs.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// [`push`](Params::push)es each value of an optional or repeated flag.
+    pub fn push_each<'a>(
+        &mut self,
+        name: &str,
+        values: impl IntoIterator<Item = &'a String>,
+    ) -> &mut Params {
+        for v in values {
+            self.push(name, v.as_str());
+        }
+        self
+    }
+
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
+    /// The search [`Query`], checked against the catalog.
+    ///
+    /// - Empty values count as absent; repeatable parameters may also be comma-separated.
+    /// - Durations in `since` and `until` count back from `as_of` when it is given, else
+    ///   from `now`; `as_of` itself counts back from `now`.
+    /// - Ecosystems are matched in any case and become the catalog's id.
+    /// - An unknown name (`param` = `query`), a repeated single-valued one, a bad value or a
+    ///   bad combination (`since` after `until`) is an error naming the parameter.
+    /// - Parameters are read in [`SEARCH_PARAMS`] order whatever order they came in, so of
+    ///   several bad ones the same is reported first everywhere.
+    pub fn build(&self, catalog: &crate::Catalog, now: i64) -> Result<Query, QueryError> {
+        let all: Vec<&str> = SEARCH_PARAMS.iter().map(|p| p.0).collect();
+        self.build_only(&all, catalog, now)
+    }
+
+    /// As [`build`](Params::build), accepting only the names in `allowed` (e.g.
+    /// [`PERSON_PARAMS`]).
+    pub fn build_only(
+        &self,
+        allowed: &[&str],
+        catalog: &crate::Catalog,
+        now: i64,
+    ) -> Result<Query, QueryError> {
+        for (name, _) in &self.pairs {
+            if !allowed.contains(&name.as_str()) || !SEARCH_PARAMS.iter().any(|p| p.0 == name) {
+                return Err(bad(
+                    "query",
+                    format!("unknown parameter `{name}`; known: {}", allowed.join(", ")),
+                ));
+            }
+        }
+        let mut given: Vec<(&'static str, Vec<&str>)> = Vec::new();
+        for &(param, repeatable, _) in SEARCH_PARAMS {
+            let values: Vec<&str> = self
+                .pairs
+                .iter()
+                .filter(|(n, v)| n == param && !v.trim().is_empty())
+                .map(|(_, v)| v.trim())
+                .collect();
+            if values.len() > 1 && !repeatable {
+                return Err(bad(param, "given more than once"));
+            }
+            if !values.is_empty() {
+                given.push((param, values));
+            }
+        }
+        let as_of = match given.iter().find(|(p, _)| *p == "as_of") {
+            Some((_, v)) => parse_time("as_of", v[0], now)?,
+            None => now,
+        };
+        let mut q = Query {
+            as_of,
+            ..Default::default()
+        };
+        for (param, values) in &given {
+            let items = || {
+                values
+                    .iter()
+                    .flat_map(|v| v.split(','))
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+            };
+            let value = values[0];
+            match *param {
+                "repo" => {
+                    for v in items() {
+                        q.repos.push(parse_repo_pattern(v)?);
+                    }
+                }
+                "ecosystem" => {
+                    for v in items() {
+                        let id = parse_ecosystem(catalog, v)?;
+                        if !q.ecosystems.contains(&id) {
+                            q.ecosystems.push(id);
+                        }
+                    }
+                }
+                "kind" => {
+                    for v in items() {
+                        let k = parse_kind(v)?;
+                        if !q.kinds.contains(&k) {
+                            q.kinds.push(k);
+                        }
+                    }
+                }
+                "since" => q.since = Some(parse_time("since", value, as_of)?),
+                "until" => q.until = Some(parse_time("until", value, as_of)?),
+                "text" => q.text = Some(value.to_string()),
+                "area" => q.areas.extend(items().map(str::to_string)),
+                "path" => {
+                    for v in items() {
+                        q.paths.push(parse_path(v)?);
+                    }
+                }
+                "location" => q.location = Some(value.to_string()),
+                "metro" => q.metro = Some(parse_metro(value)?.to_string()),
+                "country" => q.country = Some(parse_country(value)?.to_string()),
+                "limit" => q.limit = parse_limit(value)?,
+                "offset" => q.offset = parse_offset(value)?,
+                "include_bots" => q.include_bots = parse_bool("include_bots", value)?,
+                "half_life" => q.half_life_months = parse_half_life(value)?,
+                "as_of" => {}
+                _ => unreachable!("every SEARCH_PARAMS entry is handled"),
+            }
+        }
+        q.validate(catalog)?;
+        Ok(q)
+    }
+}
+
+/// An ecosystem id from the catalog, any case, to its id as the catalog spells it.
+pub fn parse_ecosystem(catalog: &crate::Catalog, s: &str) -> Result<String, QueryError> {
+    match catalog.ecosystem(s.trim()) {
+        Some(e) => Ok(e.id.clone()),
+        None => {
+            let known: Vec<&str> = catalog.ecosystems.iter().map(|e| e.id.as_str()).collect();
+            Err(bad(
+                "ecosystem",
+                format!("unknown ecosystem `{s}`; known: {}", known.join(", ")),
+            ))
+        }
+    }
 }
 
 /// A metro name or alias to its canonical name.
@@ -308,7 +415,7 @@ impl Query {
             }
         }
         if !(self.half_life_months > 0.0 && self.half_life_months.is_finite()) {
-            return Err(bad("half-life", "must be a positive number of months"));
+            return Err(bad("half_life", "must be a positive number of months"));
         }
         if self.limit == 0 || self.limit > MAX_LIMIT {
             return Err(bad(
@@ -355,29 +462,30 @@ mod tests {
         assert_eq!(parse_kind("stars").unwrap_err().param, "kind");
     }
 
+    fn params(v: &[(&str, &str)]) -> Params {
+        v.iter().copied().collect()
+    }
+
     #[test]
     fn params_build_a_query_or_name_the_bad_one() {
+        let c = crate::Catalog::shipped();
         let now = 1_000 * time::DAY;
-        let p = |v: &[(&str, &str)]| {
-            v.iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect::<Vec<_>>()
-        };
-        let q = query_from_params(
-            &p(&[
-                ("repo", "pytorch/pytorch,huggingface/*"),
-                ("kind", "review"),
-                ("kind", "pr_merged"),
-                ("since", "30d"),
-                ("limit", "5"),
-                ("text", ""),
-                ("include_bots", "yes"),
-            ]),
-            now,
-        )
+        let q = params(&[
+            ("repo", "pytorch/pytorch,huggingface/*"),
+            ("kind", "review"),
+            ("kind", "pr_merged,review"),
+            ("since", "30d"),
+            ("limit", "5"),
+            ("text", ""),
+            ("include_bots", "yes"),
+            ("ecosystem", "PyTorch"),
+            ("ecosystem", "pytorch"),
+        ])
+        .build(&c, now)
         .unwrap();
         assert_eq!(q.repos, vec!["pytorch/pytorch", "huggingface/*"]);
         assert_eq!(q.kinds, vec![Kind::Review, Kind::PrMerged]);
+        assert_eq!(q.ecosystems, vec!["pytorch"]);
         assert_eq!(
             (q.since, q.limit, q.text, q.include_bots, q.as_of),
             (Some(970 * time::DAY), 5, None, true, now)
@@ -389,25 +497,41 @@ mod tests {
             ("limit", "0", "limit"),
             ("offset", "-1", "offset"),
             ("repo", "nope", "repo"),
+            ("ecosystem", "cobol", "ecosystem"),
             ("half_life", "0", "half_life"),
             ("include_bots", "maybe", "include_bots"),
             ("as_of", "soon", "as_of"),
             ("colour", "red", "query"),
         ] {
-            assert_eq!(
-                query_from_params(&p(&[(name, value)]), now)
-                    .unwrap_err()
-                    .param,
-                param,
-                "{name}={value}"
-            );
+            let e = params(&[(name, value)]).build(&c, now).unwrap_err();
+            assert_eq!(e.param, param, "{name}={value}");
         }
-        assert_eq!(
-            query_from_params(&p(&[("since", "1d"), ("since", "2d")]), now)
-                .unwrap_err()
-                .param,
-            "since"
-        );
+        let e = params(&[("since", "1d"), ("since", "2d")]).build(&c, now);
+        assert_eq!(e.unwrap_err().param, "since");
+        let e = params(&[("since", "1d"), ("until", "2d")]).build(&c, now);
+        assert_eq!(e.unwrap_err().param, "since", "since after until");
+        // Of several bad parameters the first in SEARCH_PARAMS order is named, in any order.
+        let e = params(&[("limit", "0"), ("kind", "stars")]).build(&c, now);
+        assert_eq!(e.unwrap_err().param, "kind");
+        let e = params(&[("limit", "5")]).build_only(&["as_of"], &c, now);
+        assert_eq!(e.unwrap_err().param, "query");
+    }
+
+    #[test]
+    fn relative_times_count_back_from_as_of() {
+        let c = crate::Catalog::shipped();
+        let now = 1_000 * time::DAY;
+        let q = params(&[("since", "30d"), ("until", "1w"), ("as_of", "1970-04-11")])
+            .build(&c, now)
+            .unwrap();
+        assert_eq!(q.as_of, 100 * time::DAY);
+        assert_eq!(q.since, Some(70 * time::DAY));
+        assert_eq!(q.until, Some(93 * time::DAY));
+        // as_of may itself be a duration back from now; the order of the pairs does not matter.
+        let q = params(&[("since", "10d"), ("as_of", "100d")])
+            .build(&c, now)
+            .unwrap();
+        assert_eq!((q.as_of, q.since), (900 * time::DAY, Some(890 * time::DAY)));
     }
 
     #[test]

@@ -1,16 +1,19 @@
-//! The JSON API handlers. Each parses its parameters with `builtby_search::query` (so a bad
-//! value is a 400 naming the parameter), does its store work on the blocking pool, and answers
-//! the same value the CLI prints with `--json`, passed through [`crate::scrub`].
+//! The JSON API handlers. Each turns its query string into `builtby_search::query::Params` and
+//! builds its query with them, as the CLI does from its flags (so the same parameters mean the
+//! same, and a bad value is a 400 naming the parameter as the CLI names it), does its store
+//! work on the blocking pool, and answers the same value the CLI prints with `--json`, passed
+//! through [`crate::scrub`].
 
 use crate::{openapi, scrub, ApiError, AppState};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
-use builtby_search::query::{query_from_params, Query};
+use builtby_search::query::{Params, Query, QueryError};
+use builtby_search::Catalog;
 use serde::Serialize;
 
 /// Parameters the person endpoint takes (a subset of the search ones).
-pub const PERSON_PARAMS: &[&str] = &["limit", "offset", "as_of", "half_life"];
+pub use builtby_search::query::PERSON_PARAMS;
 
 /// A JSON answer with every e-mail-like word removed.
 pub fn json<T: Serialize>(value: &T) -> Result<Response, ApiError> {
@@ -20,25 +23,27 @@ pub fn json<T: Serialize>(value: &T) -> Result<Response, ApiError> {
     Ok(axum::Json(v).into_response())
 }
 
-/// `name=value` pairs of a raw query string, percent-decoded.
-pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw.unwrap_or("").as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+/// The `name=value` pairs of a raw query string, percent-decoded (`+` is a space).
+pub fn params(raw: Option<&str>) -> Params {
+    form_urlencoded::parse(raw.unwrap_or("").as_bytes()).collect()
 }
 
-/// The search query of a request, checked against the catalog.
-pub fn search_query(state: &AppState, raw: Option<&str>) -> Result<Query, ApiError> {
-    let q = query_from_params(&pairs(raw), builtby_model::time::now())?;
-    q.validate(state.catalog())?;
-    Ok(q)
+/// The search query of a request's query string, checked against the catalog; relative
+/// times count back from `as_of`, else from `now`.
+pub fn search_query(catalog: &Catalog, raw: Option<&str>, now: i64) -> Result<Query, QueryError> {
+    params(raw).build(catalog, now)
+}
+
+/// The query of a person request: [`PERSON_PARAMS`] only.
+pub fn person_query(catalog: &Catalog, raw: Option<&str>, now: i64) -> Result<Query, QueryError> {
+    params(raw).build_only(PERSON_PARAMS, catalog, now)
 }
 
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let q = search_query(&state, raw.as_deref())?;
+    let q = search_query(state.catalog(), raw.as_deref(), builtby_model::time::now())?;
     let results = state
         .with_store(move |store, st| {
             Ok(builtby_search::search(store, st.catalog(), st.bots(), &q)?)
@@ -51,7 +56,7 @@ pub async fn search_csv(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let q = search_query(&state, raw.as_deref())?;
+    let q = search_query(state.catalog(), raw.as_deref(), builtby_model::time::now())?;
     let results = state
         .with_store(move |store, st| {
             Ok(builtby_search::search(store, st.catalog(), st.bots(), &q)?)
@@ -80,20 +85,7 @@ pub async fn person(
     Path(login): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let pairs = pairs(raw.as_deref());
-    if let Some((name, _)) = pairs
-        .iter()
-        .find(|(n, _)| !PERSON_PARAMS.contains(&n.as_str()))
-    {
-        return Err(ApiError::bad(
-            "query",
-            format!(
-                "unknown parameter `{name}`; known: {}",
-                PERSON_PARAMS.join(", ")
-            ),
-        ));
-    }
-    let q = query_from_params(&pairs, builtby_model::time::now())?;
+    let q = person_query(state.catalog(), raw.as_deref(), builtby_model::time::now())?;
     let login = login.trim().trim_start_matches('@').to_string();
     let not_found = || {
         ApiError::NotFound(format!(

@@ -7,7 +7,7 @@ mod common;
 
 use axum::http::StatusCode;
 use builtby_model::BotRules;
-use builtby_search::query::query_from_params;
+use builtby_search::query::Params;
 use builtby_search::Catalog;
 use builtby_server::AppState;
 use builtby_store::Store;
@@ -42,10 +42,8 @@ fn load() -> Option<AppState> {
     Some(AppState::new(dir, Catalog::shipped(), BotRules::default()))
 }
 
-fn pairs(qs: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(qs.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+fn pairs(qs: &str) -> Params {
+    form_urlencoded::parse(qs.as_bytes()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -72,7 +70,7 @@ async fn api_agrees_with_the_library_on_real_data() {
         assert_eq!(a.status, StatusCode::OK, "{qs}: {}", a.text());
         let api = a.json();
 
-        let q = query_from_params(&pairs(&qs), now).unwrap();
+        let q = pairs(&qs).build(state.catalog(), now).unwrap();
         let direct = builtby_search::search(&store, state.catalog(), state.bots(), &q).unwrap();
         let expected = common::as_client_sees(&direct);
         let people = |v: &serde_json::Value| -> Vec<(String, f64)> {
@@ -120,7 +118,9 @@ async fn api_agrees_with_the_library_on_real_data() {
         )
         .await;
         assert_eq!(a.status, StatusCode::OK, "{login}");
-        let q = query_from_params(&pairs(&format!("as_of={AS_OF}&limit=25")), now).unwrap();
+        let q = pairs(&format!("as_of={AS_OF}&limit=25"))
+            .build_only(builtby_search::query::PERSON_PARAMS, state.catalog(), now)
+            .unwrap();
         let direct =
             builtby_search::person::person_report(&store, state.catalog(), state.bots(), login, &q)
                 .unwrap()

@@ -8,15 +8,17 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 pub fn run(env: &Env, a: &GitArgs) -> Result<ExitCode> {
+    let usage = |message: String| super::UsageError {
+        flag: "repo",
+        message,
+    };
     if a.repo.is_some() && a.paths.len() > 1 {
-        return Err(builtby_search::QueryError {
-            param: "repo",
-            message: "--repo names one repository; give one PATH with it".into(),
-        }
-        .into());
+        return Err(usage("names one repository; give one PATH with it".into()).into());
     }
-    if let Some(r) = &a.repo {
-        builtby_search::query::parse_repo_pattern(r)?;
+    if let Some(r) = a.repo.as_deref() {
+        if !builtby_search::catalog::valid_repo_name(r) {
+            return Err(usage(format!("`{r}` is not a repository; use owner/name")).into());
+        }
     }
     let mut store = env.store()?;
     let threads = a.threads.unwrap_or_else(super::default_threads);

@@ -128,7 +128,7 @@ pub fn enrich_people(env: &Env, a: &EnrichPeopleArgs) -> Result<ExitCode> {
     let since = a
         .active_since
         .as_deref()
-        .map(|s| builtby_search::query::parse_time("active-since", s, time::now()))
+        .map(|s| super::when("active-since", s))
         .transpose()?;
     let mut targets = store.profile_targets(&a.logins, since)?;
     if let Some(n) = a.limit {
@@ -458,7 +458,7 @@ pub fn ingest(env: &Env, a: &GithubArgs) -> Result<ExitCode> {
     let since = a
         .since
         .as_deref()
-        .map(|s| builtby_search::query::parse_time("since", s, time::now()))
+        .map(|s| super::when("since", s))
         .transpose()?;
     let mut store = env.store()?;
     let (client, cache) = client(env, &a.api)?;

@@ -12,9 +12,9 @@ pub fn run(env: &Env, a: &GharchiveArgs) -> Result<ExitCode> {
     let mut input_errors = Vec::new();
     if let (Some(from), Some(to)) = (&a.from, &a.to) {
         let hours =
-            crate::demo::download::hours(from, to).map_err(|m| builtby_search::QueryError {
-                param: "from",
-                message: m,
+            crate::demo::download::hours(from, to).map_err(|message| super::UsageError {
+                flag: "from",
+                message,
             })?;
         let dir = env.data_dir.join("gharchive");
         let (got, errs) = crate::demo::download::fetch_hours(&hours, &dir, env.quiet);

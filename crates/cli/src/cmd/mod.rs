@@ -11,11 +11,10 @@ mod search;
 mod serve;
 mod stats;
 
-use crate::cli::{Args, BenchWhat, Command, EnrichWhat, ExportWhat, FilterArgs, IngestSource};
+use crate::cli::{Args, BenchWhat, Command, EnrichWhat, ExportWhat, IngestSource};
 use anyhow::{Context as _, Result};
 use builtby_model::{time, BotRules};
-use builtby_search::query::{parse_kind, parse_repo_pattern, parse_time};
-use builtby_search::{Catalog, Query};
+use builtby_search::Catalog;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -77,60 +76,28 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
 }
 
-/// Builds a search query from the shared filter flags.
-pub fn query(f: &FilterArgs, limit: u32, offset: u32) -> Result<Query, builtby_search::QueryError> {
-    let now = match &f.as_of {
-        Some(s) => parse_time("as-of", s, time::now())?,
-        None => time::now(),
-    };
-    Ok(Query {
-        repos: f
-            .repos
-            .iter()
-            .map(|r| parse_repo_pattern(r))
-            .collect::<Result<_, _>>()?,
-        ecosystems: f.ecosystems.clone(),
-        kinds: f
-            .kinds
-            .iter()
-            .map(|k| parse_kind(k))
-            .collect::<Result<_, _>>()?,
-        since: f
-            .since
-            .as_deref()
-            .map(|s| parse_time("since", s, now))
-            .transpose()?,
-        until: f
-            .until
-            .as_deref()
-            .map(|s| parse_time("until", s, now))
-            .transpose()?,
-        text: f.text.clone(),
-        areas: f.areas.clone(),
-        paths: f
-            .paths
-            .iter()
-            .map(|p| builtby_search::query::parse_path(p))
-            .collect::<Result<_, _>>()?,
-        location: f.location.clone(),
-        metro: f
-            .metro
-            .as_deref()
-            .map(builtby_search::query::parse_metro)
-            .transpose()?
-            .map(str::to_string),
-        country: f
-            .country
-            .as_deref()
-            .map(builtby_search::query::parse_country)
-            .transpose()?
-            .map(str::to_string),
-        limit,
-        offset,
-        include_bots: f.include_bots,
-        as_of: now,
-        half_life_months: f.half_life,
-        evidence: 5,
+/// A bad value of a flag that is not a search parameter (those are `QueryError`s from the
+/// query builder). Exit status 2, like every usage error.
+#[derive(Debug)]
+pub struct UsageError {
+    /// The flag at fault, without its dashes.
+    pub flag: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--{}: {}", self.flag, self.message)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// A `--since`-like flag of a non-search command: a date, or a duration back from now.
+pub fn when(flag: &'static str, s: &str) -> Result<i64, UsageError> {
+    builtby_search::query::parse_time(flag, s, time::now()).map_err(|e| UsageError {
+        flag,
+        message: e.message,
     })
 }
 

@@ -4,16 +4,15 @@ use super::Env;
 use crate::cli::PersonArgs;
 use crate::output;
 use anyhow::Result;
-use builtby_search::Query;
+use builtby_model::time;
+use builtby_search::query::PERSON_PARAMS;
 use std::process::ExitCode;
 
 pub fn run(env: &Env, a: &PersonArgs) -> Result<ExitCode> {
+    let q = a
+        .params()
+        .build_only(PERSON_PARAMS, &env.catalog, time::now())?;
     let store = env.store()?;
-    let q = Query {
-        limit: a.limit.clamp(1, builtby_search::query::MAX_LIMIT),
-        offset: a.offset,
-        ..Default::default()
-    };
     let Some(report) =
         builtby_search::person::person_report(&store, &env.catalog, &env.bots, &a.login, &q)?
     else {

@@ -4,16 +4,13 @@ use super::Env;
 use crate::cli::SearchArgs;
 use crate::output;
 use anyhow::Result;
+use builtby_model::time;
 use std::process::ExitCode;
 
 pub fn run(env: &Env, a: &SearchArgs) -> Result<ExitCode> {
-    let q = super::query(&a.filter, a.limit, a.offset)?;
+    let q = a.query.params().build(&env.catalog, time::now())?;
     let store = env.store()?;
-    let results =
-        builtby_search::search(&store, &env.catalog, &env.bots, &q).map_err(|e| match e {
-            builtby_search::SearchError::Query(q) => anyhow::Error::new(q),
-            other => anyhow::Error::new(other),
-        })?;
+    let results = builtby_search::search(&store, &env.catalog, &env.bots, &q)?;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer_pretty(&mut out, &results)?;
