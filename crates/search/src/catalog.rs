@@ -81,8 +81,10 @@ pub enum CatalogError {
         path: String,
         source: Box<toml::de::Error>,
     },
-    #[error("catalog {path}: {source}")]
-    Rank { path: String, source: RankError },
+    /// A bad `[rank]` key or value. Not a `source`: the message already says it all, and
+    /// printers that append the error chain would say it twice.
+    #[error("catalog {path}: {error}")]
+    Rank { path: String, error: RankError },
     #[error("catalog {path}: repository `{name}` in ecosystem `{ecosystem}` is not of the form owner/name")]
     BadRepo {
         path: String,
@@ -139,9 +141,9 @@ impl Catalog {
                 source: Box::new(e),
             })?;
             if let Some(r) = f.rank {
-                rank.merge(r).map_err(|source| CatalogError::Rank {
+                rank.merge(r).map_err(|error| CatalogError::Rank {
                     path: path.to_string(),
-                    source,
+                    error,
                 })?;
             }
             for a in f.areas {
@@ -203,9 +205,9 @@ impl Catalog {
             }
         }
         // Only the shipped file can lack a value (a later file can add, never remove).
-        let rules = rank.rules().map_err(|source| CatalogError::Rank {
+        let rules = rank.rules().map_err(|error| CatalogError::Rank {
             path: first_path,
-            source,
+            error,
         })?;
         Ok(Catalog {
             ecosystems,
