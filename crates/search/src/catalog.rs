@@ -2,7 +2,13 @@
 //!
 //! The shipped catalog (`catalog/default.toml`) is compiled in; a user file in the same
 //! format adds ecosystems, or replaces one by reusing its `id`.
+//!
+//! The catalog also holds the ranking rules' numbers (its `[rank]` section, see
+//! [`crate::rank`]): the weight of work depends on where it was done, so how much a merged PR
+//! is worth belongs next to how hard each repository is to merge into, in the one file a
+//! user already knows how to override.
 
+use crate::rank::{RankError, Rules};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -50,6 +56,9 @@ struct File {
     ecosystem: Vec<Ecosystem>,
     #[serde(default)]
     areas: Vec<RepoAreas>,
+    /// The rules' numbers; checked key by key in [`crate::rank`].
+    #[serde(default)]
+    rank: Option<toml::Table>,
 }
 
 /// A top-level `[[areas]]` table: area rules for one repository (catalogued or not), so long
@@ -72,6 +81,10 @@ pub enum CatalogError {
         path: String,
         source: Box<toml::de::Error>,
     },
+    /// A bad `[rank]` key or value. Not a `source`: the message already says it all, and
+    /// printers that append the error chain would say it twice.
+    #[error("catalog {path}: {error}")]
+    Rank { path: String, error: RankError },
     #[error("catalog {path}: repository `{name}` in ecosystem `{ecosystem}` is not of the form owner/name")]
     BadRepo {
         path: String,
@@ -89,6 +102,9 @@ pub struct Catalog {
     /// lower-cased canonical name → area rules
     #[serde(skip)]
     areas: HashMap<String, Vec<AreaRule>>,
+    /// The ranking rules with the merged `[rank]` numbers.
+    #[serde(skip)]
+    rules: Rules,
 }
 
 impl Catalog {
@@ -117,11 +133,19 @@ impl Catalog {
     fn from_parts(parts: Vec<(&str, &str)>) -> Result<Catalog, CatalogError> {
         let mut ecosystems: Vec<Ecosystem> = Vec::new();
         let mut extra_areas: Vec<RepoAreas> = Vec::new();
+        let mut rank = crate::rank::RankTable::default();
+        let first_path = parts.first().map_or("", |p| p.0).to_string();
         for (path, text) in parts {
             let f: File = toml::from_str(text).map_err(|e| CatalogError::Parse {
                 path: path.to_string(),
                 source: Box::new(e),
             })?;
+            if let Some(r) = f.rank {
+                rank.merge(r).map_err(|error| CatalogError::Rank {
+                    path: path.to_string(),
+                    error,
+                })?;
+            }
             for a in f.areas {
                 if !valid_repo_name(&a.repo) {
                     return Err(CatalogError::BadRepo {
@@ -180,10 +204,16 @@ impl Catalog {
                     .splice(0..0, r.areas.iter().cloned());
             }
         }
+        // Only the shipped file can lack a value (a later file can add, never remove).
+        let rules = rank.rules().map_err(|error| CatalogError::Rank {
+            path: first_path,
+            error,
+        })?;
         Ok(Catalog {
             ecosystems,
             index,
             areas,
+            rules,
         })
     }
 
@@ -245,6 +275,11 @@ impl Catalog {
         self.areas.iter().map(|(n, r)| (n.as_str(), r.as_slice()))
     }
 
+    /// The ranking rules, with this catalog's `[rank]` weights.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
     pub fn repo_count(&self) -> usize {
         self.ecosystems.iter().map(|e| e.repos.len()).sum()
     }
@@ -262,6 +297,7 @@ pub fn valid_repo_name(n: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use builtby_model::Kind;
 
     #[test]
     fn shipped_catalog_is_big_enough_and_consistent() {
@@ -320,5 +356,85 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("mine.toml"));
+    }
+
+    fn user_file(name: &str, text: &str) -> Result<Catalog, CatalogError> {
+        let dir = std::env::temp_dir().join(format!("builtby-rank-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        Catalog::with_user_file(Some(&p))
+    }
+
+    fn weighted(c: &Catalog, rule: &str) -> Vec<(Kind, f64)> {
+        match c.rules().get(rule) {
+            Some(crate::rank::Rule::Weighted(w)) => w.weights.clone(),
+            other => panic!("{rule}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_user_file_overrides_rank_weights_key_by_key() {
+        let shipped = Catalog::shipped();
+        assert_eq!(
+            weighted(&shipped, "reviews"),
+            vec![(Kind::Review, 4.0), (Kind::ReviewComment, 1.5)]
+        );
+        let c = user_file(
+            "weights.toml",
+            "[rank.reviews]\nreview = 6\n[rank.recency]\nwindow_days = 91\n",
+        )
+        .unwrap();
+        assert_eq!(
+            weighted(&c, "reviews"),
+            vec![(Kind::Review, 6.0), (Kind::ReviewComment, 1.5)],
+            "named keys replaced, others kept"
+        );
+        assert_eq!(
+            weighted(&c, "merged_work"),
+            weighted(&shipped, "merged_work")
+        );
+        let recency = c.rules().get("recency").unwrap().label();
+        assert!(
+            recency.contains("last 91 days (about 3 months)"),
+            "{recency}"
+        );
+        assert!(
+            c.ecosystem("pytorch").is_some(),
+            "ecosystems are still there"
+        );
+    }
+
+    #[test]
+    fn unknown_or_bad_rank_keys_are_errors_that_name_them() {
+        for (text, says) in [
+            ("[rank.reviews]\nrevew = 4.0\n", "rank.reviews.revew"),
+            ("[rank.popularity]\nstars = 1.0\n", "rank.popularity"),
+            ("[rank]\nhalf_life = 6\n", "rank.half_life"),
+            (
+                "[rank.depth]\npoints_per_day = 1.0\n",
+                "rank.depth.points_per_day",
+            ),
+            (
+                "[rank.depth]\nkinds = [\"star\"]\n",
+                "rank.depth.kinds`: unknown kind `star`",
+            ),
+            ("[rank.recency]\nwindow = 30\n", "rank.recency.window"),
+            ("[rank.reviews]\nreview = -1.0\n", "rank.reviews.review"),
+            (
+                "[rank.recency]\nwindow_days = 30.5\n",
+                "rank.recency.window_days",
+            ),
+            (
+                "[rank.merged_work]\npr_merged = \"ten\"\n",
+                "rank.merged_work.pr_merged",
+            ),
+        ] {
+            let e = user_file("bad-rank.toml", text).unwrap_err().to_string();
+            assert!(
+                e.contains(says) && e.contains("bad-rank.toml"),
+                "{text}: {e}"
+            );
+        }
     }
 }

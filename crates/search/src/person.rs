@@ -2,7 +2,7 @@
 //! timeline, the score the rules give their whole record, and the strongest evidence.
 
 use crate::query::Query;
-use crate::rank::{self, ScoreDetail};
+use crate::rank::ScoreDetail;
 use crate::run::{context, Evidence, SearchError};
 use crate::Catalog;
 use builtby_model::{time, Identity, Kind};
@@ -110,10 +110,7 @@ pub fn person_report(
         ..Default::default()
     })?;
     let ctx = context(store, catalog, q, cells.iter())?;
-    let details: Vec<ScoreDetail> = rank::rules()
-        .iter()
-        .map(|r| r.score(&cells, &ctx))
-        .collect();
+    let details = catalog.rules().explain(&cells, &ctx);
     let evidence = store
         .evidence(&EvidenceQuery {
             person_id: id,

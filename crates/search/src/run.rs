@@ -133,12 +133,12 @@ pub fn search(
         .filter(|p| crate::place::matches(q, p.location.as_deref(), places.get(&p.id)))
         .collect();
     let ctx = context(store, catalog, q, by_person.values().flatten())?;
-    let rules = rank::rules();
+    let rules = catalog.rules();
     let mut scored: Vec<_> = people
         .into_iter()
         .map(|p| {
             let cells = &by_person[&p.id];
-            let score = rank::total(&rules, cells, &ctx);
+            let score = rules.total(cells, &ctx);
             let n = cells.iter().map(|c| c.n).sum::<i64>();
             (p, score, n)
         })
@@ -152,10 +152,8 @@ pub fn search(
         .skip(q.offset as usize)
         .take(q.limit as usize)
     {
-        let details: Vec<ScoreDetail> = rules
-            .iter()
-            .map(|r| r.score(&by_person[&p.id], &ctx))
-            .collect();
+        // Recorded by the same arithmetic that ranked: they sum to `score`.
+        let details = rules.explain(&by_person[&p.id], &ctx);
         let evidence = store
             .evidence(&EvidenceQuery {
                 person_id: p.id,

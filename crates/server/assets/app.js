@@ -19,6 +19,7 @@ const KINDS = [
   ["pr_commit", "Commits in merged PRs", "commit in merged PR", "commits in merged PRs"],
 ];
 const KIND = Object.fromEntries(KINDS.map(([k, title, one, many]) => [k, { title, one, many }]));
+KIND.active_month = { title: "Active months", one: "active month", many: "active months" }; // what the depth rule counts
 const RULES = {
   merged_work: "Merged work",
   reviews: "Reviews",

@@ -3,7 +3,8 @@
 //!
 //! Every rule is monotone: one more contribution never lowers a score. So a person whose
 //! counts dominate another's (at least as many of every kind, in every repository and month,
-//! and more of one) never ranks below them; a property test holds the rules to it.
+//! and more of one) never ranks below them; a property test holds the rules to it. That is
+//! also why every weight must be zero or more.
 //!
 //! Shared by the rules:
 //! - **repository weight**: the catalog's scrutiny (how hard it is to land work there; 1.0 for
@@ -11,19 +12,34 @@
 //!   the number of distinct people merging or reviewing there (a one-person repository counts
 //!   a quarter). Stars and forks are never looked at.
 //! - **recency**: a contribution loses half its weight every `half_life_months`.
+//!
+//! **One shape.** Each rule's arithmetic is written once, as
+//! [`Rule::score`], generic over an [`Explain`] sink that hears every term it adds. Ranking
+//! everyone passes [`Quiet`], which does nothing and is compiled away (no allocation, no
+//! dispatch); the page passes a [`Record`], which gathers the [`Used`] rows. Both paths run
+//! the same terms in the same order, so the page's total is the ranked total by construction.
+//!
+//! **One table.** The rules' names, order and reasons are code; their numbers (kind weights,
+//! points per active month, the recency window) are the `[rank]` section of the catalog
+//! (`catalog/default.toml`), which a user's catalog file overrides key by key. Labels are
+//! written from those numbers, so they cannot disagree with what is computed.
 
 mod depth;
 mod recency;
+mod table;
 mod weighted;
 
 pub use depth::Depth;
 pub use recency::Recency;
+pub use table::RankError;
+pub(crate) use table::RankTable;
 pub use weighted::Weighted;
 
 use builtby_model::Kind;
 use builtby_store::Cell;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::collections::HashMap;
+use std::fmt;
 
 /// What every rule needs besides a person's cells.
 pub struct Context {
@@ -59,11 +75,44 @@ pub fn repo_weight(catalog_scrutiny: Option<f64>, contributors: i64) -> f64 {
     }
 }
 
-/// Counts a rule used: `count` contributions of `kind` in `repo`, adding `points`.
+/// What a [`Used`] row counts: contributions of a kind, or (for `depth`) active months, so
+/// a reader never sees "7 × commit" for seven months of work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Counted {
+    Kind(Kind),
+    /// 30-day periods with building work, per repository.
+    ActiveMonth,
+}
+
+impl Counted {
+    /// The kind's code (`pr_merged`), or `active_month`: the JSON `kind` field of a row.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counted::Kind(k) => k.as_str(),
+            Counted::ActiveMonth => "active_month",
+        }
+    }
+}
+
+impl fmt::Display for Counted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Serialised as its code, like a [`Kind`], so the API's `used[].kind` stays a string.
+impl Serialize for Counted {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Counts a rule used: `count` contributions of `kind` (or active months) in `repo`, adding
+/// `points`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Used {
     pub repo: String,
-    pub kind: Kind,
+    pub kind: Counted,
     pub count: i64,
     pub points: f64,
 }
@@ -72,93 +121,143 @@ pub struct Used {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreDetail {
     pub rule: &'static str,
-    pub label: &'static str,
+    /// Written from the rule's parameters (see [`Rule::label`]).
+    pub label: String,
     pub score: f64,
     pub used: Vec<Used>,
 }
 
-pub trait Rule: Send + Sync {
-    fn name(&self) -> &'static str;
-    fn label(&self) -> &'static str;
-    fn score(&self, cells: &[Cell], ctx: &Context) -> ScoreDetail;
-    /// The score alone, without gathering what was used: ranks everyone cheaply, and must
-    /// equal `score(..).score` to the bit (same terms, same order).
-    fn total(&self, cells: &[Cell], ctx: &Context) -> f64 {
-        self.score(cells, ctx).score
+/// Hears every term a rule adds to a score. Rules are generic over it, so the quiet sink
+/// costs nothing.
+pub trait Explain {
+    /// `count` of `what` in repository `repo_id` added `points`.
+    fn add(&mut self, repo_id: i64, what: Counted, count: i64, points: f64);
+}
+
+/// Ranking everyone: records nothing.
+pub struct Quiet;
+
+impl Explain for Quiet {
+    #[inline(always)]
+    fn add(&mut self, _: i64, _: Counted, _: i64, _: f64) {}
+}
+
+/// The page: sums counts and points per (repository, what was counted).
+#[derive(Default)]
+pub struct Record {
+    acc: HashMap<(i64, Counted), (i64, f64)>,
+}
+
+impl Explain for Record {
+    fn add(&mut self, repo_id: i64, what: Counted, count: i64, points: f64) {
+        let e = self.acc.entry((repo_id, what)).or_default();
+        e.0 += count;
+        e.1 += points;
     }
 }
 
-/// A person's total over the rules, in rule order (the order the page's details sum in).
-pub fn total(rules: &[Box<dyn Rule>], cells: &[Cell], ctx: &Context) -> f64 {
-    rules.iter().map(|r| r.total(cells, ctx)).sum()
+impl Record {
+    /// The rows, largest first (then by repository and kind, for a stable order).
+    pub fn into_used(self, ctx: &Context) -> Vec<Used> {
+        let mut used: Vec<Used> = self
+            .acc
+            .into_iter()
+            .map(|((repo, kind), (count, points))| Used {
+                repo: ctx.repo_name(repo).to_string(),
+                kind,
+                count,
+                points,
+            })
+            .collect();
+        used.sort_by(|a, b| {
+            b.points
+                .total_cmp(&a.points)
+                .then_with(|| a.repo.cmp(&b.repo))
+                .then(a.kind.cmp(&b.kind))
+        });
+        used
+    }
 }
 
-/// The rules, in order of importance.
-pub fn rules() -> Vec<Box<dyn Rule>> {
-    vec![
-        Box::new(Weighted {
-            name: "merged_work",
-            label: "Merged pull requests, weighted by the repository's review scrutiny",
-            weights: &[(Kind::PrMerged, 10.0)],
-        }),
-        Box::new(Weighted {
-            name: "reviews",
-            label: "Reviews and review comments given to others",
-            weights: &[(Kind::Review, 4.0), (Kind::ReviewComment, 1.5)],
-        }),
-        Box::new(Weighted {
-            name: "conversation",
-            label: "Pull requests opened, issues and discussion",
-            weights: &[
-                (Kind::PrOpened, 2.0),
-                (Kind::IssueComment, 1.0),
-                (Kind::IssueOpened, 1.0),
-                (Kind::PrClosedUnmerged, 0.5),
-            ],
-        }),
-        Box::new(Weighted {
-            name: "maintenance",
-            label: "Write access granted, releases published, pushes",
-            weights: &[
-                (Kind::MemberAdded, 3.0),
-                (Kind::Release, 2.0),
-                (Kind::Push, 0.2),
-            ],
-        }),
-        Box::new(Weighted {
-            name: "commits",
-            label: "Commits on the default branch (git histories), co-authored and reviewed commits; commits of a merged PR in the store count with the PR, not again",
-            weights: &[
-                (Kind::Commit, 6.0),
-                (Kind::CoAuthored, 3.0),
-                (Kind::CommitReview, 2.0),
-            ],
-        }),
-        Box::new(Depth {
-            points_per_month: 3.0,
-        }),
-        Box::new(Recency { window_days: 182 }),
-    ]
+/// One ranking rule. An enum rather than a trait object so that [`Rule::score`] can be
+/// generic over its sink and still be called on a list of rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    Weighted(Weighted),
+    Depth(Depth),
+    Recency(Recency),
 }
 
-/// Sums `(repo, kind)` into [`Used`] rows, largest first.
-pub(crate) fn used_rows(acc: HashMap<(i64, Kind), (i64, f64)>, ctx: &Context) -> Vec<Used> {
-    let mut used: Vec<Used> = acc
-        .into_iter()
-        .map(|((repo, kind), (count, points))| Used {
-            repo: ctx.repo_name(repo).to_string(),
-            kind,
-            count,
-            points,
-        })
-        .collect();
-    used.sort_by(|a, b| {
-        b.points
-            .total_cmp(&a.points)
-            .then_with(|| a.repo.cmp(&b.repo))
-            .then(a.kind.cmp(&b.kind))
-    });
-    used
+impl Rule {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Rule::Weighted(r) => r.name,
+            Rule::Depth(_) => "depth",
+            Rule::Recency(_) => "recency",
+        }
+    }
+
+    /// What the rule counts, with its actual numbers.
+    pub fn label(&self) -> String {
+        match self {
+            Rule::Weighted(r) => r.label(),
+            Rule::Depth(r) => r.label(),
+            Rule::Recency(r) => r.label(),
+        }
+    }
+
+    /// The rule's score for one person's cells, telling `out` every term it adds.
+    #[inline]
+    pub fn score<E: Explain>(&self, cells: &[Cell], ctx: &Context, out: &mut E) -> f64 {
+        match self {
+            Rule::Weighted(r) => r.score(cells, ctx, out),
+            Rule::Depth(r) => r.score(cells, ctx, out),
+            Rule::Recency(r) => r.score(cells, ctx, out),
+        }
+    }
+
+    /// The score with what it used, for the page.
+    pub fn explain(&self, cells: &[Cell], ctx: &Context) -> ScoreDetail {
+        let mut record = Record::default();
+        let score = self.score(cells, ctx, &mut record);
+        ScoreDetail {
+            rule: self.name(),
+            label: self.label(),
+            score,
+            used: record.into_used(ctx),
+        }
+    }
+}
+
+/// The rules, in order of importance (the order the page lists and sums them in), with the
+/// catalog's `[rank]` numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rules(pub Vec<Rule>);
+
+impl Rules {
+    /// A person's total over the rules, recording nothing: ranks everyone.
+    pub fn total(&self, cells: &[Cell], ctx: &Context) -> f64 {
+        self.0.iter().map(|r| r.score(cells, ctx, &mut Quiet)).sum()
+    }
+
+    /// Every rule's score with what it used. Their scores sum, in this order, to
+    /// [`Rules::total`] exactly.
+    pub fn explain(&self, cells: &[Cell], ctx: &Context) -> Vec<ScoreDetail> {
+        self.0.iter().map(|r| r.explain(cells, ctx)).collect()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Rule> {
+        self.0.iter()
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Rule> {
+        self.0.iter().find(|r| r.name() == name)
+    }
+}
+
+/// A weight for a label: `10`, `1.5`, `0.2`.
+pub(crate) fn num(x: f64) -> String {
+    format!("{x}")
 }
 
 /// Orders two scored people: higher score first; near-equal scores (float noise) by more

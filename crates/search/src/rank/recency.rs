@@ -1,41 +1,51 @@
-//! "Active now": contributions in the last `window_days` before the as-of date count one point
-//! each (pushes a fifth), whatever the repository. Someone who shipped last month beats
+//! "Active now": contributions in the last `window_days` before the as-of date count a fixed
+//! number of points each (pushes less, commits of a merged PR nothing: they count with the
+//! PR), whatever the repository and without decay. Someone who shipped last month beats
 //! someone equally strong who stopped three years ago.
 
-use super::{used_rows, Context, Rule, ScoreDetail};
+use super::{num, Context, Counted, Explain};
 use builtby_model::Kind;
 use builtby_store::Cell;
-use std::collections::HashMap;
 
+#[derive(Debug, Clone, PartialEq)]
 pub struct Recency {
     pub window_days: i64,
+    /// Points for a contribution of a kind not in `weights`.
+    pub default: f64,
+    /// Kinds that count otherwise. Each kind once.
+    pub weights: Vec<(Kind, f64)>,
 }
 
-impl Rule for Recency {
-    fn name(&self) -> &'static str {
-        "recency"
-    }
-    fn label(&self) -> &'static str {
-        "Contributions in the last six months"
-    }
-    fn total(&self, cells: &[Cell], ctx: &Context) -> f64 {
-        let mut score = 0.0;
-        for c in cells
-            .iter()
-            .filter(|c| c.day >= ctx.as_of_day - self.window_days)
-        {
-            score += c.n as f64
-                * match c.kind {
-                    Kind::Push => 0.2,
-                    Kind::PrCommit => 0.0, // counted with its PR
-                    _ => 1.0,
-                };
+impl Recency {
+    pub fn label(&self) -> String {
+        let months = self.window_days as f64 / 30.44;
+        let about = if months >= 0.9 && (months - months.round()).abs() < 0.1 {
+            let m = months.round() as i64;
+            format!(" (about {m} month{})", if m == 1 { "" } else { "s" })
+        } else {
+            String::new()
+        };
+        let mut s = format!(
+            "Contributions in the last {} days{about}, any repository: {} point{} each",
+            self.window_days,
+            num(self.default),
+            if self.default == 1.0 { "" } else { "s" }
+        );
+        for (k, w) in &self.weights {
+            s.push_str(&format!(", {} {}", k.label(), num(*w)));
         }
-        score
+        s
     }
 
-    fn score(&self, cells: &[Cell], ctx: &Context) -> ScoreDetail {
-        let mut acc: HashMap<(i64, Kind), (i64, f64)> = HashMap::new();
+    fn weight(&self, kind: Kind) -> f64 {
+        self.weights
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(self.default, |&(_, w)| w)
+    }
+
+    #[inline]
+    pub fn score<E: Explain>(&self, cells: &[Cell], ctx: &Context, out: &mut E) -> f64 {
         let mut score = 0.0;
         // Cells are 30-day buckets labelled by their middle day: a bucket counts when its
         // middle is inside the window.
@@ -43,22 +53,10 @@ impl Rule for Recency {
             .iter()
             .filter(|c| c.day >= ctx.as_of_day - self.window_days)
         {
-            let points = c.n as f64
-                * match c.kind {
-                    Kind::Push => 0.2,
-                    Kind::PrCommit => 0.0, // counted with its PR
-                    _ => 1.0,
-                };
+            let points = c.n as f64 * self.weight(c.kind);
             score += points;
-            let e = acc.entry((c.repo_id, c.kind)).or_default();
-            e.0 += c.n;
-            e.1 += points;
+            out.add(c.repo_id, Counted::Kind(c.kind), c.n, points);
         }
-        ScoreDetail {
-            rule: self.name(),
-            label: self.label(),
-            score,
-            used: used_rows(acc, ctx),
-        }
+        score
     }
 }

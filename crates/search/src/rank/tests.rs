@@ -1,4 +1,5 @@
 use super::*;
+use crate::Catalog;
 use proptest::prelude::*;
 
 fn ctx() -> Context {
@@ -23,26 +24,33 @@ fn cell(repo: i64, kind: Kind, day: i64, n: i64) -> Cell {
     }
 }
 
+/// The shipped rules (the catalog's `[rank]` defaults).
+fn rules() -> Rules {
+    Catalog::shipped().rules().clone()
+}
+
+fn rule(name: &str) -> Rule {
+    rules().get(name).unwrap().clone()
+}
+
+/// The ranked total, checked against the page's details: the same code adds the same terms
+/// in the same order, so they agree to the bit.
 fn total(cells: &[Cell]) -> f64 {
     let c = ctx();
     let rules = rules();
-    let fast = super::total(&rules, cells, &c);
-    let detailed: f64 = rules.iter().map(|r| r.score(cells, &c).score).sum();
-    assert_eq!(
-        fast.to_bits(),
-        detailed.to_bits(),
-        "the fast total equals the detailed score exactly"
-    );
-    fast
+    let ranked = rules.total(cells, &c);
+    let recorded: f64 = rules.explain(cells, &c).iter().map(|d| d.score).sum();
+    assert_eq!(ranked.to_bits(), recorded.to_bits());
+    ranked
 }
 
 #[test]
 fn scrutiny_and_breadth_weigh_merged_work() {
     let c = ctx();
-    let merged = &rules()[0];
-    let core = merged.score(&[cell(1, Kind::PrMerged, 20_000, 1)], &c);
-    let own = merged.score(&[cell(2, Kind::PrMerged, 20_000, 1)], &c);
-    let lib = merged.score(&[cell(3, Kind::PrMerged, 20_000, 1)], &c);
+    let merged = rule("merged_work");
+    let core = merged.explain(&[cell(1, Kind::PrMerged, 20_000, 1)], &c);
+    let own = merged.explain(&[cell(2, Kind::PrMerged, 20_000, 1)], &c);
+    let lib = merged.explain(&[cell(3, Kind::PrMerged, 20_000, 1)], &c);
     assert_eq!(core.score, 30.0);
     assert_eq!(own.score, 2.5, "a one-person repository counts a quarter");
     assert_eq!(lib.score, 10.0);
@@ -53,24 +61,16 @@ fn scrutiny_and_breadth_weigh_merged_work() {
 #[test]
 fn recency_halves_weight_each_half_life() {
     let c = ctx();
-    let r = &rules()[0];
-    let now = r.score(&[cell(3, Kind::PrMerged, 20_000, 1)], &c).score;
-    let year_ago = r
-        .score(&[cell(3, Kind::PrMerged, 20_000 - 365, 1)], &c)
-        .score;
+    let r = rule("merged_work");
+    let now = r.score(&[cell(3, Kind::PrMerged, 20_000, 1)], &c, &mut Quiet);
+    let year_ago = r.score(&[cell(3, Kind::PrMerged, 20_000 - 365, 1)], &c, &mut Quiet);
     assert!((year_ago - now / 2.0).abs() < 1e-9);
-    let rec = rules().pop().unwrap();
-    assert_eq!(
-        rec.score(
-            &[
-                cell(3, Kind::Review, 20_000 - 30, 2),
-                cell(3, Kind::Review, 19_000, 5)
-            ],
-            &c
-        )
-        .score,
-        2.0
-    );
+    let rec = rule("recency");
+    let cells = [
+        cell(3, Kind::Review, 20_000 - 30, 2),
+        cell(3, Kind::Review, 19_000, 5),
+    ];
+    assert_eq!(rec.score(&cells, &c, &mut Quiet), 2.0);
 }
 
 #[test]
@@ -79,6 +79,139 @@ fn stars_count_for_nothing_and_pushes_little() {
     let push = total(&[cell(1, Kind::Push, 20_000, 1)]);
     let merged = total(&[cell(1, Kind::PrMerged, 20_000, 1)]);
     assert!(push * 10.0 < merged);
+}
+
+/// Bits of each person's total and rule scores under the shipped `[rank]`, computed by the
+/// code before the rules were written once (through an explain sink) and their weights moved
+/// to the catalog.
+const GOLDEN: [(u64, [(&str, u64); 7]); 2] = [
+    (
+        0x4056a7215641ded2,
+        [
+            ("merged_work", 4633641066610819072),
+            ("reviews", 4618441417868443648),
+            ("conversation", 0),
+            ("maintenance", 4598175219545276416),
+            ("commits", 4618067313723204682),
+            ("depth", 4624461425063412839),
+            ("recency", 4616189618054758400),
+        ],
+    ),
+    (
+        0x405d4aa25a70f5a4,
+        [
+            ("merged_work", 4607221306352076844),
+            ("reviews", 4632032274976541684),
+            ("conversation", 4617845533907931528),
+            ("maintenance", 4612756984209238914),
+            ("commits", 4628725850969487292),
+            ("depth", 4620752145790126382),
+            ("recency", 4627167142146473984),
+        ],
+    ),
+];
+
+/// Two people, every kind and every rule, score to the bit what they scored before: moving
+/// the weights to the catalog must not move a score.
+#[test]
+fn shipped_weights_score_as_before() {
+    let people = [
+        vec![
+            cell(1, Kind::PrMerged, 20_000, 2),
+            cell(3, Kind::Review, 20_000 - 365, 3),
+            cell(2, Kind::Push, 20_000, 5),
+            cell(3, Kind::Commit, 20_000 - 30, 1),
+            cell(3, Kind::PrCommit, 20_000, 4),
+        ],
+        vec![
+            cell(2, Kind::PrOpened, 19_500, 7),
+            cell(1, Kind::ReviewComment, 19_990, 11),
+            cell(3, Kind::IssueComment, 18_000, 2),
+            cell(1, Kind::MemberAdded, 19_000, 1),
+            cell(2, Kind::Release, 19_850, 3),
+            cell(1, Kind::CoAuthored, 19_700, 2),
+            cell(2, Kind::CommitReview, 19_820, 1),
+            cell(1, Kind::PrClosedUnmerged, 19_900, 1),
+            cell(3, Kind::IssueOpened, 19_818, 4),
+            cell(1, Kind::PrMerged, 17_000, 9),
+            cell(1, Kind::PrMerged, 17_010, 1),
+            cell(9, Kind::Commit, 20_050, 3),
+        ],
+    ];
+    let c = ctx();
+    for (cells, (want_total, want_rules)) in people.iter().zip(GOLDEN) {
+        assert_eq!(total(cells).to_bits(), want_total);
+        let got: Vec<(&str, u64)> = rules()
+            .explain(cells, &c)
+            .iter()
+            .map(|d| (d.rule, d.score.to_bits()))
+            .collect();
+        assert_eq!(got, want_rules);
+    }
+    // The first person by hand: 2 merged PRs today in a scrutiny-3 repository; 3 reviews a
+    // half-life ago; 5 pushes to a one-person repository; depth counts one month in
+    // pytorch/pytorch and two in org/lib (pr_commit is building work); recency sees 2 merged
+    // PRs, 5 pushes at 0.2, 1 commit and 4 pr_commits at 0 (the reviews are out of window).
+    let d = rules().explain(&people[0], &c);
+    let by = |r: &str| d.iter().find(|x| x.rule == r).unwrap().score;
+    assert_eq!(by("merged_work"), 60.0);
+    assert_eq!(by("reviews"), 6.0);
+    assert_eq!(by("maintenance"), 0.25);
+    assert!((by("commits") - 6.0 * 0.5f64.powf(30.0 / 365.0)).abs() < 1e-12);
+    let depth = 9.0 * 0.5f64.powf(5.0 / 365.0)
+        + 3.0 * 0.5f64.powf(35.0 / 365.0)
+        + 3.0 * 0.5f64.powf(5.0 / 365.0);
+    assert!((by("depth") - depth).abs() < 1e-12);
+    assert_eq!(by("recency"), 2.0 + 1.0 + 1.0);
+}
+
+#[test]
+fn depth_reports_active_months_and_labels_say_their_numbers() {
+    let c = ctx();
+    let d = rule("depth").explain(
+        &[
+            cell(3, Kind::Commit, 19_995, 50),
+            cell(3, Kind::PrMerged, 19_990, 2),
+            cell(3, Kind::Commit, 19_965, 1),
+        ],
+        &c,
+    );
+    assert_eq!(d.used.len(), 1);
+    assert_eq!(d.used[0].kind, Counted::ActiveMonth);
+    assert_eq!(
+        d.used[0].count, 2,
+        "two 30-day periods, however many commits"
+    );
+    let json = serde_json::to_value(&d.used[0]).unwrap();
+    assert_eq!(json["kind"], "active_month");
+    assert!(d.label.contains("3 points per active month"), "{}", d.label);
+
+    let recency = rule("recency").label();
+    assert!(
+        recency.contains("last 182 days (about 6 months)") && recency.contains("push 0.2"),
+        "{recency}"
+    );
+    let r = Recency {
+        window_days: 30,
+        default: 1.0,
+        weights: vec![],
+    };
+    assert!(
+        r.label().contains("last 30 days (about 1 month)"),
+        "{}",
+        r.label()
+    );
+    let reviews = rule("reviews").label();
+    assert!(
+        reviews.contains("review 4") && reviews.contains("review comment 1.5"),
+        "{reviews}"
+    );
+    // A weighted rule's rows are contributions of their kind.
+    let m = rule("merged_work").explain(&[cell(1, Kind::PrMerged, 20_000, 3)], &c);
+    assert_eq!(
+        serde_json::to_value(&m.used[0]).unwrap()["kind"],
+        "pr_merged"
+    );
 }
 
 fn arb_cells() -> impl Strategy<Value = Vec<(i64, usize, i64, i64)>> {

@@ -1,37 +1,39 @@
 //! A rule that weighs chosen kinds of contribution: points = count × kind weight × repository
-//! weight × recency decay. `merged_work`, `reviews`, `conversation` and `maintenance` are
-//! this rule with different kinds.
+//! weight × recency decay. `merged_work`, `reviews`, `conversation`, `maintenance` and
+//! `commits` are this rule with different kinds; their weights are the catalog's `[rank]`.
 
-use super::{used_rows, Context, Rule, ScoreDetail};
+use super::{num, Context, Counted, Explain};
 use builtby_model::Kind;
 use builtby_store::Cell;
-use std::collections::HashMap;
 
+#[derive(Debug, Clone, PartialEq)]
 pub struct Weighted {
     pub name: &'static str,
-    pub label: &'static str,
-    pub weights: &'static [(Kind, f64)],
+    /// Why the rule exists, in words; the label adds the weights.
+    pub about: &'static str,
+    /// Kind → points for one contribution in a weight-1 repository today. Each kind once.
+    pub weights: Vec<(Kind, f64)>,
 }
 
-impl Rule for Weighted {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-    fn label(&self) -> &'static str {
-        self.label
-    }
-    fn total(&self, cells: &[Cell], ctx: &Context) -> f64 {
-        let mut score = 0.0;
-        for c in cells {
-            if let Some(&(_, w)) = self.weights.iter().find(|(k, _)| *k == c.kind) {
-                score += c.n as f64 * w * ctx.repo_weight(c.repo_id) * ctx.decay(c.day);
-            }
+impl Weighted {
+    pub fn label(&self) -> String {
+        if self.weights.is_empty() {
+            return format!("{}: no kind weighted", self.about);
         }
-        score
+        let list: Vec<String> = self
+            .weights
+            .iter()
+            .map(|(k, w)| format!("{} {}", k.label(), num(*w)))
+            .collect();
+        format!(
+            "{}: {} points each, × repository weight × recency",
+            self.about,
+            list.join(", ")
+        )
     }
 
-    fn score(&self, cells: &[Cell], ctx: &Context) -> ScoreDetail {
-        let mut acc: HashMap<(i64, Kind), (i64, f64)> = HashMap::new();
+    #[inline]
+    pub fn score<E: Explain>(&self, cells: &[Cell], ctx: &Context, out: &mut E) -> f64 {
         let mut score = 0.0;
         for c in cells {
             let Some(&(_, w)) = self.weights.iter().find(|(k, _)| *k == c.kind) else {
@@ -39,15 +41,8 @@ impl Rule for Weighted {
             };
             let points = c.n as f64 * w * ctx.repo_weight(c.repo_id) * ctx.decay(c.day);
             score += points;
-            let e = acc.entry((c.repo_id, c.kind)).or_default();
-            e.0 += c.n;
-            e.1 += points;
+            out.add(c.repo_id, Counted::Kind(c.kind), c.n, points);
         }
-        ScoreDetail {
-            rule: self.name,
-            label: self.label,
-            score,
-            used: used_rows(acc, ctx),
-        }
+        score
     }
 }
