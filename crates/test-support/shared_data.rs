@@ -11,8 +11,10 @@
 pub fn shared_dir() -> std::path::PathBuf {
     // every crate lives at <repo>/crates/<name>
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let repo = repo.canonicalize().unwrap_or(repo);
-    repo.join("../shared")
+    match repo.canonicalize() {
+        Ok(r) => r.parent().unwrap_or(&r).join("shared"),
+        Err(_) => repo.join("../shared"),
+    }
 }
 
 /// `../shared/data/<rel>` (a file or a folder), see the module comment.
