@@ -148,7 +148,9 @@ fn stars_and_forks_count_for_nothing() {
     // neither her own star nor the stargazer's star and fork weigh her work or her repository.
     let all = search(&store, &catalog, &bots, &query()).unwrap();
     let base = search(&baseline, &catalog, &bots, &query()).unwrap();
-    let people = |r: &builtby_search::SearchResults| -> Vec<(String, u64, Vec<(Kind, i64)>)> {
+    /// (login, score bits, counts) per result
+    type Row = (String, u64, Vec<(Kind, i64)>);
+    let people = |r: &builtby_search::SearchResults| -> Vec<Row> {
         r.results
             .iter()
             .map(|x| (x.login.clone(), x.score.to_bits(), x.counts.clone()))

@@ -123,7 +123,7 @@ async fn run(
             let mut lat = Vec::new();
             let mut errors = 0u64;
             let mut i = t;
-            while deadline.map_or(true, |d| Instant::now() < d) && lat.len() < per_task {
+            while deadline.is_none_or(|d| Instant::now() < d) && lat.len() < per_task {
                 let uri = format!("http://{addr}/api/search?{}", queries[i % queries.len()]);
                 i += 1;
                 let mut req = hyper::Request::get(uri);
