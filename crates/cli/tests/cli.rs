@@ -5,6 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "../../test-support/shared_data.rs"]
+mod shared_data;
+
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_builtby"));
     c.env_remove("BUILTBY_DATA_DIR")
@@ -213,14 +216,9 @@ fn search_person_and_json_agree() {
 
 #[test]
 fn killed_ingest_resumes_to_the_same_counts() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gharchive");
-    if !shared.is_dir() {
-        eprintln!(
-            "SKIPPED: shared GH Archive data not found at {}",
-            shared.display()
-        );
+    let Some(shared) = shared_data::shared_data("gharchive") else {
         return;
-    }
+    };
     let dir = temp("kill");
     let clean = dir.join("clean");
     assert_eq!(

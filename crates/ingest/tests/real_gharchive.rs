@@ -4,26 +4,18 @@
 //! kind), what the store holds must equal an independent count that keys each piece of work by
 //! what it is (a review by its id, a comment by its id, a PR by its number), so the same work
 //! in two events counts once.
-//! Skips with a message when the shared data is absent.
+//! A missing file fails when `../shared` exists; skips with a message only when it is absent.
 
 use builtby_ingest::{expand_inputs, gharchive::ingest_files, FileOutcome, Silent};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gharchive");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "SKIPPED: shared GH Archive data not found at {} (it is present in CI)",
-            p.display()
-        );
-        None
-    }
-}
+#[path = "../../test-support/shared_data.rs"]
+mod shared_data;
+#[path = "../../test-support/stored_text.rs"]
+mod stored_text;
 
 #[derive(Default, Debug, PartialEq)]
 struct Expected {
@@ -32,6 +24,10 @@ struct Expected {
     skipped: u64,
     /// Every contribution in file order: (work key, person, repo lower-cased, kind).
     work: Vec<(String, Person, String, &'static str)>,
+    /// every `email` value in the raw events (pre-2015 files carry authors' and actors' ones)
+    emails: BTreeSet<String>,
+    /// every address written in any other text of the raw events (bodies, messages…)
+    text_addresses: BTreeSet<String>,
 }
 
 /// A person as the independent count knows them: GitHub id where the record has one, else the
@@ -216,6 +212,34 @@ fn kind_of(e: &Value) -> Option<&'static str> {
     }
 }
 
+/// Every string under a key named `email` that holds an address (lower case) into `x.emails`;
+/// addresses written in any other string into `x.text_addresses`.
+fn emails(v: &Value, x: &mut Expected) {
+    match v {
+        Value::Object(o) => {
+            for (k, v) in o {
+                match v.as_str() {
+                    Some(s) if k == "email" => {
+                        if s.contains('@') {
+                            x.emails.insert(s.trim().to_ascii_lowercase());
+                        }
+                    }
+                    _ => emails(v, x),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| emails(v, x)),
+        Value::String(s) if s.contains('@') => {
+            let found = stored_text::StoredText {
+                bytes: s.as_bytes().to_vec(),
+            }
+            .addresses();
+            x.text_addresses.extend(found);
+        }
+        _ => {}
+    }
+}
+
 fn expected(path: &Path) -> Expected {
     let raw = std::fs::read(path).unwrap();
     let text: Vec<u8> = if raw.starts_with(&[0x1f, 0x8b]) {
@@ -245,6 +269,7 @@ fn expected(path: &Path) -> Expected {
     for (v, line) in values {
         match v {
             Ok(e) if e["type"].is_string() && e["created_at"].is_string() => {
+                emails(&e, &mut x);
                 *x.events_by_type
                     .entry(e["type"].as_str().unwrap().to_string())
                     .or_default() += 1;
@@ -261,9 +286,16 @@ fn expected(path: &Path) -> Expected {
     x
 }
 
-#[test]
-fn exact_counts_on_every_shared_file() {
-    let Some(dir) = shared() else { return };
+/// Every shared file ingested into a fresh store (its data folder, the store, the report), or
+/// `None` when `../shared` is absent.
+fn ingest_shared(
+    tag: &str,
+) -> Option<(
+    std::path::PathBuf,
+    builtby_store::Store,
+    builtby_ingest::IngestReport,
+)> {
+    let dir = shared_data::shared_data("gharchive")?;
     let (files, errors) = expand_inputs(&[dir]);
     assert!(errors.is_empty(), "{errors:?}");
     assert!(
@@ -271,11 +303,32 @@ fn exact_counts_on_every_shared_file() {
         "expected the shared files, found {}",
         files.len()
     );
-    let data = std::env::temp_dir().join(format!("builtby-real-{}", std::process::id()));
+    let data = std::env::temp_dir().join(format!("builtby-real-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     let mut store = builtby_store::Store::open(&data).unwrap();
     let report = ingest_files(&mut store, &files, 2, &Silent).unwrap();
     assert!(report.all_complete());
+    Some((data, store, report))
+}
+
+/// Addresses in the raw events that no stored one may match: (those of `email` fields,
+/// those written in other text).
+fn raw_addresses(report: &builtby_ingest::IngestReport) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut fields, mut text) = (BTreeSet::new(), BTreeSet::new());
+    for f in &report.files {
+        let mut x = expected(&f.path);
+        fields.append(&mut x.emails);
+        text.append(&mut x.text_addresses);
+    }
+    (fields, text)
+}
+
+#[test]
+fn exact_counts_on_every_shared_file() {
+    let Some((data, mut store, report)) = ingest_shared("counts") else {
+        return;
+    };
+    let files: Vec<std::path::PathBuf> = report.files.iter().map(|f| f.path.clone()).collect();
     let mut total_kinds: BTreeMap<String, u64> = BTreeMap::new();
     let mut total_events = 0;
     let mut all_work = Vec::new();
@@ -399,5 +452,46 @@ fn exact_counts_on_every_shared_file() {
             );
         }
     }
+    // No address read from an `email` field of the raw events is anywhere in the database:
+    // its file, its WAL or any value read through SQL. (Addresses also written in a body are
+    // the next test's.)
+    let (fields, text) = raw_addresses(&report);
+    let field_only: BTreeSet<&String> = fields.difference(&text).collect();
+    assert!(
+        field_only.len() > 100,
+        "the pre-2015 files carry e-mail addresses: {}",
+        field_only.len()
+    );
+    let stored = stored_text::StoredText::read(&data);
+    assert!(
+        stored.contains("rails/rails"),
+        "the check sees what was stored"
+    );
+    let leaked: Vec<String> = stored
+        .addresses()
+        .into_iter()
+        .filter(|a| field_only.contains(a))
+        .collect();
+    assert!(leaked.is_empty(), "e-mail addresses stored: {leaked:?}");
+    drop(store);
     let _ = std::fs::remove_dir_all(&data);
+}
+
+/// DESIGN.md: "never store or show e-mails". Addresses written in PR, issue and comment bodies
+/// (signatures, `Signed-off-by:` lines) are scrubbed on the store's one write path.
+#[test]
+fn no_address_written_in_the_raw_events_is_stored() {
+    let Some((data, store, report)) = ingest_shared("text") else {
+        return;
+    };
+    let (fields, text) = raw_addresses(&report);
+    let stored = stored_text::StoredText::read(&data);
+    let leaked: Vec<String> = stored
+        .addresses()
+        .into_iter()
+        .filter(|a| fields.contains(a) || text.contains(a))
+        .collect();
+    drop(store);
+    let _ = std::fs::remove_dir_all(&data);
+    assert!(leaked.is_empty(), "e-mail addresses stored: {leaked:?}");
 }

@@ -1,49 +1,44 @@
 //! Real histories: the exports in `../shared/data/git/` (Hugging Face accelerate, diffusers,
 //! peft, trl; JAX; Keras) replayed into real repositories by
 //! `../shared/tools/replay-git-history` (cached under `target/git-replay/`), ingested, and
-//! checked against counts this test computes from the export itself. Skips with a message when
-//! the shared data, `zstd` or `python3` is absent.
+//! checked against counts this test computes from the export itself. The `.log.zst` exports
+//! are decoded in Rust (no `zstd` binary needed) and replayed from a plain `.log`. A missing
+//! export fails when `../shared` exists; skips with a message only when `../shared` is absent.
 
 use builtby_ingest::git::{ingest_repo, GitOutcome};
 use builtby_model::{BotRules, Kind};
 use builtby_search::{Catalog, Query};
 use builtby_store::Store;
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-}
+#[path = "../../test-support/shared_data.rs"]
+mod shared_data;
 
-fn have(cmd: &str) -> bool {
-    Command::new(cmd)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// The export's bytes, or `None` (with a message) when the test cannot run.
+/// The export decoded (`.log.zst`, decoded here in Rust: no `zstd` binary needed), or `None`
+/// (with a message) only when `../shared` is absent; a missing export fails.
 fn export(name: &str) -> Option<Vec<u8>> {
-    let f = shared().join(format!("data/git/{name}.log.zst"));
-    if !f.exists() {
-        eprintln!(
-            "skipping: {} is absent (shared data not mounted)",
-            f.display()
-        );
-        return None;
+    let f = shared_data::shared_data(&format!("git/{name}.log.zst"))?;
+    let raw = std::fs::read(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+    let mut input = &raw[..];
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        // one frame at a time: an export may hold several
+        let mut frame = ruzstd::decoding::StreamingDecoder::new(&mut input)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        frame
+            .read_to_end(&mut out)
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
     }
-    if !have("zstd") || !have("python3") {
-        eprintln!("skipping: the replay needs `zstd` and `python3` on PATH (apt-get install zstd)");
-        return None;
-    }
-    let out = Command::new("zstd").arg("-dc").arg(&f).output().unwrap();
-    assert!(out.status.success(), "zstd -dc {}", f.display());
-    Some(out.stdout)
+    assert!(!out.is_empty(), "{}: empty export", f.display());
+    Some(out)
 }
 
 /// The replayed repository, made once and cached under the workspace's `target/git-replay/`.
-fn replay(name: &str) -> PathBuf {
+/// The replay tool reads the plain `.log` written here from the decoded `export`.
+fn replay(name: &str, export: &[u8]) -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/git-replay");
     let dest = dir.join(name);
     if dest.exists() {
@@ -51,15 +46,18 @@ fn replay(name: &str) -> PathBuf {
     }
     std::fs::create_dir_all(&dir).unwrap();
     let tmp = dir.join(format!("{name}.tmp-{}", std::process::id()));
+    let log = dir.join(format!("{name}.tmp-{}.log", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::write(&log, export).unwrap();
     let t = std::time::Instant::now();
     let st = Command::new("python3")
-        .arg(shared().join("tools/replay-git-history"))
-        .arg(shared().join(format!("data/git/{name}.log.zst")))
+        .arg(shared_data::shared_dir().join("tools/replay-git-history"))
+        .arg(&log)
         .arg(&tmp)
         .args(["--bare", "--quiet"])
         .status()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("python3 (the replay tool needs it): {e}"));
+    let _ = std::fs::remove_file(&log);
     assert!(st.success(), "replay-git-history {name} failed");
     // a rename makes the cache entry appear complete or not at all
     if std::fs::rename(&tmp, &dest).is_err() {
@@ -196,7 +194,7 @@ fn expected(data: &[u8]) -> Expected {
 fn check(name: &str, repo: &str) -> Option<(tempdir::Dir, Expected)> {
     let data = export(name)?;
     let e = expected(&data);
-    let path = replay(name);
+    let path = replay(name, &data);
     let dir = tempdir::Dir::new(name);
     let mut store = Store::open(&dir.0).unwrap();
     let t = std::time::Instant::now();

@@ -67,6 +67,35 @@ pub async fn bench_search_with(
     concurrency: usize,
     queries: &[String],
 ) -> Result<BenchReport, crate::ServeError> {
+    run(
+        state,
+        Some(duration),
+        MAX_REQUESTS_PER_TASK,
+        concurrency,
+        queries,
+    )
+    .await
+}
+
+/// Sends exactly `requests_per_task` searches on each of `concurrency` connections (cycling
+/// through [`DEFAULT_QUERIES`]), however long they take: a fixed amount of work, for tests.
+pub async fn bench_search_requests(
+    state: AppState,
+    requests_per_task: usize,
+    concurrency: usize,
+) -> Result<BenchReport, crate::ServeError> {
+    let queries: Vec<String> = DEFAULT_QUERIES.iter().map(|q| q.to_string()).collect();
+    run(state, None, requests_per_task, concurrency, &queries).await
+}
+
+/// Each task stops at the deadline, if any, or after `per_task` requests.
+async fn run(
+    state: AppState,
+    duration: Option<Duration>,
+    per_task: usize,
+    concurrency: usize,
+    queries: &[String],
+) -> Result<BenchReport, crate::ServeError> {
     let concurrency = concurrency.max(1);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
@@ -84,7 +113,7 @@ pub async fn bench_search_with(
         queries.to_vec()
     };
     let started = Instant::now();
-    let deadline = started + duration;
+    let deadline = duration.map(|d| started + d);
     let mut tasks = Vec::new();
     for t in 0..concurrency {
         let client = client.clone();
@@ -94,7 +123,7 @@ pub async fn bench_search_with(
             let mut lat = Vec::new();
             let mut errors = 0u64;
             let mut i = t;
-            while Instant::now() < deadline && lat.len() < MAX_REQUESTS_PER_TASK {
+            while deadline.is_none_or(|d| Instant::now() < d) && lat.len() < per_task {
                 let uri = format!("http://{addr}/api/search?{}", queries[i % queries.len()]);
                 i += 1;
                 let mut req = hyper::Request::get(uri);

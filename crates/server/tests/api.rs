@@ -479,11 +479,27 @@ async fn non_loopback_addresses_need_a_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_benchmark_counts_requests_over_a_socket() {
+    // A fixed number of requests, not a time window: the count does not depend on how busy
+    // the machine is.
     let state = fixture("bench");
-    let r = builtby_server::bench_search(state, std::time::Duration::from_millis(400), 2)
+    let r = builtby_server::bench::bench_search_requests(state.clone(), 12, 2)
         .await
         .unwrap();
-    assert!(r.requests > 10, "{r}");
+    assert_eq!(r.requests, 24, "{r}");
+    assert_eq!(r.concurrency, 2, "{r}");
     assert_eq!(r.errors, 0, "{r}");
-    assert!(r.p50_ms > 0.0 && r.p99_ms >= r.p50_ms, "{r}");
+    assert!(
+        r.p50_ms > 0.0 && r.p99_ms >= r.p50_ms && r.max_ms >= r.p99_ms,
+        "{r}"
+    );
+    assert!(r.seconds > 0.0 && r.rps > 0.0, "{r}");
+    // With a token configured the benchmark sends it, so no request fails.
+    let r = builtby_server::bench::bench_search_requests(
+        state.with_token(Some("bench-token".into())),
+        3,
+        1,
+    )
+    .await
+    .unwrap();
+    assert_eq!((r.requests, r.errors), (3, 0), "{r}");
 }

@@ -1,9 +1,11 @@
 //! The API over the shared GH Archive sample: for several queries it answers exactly what
 //! `builtby_search::search` (what the CLI prints with `--json`) answers — same people, same
-//! order, same scores — and the person endpoint agrees with `person_report`. Skips with a
-//! message when the shared files are absent.
+//! order, same scores — and the person endpoint agrees with `person_report`. Fails when
+//! `../shared` exists without the files; skips with a message only when `../shared` is absent.
 
 mod common;
+#[path = "../../test-support/shared_data.rs"]
+mod shared_data;
 
 use axum::http::StatusCode;
 use builtby_model::BotRules;
@@ -12,20 +14,11 @@ use builtby_search::Catalog;
 use builtby_server::AppState;
 use builtby_store::Store;
 use common::{get, temp_dir};
-use std::path::PathBuf;
 
-const SHARED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/gharchive"
-);
 const AS_OF: &str = "2025-01-01";
 
 fn load() -> Option<AppState> {
-    let shared = PathBuf::from(SHARED);
-    if !shared.is_dir() {
-        eprintln!("SKIP real-data API tests: {} is absent", shared.display());
-        return None;
-    }
+    let shared = shared_data::shared_data("gharchive")?;
     let (files, errors) = builtby_ingest::expand_inputs(&[shared]);
     assert!(errors.is_empty(), "{errors:?}");
     assert!(!files.is_empty());

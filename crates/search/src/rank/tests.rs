@@ -74,8 +74,13 @@ fn recency_halves_weight_each_half_life() {
 }
 
 #[test]
-fn stars_count_for_nothing_and_pushes_little() {
-    // There is no star kind at all; a push is worth far less than a merged PR.
+fn pushes_count_little() {
+    // A push is worth far less than a merged PR. Stars and forks have no kind to score at all;
+    // `crates/ingest/tests/stars.rs` ingests real WatchEvents and ForkEvents to prove they
+    // give no contribution and no score.
+    assert!(Kind::ALL
+        .iter()
+        .all(|k| !k.as_str().contains("star") && !k.as_str().contains("fork")));
     let push = total(&[cell(1, Kind::Push, 20_000, 1)]);
     let merged = total(&[cell(1, Kind::PrMerged, 20_000, 1)]);
     assert!(push * 10.0 < merged);

@@ -211,20 +211,18 @@ pub fn files(items: &[Value]) -> Vec<(String, Option<i64>, Option<i64>)> {
 }
 
 #[cfg(test)]
+#[path = "../../../test-support/shared_data.rs"]
+mod shared_data;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A recorded response; `None` (skip) only when `../shared` is absent.
     fn shared(name: &str) -> Option<Value> {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/data/github_rest")
-            .join(name);
-        match std::fs::read(&p) {
-            Ok(b) => Some(serde_json::from_slice(&b).unwrap()),
-            Err(_) => {
-                eprintln!("skipped: {} absent", p.display());
-                None
-            }
-        }
+        let p = super::shared_data::shared_data(&format!("github_rest/{name}"))?;
+        let b = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        Some(serde_json::from_slice(&b).unwrap())
     }
 
     #[test]
@@ -236,7 +234,7 @@ mod tests {
             v.get("email").and_then(Value::as_str).is_some(),
             "the record has one"
         );
-        let p = user_profile(&v).unwrap();
+        let p = user_profile(&v).expect("a profile from the recorded user");
         assert_eq!(p.login, "jacquev6");
         assert_eq!(p.github_id, 327146);
         assert_eq!(p.location.as_deref(), Some("France"));
@@ -250,21 +248,50 @@ mod tests {
         let Some(v) = shared("repos_PyGithub_PyGithub_pulls_31.json") else {
             return;
         };
-        let p = pull(&v).unwrap();
-        let c = p.outcome("PyGithub/PyGithub");
-        if let Some(c) = c {
-            assert_eq!(Some(&c.actor), p.author.as_ref());
-            assert_eq!(c.number, Some(31));
-            assert!(!c.needs_hydration);
-        }
+        let p = pull(&v).expect("facts from the recorded PR");
+        let c = p
+            .outcome("PyGithub/PyGithub")
+            .expect("the recorded PR is merged: it has an outcome");
+        assert_eq!(c.kind, Kind::PrMerged);
+        assert_eq!(c.key, "pr_merged/pygithub/pygithub#31");
+        assert_eq!(c.actor.login, "jacquev6");
+        assert_eq!(Some(&c.actor), p.author.as_ref());
+        assert_eq!(c.at, 1_338_114_547, "merged_at 2012-05-27T10:29:07Z");
+        assert_eq!(c.number, Some(31));
+        assert_eq!(c.title.as_deref(), Some("Title edited by PyGithub"));
+        assert_eq!(
+            c.url.as_deref(),
+            Some("https://github.com/PyGithub/PyGithub/pull/31")
+        );
+        assert_eq!(c.additions, Some(511));
+        assert_eq!(
+            c.merged_by.as_ref().map(|a| a.login.as_str()),
+            Some("jacquev6")
+        );
+        assert!(!c.needs_hydration);
         let Some(r) = shared("repos_PyGithub_PyGithub_pulls_538_reviews.json") else {
             return;
         };
-        let rs = reviews("PyGithub/PyGithub", &p, r.as_array().unwrap());
-        assert!(!rs.is_empty());
-        assert!(rs.iter().all(|c| c
-            .review_state
-            .as_deref()
-            .is_some_and(|s| s == s.to_lowercase())));
+        let items = r.as_array().expect("a list of reviews");
+        let rs = reviews("PyGithub/PyGithub", &p, items);
+        assert_eq!(rs.len(), 5, "every recorded review (none is pending)");
+        assert_eq!(rs.len(), items.len());
+        let states: Vec<&str> = rs
+            .iter()
+            .map(|c| c.review_state.as_deref().expect("a review state"))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                "approved",
+                "commented",
+                "commented",
+                "commented",
+                "commented"
+            ]
+        );
+        assert!(rs.iter().all(|c| c.kind == Kind::Review
+            && c.number == Some(31)
+            && c.key.starts_with("gh:review:")));
     }
 }
