@@ -292,6 +292,6 @@ mod tests {
         );
         assert!(rs.iter().all(|c| c.kind == Kind::Review
             && c.number == Some(31)
-            && c.key.starts_with("gh:review:")));
+            && c.key.starts_with("review/pygithub/pygithub/")));
     }
 }
