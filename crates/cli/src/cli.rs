@@ -144,6 +144,10 @@ pub struct GharchiveArgs {
     /// Parser threads [default: number of cores]
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Print how long each phase took (open, parse+load, locations, checkpoint+close) and the
+    /// peak memory, as one `timings key=value…` line on stderr
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(ClapArgs, Debug, Clone, Default)]
@@ -344,7 +348,7 @@ pub struct HydrateArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchWhat {
-    /// Ingest MB/s and events/s next to `gzip -dc` on the same files, and their ratio
+    /// The whole `ingest gharchive` command (open → durable → closed, a fresh process into a fresh store) next to `gzip -dc` of the same files: seconds, MB/s, ratio, phases, peak memory
     Ingest(BenchIngestArgs),
     /// Search latency of repository-scoped queries over the current store
     Search(BenchSearchArgs),
