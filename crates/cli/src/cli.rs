@@ -146,6 +146,10 @@ pub struct GharchiveArgs {
     /// Parser threads [default: number of cores]
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Print how long each phase took (open, parse+load, locations, checkpoint+close) and the
+    /// peak memory, as one `timings key=value…` line on stderr
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Every search parameter (`builtby_search::query::SEARCH_PARAMS`), as typed: `--as-of` is the
@@ -392,7 +396,7 @@ pub struct HydrateArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchWhat {
-    /// Ingest MB/s and events/s next to `gzip -dc` on the same files, and their ratio
+    /// The whole `ingest gharchive` command (open → durable → closed, a fresh process into a fresh store) next to `gzip -dc` of the same files: seconds, MB/s, ratio, phases, peak memory
     Ingest(BenchIngestArgs),
     /// Search latency of repository-scoped queries over the current store
     Search(BenchSearchArgs),

@@ -1,5 +1,6 @@
 //! GH Archive files into the store: parallel parse, ordered single-writer load.
 
+use crate::locations::Locations;
 use crate::{FileOutcome, FileReport, IngestError, IngestReport, Progress};
 use builtby_model::Record;
 use builtby_sources::gharchive::{read_lines, FileStats, LineReader, Outcome};
@@ -47,6 +48,28 @@ pub fn ingest_files(
     threads: usize,
     progress: &dyn Progress,
 ) -> Result<IngestReport, IngestError> {
+    ingest(store, files, threads, progress, None)
+}
+
+/// [`ingest_files`], and the parsers hand every profile location they meet to `locations`,
+/// which normalises them while the files load (see [`crate::locations`]).
+pub fn ingest_files_noting(
+    store: &mut Store,
+    files: &[PathBuf],
+    threads: usize,
+    progress: &dyn Progress,
+    locations: &Locations,
+) -> Result<IngestReport, IngestError> {
+    ingest(store, files, threads, progress, Some(locations))
+}
+
+fn ingest(
+    store: &mut Store,
+    files: &[PathBuf],
+    threads: usize,
+    progress: &dyn Progress,
+    locations: Option<&Locations>,
+) -> Result<IngestReport, IngestError> {
     let loaded: HashSet<String> = store.loaded_checksums()?;
     let channels: Vec<(SyncSender<Msg>, Receiver<Msg>)> =
         files.iter().map(|_| sync_channel(AHEAD)).collect();
@@ -59,7 +82,7 @@ pub fn ingest_files(
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(path) = files.get(i) else { break };
-                parse_one(path, &senders[i], &loaded, &bytes);
+                parse_one(path, &senders[i], &loaded, &bytes, locations);
             });
         }
         let r = write_all(store, files, receivers, &bytes, progress);
@@ -68,7 +91,13 @@ pub fn ingest_files(
     })
 }
 
-fn parse_one(path: &Path, tx: &SyncSender<Msg>, loaded: &HashSet<String>, bytes: &AtomicU64) {
+fn parse_one(
+    path: &Path,
+    tx: &SyncSender<Msg>,
+    loaded: &HashSet<String>,
+    bytes: &AtomicU64,
+    locations: Option<&Locations>,
+) {
     let (size, sum) = match checksum(path) {
         Ok(x) => x,
         Err(e) => {
@@ -108,7 +137,18 @@ fn parse_one(path: &Path, tx: &SyncSender<Msg>, loaded: &HashSet<String>, bytes:
             return;
         }
         match o {
-            Outcome::Contribution(c) => chunk.push(Record::Contribution(Box::new(c.contribution))),
+            Outcome::Contribution(c) => {
+                if let (Some(l), Some(text)) = (
+                    locations,
+                    c.contribution
+                        .profile
+                        .as_ref()
+                        .and_then(|p| p.location.as_deref()),
+                ) {
+                    l.note(text);
+                }
+                chunk.push(Record::Contribution(Box::new(c.contribution)))
+            }
             Outcome::Pointer { pointer, .. } => chunk.push(Record::Pointer(pointer)),
             _ => return,
         }

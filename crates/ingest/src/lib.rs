@@ -8,10 +8,14 @@
 //! A file already in the ingest log (same checksum) is skipped before it is parsed. A file
 //! that cannot be opened is reported and the others go on; a file that ends early keeps every
 //! record before the damage, and is logged as incomplete.
+//!
+//! Profile locations are normalised off the writer's path: on a background thread while the
+//! files load, stored in one batch after (see [`locations`]).
 
 pub mod gharchive;
 pub mod git;
 mod inputs;
+pub mod locations;
 
 pub use inputs::{expand_inputs, InputError};
 

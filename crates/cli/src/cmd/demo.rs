@@ -46,7 +46,7 @@ pub fn run(env: &Env, a: &DemoArgs) -> Result<ExitCode> {
         }
         files = crate::demo::sample::write_sample(&dir, end, 6)?;
     }
-    super::ingest::ingest(&demo_env, &files, None)?;
+    super::ingest::ingest(&demo_env, &files, None, false)?;
     let q = Query {
         ecosystems: env
             .catalog

@@ -6,7 +6,7 @@ use crate::cli::{ApiArgs, EnrichPeopleArgs, GithubArgs, HydrateArgs, LocateArgs}
 use anyhow::{Context as _, Result};
 use builtby_model::{time, Contribution, Kind, PointerState, ReadReport, Record, Source};
 use builtby_sources::github_api::{convert, crawl, Cache, Cached, Client, Config, Fetched, Token};
-use builtby_store::{Batch, InputFile, Place, Store};
+use builtby_store::{Batch, InputFile, Store};
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -42,27 +42,10 @@ pub fn locate(a: &LocateArgs) -> Result<ExitCode> {
 /// Normalises every stored profile location not yet normalised by this normaliser version.
 /// Called after each ingest and enrich, so search filters compare stored columns.
 pub fn normalise_locations(store: &mut Store) -> Result<usize> {
-    let todo = store.locations_to_normalise(builtby_locate::VERSION)?;
-    if todo.is_empty() {
-        return Ok(0);
-    }
-    let g = builtby_locate::gazetteer();
-    let places: Vec<(i64, String, Place)> = todo
-        .into_iter()
-        .map(|(id, text)| {
-            let l = g.locate(&text);
-            let p = Place {
-                city: l.city,
-                region: l.region,
-                country: l.country,
-                metro: l.metro,
-                confidence: l.confidence as f64,
-            };
-            (id, text, p)
-        })
-        .collect();
-    store.set_places(builtby_locate::VERSION, &places)?;
-    Ok(places.len())
+    let none_noted = builtby_ingest::locations::Locations::new();
+    Ok(builtby_ingest::locations::normalise_stored(
+        store, none_noted,
+    )?)
 }
 
 /// The HTTP cache in the store, on its own connection so worker threads can share it.

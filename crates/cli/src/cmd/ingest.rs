@@ -4,8 +4,10 @@ use super::Env;
 use crate::cli::GharchiveArgs;
 use crate::progress::Bar;
 use anyhow::Result;
+use builtby_ingest::locations::Locations;
 use builtby_ingest::{expand_inputs, FileOutcome, IngestReport};
 use std::process::ExitCode;
+use std::time::Instant;
 
 pub fn run(env: &Env, a: &GharchiveArgs) -> Result<ExitCode> {
     let mut files = Vec::new();
@@ -29,9 +31,7 @@ pub fn run(env: &Env, a: &GharchiveArgs) -> Result<ExitCode> {
     for e in &input_errors {
         eprintln!("error: {e}");
     }
-    let report = ingest(env, &files, a.threads)?;
-    // Timeline-era profile locations feed the same normaliser as the users API.
-    super::github::normalise_locations(&mut env.store()?)?;
+    let report = ingest(env, &files, a.threads, a.timings)?;
     Ok(if input_errors.is_empty() && report.all_complete() {
         ExitCode::SUCCESS
     } else {
@@ -39,31 +39,52 @@ pub fn run(env: &Env, a: &GharchiveArgs) -> Result<ExitCode> {
     })
 }
 
-/// Ingests `files`, with a progress bar on a terminal, and prints a per-file account of
-/// problems plus a summary on stderr.
+/// Ingests `files` into the store, the whole way: open the store, parse and load the files
+/// (profile locations are normalised on a background thread meanwhile), store the places,
+/// then close, which checkpoints the WAL into the database file. A progress bar on a
+/// terminal; a per-file account of problems and a summary on stderr; with `timings`, one
+/// `timings key=value…` line on stderr (what `bench ingest` reads).
 pub fn ingest(
     env: &Env,
     files: &[std::path::PathBuf],
     threads: Option<usize>,
+    timings: bool,
 ) -> Result<IngestReport> {
+    let started = Instant::now();
     let mut store = env.store()?;
+    let open = started.elapsed().as_secs_f64();
+    let path = store.path().to_path_buf();
+
+    let t = Instant::now();
     let total: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(f).ok())
         .map(|m| m.len())
         .sum();
     let bar = Bar::new(total, files.len() as u64, env.quiet);
-    let started = std::time::Instant::now();
-    let report = builtby_ingest::gharchive::ingest_files(
+    let noted = Locations::new();
+    let report = builtby_ingest::gharchive::ingest_files_noting(
         &mut store,
         files,
         threads.unwrap_or_else(super::default_threads),
         &bar,
+        &noted,
     )?;
     bar.finish();
+    let load = t.elapsed().as_secs_f64();
+
+    // Timeline-era profile locations feed the same normaliser as the users API.
+    let t = Instant::now();
+    let located = builtby_ingest::locations::normalise_stored(&mut store, noted)?;
+    let locations = t.elapsed().as_secs_f64();
+
+    let t = Instant::now();
+    drop(store);
+    let close = t.elapsed().as_secs_f64();
+    let secs = started.elapsed().as_secs_f64();
+
     print_problems(&report);
     if !env.quiet {
-        let secs = started.elapsed().as_secs_f64();
         let loaded = report
             .files
             .iter()
@@ -75,12 +96,27 @@ pub fn ingest(
             .filter(|f| matches!(f.outcome, FileOutcome::AlreadyLoaded))
             .count();
         eprintln!(
-            "ingested {loaded} file(s) ({skipped} already loaded): {} events, {} new contributions in {:.1}s ({:.0} events/s) into {}",
+            "ingested {loaded} file(s) ({skipped} already loaded): {} events, {} new contributions, {located} locations normalised in {:.1}s ({:.0} events/s) into {}",
             report.events(),
             report.new_contributions(),
             secs,
             report.events() as f64 / secs.max(1e-9),
-            store.path().display()
+            path.display()
+        );
+    }
+    if timings {
+        let peak = super::bench::peak_rss_kib()
+            .map(|k| format!(" peak_kib={k}"))
+            .unwrap_or_default();
+        eprintln!(
+            "timings open={:.4} load={:.4} locations={:.4} close={:.4} total={:.4} events={} contributions={} located={located}{peak}",
+            open,
+            load,
+            locations,
+            close,
+            secs,
+            report.events(),
+            report.new_contributions(),
         );
     }
     Ok(report)
