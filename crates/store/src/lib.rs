@@ -19,14 +19,18 @@
 //! E-mail addresses have no column here; the model has no field for one.
 
 mod batch;
+mod crawl;
 mod git;
-mod github;
+mod http_cache;
+mod pointers;
+mod profiles;
 mod query;
 mod schema;
 
 pub use batch::{Batch, InputFile, LoadSummary};
 pub use git::{GitRepoSummary, MergedPr, PersonPath, Proof};
-pub use github::{CachedResponse, Place, ProfileTarget};
+pub use http_cache::CachedResponse;
+pub use profiles::{Place, ProfileTarget};
 pub use query::{
     Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow, PathScope, PersonRow, StoreStats,
 };

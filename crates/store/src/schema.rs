@@ -94,9 +94,14 @@ CREATE TABLE IF NOT EXISTS files(
 /// transaction with its name, so a crash mid-migration leaves the store as it was.
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core", SCHEMA),
-    ("0002_github", crate::github::SCHEMA_0002),
+    ("0002_github", SCHEMA_0002),
     ("0003_git", GIT_SCHEMA),
     ("0004_natural_keys", NATURAL_KEYS),
+    // With natural keys a PR's contribution is found by its key: this index only cost writes.
+    (
+        "0005_drop_contributions_pr",
+        "DROP INDEX IF EXISTS contributions_pr;",
+    ),
 ];
 
 /// Contributions are keyed by what the work is (`review/owner/name/<id>`), no longer by the
@@ -119,6 +124,50 @@ DELETE FROM git_repos;
 DELETE FROM git_identities;
 DELETE FROM http_cache;
 DELETE FROM crawl_cursors;
+"#;
+
+/// The GitHub API side: profile and place columns on people, the HTTP cache, crawl cursors.
+const SCHEMA_0002: &str = r#"
+ALTER TABLE people ADD COLUMN loc_city TEXT;
+ALTER TABLE people ADD COLUMN loc_region TEXT;
+ALTER TABLE people ADD COLUMN loc_country TEXT;
+ALTER TABLE people ADD COLUMN loc_metro TEXT;
+ALTER TABLE people ADD COLUMN loc_confidence REAL;
+-- the `location` text and normaliser version the loc_ columns were computed from
+ALTER TABLE people ADD COLUMN loc_input TEXT;
+ALTER TABLE people ADD COLUMN loc_version INTEGER;
+CREATE INDEX IF NOT EXISTS people_loc_country ON people(loc_country);
+CREATE INDEX IF NOT EXISTS people_loc_metro ON people(loc_metro);
+ALTER TABLE people ADD COLUMN bio TEXT;
+ALTER TABLE people ADD COLUMN twitter TEXT;
+ALTER TABLE people ADD COLUMN hireable INTEGER;
+ALTER TABLE people ADD COLUMN followers INTEGER;
+ALTER TABLE people ADD COLUMN gh_created_at INTEGER;
+-- when the profile was last fetched from the API, and how that went (ok, not_found)
+ALTER TABLE people ADD COLUMN profile_fetched_at INTEGER;
+ALTER TABLE people ADD COLUMN profile_status TEXT;
+-- Conditional requests: the last 200 answer of each GET, replayed on 304.
+CREATE TABLE IF NOT EXISTS http_cache(
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    body BLOB NOT NULL,
+    link TEXT,
+    fetched_at INTEGER NOT NULL
+);
+-- Per-repository crawl cursor: PRs updated up to `updated_at` are in.
+CREATE TABLE IF NOT EXISTS crawl_cursors(
+    repo TEXT PRIMARY KEY COLLATE NOCASE,
+    updated_at INTEGER NOT NULL,
+    crawled_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pr_files(
+    repo_id INTEGER NOT NULL, number INTEGER NOT NULL, path TEXT NOT NULL,
+    additions INTEGER, deletions INTEGER,
+    PRIMARY KEY(repo_id, number, path)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS contributions_pr ON contributions(repo_id, kind, number);
+CREATE INDEX IF NOT EXISTS pointers_state ON pointers(state);
 "#;
 
 /// Git histories: paths per contribution, where each repository's ingest stopped, identities

@@ -1,0 +1,248 @@
+//! What the store keeps about people beyond their work: public profiles fetched from the
+//! GitHub users API (never an e-mail: there is no column for one) and normalised places.
+
+use crate::{Result, Store};
+use builtby_model::GithubProfile;
+use rusqlite::{params, OptionalExtension};
+
+/// A normalised location as stored.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Place {
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub metro: Option<String>,
+    pub confidence: f64,
+}
+
+/// Someone to fetch a profile for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileTarget {
+    pub person_id: i64,
+    pub github_id: Option<i64>,
+    pub login: String,
+}
+
+impl Store {
+    /// People whose `location` has no normalisation by normaliser `version` yet.
+    pub fn locations_to_normalise(&self, version: i64) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, location FROM people WHERE location IS NOT NULL AND location != ''
+                 AND (loc_version IS NULL OR loc_version != ?1 OR loc_input IS NOT location)",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([version], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Stores normalised locations: `(person, the location text it was computed from, place)`.
+    pub fn set_places(&mut self, version: i64, places: &[(i64, String, Place)]) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| crate::StoreError::Sqlite {
+                path: self.path.clone(),
+                source: e,
+            })?;
+        {
+            let mut st = tx
+                .prepare_cached(
+                    "UPDATE people SET loc_city = ?2, loc_region = ?3, loc_country = ?4, loc_metro = ?5,
+                     loc_confidence = ?6, loc_input = ?7, loc_version = ?8 WHERE id = ?1",
+                )
+                .map_err(|e| crate::StoreError::Sqlite {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
+            for (id, input, p) in places {
+                st.execute(params![
+                    id,
+                    p.city,
+                    p.region,
+                    p.country,
+                    p.metro,
+                    p.confidence,
+                    input,
+                    version
+                ])
+                .map_err(|e| crate::StoreError::Sqlite {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
+            }
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Normalised locations of these people (those that have one).
+    pub fn places(&self, ids: &[i64]) -> Result<std::collections::HashMap<i64, Place>> {
+        let mut out = std::collections::HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        let sql = format!(
+            "SELECT id, loc_city, loc_region, loc_country, loc_metro, coalesce(loc_confidence, 0)
+             FROM people WHERE loc_version IS NOT NULL AND id IN ({})",
+            list.join(",")
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    Place {
+                        city: r.get(1)?,
+                        region: r.get(2)?,
+                        country: r.get(3)?,
+                        metro: r.get(4)?,
+                        confidence: r.get(5)?,
+                    },
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        for r in rows {
+            let (id, p) = r.map_err(|e| self.err(e))?;
+            out.insert(id, p);
+        }
+        Ok(out)
+    }
+
+    /// People to fetch profiles for: the given logins, else everyone active since `since`
+    /// (not bots by type), oldest fetch first.
+    pub fn profile_targets(
+        &self,
+        logins: &[String],
+        since: Option<i64>,
+    ) -> Result<Vec<ProfileTarget>> {
+        let map = |r: &rusqlite::Row| {
+            Ok(ProfileTarget {
+                person_id: r.get(0)?,
+                github_id: r.get(1)?,
+                login: r.get(2)?,
+            })
+        };
+        let mut out = Vec::new();
+        if logins.is_empty() {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT id, github_id, login FROM people WHERE is_bot_type = 0 AND last_seen >= ?1
+                     ORDER BY coalesce(profile_fetched_at, 0), id",
+                )
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map([since.unwrap_or(0)], map)
+                .map_err(|e| self.err(e))?;
+            for r in rows {
+                out.push(r.map_err(|e| self.err(e))?);
+            }
+        } else {
+            for l in logins {
+                let id = self.person_by_login(l)?;
+                match id {
+                    Some(id) => out.push(
+                        self.conn
+                            .query_row(
+                                "SELECT id, github_id, login FROM people WHERE id = ?1",
+                                [id],
+                                map,
+                            )
+                            .map_err(|e| self.err(e))?,
+                    ),
+                    None => out.push(ProfileTarget {
+                        person_id: 0,
+                        github_id: None,
+                        login: l.clone(),
+                    }),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores a fetched profile (creating the person if new, following a rename by id).
+    pub fn set_profile(&mut self, person_id: i64, p: &GithubProfile, now: i64) -> Result<i64> {
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| crate::StoreError::Sqlite {
+                path: self.path.clone(),
+                source: e,
+            })?;
+        let id = (|| -> rusqlite::Result<i64> {
+            let by_gid: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM people WHERE github_id = ?1",
+                    [p.github_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let id = match (by_gid, person_id) {
+                (Some(id), _) => id,
+                (None, 0) => {
+                    tx.execute(
+                        "INSERT INTO people(github_id, login, is_bot_type) VALUES (?1, ?2, ?3)",
+                        params![p.github_id, p.login, p.is_bot_type],
+                    )?;
+                    tx.last_insert_rowid()
+                }
+                (None, id) => {
+                    tx.execute(
+                        "UPDATE people SET github_id = ?1 WHERE id = ?2 AND github_id IS NULL",
+                        params![p.github_id, id],
+                    )?;
+                    id
+                }
+            };
+            tx.execute(
+                "UPDATE people SET login = ?2, name = ?3, company = ?4, blog = ?5, location = ?6, bio = ?7,
+                 twitter = ?8, hireable = ?9, followers = ?10, gh_created_at = ?11, is_bot_type = is_bot_type OR ?12,
+                 profile_fetched_at = ?13, profile_status = 'ok' WHERE id = ?1",
+                params![
+                    id,
+                    p.login,
+                    p.name,
+                    p.company,
+                    p.blog,
+                    p.location,
+                    p.bio,
+                    p.twitter,
+                    p.hireable,
+                    p.followers,
+                    p.created_at,
+                    p.is_bot_type,
+                    now
+                ],
+            )?;
+            tx.execute(
+                "INSERT INTO logins(login, person_id, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
+                 ON CONFLICT DO UPDATE SET last_seen = max(last_seen, ?3)",
+                params![p.login, id, now],
+            )?;
+            Ok(id)
+        })()
+        .map_err(|e| crate::StoreError::Sqlite {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(id)
+    }
+
+    /// Marks a profile fetch that found nothing (404: deleted or renamed away); kept, not dropped.
+    pub fn mark_profile(&mut self, person_id: i64, status: &str, now: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE people SET profile_status = ?2, profile_fetched_at = ?3 WHERE id = ?1",
+                params![person_id, status, now],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
