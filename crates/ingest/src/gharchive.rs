@@ -185,7 +185,7 @@ fn write_all(
     for (path, rx) in files.iter().zip(receivers) {
         let outcome = write_one(store, &rx, bytes, progress)?;
         let events = match &outcome {
-            FileOutcome::Loaded { stats, .. } => stats.events,
+            FileOutcome::Loaded { report, .. } => report.read,
             _ => 0,
         };
         let fr = FileReport {
@@ -230,11 +230,9 @@ fn write_one(
                 progress.bytes(bytes.load(Ordering::Relaxed));
             }
             Ok(Msg::Done(stats)) => {
-                let summary = load.commit(&input, &stats.report())?;
-                return Ok(FileOutcome::Loaded {
-                    summary,
-                    stats: *stats,
-                });
+                let report = stats.report();
+                let summary = load.commit(&input, &report)?;
+                return Ok(FileOutcome::Loaded { summary, report });
             }
             Ok(_) | Err(_) => {
                 return Ok(FileOutcome::Failed {

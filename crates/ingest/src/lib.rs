@@ -24,10 +24,11 @@ use std::path::PathBuf;
 /// What happened to one input.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FileOutcome {
-    /// Loaded: new contributions, duplicates, pointers, and the source's stats.
+    /// Loaded: what the store changed, and the source's report of what it read (the same
+    /// report for every source).
     Loaded {
         summary: builtby_store::LoadSummary,
-        stats: builtby_sources::gharchive::FileStats,
+        report: builtby_model::ReadReport,
     },
     /// Already in the ingest log with the same checksum.
     AlreadyLoaded,
@@ -50,7 +51,7 @@ impl IngestReport {
     /// True when every input was read to its end (skipped lines are not failures).
     pub fn all_complete(&self) -> bool {
         self.files.iter().all(|f| match &f.outcome {
-            FileOutcome::Loaded { stats, .. } => stats.ended_early.is_none(),
+            FileOutcome::Loaded { report, .. } => report.ended_early.is_none(),
             FileOutcome::AlreadyLoaded => true,
             FileOutcome::Failed { .. } => false,
         })
@@ -70,7 +71,7 @@ impl IngestReport {
         self.files
             .iter()
             .map(|f| match &f.outcome {
-                FileOutcome::Loaded { stats, .. } => stats.events,
+                FileOutcome::Loaded { report, .. } => report.read,
                 _ => 0,
             })
             .sum()

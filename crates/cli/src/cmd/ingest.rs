@@ -126,19 +126,22 @@ fn print_problems(report: &IngestReport) {
     for f in &report.files {
         match &f.outcome {
             FileOutcome::Failed { error } => eprintln!("error: {error}"),
-            FileOutcome::Loaded { stats, .. } => {
-                if let Some(e) = &stats.ended_early {
+            FileOutcome::Loaded { report, .. } => {
+                if let Some(e) = &report.ended_early {
                     eprintln!("error: {e}");
                 }
-                for m in &stats.skip_messages {
+                for m in &report.messages {
                     eprintln!("warning: {}: {m}", f.path.display());
                 }
-                let shown = stats.skip_messages.len() as u64;
-                if stats.skipped_lines > shown {
+                let shown = report.messages.len() as u64;
+                let lines = report.skipped_total()
+                    - report.skipped.get("no repository").copied().unwrap_or(0)
+                    - report.skipped.get("no actor").copied().unwrap_or(0);
+                if lines > shown {
                     eprintln!(
                         "warning: {}: {} more skipped lines (see `builtby stats`)",
                         f.path.display(),
-                        stats.skipped_lines - shown
+                        lines - shown
                     );
                 }
             }
