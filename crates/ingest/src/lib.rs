@@ -14,6 +14,7 @@
 
 pub mod gharchive;
 pub mod git;
+pub mod github;
 mod inputs;
 pub mod locations;
 
