@@ -6,6 +6,7 @@ use super::Env;
 use crate::cli::DemoArgs;
 use anyhow::Result;
 use builtby_search::Query;
+use builtby_sources::gharchive::download;
 use std::process::ExitCode;
 
 /// Real pre-trim hours (full payloads), small enough to fetch quickly.
@@ -20,9 +21,14 @@ pub fn run(env: &Env, a: &DemoArgs) -> Result<ExitCode> {
     };
     let mut files = Vec::new();
     if !a.offline {
-        let hours = crate::demo::download::hours(HOURS.0, HOURS.1).expect("valid demo hours");
+        let hours = download::hours(HOURS.0, HOURS.1).expect("valid demo hours");
+        let quiet = env.quiet;
         let (got, errors) =
-            crate::demo::download::fetch_hours(&hours, &env.data_dir.join("gharchive"), env.quiet);
+            download::fetch_hours(&hours, &env.data_dir.join("gharchive"), &mut |url| {
+                if !quiet {
+                    eprintln!("downloading {url}");
+                }
+            });
         if !errors.is_empty() && !env.quiet {
             for e in &errors {
                 eprintln!("note: {e}");

@@ -6,6 +6,7 @@ use crate::progress::Bar;
 use anyhow::Result;
 use builtby_ingest::locations::Locations;
 use builtby_ingest::{expand_inputs, FileOutcome, IngestReport};
+use builtby_sources::gharchive::download;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -13,15 +14,19 @@ pub fn run(env: &Env, a: &GharchiveArgs) -> Result<ExitCode> {
     let mut files = Vec::new();
     let mut input_errors = Vec::new();
     if let (Some(from), Some(to)) = (&a.from, &a.to) {
-        let hours =
-            crate::demo::download::hours(from, to).map_err(|message| super::UsageError {
-                flag: "from",
-                message,
-            })?;
+        let hours = download::hours(from, to).map_err(|e| super::UsageError {
+            flag: "from",
+            message: e.0,
+        })?;
         let dir = env.data_dir.join("gharchive");
-        let (got, errs) = crate::demo::download::fetch_hours(&hours, &dir, env.quiet);
+        let quiet = env.quiet;
+        let (got, errs) = download::fetch_hours(&hours, &dir, &mut |url| {
+            if !quiet {
+                eprintln!("downloading {url}");
+            }
+        });
         files.extend(got);
-        input_errors.extend(errs);
+        input_errors.extend(errs.into_iter().map(|e| e.to_string()));
     }
     if !a.paths.is_empty() {
         let (got, errs) = expand_inputs(&a.paths);

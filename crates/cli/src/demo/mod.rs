@@ -1,5 +1,4 @@
-//! What the demo needs besides the library: GH Archive downloads and a generated sample for
-//! when there is no network.
+//! What the demo needs besides the library: a generated sample for when there is no network
+//! (downloads are `builtby_sources::gharchive::download`).
 
-pub mod download;
 pub mod sample;

@@ -25,6 +25,7 @@
 //! ```
 
 pub mod convert;
+pub mod download;
 pub mod event;
 pub mod lines;
 

@@ -9,8 +9,31 @@ use std::path::{Path, PathBuf};
 /// At most this many hours in one request (a month).
 pub const MAX_HOURS: usize = 24 * 31;
 
+/// A range of hours that cannot be downloaded as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct HoursError(pub String);
+
+/// One hour that could not be had, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DownloadError {
+    #[error("{dir}: cannot create: {message}")]
+    Folder { dir: PathBuf, message: String },
+    #[error("cannot start an HTTP client: {0}")]
+    Client(String),
+    #[error("{url}: {message}")]
+    Hour { url: String, message: String },
+    /// The first network failure: the remaining hours are not tried.
+    #[error("{url}: network: {message}; cannot reach GH Archive (offline?), not trying the remaining hours")]
+    Offline { url: String, message: String },
+}
+
 /// Parses `2024-05-21T00` (or `2024-05-21T00:00`, `2024-05-21 00`) → file stems, inclusive.
-pub fn hours(from: &str, to: &str) -> Result<Vec<String>, String> {
+pub fn hours(from: &str, to: &str) -> Result<Vec<String>, HoursError> {
+    hours_inner(from, to).map_err(HoursError)
+}
+
+fn hours_inner(from: &str, to: &str) -> Result<Vec<String>, String> {
     let parse = |s: &str| {
         let s = s.trim().replace(' ', "T");
         let full = match s.len() {
@@ -39,16 +62,22 @@ pub fn hours(from: &str, to: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// Downloads the hours not already in `dir`. Returns the files present and the errors; stops
-/// trying after the first network failure (offline) rather than failing once per hour.
-pub fn fetch_hours(stems: &[String], dir: &Path, quiet: bool) -> (Vec<PathBuf>, Vec<String>) {
+/// Downloads the hours not already in `dir`, calling `starting(url)` before each download.
+/// Returns the files present and the errors; stops trying after the first network failure
+/// (offline) rather than failing once per hour.
+pub fn fetch_hours(
+    stems: &[String],
+    dir: &Path,
+    starting: &mut dyn FnMut(&str),
+) -> (Vec<PathBuf>, Vec<DownloadError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     if let Err(e) = std::fs::create_dir_all(dir) {
-        return (
-            files,
-            vec![format!("{}: cannot create: {e}", dir.display())],
-        );
+        let e = DownloadError::Folder {
+            dir: dir.to_path_buf(),
+            message: e.to_string(),
+        };
+        return (files, vec![e]);
     }
     let client = match reqwest::blocking::Client::builder()
         .connect_timeout(std::time::Duration::from_secs(10))
@@ -57,7 +86,7 @@ pub fn fetch_hours(stems: &[String], dir: &Path, quiet: bool) -> (Vec<PathBuf>, 
         .build()
     {
         Ok(c) => c,
-        Err(e) => return (files, vec![format!("cannot start an HTTP client: {e}")]),
+        Err(e) => return (files, vec![DownloadError::Client(e.to_string())]),
     };
     for stem in stems {
         let path = dir.join(format!("{stem}.json.gz"));
@@ -66,43 +95,43 @@ pub fn fetch_hours(stems: &[String], dir: &Path, quiet: bool) -> (Vec<PathBuf>, 
             continue;
         }
         let url = format!("https://data.gharchive.org/{stem}.json.gz");
-        if !quiet {
-            eprintln!("downloading {url}");
-        }
+        starting(&url);
         match download(&client, &url, &path) {
             Ok(()) => files.push(path),
-            Err(e) => {
-                let offline = e.starts_with("network:");
-                errors.push(format!("{url}: {e}"));
-                if offline {
-                    errors.push(
-                        "cannot reach GH Archive (offline?); not trying the remaining hours".into(),
-                    );
-                    break;
-                }
+            Err(Failure::Network(message)) => {
+                errors.push(DownloadError::Offline { url, message });
+                break;
             }
+            Err(Failure::Other(message)) => errors.push(DownloadError::Hour { url, message }),
         }
     }
     (files, errors)
 }
 
-fn download(client: &reqwest::blocking::Client, url: &str, path: &Path) -> Result<(), String> {
+enum Failure {
+    Network(String),
+    Other(String),
+}
+
+fn download(client: &reqwest::blocking::Client, url: &str, path: &Path) -> Result<(), Failure> {
     let mut resp = client
         .get(url)
         .send()
-        .map_err(|e| format!("network: {e}"))?;
+        .map_err(|e| Failure::Network(e.to_string()))?;
     if !resp.status().is_success() {
-        return Err(format!(
+        return Err(Failure::Other(format!(
             "HTTP {} (GH Archive may not have this hour yet)",
             resp.status()
-        ));
+        )));
     }
     let part = path.with_extension("gz.part");
-    let mut f = std::fs::File::create(&part).map_err(|e| format!("{}: {e}", part.display()))?;
+    let other = |m: String| Failure::Other(m);
+    let mut f =
+        std::fs::File::create(&part).map_err(|e| other(format!("{}: {e}", part.display())))?;
     resp.copy_to(&mut f)
-        .map_err(|e| format!("download cut short: {e}"))?;
-    f.flush().map_err(|e| e.to_string())?;
-    std::fs::rename(&part, path).map_err(|e| format!("{}: {e}", path.display()))
+        .map_err(|e| other(format!("download cut short: {e}")))?;
+    f.flush().map_err(|e| other(e.to_string()))?;
+    std::fs::rename(&part, path).map_err(|e| other(format!("{}: {e}", path.display())))
 }
 
 #[cfg(test)]
@@ -122,12 +151,15 @@ mod tests {
         );
         assert!(hours("2024-05-22T00", "2024-05-21T00")
             .unwrap_err()
+            .0
             .contains("after"));
         assert!(hours("yesterday", "2024-05-21T00")
             .unwrap_err()
+            .0
             .contains("yesterday"));
         assert!(hours("2024-01-01T00", "2024-12-31T00")
             .unwrap_err()
+            .0
             .contains("smaller"));
     }
 }
