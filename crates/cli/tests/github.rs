@@ -4,126 +4,24 @@
 //! response slower than the timeout, 404s. A missing recording fails when `../shared` exists;
 //! the tests skip with a message only when `../shared` is absent.
 
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+#[path = "../../test-support/fake_github.rs"]
+mod fake_github;
 #[path = "../../test-support/shared_data.rs"]
 mod shared_data;
 #[path = "../../test-support/stored_text.rs"]
 mod stored_text;
+use fake_github::{ok, serve, status, Handler, Reply};
 
 /// A recorded response; `None` (skip) only when `../shared` is absent, a panic when it is there
 /// without the file.
 fn recorded(name: &str) -> Option<String> {
     let p = shared_data::shared_data(&format!("github_rest/{name}"))?;
     Some(std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-    delay: Duration,
-}
-
-fn ok(body: &str, etag: &str) -> Reply {
-    Reply {
-        status: 200,
-        headers: vec![("ETag".into(), etag.into())],
-        body: body.into(),
-        delay: Duration::ZERO,
-    }
-}
-
-fn status(s: u16, headers: &[(&str, String)]) -> Reply {
-    Reply {
-        status: s,
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-        body: "{\"message\":\"nope\"}".into(),
-        delay: Duration::ZERO,
-    }
-}
-
-type Handler = dyn Fn(&str, usize, Option<&str>) -> Reply + Send + Sync;
-
-/// A loopback HTTP/1.1 server: one thread per connection, `Connection: close`. Counts requests
-/// per path. Stops when the test process ends.
-struct Fake {
-    url: String,
-    counts: Arc<Mutex<HashMap<String, usize>>>,
-    log: Arc<Mutex<Vec<(String, u16)>>>,
-}
-
-fn serve(handler: Arc<Handler>) -> Fake {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", l.local_addr().unwrap());
-    let counts: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-    let log: Arc<Mutex<Vec<(String, u16)>>> = Arc::default();
-    let (c2, l2) = (counts.clone(), log.clone());
-    std::thread::spawn(move || {
-        for s in l.incoming() {
-            let Ok(mut s) = s else { continue };
-            let (h, counts, log) = (handler.clone(), c2.clone(), l2.clone());
-            std::thread::spawn(move || {
-                let mut r = BufReader::new(s.try_clone().unwrap());
-                let mut first = String::new();
-                if r.read_line(&mut first).is_err() {
-                    return;
-                }
-                let path = first.split(' ').nth(1).unwrap_or("/").to_string();
-                let mut inm = None;
-                loop {
-                    let mut line = String::new();
-                    if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some((k, v)) = line.split_once(':') {
-                        if k.eq_ignore_ascii_case("if-none-match") {
-                            inm = Some(v.trim().to_string());
-                        }
-                    }
-                }
-                let n = {
-                    let mut c = counts.lock().unwrap();
-                    let e = c.entry(path.clone()).or_default();
-                    *e += 1;
-                    *e
-                };
-                let reply = h(&path, n, inm.as_deref());
-                log.lock().unwrap().push((path, reply.status));
-                std::thread::sleep(reply.delay);
-                let mut head = format!(
-                    "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-                    reply.status,
-                    reply.body.len()
-                );
-                for (k, v) in &reply.headers {
-                    head.push_str(&format!("{k}: {v}\r\n"));
-                }
-                head.push_str("\r\n");
-                let _ = s.write_all(head.as_bytes());
-                let _ = s.write_all(reply.body.as_bytes());
-            });
-        }
-    });
-    Fake { url, counts, log }
-}
-
-impl Fake {
-    fn total(&self) -> usize {
-        self.counts.lock().unwrap().values().sum()
-    }
-    fn statuses(&self) -> Vec<(String, u16)> {
-        std::mem::take(&mut *self.log.lock().unwrap())
-    }
 }
 
 fn temp(name: &str) -> PathBuf {
