@@ -97,11 +97,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_github", SCHEMA_0002),
     ("0003_git", GIT_SCHEMA),
     ("0004_natural_keys", NATURAL_KEYS),
-    // With natural keys a PR's contribution is found by its key: this index only cost writes.
-    (
-        "0005_drop_contributions_pr",
-        "DROP INDEX IF EXISTS contributions_pr;",
-    ),
+    ("0005_fewer_indexes", FEWER_INDEXES),
 ];
 
 /// Contributions are keyed by what the work is (`review/owner/name/<id>`), no longer by the
@@ -168,6 +164,15 @@ CREATE TABLE IF NOT EXISTS pr_files(
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS contributions_pr ON contributions(repo_id, kind, number);
 CREATE INDEX IF NOT EXISTS pointers_state ON pointers(state);
+"#;
+
+/// Indexes no query uses cost every write: with natural keys a PR's contribution is found by
+/// its key (`contributions_pr`), and places are filtered for the people a search scored, by id
+/// (`people_loc_*`: two index entries for every new person, most with no place at all).
+const FEWER_INDEXES: &str = r#"
+DROP INDEX IF EXISTS contributions_pr;
+DROP INDEX IF EXISTS people_loc_country;
+DROP INDEX IF EXISTS people_loc_metro;
 "#;
 
 /// Git histories: paths per contribution, where each repository's ingest stopped, identities
