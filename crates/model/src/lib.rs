@@ -156,6 +156,20 @@ impl Contribution {
         }
     }
 
+    /// A review comment's file: its `path`, and one of the paths the work touched (so code
+    /// areas and `--path` find the reviewer).
+    pub fn set_comment_file(&mut self, path: Option<String>) {
+        self.paths = path
+            .iter()
+            .map(|p| ChangedPath {
+                path: p.clone(),
+                added: None,
+                deleted: None,
+            })
+            .collect();
+        self.path = path;
+    }
+
     /// The github.com link for this contribution: the source's own html link when it has one,
     /// else one built from the repository and number. (Every current source is a GitHub
     /// repository; a source of other work sets `url` itself.)

@@ -21,8 +21,8 @@
 use super::event::{Label, Loose, RawEvent, Str, User};
 use super::Credited;
 use builtby_model::{
-    keyed, looks_like_email, prefix, time, Actor, ChangedPath, Contribution, Kind, Pointer,
-    Profile, BODY_PREFIX_CHARS,
+    keyed, looks_like_email, prefix, time, Actor, Contribution, Kind, Pointer, Profile,
+    BODY_PREFIX_CHARS,
 };
 use serde::de::IgnoredAny;
 
@@ -264,19 +264,10 @@ fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
                 k.needs_hydration = pr.is_trimmed();
             }
             if let Some(cm) = &payload.comment {
-                k.path = text(&cm.path);
+                k.set_comment_file(text(&cm.path));
                 k.body = body(&cm.body);
                 k.url = github_url(&cm.html_url);
             }
-            k.paths = k
-                .path
-                .iter()
-                .map(|p| ChangedPath {
-                    path: p.clone(),
-                    added: None,
-                    deleted: None,
-                })
-                .collect();
             let id = payload.comment.as_ref().and_then(|c| c.id.int());
             credited(keyed_by(k, id))
         }

@@ -2,8 +2,8 @@
 //! and free-text fields that look like an address are dropped.
 
 use builtby_model::{
-    looks_like_email, prefix, work_key, Actor, ChangedPath, Contribution, GithubProfile, Kind,
-    WorkId, BODY_PREFIX_CHARS,
+    looks_like_email, prefix, work_key, Actor, Contribution, GithubProfile, Kind, WorkId,
+    BODY_PREFIX_CHARS,
 };
 use serde_json::Value;
 
@@ -180,16 +180,7 @@ pub fn review_comments(repo: &str, items: &[Value]) -> Vec<Contribution> {
             );
             c.number = number;
             c.url = s(r, "html_url");
-            c.path = s(r, "path");
-            c.paths = c
-                .path
-                .iter()
-                .map(|p| ChangedPath {
-                    path: p.clone(),
-                    added: None,
-                    deleted: None,
-                })
-                .collect();
+            c.set_comment_file(s(r, "path"));
             c.body = s(r, "body").map(|b| prefix(&b, BODY_PREFIX_CHARS).to_string());
             Some(c)
         })
