@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -109,4 +110,39 @@ impl Fake {
     pub fn statuses(&self) -> Vec<(String, u16)> {
         std::mem::take(&mut *self.log.lock().unwrap())
     }
+}
+
+/// A recorded REST answer from `../shared/data/github_rest`; `None` (skip) only when
+/// `../shared` is absent, a panic when it is there without the file. The including crate
+/// includes `shared_data.rs` as `mod shared_data` too.
+pub fn recorded(name: &str) -> Option<String> {
+    let p = crate::shared_data::shared_data(&format!("github_rest/{name}"))?;
+    Some(std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+}
+
+/// PyGithub#31 merged (a trimmed stub: no author), jacquev6's review on it (trimmed PR), and a
+/// merge of a PR the API no longer has.
+pub fn trimmed_hour(dir: &Path) -> PathBuf {
+    let stub = |n: u64| {
+        format!(
+            r#"{{"url":"https://api.github.com/repos/PyGithub/PyGithub/pulls/{n}","id":{n}00,"number":{n},"head":{{"ref":"a","sha":"b","repo":{{"id":3544490,"url":"x","name":"PyGithub"}}}},"base":{{"ref":"main","sha":"c","repo":{{"id":3544490,"url":"x","name":"PyGithub"}}}}}}"#
+        )
+    };
+    let lines = [
+        format!(
+            r#"{{"id":"50000000001","type":"PullRequestEvent","actor":{{"id":1,"login":"maintainer"}},"repo":{{"id":3544490,"name":"PyGithub/PyGithub"}},"payload":{{"action":"merged","number":31,"pull_request":{}}},"public":true,"created_at":"2025-11-02T10:00:00Z"}}"#,
+            stub(31)
+        ),
+        format!(
+            r#"{{"id":"50000000002","type":"PullRequestEvent","actor":{{"id":1,"login":"maintainer"}},"repo":{{"id":3544490,"name":"PyGithub/PyGithub"}},"payload":{{"action":"merged","number":99999,"pull_request":{}}},"public":true,"created_at":"2025-11-02T11:00:00Z"}}"#,
+            stub(99999)
+        ),
+        format!(
+            r#"{{"id":"50000000003","type":"PullRequestReviewEvent","actor":{{"id":327146,"login":"jacquev6"}},"repo":{{"id":3544490,"name":"PyGithub/PyGithub"}},"payload":{{"action":"created","review":{{"id":77,"user":{{"id":327146,"login":"jacquev6"}},"state":"approved","submitted_at":"2025-11-02T09:00:00Z","html_url":"https://github.com/PyGithub/PyGithub/pull/31#pullrequestreview-77"}},"pull_request":{}}},"public":true,"created_at":"2025-11-02T09:00:00Z"}}"#,
+            stub(31)
+        ),
+    ];
+    let p = dir.join("2025-11-02-10.json");
+    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+    p
 }

@@ -15,14 +15,7 @@ mod fake_github;
 mod shared_data;
 #[path = "../../test-support/stored_text.rs"]
 mod stored_text;
-use fake_github::{ok, serve, status, Handler, Reply};
-
-/// A recorded response; `None` (skip) only when `../shared` is absent, a panic when it is there
-/// without the file.
-fn recorded(name: &str) -> Option<String> {
-    let p = shared_data::shared_data(&format!("github_rest/{name}"))?;
-    Some(std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-}
+use fake_github::{ok, recorded, serve, status, trimmed_hour, Handler, Reply};
 
 fn temp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("builtby-gh-{}-{name}", std::process::id()));
@@ -46,33 +39,6 @@ fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
     );
     assert!(!e.contains("test-token-leak") && !o.contains("test-token-leak"));
     (out.status.code().unwrap_or(-1), o, e)
-}
-
-/// A post-trim GH Archive hour: PyGithub#31 merged (a stub: no author), a review on it, and a
-/// merge of a PR that no longer exists.
-fn trimmed_hour(dir: &Path) -> PathBuf {
-    let stub = |n: u64| {
-        format!(
-            r#"{{"url":"https://api.github.com/repos/PyGithub/PyGithub/pulls/{n}","id":{n}00,"number":{n},"head":{{"ref":"a","sha":"b","repo":{{"id":3544490,"url":"x","name":"PyGithub"}}}},"base":{{"ref":"main","sha":"c","repo":{{"id":3544490,"url":"x","name":"PyGithub"}}}}}}"#
-        )
-    };
-    let lines = [
-        format!(
-            r#"{{"id":"50000000001","type":"PullRequestEvent","actor":{{"id":1,"login":"maintainer"}},"repo":{{"id":3544490,"name":"PyGithub/PyGithub"}},"payload":{{"action":"merged","number":31,"pull_request":{}}},"public":true,"created_at":"2025-11-02T10:00:00Z"}}"#,
-            stub(31)
-        ),
-        format!(
-            r#"{{"id":"50000000002","type":"PullRequestEvent","actor":{{"id":1,"login":"maintainer"}},"repo":{{"id":3544490,"name":"PyGithub/PyGithub"}},"payload":{{"action":"merged","number":99999,"pull_request":{}}},"public":true,"created_at":"2025-11-02T11:00:00Z"}}"#,
-            stub(99999)
-        ),
-        format!(
-            r#"{{"id":"50000000003","type":"PullRequestReviewEvent","actor":{{"id":327146,"login":"jacquev6"}},"repo":{{"id":3544490,"name":"PyGithub/PyGithub"}},"payload":{{"action":"created","review":{{"id":77,"user":{{"id":327146,"login":"jacquev6"}},"state":"approved","submitted_at":"2025-11-02T09:00:00Z","html_url":"https://github.com/PyGithub/PyGithub/pull/31#pullrequestreview-77"}},"pull_request":{}}},"public":true,"created_at":"2025-11-02T09:00:00Z"}}"#,
-            stub(31)
-        ),
-    ];
-    let p = dir.join("2025-11-02-10.json");
-    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
-    p
 }
 
 #[test]

@@ -13,15 +13,10 @@ use builtby_ingest::{gharchive::ingest_files, Silent};
 use builtby_model::Kind;
 use builtby_sources::github_api::{Client, Config};
 use builtby_store::{CellQuery, Store};
-use fake_github::{ok, serve, status};
+use fake_github::{ok, recorded, serve, status, trimmed_hour};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-fn recorded(name: &str) -> Option<String> {
-    let p = shared_data::shared_data(&format!("github_rest/{name}"))?;
-    Some(std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
-}
 
 fn temp(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("builtby-ingest-api-{}-{name}", std::process::id()));
@@ -41,33 +36,6 @@ fn client(url: &str) -> Client {
         max_wait: Duration::from_secs(1),
     })
     .unwrap()
-}
-
-/// PyGithub#31 merged (a trimmed stub: no author), jacquev6's review on it (trimmed PR), and a
-/// merge of a PR the API no longer has.
-fn trimmed_hour(dir: &std::path::Path) -> PathBuf {
-    let stub = |n: u64| {
-        format!(
-            r#"{{"url":"https://api.github.com/repos/PyGithub/PyGithub/pulls/{n}","id":{n}00,"number":{n},"head":{{"ref":"a","sha":"b","repo":{{"id":3544490,"url":"x","name":"PyGithub"}}}},"base":{{"ref":"main","sha":"c","repo":{{"id":3544490,"url":"x","name":"PyGithub"}}}}}}"#
-        )
-    };
-    let lines = [
-        format!(
-            r#"{{"id":"50000000001","type":"PullRequestEvent","actor":{{"id":1,"login":"maintainer"}},"repo":{{"id":3544490,"name":"PyGithub/PyGithub"}},"payload":{{"action":"merged","number":31,"pull_request":{}}},"public":true,"created_at":"2025-11-02T10:00:00Z"}}"#,
-            stub(31)
-        ),
-        format!(
-            r#"{{"id":"50000000002","type":"PullRequestEvent","actor":{{"id":1,"login":"maintainer"}},"repo":{{"id":3544490,"name":"PyGithub/PyGithub"}},"payload":{{"action":"merged","number":99999,"pull_request":{}}},"public":true,"created_at":"2025-11-02T11:00:00Z"}}"#,
-            stub(99999)
-        ),
-        format!(
-            r#"{{"id":"50000000003","type":"PullRequestReviewEvent","actor":{{"id":327146,"login":"jacquev6"}},"repo":{{"id":3544490,"name":"PyGithub/PyGithub"}},"payload":{{"action":"created","review":{{"id":77,"user":{{"id":327146,"login":"jacquev6"}},"state":"approved","submitted_at":"2025-11-02T09:00:00Z","html_url":"https://github.com/PyGithub/PyGithub/pull/31#pullrequestreview-77"}},"pull_request":{}}},"public":true,"created_at":"2025-11-02T09:00:00Z"}}"#,
-            stub(31)
-        ),
-    ];
-    let p = dir.join("2025-11-02-10.json");
-    std::fs::write(&p, lines.join("\n") + "\n").unwrap();
-    p
 }
 
 fn text_hits(store: &Store, words: &str, kind: Kind) -> i64 {
