@@ -89,6 +89,9 @@ pub fn ingest_repo(
     }
     let started = Instant::now();
     let mut exclude = Vec::new();
+    // The input's key is the range read: a history that goes back to a tip read before
+    // (rewritten, then restored) is a new range, not an input already in the log.
+    let range = format!("{}..{tip}", old.as_deref().unwrap_or("root"));
     if let Some(o) = old {
         // A rewritten history reads everything again; keys make that idempotent.
         if git::is_ancestor(path, &o, &tip).unwrap_or(false) {
@@ -141,7 +144,7 @@ pub fn ingest_repo(
         source: Source::Git,
         path: path.to_path_buf(),
         size: 0,
-        checksum: format!("git:{repo}:{tip}"),
+        checksum: format!("git:{repo}:{range}"),
     };
     let summary = load.commit(&input, &report_of_read)?;
     Ok(report(

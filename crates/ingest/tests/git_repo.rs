@@ -311,6 +311,15 @@ fn commits_are_credited_linked_and_searchable_by_path_and_area() {
         panic!("{third:?}")
     };
     assert_eq!(commits, 1);
+    // A history reset to a tip read before is read again (a new range), counting nothing twice.
+    let before = store.stats().unwrap().contributions;
+    git(r, &["reset", "-q", "--hard", "HEAD~1"], &[]);
+    let back = ingest_repo(&mut store, r, Some("o/r"), 2).unwrap();
+    assert!(
+        matches!(back.outcome, GitOutcome::Loaded { .. }),
+        "{back:?}"
+    );
+    assert_eq!(store.stats().unwrap().contributions, before);
 }
 
 #[test]
