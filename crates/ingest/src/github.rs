@@ -81,25 +81,45 @@ pub fn enrich_people(
     });
     let mut report = EnrichReport::default();
     let now = time::now();
+    let mut profiles = Vec::new();
+    let mut gone = Vec::new();
     for (t, r) in targets.iter().zip(results) {
         match r {
             Ok(Fetched::Found { json, .. }) => match convert::user_profile(&json) {
-                Some(p) => {
-                    store.set_profile(t.person_id, &p, now)?;
-                    report.updated += 1;
-                }
+                Some(p) => profiles.push(p),
                 None => report
                     .failed
                     .push(format!("{}: not a user object", t.login)),
             },
             Ok(Fetched::NotFound) => {
                 if t.person_id != 0 {
-                    store.mark_profile(t.person_id, "not_found", now)?;
+                    gone.push(t.person_id);
                 }
                 report.not_found.push(t.login.clone());
             }
             Err(e) => report.failed.push(e.to_string()),
         }
+    }
+    // Profiles go through the one write path: their people resolved like every actor's.
+    if !profiles.is_empty() {
+        let input = InputFile {
+            source: Source::Github,
+            path: format!("enrich@{}", time::iso_string(now)).into(),
+            size: 0,
+            checksum: format!("github:enrich:{now}:{}", std::process::id()),
+        };
+        let mut read = ReadReport::new(Source::Github);
+        read.read = profiles.len() as u64;
+        read.by_type.insert("user".into(), profiles.len() as u64);
+        let mut load = store.begin()?;
+        for p in &profiles {
+            load.add_profile(p, now)?;
+        }
+        load.commit(&input, &read)?;
+        report.updated = profiles.len() as u64;
+    }
+    for id in gone {
+        store.mark_profile(id, "not_found", now)?;
     }
     report.locations_normalised =
         crate::locations::normalise_stored(store, crate::locations::Locations::new())?;

@@ -128,11 +128,19 @@ fn hydrate_completes_a_trimmed_hour_through_the_one_write_path() {
         .profile_targets(&["jacquev6".to_string()], None)
         .unwrap();
     assert_eq!(targets.len(), 1);
+    let people_before = store.stats().unwrap().people;
     let e = enrich_people(&mut store, &c, &cache, &targets).unwrap();
     assert_eq!(
         (e.updated, e.not_found.len(), e.failed.len()),
         (1, 0, 0),
         "{e:?}"
+    );
+    // The profile went through the one resolver: the same person, now with their profile.
+    assert_eq!(store.stats().unwrap().people, people_before);
+    let p = &store.people(&[targets[0].person_id]).unwrap()[0];
+    assert_eq!(
+        (p.github_id, p.name.as_deref(), p.location.as_deref()),
+        (Some(327146), Some("Vincent Jacques"), Some("France"))
     );
     let _ = std::fs::remove_dir_all(&d);
 }

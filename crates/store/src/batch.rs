@@ -103,6 +103,7 @@ pub struct Batch<'a> {
     new_commit_prs: Vec<(i64, i64, i64)>,
     new_merged_prs: Vec<(i64, i64, i64)>,
     pub(crate) git: crate::git::GitBatch,
+    pub(crate) profiles: crate::profiles::ProfileBatch,
     summary: LoadSummary,
 }
 
@@ -170,6 +171,7 @@ impl Store {
             new_commit_prs: Vec::new(),
             new_merged_prs: Vec::new(),
             git: Default::default(),
+            profiles: Default::default(),
             summary: LoadSummary::default(),
         })
     }
@@ -581,6 +583,7 @@ impl<'a> Batch<'a> {
             new_repo_people,
             rollup,
             summary,
+            profiles,
             ..
         } = self;
         {
@@ -615,6 +618,7 @@ impl<'a> Batch<'a> {
                 nr.execute(params![id, name, gid]).map_err(wrap)?;
             }
             write_people(&tx, &people).map_err(wrap)?;
+            profiles.write(&tx).map_err(wrap)?;
             let mut rc = tx
                 .prepare_cached("UPDATE repos SET contributors = contributors + ?2 WHERE id = ?1")
                 .map_err(wrap)?;

@@ -1,9 +1,9 @@
 //! What the store keeps about people beyond their work: public profiles fetched from the
 //! GitHub users API (never an e-mail: there is no column for one) and normalised places.
 
-use crate::{Result, Store};
-use builtby_model::GithubProfile;
-use rusqlite::{params, OptionalExtension};
+use crate::{Batch, Result, Store};
+use builtby_model::{Actor, GithubProfile, Profile};
+use rusqlite::{params, Transaction};
 
 /// A normalised location as stored.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -166,75 +166,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Stores a fetched profile (creating the person if new, following a rename by id).
-    pub fn set_profile(&mut self, person_id: i64, p: &GithubProfile, now: i64) -> Result<i64> {
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| crate::StoreError::Sqlite {
-                path: self.path.clone(),
-                source: e,
-            })?;
-        let id = (|| -> rusqlite::Result<i64> {
-            let by_gid: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM people WHERE github_id = ?1",
-                    [p.github_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let id = match (by_gid, person_id) {
-                (Some(id), _) => id,
-                (None, 0) => {
-                    tx.execute(
-                        "INSERT INTO people(github_id, login, is_bot_type) VALUES (?1, ?2, ?3)",
-                        params![p.github_id, p.login, p.is_bot_type],
-                    )?;
-                    tx.last_insert_rowid()
-                }
-                (None, id) => {
-                    tx.execute(
-                        "UPDATE people SET github_id = ?1 WHERE id = ?2 AND github_id IS NULL",
-                        params![p.github_id, id],
-                    )?;
-                    id
-                }
-            };
-            tx.execute(
-                "UPDATE people SET login = ?2, name = ?3, company = ?4, blog = ?5, location = ?6, bio = ?7,
-                 twitter = ?8, hireable = ?9, followers = ?10, gh_created_at = ?11, is_bot_type = is_bot_type OR ?12,
-                 profile_fetched_at = ?13, profile_status = 'ok' WHERE id = ?1",
-                params![
-                    id,
-                    p.login,
-                    p.name,
-                    p.company,
-                    p.blog,
-                    p.location,
-                    p.bio,
-                    p.twitter,
-                    p.hireable,
-                    p.followers,
-                    p.created_at,
-                    p.is_bot_type,
-                    now
-                ],
-            )?;
-            tx.execute(
-                "INSERT INTO logins(login, person_id, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
-                 ON CONFLICT DO UPDATE SET last_seen = max(last_seen, ?3)",
-                params![p.login, id, now],
-            )?;
-            Ok(id)
-        })()
-        .map_err(|e| crate::StoreError::Sqlite {
-            path: self.path.clone(),
-            source: e,
-        })?;
-        tx.commit().map_err(|e| self.err(e))?;
-        Ok(id)
-    }
-
     /// Marks a profile fetch that found nothing (404: deleted or renamed away); kept, not dropped.
     pub fn mark_profile(&mut self, person_id: i64, status: &str, now: i64) -> Result<()> {
         self.conn
@@ -244,5 +175,64 @@ impl Store {
             )
             .map_err(|e| self.err(e))?;
         Ok(())
+    }
+}
+
+/// Profiles fetched in a batch, written at its commit once their people are.
+#[derive(Debug, Default)]
+pub(crate) struct ProfileBatch {
+    fetched: Vec<(i64, GithubProfile, i64)>,
+}
+
+impl ProfileBatch {
+    /// The users API's fields replace the stored ones, absent ones included (a location the
+    /// person removed is removed here too).
+    pub(crate) fn write(&self, tx: &Transaction) -> rusqlite::Result<()> {
+        let mut st = tx.prepare_cached(
+            "UPDATE people SET name = ?2, company = ?3, blog = ?4, location = ?5, bio = ?6,
+             twitter = ?7, hireable = ?8, followers = ?9, gh_created_at = ?10,
+             is_bot_type = is_bot_type OR ?11, profile_fetched_at = ?12, profile_status = 'ok'
+             WHERE id = ?1",
+        )?;
+        for (id, p, now) in &self.fetched {
+            st.execute(params![
+                id,
+                p.name,
+                p.company,
+                p.blog,
+                p.location,
+                p.bio,
+                p.twitter,
+                p.hireable,
+                p.followers,
+                p.created_at,
+                p.is_bot_type,
+                now
+            ])?;
+        }
+        Ok(())
+    }
+}
+
+impl Batch<'_> {
+    /// A public profile from the users API. Its person is resolved like every other actor (by
+    /// GitHub id, following renames; a login-only person with that login is adopted), so a
+    /// profile of someone new is a new person, and a rename is in the login history. Returns
+    /// the person id.
+    pub fn add_profile(&mut self, p: &GithubProfile, now: i64) -> Result<i64> {
+        let actor = Actor {
+            github_id: Some(p.github_id),
+            login: p.login.clone(),
+            is_bot_type: p.is_bot_type,
+        };
+        let basic = Profile {
+            name: p.name.clone(),
+            location: p.location.clone(),
+            company: p.company.clone(),
+            blog: p.blog.clone(),
+        };
+        let id = self.person_id(&actor, now, Some(&basic))?;
+        self.profiles.fetched.push((id, p.clone(), now));
+        Ok(id)
     }
 }
