@@ -36,6 +36,9 @@ pub use query::{
 };
 
 use builtby_model::{BadCode, Kind};
+/// Stops the statement running on a store's connection from another thread
+/// ([`Store::interrupt_handle`]).
+pub use rusqlite::InterruptHandle;
 use rusqlite::{types::Type, Connection, Row};
 use std::path::{Path, PathBuf};
 
@@ -101,6 +104,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// A handle that, from any thread, makes the statement running on this store's connection
+    /// fail with "interrupted" (a server cancels the query of a request that timed out).
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        self.conn.get_interrupt_handle()
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
