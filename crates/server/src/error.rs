@@ -115,7 +115,7 @@ pub fn status_code_name(s: StatusCode) -> &'static str {
         414 => "uri_too_long",
         431 => "headers_too_large",
         503 => "unavailable",
-        400..=499 => "client_error",
+        _ if s.is_client_error() => "client_error",
         _ => "server_error",
     }
 }
