@@ -463,6 +463,9 @@ pub struct BenchAbuseArgs {
     /// Clients sending hostile searches back to back (long text, 600 areas, 600 paths)
     #[arg(long, default_value_t = 2)]
     pub hostile: usize,
+    /// The server's request timeout in seconds (a request over it is answered 408 and its query stopped)
+    #[arg(long, value_name = "SECONDS", default_value_t = builtby_server::REQUEST_TIMEOUT.as_secs())]
+    pub request_timeout: u64,
     /// Print the report as JSON
     #[arg(long)]
     pub json: bool,

@@ -70,7 +70,10 @@ pub fn bench(env: &Env, a: &BenchServeArgs) -> Result<ExitCode> {
 }
 
 pub fn abuse(env: &Env, a: &BenchAbuseArgs) -> Result<ExitCode> {
-    let state = state(env)?;
+    let state = state(env)?.with_limits(builtby_server::Limits {
+        request_timeout: std::time::Duration::from_secs(a.request_timeout.max(1)),
+        ..builtby_server::Limits::default()
+    });
     let attack = builtby_server::bench::Attack {
         idle: a.idle,
         slowloris: a.slowloris,
