@@ -133,6 +133,8 @@ impl From<SearchError> for ApiError {
     fn from(e: SearchError) -> Self {
         match e {
             SearchError::Query(q) => q.into(),
+            // Work abandoned on purpose (a timeout, a client gone) is no server fault.
+            SearchError::Store(s) if s.is_interrupted() => ApiError::Cancelled,
             SearchError::Store(s) => ApiError::internal("store", s),
         }
     }

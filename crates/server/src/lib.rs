@@ -54,7 +54,8 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 /// A request that takes longer is answered 408 (and its store work is interrupted).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// Connections open at once; the next is answered 503 and closed.
-pub const MAX_CONNECTIONS: usize = 1024;
+/// (Each takes a file descriptor: keep it well under `ulimit -n`, often 1,024.)
+pub const MAX_CONNECTIONS: usize = 512;
 /// A connection must send a whole request head within this time of opening, or of its
 /// previous answer (keep-alive), or it is closed.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);

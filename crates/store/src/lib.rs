@@ -60,6 +60,14 @@ pub enum StoreError {
     TooNew { path: PathBuf, unknown: Vec<String> },
 }
 
+impl StoreError {
+    /// True when the statement was stopped through an [`InterruptHandle`].
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, StoreError::Sqlite { source: rusqlite::Error::SqliteFailure(e, _), .. }
+            if e.code == rusqlite::ErrorCode::OperationInterrupted)
+    }
+}
+
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// The embedded store: one SQLite file in the data directory.
