@@ -78,6 +78,6 @@ fn help_says_to_give_the_token_in_the_environment() {
         .unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("BUILTBY_TOKEN"), "{help}");
-    assert!(help.contains("ps"), "{help}");
+    assert!(help.contains("visible") && help.contains("`ps`"), "{help}");
     assert!(help.contains("--max-connections"), "{help}");
 }

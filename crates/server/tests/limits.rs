@@ -314,3 +314,33 @@ async fn errors_made_below_the_handlers_are_json() {
     assert_eq!(status, 400);
     assert_eq!(assert_error_shape(&body, "bad_parameter")["param"], "limit");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_abuse_bench_measures_both_runs_and_the_attack_is_answered() {
+    let limits = Limits {
+        request_timeout: Duration::from_secs(2),
+        ..Limits::default()
+    };
+    let attack = builtby_server::bench::Attack {
+        idle: 10,
+        slowloris: 5,
+        hostile: 1,
+    };
+    let r = builtby_server::bench::bench_abuse(
+        state("abuse", limits),
+        Duration::from_millis(800),
+        2,
+        attack,
+    )
+    .await
+    .unwrap();
+    assert!(
+        r.baseline.requests > 0 && r.under_attack.requests > 0,
+        "{r}"
+    );
+    assert_eq!((r.baseline.errors, r.under_attack.errors), (0, 0), "{r}");
+    assert!(r.attack_connections >= 15, "{r}");
+    assert!(!r.hostile_statuses.is_empty(), "{r}");
+    assert!(r.p99_ratio > 0.0, "{r}");
+    assert!(r.to_string().contains("goal < 2x"), "{r}");
+}
