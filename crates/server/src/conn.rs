@@ -1,9 +1,11 @@
 //! The accept loop: connection limits that `axum::serve` does not have.
 //!
-//! - At most [`Limits::max_connections`] connections are served at once. The next one is
-//!   answered at once with `503` and the JSON error shape (`"error": "unavailable"`,
-//!   `Retry-After: 1`) and closed, so idle sockets cannot exhaust the file descriptors and a
-//!   refused client knows why.
+//! - At most [`Limits::max_connections`] connections are served at once, so idle sockets
+//!   cannot exhaust the file descriptors. When all are taken, a new connection takes the slot
+//!   of the oldest one that has sent no request head in [`EVICT_AFTER`] (an idle or slowloris
+//!   socket, which is closed), so an attacker holding every slot does not lock others out.
+//!   Only when no such connection exists is the new one answered at once with `503` and the
+//!   JSON error shape (`"error": "unavailable"`, `Retry-After: 1`) and closed.
 //! - A connection must send a whole request head within [`Limits::header_timeout`] of opening
 //!   (or of its previous answer, on keep-alive), however slowly it trickles the bytes; else it
 //!   is closed. Idle and slowloris connections hold a slot for that long at most.
@@ -15,20 +17,59 @@ use crate::error::{status_code_name, ErrorBody};
 use crate::{Limits, ServeError};
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use std::collections::HashMap;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::{watch, Notify, OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
 /// How long open connections get to finish after shutdown is asked.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
+/// A connection that has not sent one whole request head this long after opening may be
+/// closed to make room for a new one when every slot is taken. A real client sends its head
+/// right after connecting; idle and slowloris connections never finish one.
+pub const EVICT_AFTER: Duration = Duration::from_millis(250);
+
+/// One open connection, as the accept loop sees it.
+struct Entry {
+    opened: Instant,
+    /// Set when its first request head has been read: from then on it is never evicted.
+    served: Arc<AtomicBool>,
+    /// Its slot; taken by the connection that evicts it.
+    slot: Option<OwnedSemaphorePermit>,
+    evict: Arc<Notify>,
+}
+
+type Registry = Arc<Mutex<HashMap<u64, Entry>>>;
+
+/// The slot of the oldest connection that never sent a whole request head and is older than
+/// [`EVICT_AFTER`], after telling it to close; `None` when there is none.
+fn evict_one(registry: &Registry) -> Option<OwnedSemaphorePermit> {
+    let mut reg = registry.lock().unwrap_or_else(|p| p.into_inner());
+    let (_, victim) = reg
+        .iter_mut()
+        .filter(|(_, e)| {
+            e.slot.is_some()
+                && !e.served.load(Ordering::Relaxed)
+                && e.opened.elapsed() >= EVICT_AFTER
+        })
+        .min_by_key(|(id, e)| (e.opened, **id))?;
+    victim.evict.notify_one();
+    victim.slot.take()
+}
+
 /// Serves `router` on `listener` with `limits` until `shutdown` completes.
+///
+/// When every slot is taken, a new connection takes the slot of the oldest connection that
+/// has not sent a request head within [`EVICT_AFTER`] (that one is closed); only when there
+/// is none is the new connection refused with 503.
 pub async fn serve_router(
     listener: TcpListener,
     router: Router,
@@ -37,8 +78,10 @@ pub async fn serve_router(
 ) -> Result<(), ServeError> {
     let max = limits.max_connections.max(1);
     let slots = Arc::new(Semaphore::new(max));
+    let registry: Registry = Arc::default();
     let (close_tx, close_rx) = watch::channel(false);
     tokio::pin!(shutdown);
+    let mut next_id = 0u64;
     loop {
         let accepted = tokio::select! {
             r = listener.accept() => r,
@@ -54,19 +97,40 @@ pub async fn serve_router(
             }
         };
         let _ = stream.set_nodelay(true);
-        match slots.clone().try_acquire_owned() {
-            Ok(slot) => {
-                let router = router.clone();
-                let close = close_rx.clone();
-                tokio::spawn(async move {
-                    serve_connection(stream, router, limits, close).await;
-                    drop(slot);
-                });
-            }
-            Err(_) => {
-                tokio::spawn(refuse(stream));
-            }
-        }
+        let slot = match slots.clone().try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => match evict_one(&registry) {
+                Some(slot) => slot,
+                None => {
+                    tokio::spawn(refuse(stream));
+                    continue;
+                }
+            },
+        };
+        next_id += 1;
+        let id = next_id;
+        let served = Arc::new(AtomicBool::new(false));
+        let evict = Arc::new(Notify::new());
+        registry.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            id,
+            Entry {
+                opened: Instant::now(),
+                served: served.clone(),
+                slot: Some(slot),
+                evict: evict.clone(),
+            },
+        );
+        let router = router.clone();
+        let close = close_rx.clone();
+        let registry = registry.clone();
+        tokio::spawn(async move {
+            serve_connection(stream, router, limits, close, served, evict).await;
+            // Drops the slot, unless an evicting connection took it.
+            registry
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&id);
+        });
     }
     drop(listener);
     let _ = close_tx.send(true);
@@ -79,8 +143,11 @@ async fn serve_connection(
     router: Router,
     limits: Limits,
     mut close: watch::Receiver<bool>,
+    served: Arc<AtomicBool>,
+    evict: Arc<Notify>,
 ) {
     let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+        served.store(true, Ordering::Relaxed);
         router.clone().oneshot(req.map(axum::body::Body::new))
     });
     let conn = hyper::server::conn::http1::Builder::new()
@@ -94,6 +161,8 @@ async fn serve_connection(
     };
     tokio::select! {
         _ = conn.as_mut() => {}
+        // Evicted: it never sent a request, so there is nothing to answer.
+        _ = evict.notified() => {}
         _ = closing => {
             conn.as_mut().graceful_shutdown();
             let _ = tokio::time::timeout(SHUTDOWN_GRACE, conn.as_mut()).await;

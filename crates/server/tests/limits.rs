@@ -158,19 +158,29 @@ async fn connections_over_the_cap_get_a_json_503_and_slots_come_back() {
         ..Limits::default()
     };
     let (addr, _stop) = start(state("cap", limits)).await;
-    let mut idle = Vec::new();
+    // Eight keep-alive clients that have each been answered: none may be evicted.
+    let mut kept = Vec::new();
     for _ in 0..8 {
-        idle.push(TcpStream::connect(addr).await.unwrap());
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET /api/stats HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut b = [0u8; 4096];
+        let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut b))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(b[..n].starts_with(b"HTTP/1.1 200"));
+        kept.push(s);
     }
-    // Let the server accept them all.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let t0 = Instant::now();
     let (status, body) = raw(addr, &get("/api/stats")).await;
     assert_eq!(status, 503, "{body}");
     assert_error_shape(&body, "unavailable");
     assert!(t0.elapsed() < Duration::from_secs(1));
-    // Closing the idle connections frees their slots.
-    drop(idle);
+    // Closing them frees their slots.
+    drop(kept);
     let deadline = Instant::now() + Duration::from_secs(3);
     loop {
         let (status, _) = raw(addr, &get("/api/stats")).await;
@@ -180,6 +190,38 @@ async fn connections_over_the_cap_get_a_json_503_and_slots_come_back() {
         assert!(Instant::now() < deadline, "slots never came back");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attacker_holding_every_slot_with_idle_sockets_does_not_lock_others_out() {
+    let limits = Limits {
+        max_connections: 16,
+        header_timeout: Duration::from_secs(30),
+        ..Limits::default()
+    };
+    let (addr, _stop) = start(state("evict", limits)).await;
+    let mut idle = Vec::new();
+    for _ in 0..16 {
+        idle.push(TcpStream::connect(addr).await.unwrap());
+    }
+    tokio::time::sleep(builtby_server::conn::EVICT_AFTER + Duration::from_millis(100)).await;
+    // Every slot is held by a socket that never sent a request; new clients are still served,
+    // each in the place of the oldest idle one.
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        let (status, body) = raw(addr, &get("/api/stats")).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(t0.elapsed() < Duration::from_secs(1), "{:?}", t0.elapsed());
+    }
+    let mut closed = 0;
+    for s in &mut idle {
+        if closed_within(s, Duration::from_millis(200)).await {
+            closed += 1;
+        }
+    }
+    // At least one was closed to make room (a client that has left frees its slot for the
+    // next), and never more than one per client.
+    assert!((1..=5).contains(&closed), "{closed} idle sockets closed");
 }
 
 /// Store work that runs statements back to back for up to `cap`, like a long query: returns
