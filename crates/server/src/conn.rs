@@ -37,6 +37,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// right after connecting; idle and slowloris connections never finish one.
 pub const EVICT_AFTER: Duration = Duration::from_millis(250);
 
+/// Connections being answered 503 at once.
+const MAX_REFUSING: usize = 64;
+
 /// One open connection, as the accept loop sees it.
 struct Entry {
     opened: Instant,
@@ -79,6 +82,9 @@ pub async fn serve_router(
     let max = limits.max_connections.max(1);
     let slots = Arc::new(Semaphore::new(max));
     let registry: Registry = Arc::default();
+    // Refusals in progress (each ends within a second); past this many a connection over the
+    // cap is closed without an answer, so a flood cannot hold descriptors through refusals.
+    let refusing = Arc::new(Semaphore::new(MAX_REFUSING));
     let (close_tx, close_rx) = watch::channel(false);
     tokio::pin!(shutdown);
     let mut next_id = 0u64;
@@ -102,7 +108,12 @@ pub async fn serve_router(
             Err(_) => match evict_one(&registry) {
                 Some(slot) => slot,
                 None => {
-                    tokio::spawn(refuse(stream));
+                    if let Ok(r) = refusing.clone().try_acquire_owned() {
+                        tokio::spawn(async move {
+                            refuse(stream).await;
+                            drop(r);
+                        });
+                    }
                     continue;
                 }
             },
