@@ -47,7 +47,7 @@ pub enum Command {
     Stats(StatsArgs),
     /// Serve the web page and the JSON API (loopback by default)
     #[command(
-        after_help = "Open http://127.0.0.1:7878/ in a browser. The API is documented at /api/openapi.json.\nOn any address other than loopback a token is required (--token or BUILTBY_TOKEN), and every API request must send `Authorization: Bearer <token>`."
+        after_help = "Open http://127.0.0.1:7878/ in a browser. The API is documented at /api/openapi.json.\nOn any address other than loopback a token is required, and every API request must send `Authorization: Bearer <token>`.\nGive the token in the BUILTBY_TOKEN environment variable: a --token value is visible to every user of the machine in `ps`. A blank token is refused.\nLimits: --max-connections open at once (the next is answered 503), --header-timeout to send a request head, --request-timeout per request (answered 408, its query stopped)."
     )]
     Serve(ServeArgs),
     /// Measure speed against a baseline run on the same machine in the same run
@@ -73,9 +73,19 @@ pub struct ServeArgs {
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:7878")]
     pub addr: std::net::SocketAddr,
-    /// Require this bearer token on API requests (required off loopback)
+    /// Require this bearer token on API requests (required off loopback). Prefer the
+    /// BUILTBY_TOKEN environment variable: command-line arguments are visible in `ps`
     #[arg(long, env = "BUILTBY_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// Connections open at once; the next is answered 503 and closed
+    #[arg(long, default_value_t = builtby_server::MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Seconds a connection has to send a whole request head (idle and slow clients are closed)
+    #[arg(long, value_name = "SECONDS", default_value_t = builtby_server::HEADER_TIMEOUT.as_secs())]
+    pub header_timeout: u64,
+    /// Seconds a request may take; longer is answered 408 and its query is stopped
+    #[arg(long, value_name = "SECONDS", default_value_t = builtby_server::REQUEST_TIMEOUT.as_secs())]
+    pub request_timeout: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -402,6 +412,8 @@ pub enum BenchWhat {
     Search(BenchSearchArgs),
     /// Requests/s and p50/p99 latency of /api/search over HTTP on loopback, on the current store
     Serve(BenchServeArgs),
+    /// The /api/search mix alone, then while hostile clients attack (idle and slowloris connections, long text, huge lists): legitimate p99 with and without
+    Abuse(BenchAbuseArgs),
     /// Git ingest: commits/s with paths into a fresh store, the time of a second (no-op) run, next to `git log --numstat`
     Git(BenchGitArgs),
 }
@@ -432,6 +444,31 @@ pub struct BenchServeArgs {
     /// Query strings to cycle through (repeatable), e.g. "repo=rails/rails"; default: a built-in mix
     #[arg(long = "query")]
     pub queries: Vec<String>,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct BenchAbuseArgs {
+    /// Seconds of each run (without, then with the attack)
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Legitimate concurrent connections
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Idle connections held open by the attacker
+    #[arg(long, default_value_t = 200)]
+    pub idle: usize,
+    /// Slowloris connections (a request head trickled a byte at a time)
+    #[arg(long, default_value_t = 50)]
+    pub slowloris: usize,
+    /// Clients sending hostile searches back to back (long text, 600 areas, 600 paths)
+    #[arg(long, default_value_t = 2)]
+    pub hostile: usize,
+    /// The server's request timeout in seconds (a request over it is answered 408 and its query stopped)
+    #[arg(long, value_name = "SECONDS", default_value_t = builtby_server::REQUEST_TIMEOUT.as_secs())]
+    pub request_timeout: u64,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(ClapArgs, Debug)]

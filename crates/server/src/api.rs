@@ -82,9 +82,11 @@ pub async fn search_csv(
 
 pub async fn person(
     State(state): State<AppState>,
-    Path(login): Path<String>,
+    login: Result<Path<String>, axum::extract::rejection::PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
+    let Path(login) =
+        login.map_err(|_| ApiError::bad("login", "is not valid UTF-8 once percent-decoded"))?;
     let q = person_query(state.catalog(), raw.as_deref(), builtby_model::time::now())?;
     let login = login.trim().trim_start_matches('@').to_string();
     let not_found = || {

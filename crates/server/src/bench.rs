@@ -1,4 +1,6 @@
 //! `builtby bench serve`: requests/s and latency of `/api/search` over a real loopback socket.
+//! `builtby bench abuse` ([`bench_abuse`]): the same, alone and then while hostile clients
+//! attack (idle and slowloris connections, long `text`, huge lists), and the ratio of the p99s.
 //!
 //! The server runs in this process on an ephemeral port; `concurrency` client tasks, each with
 //! one keep-alive connection (hyper's client), send searches back to back until the deadline,
@@ -96,7 +98,6 @@ async fn run(
     concurrency: usize,
     queries: &[String],
 ) -> Result<BenchReport, crate::ServeError> {
-    let concurrency = concurrency.max(1);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
     let addr = listener.local_addr()?;
     let token = state.token().map(|t| format!("Bearer {t}"));
@@ -104,6 +105,22 @@ async fn run(
     let server = tokio::spawn(crate::serve_on(listener, state, async {
         let _ = stop_rx.await;
     }));
+    let report = load(addr, token, duration, per_task, concurrency, queries).await;
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    Ok(report)
+}
+
+/// Sends searches to the server at `addr` from `concurrency` keep-alive connections.
+async fn load(
+    addr: std::net::SocketAddr,
+    token: Option<String>,
+    duration: Option<Duration>,
+    per_task: usize,
+    concurrency: usize,
+    queries: &[String],
+) -> BenchReport {
+    let concurrency = concurrency.max(1);
     let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(concurrency)
         .build_http();
@@ -160,8 +177,6 @@ async fn run(
     }
     let seconds = started.elapsed().as_secs_f64();
     drop(client);
-    let _ = stop_tx.send(());
-    let _ = server.await;
     all.sort_by(f64::total_cmp);
     let pct = |p: f64| {
         if all.is_empty() {
@@ -170,7 +185,7 @@ async fn run(
             all[((all.len() - 1) as f64 * p).round() as usize]
         }
     };
-    Ok(BenchReport {
+    BenchReport {
         requests: all.len() as u64,
         errors,
         seconds,
@@ -179,5 +194,252 @@ async fn run(
         p50_ms: pct(0.50),
         p99_ms: pct(0.99),
         max_ms: all.last().copied().unwrap_or(0.0),
+    }
+}
+
+/// What [`bench_abuse`] sends at the server besides the legitimate searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Attack {
+    /// Connections opened and left idle (re-opened when the server closes them).
+    pub idle: usize,
+    /// Connections trickling a request head a byte at a time, never finishing it.
+    pub slowloris: usize,
+    /// Clients sending hostile searches back to back: a long `text`, a huge `area` list, a
+    /// huge `path` list, in turn.
+    pub hostile: usize,
+}
+
+impl Default for Attack {
+    fn default() -> Self {
+        Attack {
+            idle: 200,
+            slowloris: 50,
+            hostile: 2,
+        }
+    }
+}
+
+/// The legitimate search mix measured alone, then again under [`Attack`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AbuseReport {
+    pub attack: Attack,
+    pub baseline: BenchReport,
+    pub under_attack: BenchReport,
+    /// `under_attack.p99_ms / baseline.p99_ms`; the goal is under 2.
+    pub p99_ratio: f64,
+    /// Hostile requests answered, by status.
+    pub hostile_statuses: Vec<(u16, u64)>,
+    /// Hostile requests with no answer (connection refused or reset, or over 30 s).
+    pub hostile_failed: u64,
+    /// Idle and slowloris connections opened in all (the server closes them; they reconnect).
+    pub attack_connections: u64,
+}
+
+impl std::fmt::Display for AbuseReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "without attack: {}", self.baseline)?;
+        writeln!(f, "under attack:   {}", self.under_attack)?;
+        writeln!(
+            f,
+            "attack: {} idle, {} slowloris ({} connections opened in all), {} hostile clients; hostile answers {:?}, {} without answer",
+            self.attack.idle,
+            self.attack.slowloris,
+            self.attack_connections,
+            self.attack.hostile,
+            self.hostile_statuses,
+            self.hostile_failed
+        )?;
+        write!(
+            f,
+            "legitimate p99 under attack / without: {:.2}x (goal < 2x): {}",
+            self.p99_ratio,
+            if self.p99_ratio < 2.0 {
+                "ok"
+            } else {
+                "NOT MET"
+            }
+        )
+    }
+}
+
+/// Hostile query strings: a long `text` (2,000 words), 600 `area` values, 600 `path` values.
+pub fn hostile_queries() -> Vec<String> {
+    vec![
+        format!("text={}", vec!["the"; 2000].join("+")),
+        (0..600)
+            .map(|i| format!("area=a{i}"))
+            .collect::<Vec<_>>()
+            .join("&"),
+        (0..600)
+            .map(|i| format!("path=src/p{i}"))
+            .collect::<Vec<_>>()
+            .join("&"),
+    ]
+}
+
+/// Runs the default search mix for `duration` with `concurrency` connections, then again as
+/// long while `attack` runs, on one server on loopback. Bounded: every attacker stops with the
+/// second run, and the connection counts are fixed.
+pub async fn bench_abuse(
+    state: AppState,
+    duration: Duration,
+    concurrency: usize,
+    attack: Attack,
+) -> Result<AbuseReport, crate::ServeError> {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    let addr = listener.local_addr()?;
+    let token = state.token().map(|t| format!("Bearer {t}"));
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(crate::serve_on(listener, state, async {
+        let _ = stop_rx.await;
+    }));
+    let queries: Vec<String> = DEFAULT_QUERIES.iter().map(|q| q.to_string()).collect();
+    let baseline = load(
+        addr,
+        token.clone(),
+        Some(duration),
+        MAX_REQUESTS_PER_TASK,
+        concurrency,
+        &queries,
+    )
+    .await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let opened = Arc::new(AtomicU64::new(0));
+    let mut attackers = Vec::new();
+    // Idle connections: open, send nothing, reopen when closed.
+    for _ in 0..attack.idle {
+        let (stop, opened) = (stop.clone(), opened.clone());
+        attackers.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let Ok(mut s) = tokio::net::TcpStream::connect(addr).await else {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                opened.fetch_add(1, Ordering::Relaxed);
+                let mut b = [0u8; 512];
+                while !stop.load(Ordering::Relaxed) {
+                    match tokio::time::timeout(Duration::from_millis(200), s.read(&mut b)).await {
+                        Ok(Ok(0)) | Ok(Err(_)) => break,
+                        _ => {}
+                    }
+                }
+            }
+        }));
+    }
+    // Slowloris: a request head, one byte every 100 ms, never finished.
+    for _ in 0..attack.slowloris {
+        let (stop, opened) = (stop.clone(), opened.clone());
+        attackers.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let Ok(mut s) = tokio::net::TcpStream::connect(addr).await else {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                opened.fetch_add(1, Ordering::Relaxed);
+                if s.write_all(b"GET /api/search HTTP/1.1\r\nhost: x\r\n")
+                    .await
+                    .is_err()
+                {
+                    continue;
+                }
+                while !stop.load(Ordering::Relaxed) {
+                    if s.write_all(b"x").await.is_err() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }));
+    }
+    // Hostile searches, back to back, each on a fresh connection.
+    let statuses = Arc::new(std::sync::Mutex::new(
+        std::collections::BTreeMap::<u16, u64>::new(),
+    ));
+    let failed = Arc::new(AtomicU64::new(0));
+    let hostile = hostile_queries();
+    for h in 0..attack.hostile {
+        let (stop, statuses, failed) = (stop.clone(), statuses.clone(), failed.clone());
+        let hostile = hostile.clone();
+        let token = token.clone();
+        attackers.push(tokio::spawn(async move {
+            let mut i = h;
+            while !stop.load(Ordering::Relaxed) {
+                let q = &hostile[i % hostile.len()];
+                i += 1;
+                let auth = token
+                    .as_deref()
+                    .map(|t| format!("authorization: {t}\r\n"))
+                    .unwrap_or_default();
+                let req = format!(
+                    "GET /api/search?{q} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n{auth}\r\n"
+                );
+                let answer = tokio::time::timeout(Duration::from_secs(30), async {
+                    let mut s = tokio::net::TcpStream::connect(addr).await?;
+                    s.write_all(req.as_bytes()).await?;
+                    let mut buf = Vec::new();
+                    s.read_to_end(&mut buf).await?;
+                    Ok::<_, std::io::Error>(buf)
+                })
+                .await;
+                let status = match answer {
+                    Ok(Ok(buf)) => std::str::from_utf8(buf.get(9..12).unwrap_or(b""))
+                        .ok()
+                        .and_then(|c| c.parse::<u16>().ok()),
+                    _ => None,
+                };
+                match status {
+                    Some(c) => {
+                        *statuses
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .entry(c)
+                            .or_default() += 1
+                    }
+                    None => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                }
+            }
+        }));
+    }
+    // Let the attack take hold before measuring.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let under_attack = load(
+        addr,
+        token,
+        Some(duration),
+        MAX_REQUESTS_PER_TASK,
+        concurrency,
+        &queries,
+    )
+    .await;
+    stop.store(true, Ordering::Relaxed);
+    for a in &attackers {
+        a.abort();
+    }
+    for a in attackers {
+        let _ = a.await;
+    }
+    let _ = stop_tx.send(());
+    let _ = server.await;
+    let hostile_statuses = statuses
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .map(|(k, v)| (*k, *v))
+        .collect();
+    Ok(AbuseReport {
+        attack,
+        p99_ratio: under_attack.p99_ms / baseline.p99_ms.max(1e-9),
+        baseline,
+        under_attack,
+        hostile_statuses,
+        hostile_failed: failed.load(Ordering::Relaxed),
+        attack_connections: opened.load(Ordering::Relaxed),
     })
 }

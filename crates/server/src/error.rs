@@ -1,5 +1,8 @@
 //! One error type for every answer that is not a success: an HTTP status and a JSON body
-//! `{"error": "...", "detail": "..."}`. `error` is a short stable code a program can match;
+//! `{"error": "...", "detail": "...", "param": ...}` (`param` is null unless a parameter is
+//! at fault). Answers made below the handlers (a body too large, a path that is not UTF-8,
+//! a refused connection) have the same shape: see [`crate::conn`] and `json_errors` in the
+//! crate root. `error` is a short stable code a program can match;
 //! `detail` is a sentence for people. Internal errors are logged with their cause and
 //! answered with a generic sentence, so no path, SQL or stack ever leaves the server.
 
@@ -19,6 +22,15 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("a bearer token is required")]
     Unauthorized,
+    /// The request took longer than the server allows; its work was stopped.
+    #[error("the request took too long")]
+    Timeout,
+    /// The request's work was abandoned (its client went away or it timed out).
+    #[error("the request was cancelled")]
+    Cancelled,
+    /// Any other status made below the handlers, with a sentence for people.
+    #[error("{1}")]
+    Status(StatusCode, String),
     /// Logged in full; answered without detail.
     #[error("internal error")]
     Internal,
@@ -28,8 +40,7 @@ pub enum ApiError {
 pub struct ErrorBody {
     pub error: &'static str,
     pub detail: String,
-    /// The parameter at fault, for 400s.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The parameter at fault, for 400s; null otherwise.
     pub param: Option<String>,
 }
 
@@ -53,6 +64,9 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Cancelled => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Status(s, _) => *s,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,12 +83,40 @@ impl ApiError {
                 detail: "this server needs a token: send `Authorization: Bearer <token>`".into(),
                 param: None,
             },
+            ApiError::Timeout => ErrorBody {
+                error: "timeout",
+                detail: "the request took too long and was stopped; narrow the search (fewer words, a repository or an ecosystem)".into(),
+                param: None,
+            },
+            ApiError::Cancelled => ErrorBody {
+                error: "cancelled",
+                detail: "the request was cancelled".into(),
+                param: None,
+            },
+            ApiError::Status(s, d) => ErrorBody { error: status_code_name(*s), detail: d.clone(), param: None },
             ApiError::Internal => ErrorBody {
                 error: "internal",
                 detail: "something went wrong on the server; it has been logged. Try again, or ask whoever runs it".into(),
                 param: None,
             },
         }
+    }
+}
+
+/// The `error` code of a status made below the handlers.
+pub fn status_code_name(s: StatusCode) -> &'static str {
+    match s.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        408 => "timeout",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        431 => "headers_too_large",
+        503 => "unavailable",
+        _ if s.is_client_error() => "client_error",
+        _ => "server_error",
     }
 }
 
@@ -91,6 +133,8 @@ impl From<SearchError> for ApiError {
     fn from(e: SearchError) -> Self {
         match e {
             SearchError::Query(q) => q.into(),
+            // Work abandoned on purpose (a timeout, a client gone) is no server fault.
+            SearchError::Store(s) if s.is_interrupted() => ApiError::Cancelled,
             SearchError::Store(s) => ApiError::internal("store", s),
         }
     }

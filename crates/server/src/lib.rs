@@ -11,10 +11,18 @@
 //!   touch the store at once; the others wait their turn instead of piling up threads.
 //! - Every answer goes through [`error::ApiError`] or [`api::json`], which removes anything
 //!   that looks like an e-mail address from the JSON (titles and bodies are user text).
-//! - [`bench::bench_search`] measures `/api/search` over a real socket.
+//! - [`serve_on`] runs its own accept loop ([`conn`]): at most [`Limits::max_connections`]
+//!   connections at once (the next one is answered `503` and closed), and a request head must
+//!   arrive within [`Limits::header_timeout`] (idle and slowloris connections are closed).
+//! - A request that takes longer than [`Limits::request_timeout`] is answered `408`, and its
+//!   store work is interrupted ([`AppState::with_store`]): no query outlives its request, nor
+//!   a client that went away.
+//! - [`bench::bench_search`] measures `/api/search` over a real socket;
+//!   [`bench::bench_abuse`] measures it again while hostile clients attack.
 
 pub mod api;
 pub mod bench;
+pub mod conn;
 pub mod error;
 pub mod openapi;
 pub mod scrub;
@@ -34,6 +42,7 @@ use builtby_search::Catalog;
 use builtby_store::Store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -42,8 +51,32 @@ use tokio::sync::Semaphore;
 pub const STORE_PERMITS: usize = 8;
 /// Largest request body accepted (the API takes none; this bounds what a client can send).
 pub const BODY_LIMIT: usize = 16 * 1024;
-/// A request that takes longer is answered 408.
+/// A request that takes longer is answered 408 (and its store work is interrupted).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// Connections open at once; the next is answered 503 and closed.
+/// (Each takes a file descriptor: keep it well under `ulimit -n`, often 1,024.)
+pub const MAX_CONNECTIONS: usize = 512;
+/// A connection must send a whole request head within this time of opening, or of its
+/// previous answer (keep-alive), or it is closed.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How much one client may hold. [`Limits::default`] uses the constants above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_connections: usize,
+    pub header_timeout: Duration,
+    pub request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: MAX_CONNECTIONS,
+            header_timeout: HEADER_TIMEOUT,
+            request_timeout: REQUEST_TIMEOUT,
+        }
+    }
+}
 
 /// What every handler needs. Cheap to clone.
 #[derive(Clone)]
@@ -56,23 +89,41 @@ struct Inner {
     catalog: Catalog,
     bots: BotRules,
     token: Option<String>,
+    limits: Limits,
     idle: Mutex<Vec<Store>>,
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf, catalog: Catalog, bots: BotRules) -> AppState {
-        Self::build(data_dir, catalog, bots, None)
+        Self::build(data_dir, catalog, bots, None, Limits::default())
     }
 
-    /// The same state, requiring `Authorization: Bearer <token>` on every API request.
+    /// The same state, requiring `Authorization: Bearer <token>` on every API request. A blank
+    /// token is no token ([`serve`] and [`bind`] refuse one).
     pub fn with_token(self, token: Option<String>) -> AppState {
+        let i = &self.inner;
+        let token = token
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        Self::build(
+            i.data_dir.clone(),
+            i.catalog.clone(),
+            i.bots.clone(),
+            token,
+            i.limits,
+        )
+    }
+
+    /// The same state with other connection and time limits.
+    pub fn with_limits(self, limits: Limits) -> AppState {
         let i = &self.inner;
         Self::build(
             i.data_dir.clone(),
             i.catalog.clone(),
             i.bots.clone(),
-            token.filter(|t| !t.is_empty()),
+            i.token.clone(),
+            limits,
         )
     }
 
@@ -81,6 +132,7 @@ impl AppState {
         catalog: Catalog,
         bots: BotRules,
         token: Option<String>,
+        limits: Limits,
     ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
@@ -88,10 +140,15 @@ impl AppState {
                 catalog,
                 bots,
                 token,
+                limits,
                 idle: Mutex::new(Vec::new()),
-                permits: Semaphore::new(STORE_PERMITS),
+                permits: Arc::new(Semaphore::new(STORE_PERMITS)),
             }),
         }
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.inner.limits
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
@@ -111,19 +168,33 @@ impl AppState {
     }
 
     /// Runs `f` with a store from the pool on the blocking thread pool.
+    ///
+    /// If the returned future is dropped before `f` ends (the request timed out, or its client
+    /// went away), the statement `f` is running is interrupted, again every few milliseconds
+    /// until `f` returns, so an abandoned query stops using the CPU. A store that was
+    /// interrupted is not put back in the pool. The store permit is held until the blocking
+    /// work has really ended, so abandoned work still counts against [`STORE_PERMITS`].
     pub async fn with_store<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&Store, &AppState) -> Result<T, ApiError> + Send + 'static,
     {
-        let _permit = self
+        let permit = self
             .inner
             .permits
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| ApiError::internal("store permits closed", e))?;
         let state = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let job = Arc::new(Job::default());
+        let guard = CancelOnDrop(Some(job.clone()));
+        let out = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            if job.cancelled.load(Ordering::SeqCst) {
+                job.finish();
+                return Err(ApiError::Cancelled);
+            }
             let pooled = state
                 .inner
                 .idle
@@ -132,25 +203,94 @@ impl AppState {
                 .pop();
             let store = match pooled {
                 Some(s) => s,
-                None => Store::open(&state.inner.data_dir)
-                    .map_err(|e| ApiError::internal("opening the store", e))?,
+                None => match Store::open(&state.inner.data_dir) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        job.finish();
+                        return Err(ApiError::internal("opening the store", e));
+                    }
+                },
             };
+            job.start(store.interrupt_handle());
             let out = f(&store, &state);
+            // After this no interrupt can reach the connection.
+            job.finish();
+            if job.cancelled.load(Ordering::SeqCst) {
+                return Err(ApiError::Cancelled);
+            }
             let mut idle = state.inner.idle.lock().unwrap_or_else(|p| p.into_inner());
             if idle.len() < STORE_PERMITS {
                 idle.push(store);
             }
             out
         })
-        .await
-        .map_err(|e| ApiError::internal("store task", e))?
+        .await;
+        guard.disarm();
+        out.map_err(|e| ApiError::internal("store task", e))?
+    }
+}
+
+/// One piece of store work, shared by the blocking thread and the request's future.
+#[derive(Default)]
+struct Job {
+    cancelled: AtomicBool,
+    /// `(finished, handle)`: the handle of the store in use while `f` runs.
+    state: Mutex<(bool, Option<builtby_store::InterruptHandle>)>,
+}
+
+impl Job {
+    fn start(&self, h: builtby_store::InterruptHandle) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).1 = Some(h);
+    }
+
+    /// Ends the job: no interrupt is sent after this returns.
+    fn finish(&self) {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = (true, None);
+    }
+
+    /// Interrupts the running statement, if any. False once the job has finished.
+    fn interrupt(&self) -> bool {
+        let g = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(h) = &g.1 {
+            h.interrupt();
+        }
+        !g.0
+    }
+}
+
+/// Cancels the job when the request's future is dropped before the job ended.
+struct CancelOnDrop(Option<Arc<Job>>);
+
+impl CancelOnDrop {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        let Some(job) = self.0.take() else { return };
+        job.cancelled.store(true, Ordering::SeqCst);
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            job.interrupt();
+            return;
+        };
+        rt.spawn(async move {
+            // A statement started between two interrupts is caught by the next one. Bounded:
+            // an interrupted statement ends at once, so this loop ends with it.
+            for _ in 0..6_000 {
+                if !job.interrupt() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        });
     }
 }
 
 /// The whole router: API, OpenAPI document, and the page.
 pub fn app(state: AppState) -> Router {
     use tower_http::limit::RequestBodyLimitLayer;
-    use tower_http::timeout::TimeoutLayer;
     use tower_http::trace::TraceLayer;
     let api = Router::new()
         .route("/api/search", get(api::search))
@@ -170,12 +310,13 @@ pub fn app(state: AppState) -> Router {
         .merge(api)
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
-        .layer(middleware::from_fn(security_headers))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            request_timeout,
         ))
+        .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -184,11 +325,14 @@ async fn require_token(State(state): State<AppState>, req: Request, next: Next) 
     let Some(token) = state.token() else {
         return next.run(req).await;
     };
+    // The scheme is case-insensitive (RFC 9110 §11.1).
     let given = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
+        .and_then(|v| v.trim_start().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t);
     let ok = given.is_some_and(|g| {
         use subtle::ConstantTimeEq;
         g.trim().as_bytes().ct_eq(token.as_bytes()).into()
@@ -198,6 +342,49 @@ async fn require_token(State(state): State<AppState>, req: Request, next: Next) 
     } else {
         ApiError::Unauthorized.into_response()
     }
+}
+
+/// Answers 408 when the request takes longer than [`Limits::request_timeout`]. Dropping the
+/// handler's future interrupts its store work ([`AppState::with_store`]).
+async fn request_timeout(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match tokio::time::timeout(state.limits().request_timeout, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => ApiError::Timeout.into_response(),
+    }
+}
+
+/// Turns an error answer that is not JSON (made by a layer or an extractor below the
+/// handlers: a body too large, a path that is not UTF-8) into the one JSON error shape.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let detail = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_lowercase()
+    } else {
+        text
+    };
+    let mut out = ApiError::Status(status, detail).into_response();
+    for (name, value) in &parts.headers {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name, value.clone());
+        }
+    }
+    out
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {
@@ -223,6 +410,8 @@ async fn security_headers(req: Request, next: Next) -> Response {
 pub enum ServeError {
     #[error("refusing to listen on {0} without a token: it is not a loopback address, so anyone who can reach it could search. Give --token (or BUILTBY_TOKEN), or listen on 127.0.0.1")]
     NeedsToken(SocketAddr),
+    #[error("refusing a blank token: nobody could send it. Give a real token in BUILTBY_TOKEN, or none on loopback")]
+    BlankToken,
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -238,7 +427,10 @@ pub async fn bind(
     addr: SocketAddr,
     token: Option<&str>,
 ) -> Result<tokio::net::TcpListener, ServeError> {
-    if !addr.ip().is_loopback() && token.is_none_or(str::is_empty) {
+    if token.is_some_and(|t| t.trim().is_empty()) {
+        return Err(ServeError::BlankToken);
+    }
+    if !addr.ip().is_loopback() && token.is_none() {
         return Err(ServeError::NeedsToken(addr));
     }
     tokio::net::TcpListener::bind(addr)
@@ -257,19 +449,18 @@ pub async fn serve(
     serve_on(listener, state.with_token(token), shutdown_signal()).await
 }
 
-/// Serves on a bound listener until `shutdown` completes. The state's token applies.
+/// Serves on a bound listener until `shutdown` completes. The state's token and limits apply.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    Ok(())
+    let limits = state.limits();
+    conn::serve_router(listener, app(state), limits, shutdown).await
 }
 
-async fn shutdown_signal() {
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

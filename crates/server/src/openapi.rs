@@ -163,7 +163,10 @@ pub fn document() -> Value {
         let mut responses = json!({
             "200": {"description": "OK", "content": {e.content_type: {"schema": schema}}},
             "401": error_response("A token is configured and the request did not carry it."),
+            "408": error_response("The request took longer than the server allows; its query was stopped."),
+            "414": error_response("The URI is over 64 KB."),
             "500": error_response("Internal error (logged; no detail given)."),
+            "503": error_response("Too many open connections; try again (see Retry-After)."),
         });
         if !e.params.is_empty() {
             responses["400"] =
@@ -193,11 +196,11 @@ pub fn document() -> Value {
             "schemas": {
                 "Error": {
                     "type": "object",
-                    "required": ["error", "detail"],
+                    "required": ["error", "detail", "param"],
                     "properties": {
-                        "error": {"type": "string", "description": "Stable code: bad_parameter, not_found, unauthorized, method_not_allowed, internal."},
+                        "error": {"type": "string", "description": "Stable code: bad_parameter, not_found, unauthorized, method_not_allowed, timeout, payload_too_large, uri_too_long, headers_too_large, bad_request, unavailable, internal."},
                         "detail": {"type": "string", "description": "What went wrong, in words."},
-                        "param": {"type": "string", "description": "For bad_parameter: the parameter at fault."},
+                        "param": {"type": ["string", "null"], "description": "For bad_parameter: the parameter at fault; null otherwise."},
                     },
                 },
             },

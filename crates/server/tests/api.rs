@@ -503,3 +503,84 @@ async fn the_benchmark_counts_requests_over_a_socket() {
     .unwrap();
     assert_eq!((r.requests, r.errors), (3, 0), "{r}");
 }
+
+#[tokio::test]
+async fn blank_tokens_are_refused_and_the_scheme_is_case_insensitive() {
+    // A blank token could never be sent: refused, on loopback as off it.
+    for blank in ["", " ", "\t \n"] {
+        for addr in ["0.0.0.0:0", "127.0.0.1:0"] {
+            let err = builtby_server::bind(addr.parse().unwrap(), Some(blank))
+                .await
+                .unwrap_err();
+            assert!(
+                err.to_string().contains("blank token"),
+                "{addr} {blank:?}: {err}"
+            );
+        }
+    }
+    let state = fixture("bearer").with_token(Some("s3cret-token".into()));
+    for auth in [
+        "Bearer s3cret-token",
+        "bearer s3cret-token",
+        "BEARER s3cret-token",
+        "bEaReR s3cret-token",
+    ] {
+        let a = request(
+            &state,
+            Request::get("/api/stats")
+                .header("authorization", auth)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{auth}");
+    }
+    for auth in [
+        "Bearers s3cret-token",
+        "Bearer",
+        "bearer  ",
+        "Basic s3cret-token",
+    ] {
+        let a = request(
+            &state,
+            Request::get("/api/stats")
+                .header("authorization", auth)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{auth}");
+    }
+    // A whitespace-only token configured in code is no token, never a lock nobody can open.
+    let open = fixture("bearer-blank").with_token(Some("  ".into()));
+    assert_eq!(open.token(), None);
+}
+
+#[tokio::test]
+async fn every_error_has_the_one_json_shape() {
+    let state = fixture("shape");
+    let shape = |a: &common::Answer, error: &str| {
+        let v = a.json();
+        assert_eq!(v["error"], error, "{}", a.text());
+        assert!(v["detail"].is_string(), "{}", a.text());
+        assert!(v.as_object().unwrap().contains_key("param"), "{}", a.text());
+        v
+    };
+    let a = get(&state, "/api/people/%FF").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(shape(&a, "bad_parameter")["param"], "login");
+    let a = request(
+        &state,
+        Request::get("/api/search")
+            .header("content-length", "10000000")
+            .body(Body::from(vec![b'x'; 10_000_000]))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    shape(&a, "payload_too_large");
+    let a = get(&state, "/nothing").await;
+    assert_eq!(shape(&a, "not_found")["param"], serde_json::Value::Null);
+    let a = get(&state, "/api/search?limit=abc").await;
+    assert_eq!(shape(&a, "bad_parameter")["param"], "limit");
+}

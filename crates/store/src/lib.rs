@@ -36,6 +36,9 @@ pub use query::{
 };
 
 use builtby_model::{BadCode, Kind};
+/// Stops the statement running on a store's connection from another thread
+/// ([`Store::interrupt_handle`]).
+pub use rusqlite::InterruptHandle;
 use rusqlite::{types::Type, Connection, Row};
 use std::path::{Path, PathBuf};
 
@@ -55,6 +58,14 @@ pub enum StoreError {
     Corrupt { path: PathBuf, source: BadCode },
     #[error("store {path} was written by a newer builtby (it has schema changes {unknown:?}); upgrade builtby")]
     TooNew { path: PathBuf, unknown: Vec<String> },
+}
+
+impl StoreError {
+    /// True when the statement was stopped through an [`InterruptHandle`].
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, StoreError::Sqlite { source: rusqlite::Error::SqliteFailure(e, _), .. }
+            if e.code == rusqlite::ErrorCode::OperationInterrupted)
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -101,6 +112,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// A handle that, from any thread, makes the statement running on this store's connection
+    /// fail with "interrupted" (a server cancels the query of a request that timed out).
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        self.conn.get_interrupt_handle()
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {

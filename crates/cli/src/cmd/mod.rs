@@ -72,6 +72,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Bench(BenchWhat::Search(a)) => bench::search(&env, &a),
         Command::Bench(BenchWhat::Git(a)) => git::bench(&env, &a),
         Command::Bench(BenchWhat::Serve(a)) => serve::bench(&env, &a),
+        Command::Bench(BenchWhat::Abuse(a)) => serve::abuse(&env, &a),
         Command::Serve(a) => serve::run(&env, &a),
     }
 }

@@ -2,7 +2,7 @@
 //! runtime started here (the rest of the CLI is synchronous).
 
 use super::Env;
-use crate::cli::{BenchServeArgs, ServeArgs};
+use crate::cli::{BenchAbuseArgs, BenchServeArgs, ServeArgs};
 use anyhow::Result;
 use builtby_server::AppState;
 use std::process::ExitCode;
@@ -24,19 +24,30 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 pub fn run(env: &Env, a: &ServeArgs) -> Result<ExitCode> {
-    let state = state(env)?;
-    if !env.quiet {
-        eprintln!(
-            "serving {} on http://{}/ (Ctrl-C to stop)",
-            env.data_dir.display(),
-            a.addr
-        );
-    }
-    runtime()?.block_on(builtby_server::serve(
-        a.addr,
-        state,
-        a.token.clone().filter(|t| !t.is_empty()),
-    ))?;
+    let limits = builtby_server::Limits {
+        max_connections: a.max_connections.max(1),
+        header_timeout: std::time::Duration::from_secs(a.header_timeout.max(1)),
+        request_timeout: std::time::Duration::from_secs(a.request_timeout.max(1)),
+    };
+    let state = state(env)?.with_limits(limits);
+    let token = a.token.clone();
+    runtime()?.block_on(async {
+        // The address and token are checked first: nothing says "serving" before a refusal.
+        let listener = builtby_server::bind(a.addr, token.as_deref()).await?;
+        if !env.quiet {
+            eprintln!(
+                "serving {} on http://{}/ (Ctrl-C to stop)",
+                env.data_dir.display(),
+                listener.local_addr()?
+            );
+        }
+        builtby_server::serve_on(
+            listener,
+            state.with_token(token),
+            builtby_server::shutdown_signal(),
+        )
+        .await
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -55,5 +66,30 @@ pub fn bench(env: &Env, a: &BenchServeArgs) -> Result<ExitCode> {
         ))?
     };
     println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn abuse(env: &Env, a: &BenchAbuseArgs) -> Result<ExitCode> {
+    let state = state(env)?.with_limits(builtby_server::Limits {
+        request_timeout: std::time::Duration::from_secs(a.request_timeout.max(1)),
+        ..builtby_server::Limits::default()
+    });
+    let attack = builtby_server::bench::Attack {
+        idle: a.idle,
+        slowloris: a.slowloris,
+        hostile: a.hostile,
+    };
+    let duration = std::time::Duration::from_secs(a.seconds.max(1));
+    let report = runtime()?.block_on(builtby_server::bench::bench_abuse(
+        state,
+        duration,
+        a.concurrency,
+        attack,
+    ))?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!("{report}");
+    }
     Ok(ExitCode::SUCCESS)
 }
