@@ -125,7 +125,9 @@ pub fn parse_time(param: &'static str, s: &str, now: i64) -> Result<i64, QueryEr
     let (num, unit) = s.split_at(split);
     let days = match (num.parse::<i64>(), unit) {
         (Ok(n), "d") => Some(n),
-        (Ok(n), "w") => Some(n * 7),
+        // checked: `as_of=1317624576693539402w` overflowed (found by fuzz/; a panic in debug
+        // builds, a wrapped nonsense date in release)
+        (Ok(n), "w") => n.checked_mul(7),
         (Ok(n), "m") => Some((n as f64 * 30.44).round() as i64),
         (Ok(n), "y") => Some((n as f64 * 365.25).round() as i64),
         _ => None,
@@ -577,6 +579,8 @@ mod tests {
         assert_eq!(parse_time("since", "30d", now), Ok(970 * time::DAY));
         assert_eq!(parse_time("since", "2w", now), Ok(986 * time::DAY));
         assert_eq!(parse_time("since", "12m", now), Ok(now - 365 * time::DAY));
+        let e = parse_time("as_of", "1317624576693539402w", now).unwrap_err();
+        assert_eq!(e.param, "as_of", "too far back, not an overflow");
         let e = parse_time("until", "last tuesday", now).unwrap_err();
         assert_eq!(e.param, "until");
         assert!(e.to_string().contains("last tuesday"));

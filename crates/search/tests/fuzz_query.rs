@@ -163,23 +163,28 @@ fn corpus_replays() {
 
 #[test]
 fn the_query_parser_holds_for_any_input() {
-    let cases = std::env::var("BUILTBY_FUZZ_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2_000);
-    let config = ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
+    let env = |name: &str| std::env::var(name).ok().and_then(|s| s.parse::<u64>().ok());
+    let cases = env("BUILTBY_FUZZ_CASES").unwrap_or(2_000) as u32;
+    // With BUILTBY_FUZZ_SECONDS, batches of `cases` (each with a fresh seed) until then.
+    let seconds = env("BUILTBY_FUZZ_SECONDS").unwrap_or(0);
     let started = std::time::Instant::now();
     let runs = AtomicU64::new(0);
-    proptest::test_runner::TestRunner::new(config)
-        .run(&pairs(), |p| {
-            runs.fetch_add(1, Ordering::Relaxed);
-            check(&p)
-        })
-        .unwrap();
+    loop {
+        let config = ProptestConfig {
+            cases,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        };
+        proptest::test_runner::TestRunner::new(config)
+            .run(&pairs(), |p| {
+                runs.fetch_add(1, Ordering::Relaxed);
+                check(&p)
+            })
+            .unwrap();
+        if started.elapsed().as_secs() >= seconds {
+            break;
+        }
+    }
     eprintln!(
         "fuzz_query: {} executions in {:.1?}, no failure",
         runs.load(Ordering::Relaxed),
