@@ -181,7 +181,8 @@ fn paths_sql(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> String {
         return String::new();
     };
     // (prefix, anywhere) → repository ids, None for any repository; in first-seen order.
-    let mut groups: Vec<((&str, bool), Option<Vec<i64>>)> = Vec::new();
+    type Group<'a> = ((&'a str, bool), Option<Vec<i64>>);
+    let mut groups: Vec<Group> = Vec::new();
     for p in scopes {
         let key = (p.prefix.as_str(), p.anywhere);
         let i = match groups.iter().position(|g| g.0 == key) {
