@@ -182,7 +182,7 @@ pub struct QueryArgs {
     /// Up to this date or this long before --as-of or today
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
-    /// Words that must all appear in a PR/issue title or body, e.g. "nccl timeout"
+    /// Words that must all appear in a PR/issue title or body, e.g. "nccl timeout" (at most 10 different words)
     #[arg(long, value_name = "WORDS")]
     pub text: Option<String>,
     /// Code area: a name from the catalog ("distributed training", "model: bert") or an automatic one (a folder such as jax/_src, or tests, docs) (repeatable)
@@ -209,10 +209,10 @@ pub struct QueryArgs {
     /// Include bot accounts (excluded by default)
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub include_bots: Option<String>,
-    /// Contributions lose half their weight every this many months [default: 12]
+    /// Contributions lose half their weight every this many months, 0.1 to 1200 [default: 12]
     #[arg(long, value_name = "MONTHS")]
     pub half_life: Option<String>,
-    /// Score as of this date instead of today; durations in --since and --until count back from it
+    /// Score as of this date instead of today: nothing later counts; durations in --since and --until count back from it
     #[arg(long, value_name = "WHEN")]
     pub as_of: Option<String>,
 }

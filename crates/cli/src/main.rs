@@ -38,10 +38,31 @@ fn main() -> ExitCode {
                 eprintln!("error: {u}");
                 return ExitCode::from(2);
             }
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", message(&e));
             ExitCode::from(1)
         }
     }
+}
+
+/// `e` and its causes, `: `-separated, each said once: an error that already prints its
+/// source (the store's "store PATH: <SQLite's words>") is not followed by the same words again,
+/// nor by SQLite's generic code for them.
+fn message(e: &anyhow::Error) -> String {
+    let mut msg = e.to_string();
+    for cause in e.chain().skip(1) {
+        let s = cause.to_string();
+        if msg.contains(&s) {
+            continue;
+        }
+        // rusqlite's own cause is SQLite's result code ("Error code 1: SQL logic error"):
+        // the message before it already said what went wrong.
+        if s.starts_with("Error code ") {
+            continue;
+        }
+        msg.push_str(": ");
+        msg.push_str(&s);
+    }
+    msg
 }
 
 /// The search parameter at fault, if that is what `e` is.
@@ -60,5 +81,33 @@ fn restore_sigpipe() {
     // SAFETY: called once at start-up, before any thread is spawned; SIG_DFL is always valid.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    /// A SQLite failure, as the store reports it through a search: its cause once.
+    #[test]
+    fn a_store_error_says_its_cause_once() {
+        let sqlite = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(1),
+            Some("Expression tree is too large (maximum depth 1000)".into()),
+        );
+        let e: anyhow::Error =
+            builtby_search::SearchError::Store(builtby_store::StoreError::Sqlite {
+                path: PathBuf::from("/d/builtby.sqlite"),
+                source: sqlite,
+            })
+            .into();
+        let m = super::message(&e);
+        assert_eq!(
+            m,
+            "store /d/builtby.sqlite: Expression tree is too large (maximum depth 1000)"
+        );
+        // Context added on top is kept, and so is a cause that says something new.
+        let e = anyhow::anyhow!("disk full").context("writing the export");
+        assert_eq!(super::message(&e), "writing the export: disk full");
     }
 }

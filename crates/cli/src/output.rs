@@ -54,6 +54,17 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             writeln!(out, "No stored activity in the repositories asked for. Check the names, or ingest more hours.")?;
             return Ok(());
         }
+        if r.total > 0 {
+            writeln!(
+                out,
+                "{} {} matched; --offset {} is past the end of the list. Use an offset below {}.",
+                r.total,
+                if r.total == 1 { "person" } else { "people" },
+                r.query.offset,
+                r.total
+            )?;
+            return Ok(());
+        }
         writeln!(out, "Nobody matched. Widen the filters (a longer --since, fewer --kind) or ingest more data.")?;
         return Ok(());
     }

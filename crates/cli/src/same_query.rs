@@ -197,14 +197,29 @@ fn bad_values_give_the_same_error_naming_the_same_parameter() {
         (&[("as_of", "soon")], "as_of"),
         // Of several bad values, both name the first in SEARCH_PARAMS order.
         (&[("limit", "0"), ("kind", "stars")], "kind"),
+        // Issue 9: bounds and words the index can search, the same on both.
+        (&[("limit", "abc")], "limit"),
+        (&[("limit", "-1")], "limit"),
+        (&[("half_life", "1e308")], "half_life"),
+        (&[("half_life", "1000000")], "half_life"),
+        (&[("half_life", "1e-308")], "half_life"),
+        (&[("half_life", "5e-324")], "half_life"),
+        (&[("half_life", "NaN")], "half_life"),
+        (&[("text", "*")], "text"),
+        (&[("text", "-")], "text"),
+        (&[("text", ":")], "text"),
+        (&[("text", "\"")], "text"),
+        (&[("text", "a b c d e f g h i j k")], "text"),
+        (&[("since", "2030-01-01"), ("as_of", "2024-01-01")], "since"),
     ];
     let mut named: Vec<&str> = cases.iter().map(|c| c.1).collect();
     named.sort();
     named.dedup();
-    // text, location and area take any words: nothing typed there is wrong.
+    // location and area take any words: nothing typed there is wrong (but too many areas is,
+    // below).
     for &(name, _, _) in SEARCH_PARAMS {
         assert!(
-            named.contains(&name) || ["text", "location", "area"].contains(&name),
+            named.contains(&name) || ["location", "area"].contains(&name),
             "no bad value tried for {name}"
         );
     }
@@ -213,6 +228,54 @@ fn bad_values_give_the_same_error_naming_the_same_parameter() {
         let api = api_search(&c, params).unwrap_err();
         assert_eq!(cli, api, "{params:?}");
         assert_eq!(cli.param, *param, "{params:?}");
+    }
+}
+
+/// Issue 9: over-long input is refused the same way by both, naming the parameter; empty
+/// values are unset on both.
+#[test]
+fn limits_and_empty_values_are_the_same_on_both() {
+    let c = Catalog::shipped();
+    let words = vec!["the"; 15_000].join(" ");
+    let long_word = "x".repeat(80);
+    let areas: Vec<String> = (0..600).map(|i| format!("a{i}")).collect();
+    let paths: Vec<String> = (0..500).map(|i| format!("p{i}/")).collect();
+    let repos: Vec<String> = (0..500).map(|i| format!("o/r{i}")).collect();
+    let mut cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![("text", words.as_str())], "text"),
+        (vec![("text", long_word.as_str())], "text"),
+        (areas.iter().map(|a| ("area", a.as_str())).collect(), "area"),
+        (paths.iter().map(|a| ("path", a.as_str())).collect(), "path"),
+        (repos.iter().map(|a| ("repo", a.as_str())).collect(), "repo"),
+    ];
+    let joined = areas.join(",");
+    cases.push((vec![("area", joined.as_str())], "area"));
+    for (params, param) in &cases {
+        let started = std::time::Instant::now();
+        let api = api_search(&c, params).unwrap_err();
+        let took = started.elapsed();
+        let cli = cli_search(&c, params).unwrap_err();
+        assert_eq!(cli, api, "{param}");
+        assert_eq!(cli.param, *param);
+        assert!(
+            took < std::time::Duration::from_millis(100),
+            "{param}: {took:?}"
+        );
+    }
+    // At the bounds, accepted.
+    let hundred: Vec<String> = (0..100).map(|i| format!("a{i}")).collect();
+    let p: Vec<(&str, &str)> = hundred.iter().map(|a| ("area", a.as_str())).collect();
+    assert_eq!(cli_search(&c, &p).unwrap(), api_search(&c, &p).unwrap());
+    for hl in ["0.1", "1200"] {
+        let p = [("half_life", hl)];
+        assert_eq!(cli_search(&c, &p).unwrap(), api_search(&c, &p).unwrap());
+    }
+    // `since=` (and any other empty value) is unset on both.
+    let default = api_search(&c, &[]).unwrap();
+    for name in ["since", "until", "text", "limit", "half_life", "as_of"] {
+        let p = [(name, "")];
+        assert_eq!(cli_search(&c, &p).unwrap(), default, "{name}=");
+        assert_eq!(api_search(&c, &p).unwrap(), default, "{name}=");
     }
 }
 

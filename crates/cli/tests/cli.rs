@@ -371,3 +371,71 @@ fn stats_show_git_inputs_and_git_people_link_nowhere() {
     assert_eq!(code, 0);
     assert!(!page.contains("github.com/git:"), "{page}");
 }
+
+/// Issue 9, defects 2, 3, 13, 14, 15: hostile or odd search input is exit 2 naming the flag,
+/// with the real bounds in the message.
+#[test]
+fn hostile_search_input_exits_2_naming_the_flag() {
+    let data = temp("hostile").join("data");
+    let words = vec!["the"; 15_000].join(" ");
+    let mut areas: Vec<String> = vec!["search".into()];
+    for i in 0..600 {
+        areas.push(format!("--area=a{i}"));
+    }
+    let areas: Vec<&str> = areas.iter().map(String::as_str).collect();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["search", "--text", &words], "--text:"),
+        (areas, "--area: 600 values is too many"),
+        (
+            vec!["search", "--text", "*"],
+            "--text: `*` has no searchable words",
+        ),
+        (vec!["search", "--text=-"], "--text:"),
+        (vec!["search", "--text", ":"], "--text:"),
+        (vec!["search", "--text", "\""], "--text:"),
+        (
+            vec!["search", "--limit=-1"],
+            "--limit: `-1` is out of range; use a whole number from 1 to 500",
+        ),
+        (
+            vec!["search", "--limit=abc"],
+            "--limit: `abc` is not a whole number",
+        ),
+        (vec!["search", "--half-life", "1e308"], "--half-life:"),
+        (vec!["search", "--half-life", "1e-308"], "--half-life:"),
+        (vec!["search", "--half-life", "5e-324"], "--half-life:"),
+    ];
+    for (args, want) in cases {
+        let (code, _, err) = run(&data, &args);
+        let shown = format!("{:?}", &args[..args.len().min(3)]);
+        assert_eq!(code, 2, "{shown}: {err}");
+        assert!(err.contains(want), "{shown}: {err}");
+        assert!(!err.contains("Expression tree"), "{shown}: {err}");
+    }
+}
+
+/// Issue 9, defects 5 and 13: as_of before the work finds nobody; an offset past the end says
+/// so rather than "Nobody matched".
+#[test]
+fn as_of_and_offset_past_the_end() {
+    let dir = temp("asof");
+    let data = dir.join("data");
+    let f = dir.join("2021-07-21-6.json.gz");
+    gz(&f, &(1..=3).map(|i| event(i) + "\n").collect::<String>());
+    assert_eq!(
+        run(&data, &["ingest", "gharchive", f.to_str().unwrap()]).0,
+        0
+    );
+    let (code, out, _) = run(&data, &["search", "--as-of", "2014-01-01", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["total"], 0, "a 2021 PR does not count as of 2014: {out}");
+    let (code, out, _) = run(&data, &["search", "--as-of", "2021-07-22", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["results"][0]["login"], "ana", "{out}");
+    let (code, out, err) = run(&data, &["search", "--offset", "5"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("Nobody matched"), "{out}");
+    assert!(out.contains("past the end"), "{out}");
+}

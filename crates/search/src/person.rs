@@ -105,8 +105,10 @@ pub fn person_report(
             by_kind,
         })
         .collect();
+    // Scored as the world was at as_of: nothing later counts, in the score or the evidence.
     let cells = store.cells(&CellQuery {
         person_ids: Some(vec![id]),
+        until: Some(q.as_of),
         ..Default::default()
     })?;
     let ctx = context(store, catalog, q, cells.iter())?;
@@ -114,7 +116,10 @@ pub fn person_report(
     let evidence = store
         .evidence(&EvidenceQuery {
             person_id: id,
-            scope: CellQuery::default(),
+            scope: CellQuery {
+                until: Some(q.as_of),
+                ..Default::default()
+            },
             limit: q.limit,
             offset: q.offset,
             kind_order: crate::EVIDENCE_ORDER.to_vec(),

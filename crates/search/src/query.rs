@@ -8,6 +8,23 @@ use serde::Serialize;
 /// Largest page of results a search returns.
 pub const MAX_LIMIT: u32 = 500;
 
+/// Most values a repeatable parameter (`repo`, `area`, `path`…) takes, commas and repeats
+/// together: each value becomes part of the store query, so the work is bounded here.
+pub const MAX_LIST: usize = 100;
+
+/// Bounds on `text`, so one request cannot make the full-text index do unbounded work:
+/// characters in all, words (repeats included), distinct words (each one a posting list to
+/// read) and characters in one word.
+pub const MAX_TEXT_CHARS: usize = 300;
+pub const MAX_TEXT_WORDS: usize = 20;
+pub const MAX_TEXT_TERMS: usize = 10;
+pub const MAX_WORD_CHARS: usize = 50;
+
+/// Shortest and longest half-life in months: below a few days every score is 0, above a
+/// century nothing decays.
+pub const MIN_HALF_LIFE: f64 = 0.1;
+pub const MAX_HALF_LIFE: f64 = 1200.0;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Query {
     /// `owner/name` or `owner/*`.
@@ -108,7 +125,9 @@ pub fn parse_time(param: &'static str, s: &str, now: i64) -> Result<i64, QueryEr
     let (num, unit) = s.split_at(split);
     let days = match (num.parse::<i64>(), unit) {
         (Ok(n), "d") => Some(n),
-        (Ok(n), "w") => Some(n * 7),
+        // checked: `as_of=1317624576693539402w` overflowed (found by fuzz/; a panic in debug
+        // builds, a wrapped nonsense date in release)
+        (Ok(n), "w") => n.checked_mul(7),
         (Ok(n), "m") => Some((n as f64 * 30.44).round() as i64),
         (Ok(n), "y") => Some((n as f64 * 365.25).round() as i64),
         _ => None,
@@ -124,32 +143,107 @@ pub fn parse_time(param: &'static str, s: &str, now: i64) -> Result<i64, QueryEr
     }
 }
 
+/// A whole number, told apart from a number out of range: `abc` is not a number at all.
+fn whole_number(s: &str) -> Option<i128> {
+    let t = s.trim();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Too many digits for i128 is still a whole number, just far out of range.
+    Some(t.parse::<i128>().unwrap_or(if t.starts_with('-') {
+        i128::MIN
+    } else {
+        i128::MAX
+    }))
+}
+
 pub fn parse_limit(s: &str) -> Result<u32, QueryError> {
-    match s.trim().parse::<u32>() {
-        Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        _ => Err(bad(
+    match whole_number(s) {
+        Some(n) if (1..=MAX_LIMIT as i128).contains(&n) => Ok(n as u32),
+        Some(_) => Err(bad(
             "limit",
             format!("`{s}` is out of range; use a whole number from 1 to {MAX_LIMIT}"),
+        )),
+        None => Err(bad(
+            "limit",
+            format!("`{s}` is not a whole number; use one from 1 to {MAX_LIMIT}"),
         )),
     }
 }
 
 pub fn parse_offset(s: &str) -> Result<u32, QueryError> {
-    s.trim()
-        .parse::<u32>()
-        .map_err(|_| bad("offset", format!("`{s}` is not a whole number ≥ 0")))
+    match whole_number(s) {
+        Some(n) if (0..=u32::MAX as i128).contains(&n) => Ok(n as u32),
+        Some(_) => Err(bad(
+            "offset",
+            format!(
+                "`{s}` is out of range; use a whole number from 0 to {}",
+                u32::MAX
+            ),
+        )),
+        None => Err(bad("offset", format!("`{s}` is not a whole number ≥ 0"))),
+    }
+}
+
+/// Free words for the full-text index, bounded (see [`MAX_TEXT_CHARS`] and the others):
+/// over-long input is refused before any word is looked at, and text with no word the index
+/// can search for (`*`, `-`, `"`) is an error rather than a search that matches nobody.
+pub fn parse_text(s: &str) -> Result<String, QueryError> {
+    let s = s.trim();
+    // Bytes first: a 60 KB value is refused without counting its characters.
+    if s.len() > MAX_TEXT_CHARS * 4 || s.chars().count() > MAX_TEXT_CHARS {
+        return Err(bad(
+            "text",
+            format!("too long; use at most {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    let words = builtby_store::text_words(s);
+    if words.is_empty() {
+        return Err(bad(
+            "text",
+            format!("`{s}` has no searchable words; give words with letters or digits"),
+        ));
+    }
+    if words.len() > MAX_TEXT_WORDS {
+        return Err(bad(
+            "text",
+            format!(
+                "{} words is too many; use at most {MAX_TEXT_WORDS}",
+                words.len()
+            ),
+        ));
+    }
+    if let Some(w) = words.iter().find(|w| w.chars().count() > MAX_WORD_CHARS) {
+        return Err(bad(
+            "text",
+            format!(
+                "the word `{}…` is too long; use words of at most {MAX_WORD_CHARS} characters",
+                builtby_model::prefix(w, 20)
+            ),
+        ));
+    }
+    let terms = builtby_store::fts_terms(s).len();
+    if terms > MAX_TEXT_TERMS {
+        return Err(bad(
+            "text",
+            format!("{terms} different words is too many; use at most {MAX_TEXT_TERMS}"),
+        ));
+    }
+    Ok(s.to_string())
 }
 
 /// The parameters a search understands, with a description each: one list, so the HTTP API,
 /// its OpenAPI document and the command line (`--as-of` for `as_of`) name them the same way.
-/// The flag is true for parameters that may be repeated (values may also be comma-separated).
+/// The flag is true for parameters that may be repeated (values may also be comma-separated;
+/// at most [`MAX_LIST`] values in all).
 pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("repo", true, "Repository `owner/name` (old names in the catalog follow renames) or `owner/*`."),
     ("ecosystem", true, "Catalog ecosystem id, any case, e.g. `pytorch`, `huggingface` (see /api/catalog)."),
     ("kind", true, "Contribution kind, e.g. pr_merged, review, review_comment, issue_comment (every kind: the schema's enum, or `builtby search --help`)."),
     ("since", false, "Earliest contribution: a date (2024-01-31), an RFC 3339 time, or a duration back from `as_of` (today when not given): 30d, 8w, 12m, 2y."),
     ("until", false, "Latest contribution, in the same forms as `since`."),
-    ("text", false, "Words that must all appear in a contribution's title or body."),
+    ("text", false, "Words that must all appear in a contribution's title or body (letters and digits; other characters separate words): at most 300 characters, 20 words, 10 different words."),
     ("area", true, "Code area: a catalog name (`distributed training`, `model: bert`) or an automatic one (a folder such as `jax/_src`, or `tests`, `docs`). Paths come from git histories (`builtby ingest git`)."),
     ("path", true, "Path prefix in the repository tree, e.g. `torch/distributed/`."),
     ("location", false, "Part of the profile location, any case (e.g. `berlin`); also matches the normalised city, region, metro and country (`zurich` finds \"Zürich, CH\")."),
@@ -158,8 +252,8 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("limit", false, "Results per page, 1 to 500 (default 20)."),
     ("offset", false, "Results to skip, for paging (default 0)."),
     ("include_bots", false, "`true` to keep bot accounts (default false)."),
-    ("half_life", false, "Months after which a contribution counts half (default 12)."),
-    ("as_of", false, "Score as of this date or time instead of now (makes a shared link reproducible); also where durations in `since` and `until` count back from."),
+    ("half_life", false, "Months after which a contribution counts half, 0.1 to 1200 (default 12)."),
+    ("as_of", false, "Score as of this date or time instead of now (makes a shared link reproducible): nothing after it counts, and recency is measured from it. Also where durations in `since` and `until` count back from."),
 ];
 
 /// The parameters a person's record takes (a subset of [`SEARCH_PARAMS`]).
@@ -255,6 +349,19 @@ impl Params {
             if values.len() > 1 && !repeatable {
                 return Err(bad(param, "given more than once"));
             }
+            if repeatable {
+                let n = values
+                    .iter()
+                    .flat_map(|v| v.split(','))
+                    .filter(|v| !v.trim().is_empty())
+                    .count();
+                if n > MAX_LIST {
+                    return Err(bad(
+                        param,
+                        format!("{n} values is too many; give at most {MAX_LIST}"),
+                    ));
+                }
+            }
             if !values.is_empty() {
                 given.push((param, values));
             }
@@ -300,7 +407,7 @@ impl Params {
                 }
                 "since" => q.since = Some(parse_time("since", value, as_of)?),
                 "until" => q.until = Some(parse_time("until", value, as_of)?),
-                "text" => q.text = Some(value.to_string()),
+                "text" => q.text = Some(parse_text(value)?),
                 "area" => q.areas.extend(items().map(str::to_string)),
                 "path" => {
                     for v in items() {
@@ -379,15 +486,19 @@ pub fn parse_bool(param: &'static str, s: &str) -> Result<bool, QueryError> {
     }
 }
 
-/// A positive number of months, at most 1200.
+/// A number of months from [`MIN_HALF_LIFE`] to [`MAX_HALF_LIFE`].
 pub fn parse_half_life(s: &str) -> Result<f64, QueryError> {
     match s.trim().parse::<f64>() {
-        Ok(m) if m > 0.0 && m <= 1200.0 => Ok(m),
+        Ok(m) if valid_half_life(m) => Ok(m),
         _ => Err(bad(
             "half_life",
-            format!("`{s}` is not a number of months between 0 and 1200"),
+            format!("`{s}` is not a number of months from {MIN_HALF_LIFE} to {MAX_HALF_LIFE}"),
         )),
     }
+}
+
+fn valid_half_life(m: f64) -> bool {
+    (MIN_HALF_LIFE..=MAX_HALF_LIFE).contains(&m)
 }
 
 impl Query {
@@ -414,8 +525,38 @@ impl Query {
                 ));
             }
         }
-        if !(self.half_life_months > 0.0 && self.half_life_months.is_finite()) {
-            return Err(bad("half_life", "must be a positive number of months"));
+        if let Some(s) = self.since {
+            if s > self.as_of {
+                return Err(bad(
+                    "since",
+                    format!(
+                        "{} is after as_of ({}): nothing after as_of counts",
+                        time::date_string(s),
+                        time::date_string(self.as_of)
+                    ),
+                ));
+            }
+        }
+        if let Some(t) = &self.text {
+            parse_text(t)?;
+        }
+        for (param, n) in [
+            ("repo", self.repos.len()),
+            ("area", self.areas.len()),
+            ("path", self.paths.len()),
+        ] {
+            if n > MAX_LIST {
+                return Err(bad(
+                    param,
+                    format!("{n} values is too many; give at most {MAX_LIST}"),
+                ));
+            }
+        }
+        if !valid_half_life(self.half_life_months) {
+            return Err(bad(
+                "half_life",
+                format!("use a number of months from {MIN_HALF_LIFE} to {MAX_HALF_LIFE}"),
+            ));
         }
         if self.limit == 0 || self.limit > MAX_LIMIT {
             return Err(bad(
@@ -438,6 +579,8 @@ mod tests {
         assert_eq!(parse_time("since", "30d", now), Ok(970 * time::DAY));
         assert_eq!(parse_time("since", "2w", now), Ok(986 * time::DAY));
         assert_eq!(parse_time("since", "12m", now), Ok(now - 365 * time::DAY));
+        let e = parse_time("as_of", "1317624576693539402w", now).unwrap_err();
+        assert_eq!(e.param, "as_of", "too far back, not an overflow");
         let e = parse_time("until", "last tuesday", now).unwrap_err();
         assert_eq!(e.param, "until");
         assert!(e.to_string().contains("last tuesday"));
@@ -549,5 +692,109 @@ mod tests {
         };
         assert_eq!(q.validate(&c).unwrap_err().param, "ecosystem");
         assert!(Query::default().validate(&c).is_ok());
+    }
+
+    /// Issue 9, defects 2 and 15: `text` is bounded, and must have a word the index can search.
+    #[test]
+    fn text_is_bounded_and_needs_searchable_words() {
+        assert_eq!(parse_text("  nccl timeout "), Ok("nccl timeout".into()));
+        assert!(parse_text("flash_attn: fused-softmax \"kernel\"").is_ok());
+        for s in ["*", "-", ":", "\"", "_", "* - : \"", "()"] {
+            let e = parse_text(s).unwrap_err();
+            assert_eq!(e.param, "text", "{s}");
+            assert!(e.message.contains("no searchable words"), "{s}: {e}");
+        }
+        let huge = vec!["the"; 15_000].join(" ");
+        let started = std::time::Instant::now();
+        let e = parse_text(&huge).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_millis(10));
+        assert!(e.message.contains("too long"), "{e}");
+        let many = vec!["the"; MAX_TEXT_WORDS + 1].join(" ");
+        assert!(parse_text(&many).unwrap_err().message.contains("words"));
+        assert!(parse_text(&vec!["the"; MAX_TEXT_WORDS].join(" ")).is_ok());
+        let distinct: Vec<String> = (0..=MAX_TEXT_TERMS).map(|i| format!("w{i}")).collect();
+        let e = parse_text(&distinct.join(" ")).unwrap_err();
+        assert!(e.message.contains("different words"), "{e}");
+        assert!(parse_text(&distinct[..MAX_TEXT_TERMS].join(" ")).is_ok());
+        let e = parse_text(&"x".repeat(MAX_WORD_CHARS + 1)).unwrap_err();
+        assert!(e.message.contains("too long"), "{e}");
+        // Multi-byte characters count as characters.
+        assert!(parse_text(&"é".repeat(MAX_WORD_CHARS)).is_ok());
+    }
+
+    /// Issue 9, defect 3: repeatable parameters take at most MAX_LIST values, counted over
+    /// repeats and commas.
+    #[test]
+    fn long_lists_are_refused_naming_the_parameter() {
+        let c = crate::Catalog::shipped();
+        let now = 1_000 * time::DAY;
+        for name in ["repo", "ecosystem", "kind", "area", "path"] {
+            let values: Vec<String> = (0..600).map(|i| format!("o/r{i}")).collect();
+            let p: Params = values.iter().map(|v| (name, v.as_str())).collect();
+            let e = p.build(&c, now).unwrap_err();
+            assert_eq!(e.param, name);
+            assert!(e.message.contains("600 values"), "{e}");
+            let e = params(&[(name, &values.join(","))])
+                .build(&c, now)
+                .unwrap_err();
+            assert_eq!(e.param, name);
+        }
+        let values: Vec<String> = (0..MAX_LIST).map(|i| format!("a{i}")).collect();
+        let p: Params = values.iter().map(|v| ("area", v.as_str())).collect();
+        assert_eq!(p.build(&c, now).unwrap().areas.len(), MAX_LIST);
+        let q = Query {
+            areas: vec!["x".into(); MAX_LIST + 1],
+            ..Default::default()
+        };
+        assert_eq!(q.validate(&c).unwrap_err().param, "area");
+    }
+
+    /// Issue 9, defects 13 and 14: messages say what is wrong, half-lives have one range.
+    #[test]
+    fn numbers_say_what_is_wrong_with_them() {
+        let e = parse_limit("abc").unwrap_err();
+        assert!(!e.message.contains("out of range"), "{e}");
+        assert!(e.message.contains("not a whole number"), "{e}");
+        let e = parse_limit("-1").unwrap_err();
+        assert!(e.message.contains("from 1 to 500"), "{e}");
+        let e = parse_limit("99999999999999999999999999999999999999999").unwrap_err();
+        assert!(e.message.contains("out of range"), "{e}");
+        assert_eq!(parse_offset("+7"), Ok(7));
+        assert!(parse_offset("-1")
+            .unwrap_err()
+            .message
+            .contains("out of range"));
+        assert!(parse_offset("x")
+            .unwrap_err()
+            .message
+            .contains("not a whole number"));
+        for s in [
+            "1e308", "1000000", "1200.5", "1e-308", "5e-324", "0.09", "0", "-1", "NaN", "inf",
+        ] {
+            assert_eq!(parse_half_life(s).unwrap_err().param, "half_life", "{s}");
+        }
+        for s in ["0.1", "3.5", "1200"] {
+            assert!(parse_half_life(s).is_ok(), "{s}");
+        }
+        let q = Query {
+            half_life_months: 1e-308,
+            ..Default::default()
+        };
+        assert_eq!(
+            q.validate(&crate::Catalog::shipped()).unwrap_err().param,
+            "half_life"
+        );
+    }
+
+    /// Issue 9, defect 5: nothing after as_of counts, so a since after it is an error.
+    #[test]
+    fn since_after_as_of_is_an_error() {
+        let c = crate::Catalog::shipped();
+        let now = 1_000 * time::DAY;
+        let e = params(&[("since", "1970-03-01"), ("as_of", "1970-02-01")])
+            .build(&c, now)
+            .unwrap_err();
+        assert_eq!(e.param, "since");
+        assert!(e.message.contains("as_of"), "{e}");
     }
 }

@@ -270,7 +270,8 @@ pub(crate) fn scope(
         repo_ids,
         kinds: (!q.kinds.is_empty()).then(|| q.kinds.clone()),
         since: q.since,
-        until: q.until,
+        // The world as it was at as_of: nothing later counts.
+        until: Some(q.until.map_or(q.as_of, |u| u.min(q.as_of))),
         text: q.text.clone().filter(|t| !t.trim().is_empty()),
         person_ids: None,
     };

@@ -115,7 +115,23 @@ pub async fn person(
     }
 }
 
-pub async fn catalog(State(state): State<AppState>) -> Result<Response, ApiError> {
+/// For endpoints that take no parameters: any is a 400 naming it, as `/api/search` answers
+/// a name it does not know.
+pub fn no_params(endpoint: &str, raw: Option<&str>) -> Result<(), ApiError> {
+    match params(raw).pairs().first() {
+        Some((name, _)) => Err(ApiError::bad(
+            "query",
+            format!("unknown parameter `{name}`; {endpoint} takes none"),
+        )),
+        None => Ok(()),
+    }
+}
+
+pub async fn catalog(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_params("/api/catalog", raw.as_deref())?;
     json(state.catalog())
 }
 
@@ -127,7 +143,11 @@ pub struct Stats {
     pub files: Vec<builtby_store::FileRow>,
 }
 
-pub async fn stats(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub async fn stats(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_params("/api/stats", raw.as_deref())?;
     let s = state
         .with_store(|store, _| {
             let stats = store.stats().map_err(|e| ApiError::internal("stats", e))?;

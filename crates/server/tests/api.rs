@@ -584,3 +584,120 @@ async fn every_error_has_the_one_json_shape() {
     let a = get(&state, "/api/search?limit=abc").await;
     assert_eq!(shape(&a, "bad_parameter")["param"], "limit");
 }
+
+/// Issue 9, defects 2, 3, 13, 14 and 15: hostile or odd input is a 400 naming the parameter,
+/// answered at once.
+#[tokio::test]
+async fn hostile_parameters_are_a_quick_400_naming_them() {
+    let state = fixture("hostile");
+    let words = vec!["the"; 15_000].join("+");
+    let areas: String = (0..600).map(|i| format!("&area=a{i}")).collect();
+    let paths: String = (0..500).map(|i| format!("&path=p{i}/")).collect();
+    let repos: String = (0..500).map(|i| format!("&repo=o/r{i}")).collect();
+    for (qs, param) in [
+        (format!("text={words}"), "text"),
+        (format!("text={}", vec!["word"; 40].join("+")), "text"),
+        (
+            format!(
+                "text={}",
+                (0..15)
+                    .map(|i| format!("w{i}"))
+                    .collect::<Vec<_>>()
+                    .join("+")
+            ),
+            "text",
+        ),
+        (format!("text={}", "x".repeat(80)), "text"),
+        (areas, "area"),
+        (paths, "path"),
+        (repos, "repo"),
+        ("text=*".to_string(), "text"),
+        ("text=-".to_string(), "text"),
+        ("text=%3A".to_string(), "text"),
+        ("text=%22".to_string(), "text"),
+        ("half_life=1e308".to_string(), "half_life"),
+        ("half_life=1e-308".to_string(), "half_life"),
+        ("half_life=5e-324".to_string(), "half_life"),
+        ("half_life=NaN".to_string(), "half_life"),
+        ("half_life=inf".to_string(), "half_life"),
+    ] {
+        let started = std::time::Instant::now();
+        let a = get(&state, &format!("/api/search?{qs}")).await;
+        let took = started.elapsed();
+        let short = &qs[..qs.len().min(60)];
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{short}: {}", a.text());
+        assert_eq!(a.json()["param"], param, "{short}");
+        assert!(
+            took < std::time::Duration::from_millis(100),
+            "{short}: {took:?}"
+        );
+    }
+    // The words the index cannot search are said so; a bad limit is not "out of range".
+    let v = get(&state, "/api/search?text=*").await.json();
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no searchable words"),
+        "{v}"
+    );
+    let v = get(&state, "/api/search?limit=abc").await.json();
+    let detail = v["detail"].as_str().unwrap();
+    assert!(
+        !detail.contains("out of range") && detail.contains("1 to 500"),
+        "{v}"
+    );
+    // Below the bounds all is well: a repeated word is one term, lists of 100 are served.
+    let ok = get(
+        &state,
+        "/api/search?text=distributed+distributed+Distributed",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+    assert_eq!(ok.json()["total"], 2);
+    let areas: String = (0..100).map(|i| format!("&area=a{i}")).collect();
+    let paths: String = (0..100).map(|i| format!("&path=p{i}/")).collect();
+    let a = get(&state, &format!("/api/search?repo=pytorch/*{areas}{paths}")).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    // since= empty is unset, as on the command line.
+    let a = get(&state, "/api/search?since=&include_bots=1").await;
+    assert_eq!(a.json()["total"], 3);
+    // Endpoints that take no parameters say so, as /api/search does for a name it does not know.
+    for path in ["/api/stats", "/api/catalog"] {
+        let a = get(&state, &format!("{path}?colour=red")).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}: {}", a.text());
+        let v = a.json();
+        assert_eq!(v["param"], "query", "{path}");
+        assert!(v["detail"].as_str().unwrap().contains("colour"), "{v}");
+        assert_eq!(get(&state, path).await.status, StatusCode::OK, "{path}");
+    }
+}
+
+/// Issue 9, defect 5: as_of is the world as it was then. ana's merged work is from 2023-10 and
+/// 2023-12; as of 2023-11-15 only the first counts, and as of 1970 nothing does.
+#[tokio::test]
+async fn as_of_ignores_later_work() {
+    let state = fixture("as-of");
+    let v = get(&state, "/api/search?as_of=2023-12-01&kind=pr_merged")
+        .await
+        .json();
+    assert_eq!(v["total"], 1, "{v}");
+    let ana = &v["results"][0];
+    assert_eq!(ana["counts"], serde_json::json!([["pr_merged", 1]]), "{v}");
+    assert_eq!(ana["evidence"].as_array().unwrap().len(), 1, "{v}");
+    let v = get(&state, "/api/search?as_of=1970-01-01").await.json();
+    assert_eq!(v["total"], 0, "{v}");
+    // The person page scores as of then too.
+    let then = get(&state, "/api/people/ana?as_of=2023-12-01").await.json();
+    let now = get(&state, "/api/people/ana?as_of=2024-06-01").await.json();
+    let evidence = then["evidence"].as_array().unwrap();
+    assert!(
+        evidence
+            .iter()
+            .all(|e| e["at"].as_str().unwrap() < "2023-12-02"),
+        "{then}"
+    );
+    assert!(then["score"].as_f64().unwrap() > 0.0);
+    assert_eq!(then["details"][0]["used"][0]["count"], 1, "{then}");
+    assert_eq!(now["details"][0]["used"][0]["count"], 2, "{now}");
+}

@@ -128,12 +128,32 @@ fn kind_order_sql(order: &[Kind]) -> String {
     s
 }
 
-/// Turns free words into an FTS5 query that matches all of them, whatever punctuation the user
-/// typed: each word becomes a quoted term.
-pub fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric() && c != '_')
+/// The words of free text as the full-text index splits them (letters and digits; any other
+/// character separates), in order, repeats kept.
+pub fn text_words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The distinct terms of free text (the index ignores case), in first-seen order: each is one
+/// posting list the index reads, so a word typed twice is looked up once.
+pub fn fts_terms(text: &str) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    for w in text_words(text) {
+        let w = w.to_lowercase();
+        if !terms.contains(&w) {
+            terms.push(w);
+        }
+    }
+    terms
+}
+
+/// Turns free words into an FTS5 query that matches all of them, whatever punctuation the user
+/// typed: each distinct word becomes a quoted term.
+pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = fts_terms(text)
+        .into_iter()
         .map(|w| format!("\"{w}\""))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
@@ -150,27 +170,53 @@ fn id_list(ids: &[i64]) -> String {
     s
 }
 
-/// WHERE clauses for a scope over a table with `repo_id`, `kind`, `person_id` and a time column.
 /// `c.id IN (…)` for contributions touching a path in scope; empty without a path filter.
+///
+/// Scopes with the same prefix are one condition with an `IN` list of their repositories (a
+/// seek per repository on the primary key (repo_id, path, …)), and the conditions are joined
+/// by a balanced tree of `OR`s: however many scopes, the expression stays shallow (SQLite
+/// refuses trees deeper than 1,000).
 fn paths_sql(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> String {
     let Some(scopes) = &q.paths else {
         return String::new();
     };
-    let mut ors = Vec::new();
+    // (prefix, anywhere) → repository ids, None for any repository; in first-seen order.
+    type Group<'a> = ((&'a str, bool), Option<Vec<i64>>);
+    let mut groups: Vec<Group> = Vec::new();
     for p in scopes {
+        let key = (p.prefix.as_str(), p.anywhere);
+        let i = match groups.iter().position(|g| g.0 == key) {
+            Some(i) => i,
+            None => {
+                groups.push((key, Some(Vec::new())));
+                groups.len() - 1
+            }
+        };
+        match (p.repo_id, &mut groups[i].1) {
+            (Some(r), Some(ids)) => ids.push(r),
+            (None, g) => *g = None,
+            (Some(_), None) => {}
+        }
+    }
+    let mut ors = Vec::new();
+    for ((prefix, anywhere), ids) in groups {
         let mut conds = Vec::new();
-        match p.repo_id {
-            Some(r) => conds.push(format!("repo_id = {r}")),
+        match ids {
+            Some(mut ids) => {
+                ids.sort_unstable();
+                ids.dedup();
+                conds.push(format!("repo_id IN ({})", id_list(&ids)));
+            }
             // a seek per repository on the primary key (repo_id, path, …)
             None => conds.push("repo_id IN (SELECT id FROM repos)".to_string()),
         }
-        if p.anywhere {
-            args.push(format!("%/{}%", like_escape(&p.prefix)).into());
+        if anywhere {
+            args.push(format!("%/{}%", like_escape(prefix)).into());
             conds.push(format!("('/' || path) LIKE ?{} ESCAPE '\\'", args.len()));
         } else {
-            args.push(p.prefix.clone().into());
+            args.push(prefix.to_string().into());
             conds.push(format!("path >= ?{}", args.len()));
-            match prefix_upper(&p.prefix) {
+            match prefix_upper(prefix) {
                 Some(u) => {
                     args.push(u.into());
                     conds.push(format!("path < ?{}", args.len()));
@@ -188,8 +234,21 @@ fn paths_sql(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> String {
     }
     format!(
         " AND c.id IN (SELECT contribution_id FROM contribution_paths WHERE {})",
-        ors.join(" OR ")
+        balanced_or(&ors)
     )
+}
+
+/// `a OR b OR …` as a balanced tree of parenthesised halves: depth grows with the logarithm
+/// of the count, not the count.
+fn balanced_or(terms: &[String]) -> String {
+    match terms {
+        [] => "0".to_string(),
+        [one] => one.clone(),
+        _ => {
+            let (a, b) = terms.split_at(terms.len() / 2);
+            format!("({} OR {})", balanced_or(a), balanced_or(b))
+        }
+    }
 }
 
 /// The smallest string greater than every string starting with `p`, when its last character
@@ -199,6 +258,7 @@ fn prefix_upper(p: &str) -> Option<String> {
     (last < 0x7e).then(|| format!("{}{}", &p[..p.len() - 1], (last + 1) as char))
 }
 
+/// WHERE clauses for a scope over a table with `repo_id`, `kind`, `person_id` and a time column.
 fn scope_sql(
     q: &CellQuery,
     day_col: &str,
