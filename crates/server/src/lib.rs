@@ -132,7 +132,7 @@ impl AppState {
                 .pop();
             let store = match pooled {
                 Some(s) => s,
-                None => Store::open(&state.inner.data_dir)
+                None => Store::open_read_only(&state.inner.data_dir)
                     .map_err(|e| ApiError::internal("opening the store", e))?,
             };
             let out = f(&store, &state);
