@@ -374,8 +374,8 @@ fn exports_are_identical_whatever_the_ingest_order() {
     let name = |p: &PathBuf| p.file_name().unwrap().to_string_lossy().into_owned();
     let later_first: Vec<PathBuf> = files
         .iter()
-        .filter(|f| name(f) >= "2014".to_string() && !name(f).starts_with("push"))
-        .chain(files.iter().filter(|f| name(f) < "2014".to_string()))
+        .filter(|f| name(f).as_str() >= "2014" && !name(f).starts_with("push"))
+        .chain(files.iter().filter(|f| name(f).as_str() < "2014"))
         .chain(files.iter().filter(|f| name(f).starts_with("push")))
         .cloned()
         .collect();
