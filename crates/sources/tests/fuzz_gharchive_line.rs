@@ -14,7 +14,7 @@
 
 use builtby_sources::gharchive::{convert_line, Outcome};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -186,7 +186,7 @@ fn the_seeds_parse_without_panic() {
 #[test]
 fn fuzz_gharchive_line_parser() {
     let seeds = corpus();
-    let execs: u32 = std::env::var("BUILTBY_FUZZ_EXECS")
+    let execs: u64 = std::env::var("BUILTBY_FUZZ_EXECS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2_000);
@@ -194,33 +194,44 @@ fn fuzz_gharchive_line_parser() {
         .ok()
         .and_then(|v| v.parse().ok())
         .map(|s| Instant::now() + Duration::from_secs(s));
-    let config = Config {
-        cases: execs,
-        failure_persistence: None,
-        max_shrink_iters: 2_000,
-        ..Config::default()
-    };
+    let strategy = (0..seeds.len(), proptest::collection::vec(op(), 1..6));
     let ran = AtomicU64::new(0);
     let started = Instant::now();
-    let mut runner = TestRunner::new(config);
-    let strategy = (0..seeds.len(), proptest::collection::vec(op(), 1..6));
-    let result = runner.run(&strategy, |(seed, ops)| {
-        if deadline.is_some_and(|d| Instant::now() > d) {
-            return Ok(());
+    // Rounds of at most 10,000 inputs, each from its own fixed seed (a crash is reproducible
+    // from the round number printed with it), until the count or the time is reached.
+    let mut round = 0u64;
+    let mut result = Ok(());
+    while ran.load(Ordering::Relaxed) < execs && deadline.is_none_or(|d| Instant::now() < d) {
+        let left = execs - ran.load(Ordering::Relaxed);
+        let config = Config {
+            cases: left.min(10_000) as u32,
+            failure_persistence: None,
+            max_shrink_iters: 2_000,
+            ..Config::default()
+        };
+        let mut seed = [0u8; 32];
+        seed[..8].copy_from_slice(&round.to_le_bytes());
+        let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed);
+        let mut runner = TestRunner::new_with_rng(config, rng);
+        result = runner.run(&strategy, |(seed, ops)| {
+            let input = apply(seeds[seed].clone(), &ops, &seeds);
+            check(&input);
+            ran.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        });
+        if result.is_err() {
+            break;
         }
-        let input = apply(seeds[seed].clone(), &ops, &seeds);
-        check(&input);
-        ran.fetch_add(1, Ordering::Relaxed);
-        Ok(())
-    });
+        round += 1;
+    }
     let n = ran.load(Ordering::Relaxed);
     eprintln!(
-        "fuzz gharchive_line: {n} inputs, {} parser executions in {:.1}s, result: {}",
+        "fuzz gharchive_line: {n} inputs, {} parser executions in {:.1}s ({round} rounds), result: {}",
         n * 2,
         started.elapsed().as_secs_f64(),
         match &result {
             Ok(()) => "no crash".to_string(),
-            Err(e) => format!("CRASH {e}"),
+            Err(e) => format!("CRASH in round {round}: {e}"),
         }
     );
     result.unwrap();
