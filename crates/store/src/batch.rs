@@ -673,6 +673,7 @@ impl<'a> Batch<'a> {
                 nr.execute(params![id, name, gid]).map_err(wrap)?;
             }
             write_people(&tx, &people).map_err(wrap)?;
+            merge_login_only(&tx, &people).map_err(wrap)?;
             let mut rc = tx
                 .prepare_cached("UPDATE repos SET contributors = contributors + ?2 WHERE id = ?1")
                 .map_err(wrap)?;
@@ -798,6 +799,67 @@ fn supersede(tx: &Transaction, file_id: i64, input: &InputFile) -> rusqlite::Res
     let mut mark = tx.prepare_cached("UPDATE files SET superseded_by = ?2 WHERE id = ?1")?;
     for id in ids {
         mark.execute(params![id, file_id])?;
+    }
+    Ok(())
+}
+
+/// A login-only person (timeline-era events carry no account id) made before the account's
+/// events with that login arrived: when the account, found by its id, shows up under that
+/// login, the login-only person is merged into it. Loaded the other way round, the login-only
+/// events would have gone to the account directly, so the store ends the same whatever the
+/// order of the files. (A person new in this load adopts such a person instead, in `lookup`.)
+fn merge_login_only(tx: &Transaction, people: &[Person]) -> rusqlite::Result<()> {
+    let mut find = tx.prepare_cached(
+        "SELECT id FROM people WHERE login = ?1 COLLATE NOCASE AND github_id IS NULL AND id <> ?2",
+    )?;
+    let mut merges: Vec<(i64, i64)> = Vec::new();
+    for p in people {
+        if p.github_id.is_none() || p.stored.is_none() || p.adopt_github_id {
+            continue;
+        }
+        for l in &p.logins {
+            let ids = find
+                .query_map(params![l, p.id], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()?;
+            merges.extend(ids.into_iter().map(|x| (x, p.id)));
+        }
+    }
+    merges.sort_unstable();
+    merges.dedup_by_key(|m| m.0);
+    for (x, y) in merges {
+        tx.execute_batch(&format!(
+            "UPDATE contributions SET person_id = {y} WHERE person_id = {x};
+             UPDATE contributions SET merged_by = {y} WHERE merged_by = {x};
+             UPDATE pointers SET actor_id = {y} WHERE actor_id = {x};
+             INSERT INTO rollup(repo_id, kind, day, person_id, n)
+                 SELECT repo_id, kind, day, {y}, n FROM rollup WHERE person_id = {x}
+                 ON CONFLICT DO UPDATE SET n = n + excluded.n;
+             DELETE FROM rollup WHERE person_id = {x};
+             UPDATE repos SET contributors = contributors - 1 WHERE id IN
+                 (SELECT repo_id FROM repo_people WHERE person_id = {x}
+                  INTERSECT SELECT repo_id FROM repo_people WHERE person_id = {y});
+             INSERT OR IGNORE INTO repo_people(repo_id, person_id)
+                 SELECT repo_id, {y} FROM repo_people WHERE person_id = {x};
+             DELETE FROM repo_people WHERE person_id = {x};
+             INSERT INTO logins(login, person_id, first_seen, last_seen)
+                 SELECT login, {y}, first_seen, last_seen FROM logins WHERE person_id = {x}
+                 UNION ALL SELECT login, {y}, last_seen, last_seen FROM people WHERE id = {x}
+                 ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+                                           last_seen = max(last_seen, excluded.last_seen);
+             DELETE FROM logins WHERE person_id = {x};
+             UPDATE git_identities SET person_id = {y} WHERE person_id = {x};
+             UPDATE people SET
+                 login = CASE WHEN (SELECT last_seen FROM people WHERE id = {x}) > last_seen
+                              THEN (SELECT login FROM people WHERE id = {x}) ELSE login END,
+                 last_seen = max(last_seen, (SELECT last_seen FROM people WHERE id = {x})),
+                 is_bot_type = is_bot_type OR (SELECT is_bot_type FROM people WHERE id = {x}),
+                 name = coalesce(name, (SELECT name FROM people WHERE id = {x})),
+                 location = coalesce(location, (SELECT location FROM people WHERE id = {x})),
+                 company = coalesce(company, (SELECT company FROM people WHERE id = {x})),
+                 blog = coalesce(blog, (SELECT blog FROM people WHERE id = {x}))
+                 WHERE id = {y};
+             DELETE FROM people WHERE id = {x};"
+        ))?;
     }
     Ok(())
 }
