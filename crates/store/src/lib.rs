@@ -124,6 +124,12 @@ impl Store {
             }
             e => store.err(e),
         })?;
+        // A second writer waits for the first's input to commit (then finds it loaded, and
+        // skips it): one GH Archive hour's transaction can outlast the 30 s readers use.
+        store
+            .conn
+            .busy_timeout(std::time::Duration::from_secs(600))
+            .map_err(|e| store.err(e))?;
         // SQLite quietly opens a file it may not write read-only: a writer finds out here,
         // not at its first insert.
         if store
