@@ -21,7 +21,7 @@ enum Msg {
     Records(Vec<Record>),
     Done(Box<FileStats>),
     Failed(String),
-    AlreadyLoaded,
+    AlreadyLoaded(String),
 }
 
 /// The identity of an input: size and a 128-bit xxh3 of its bytes.
@@ -107,7 +107,7 @@ fn parse_one(
     };
     if loaded.contains(&sum) {
         bytes.fetch_add(size, Ordering::Relaxed);
-        let _ = tx.send(Msg::AlreadyLoaded);
+        let _ = tx.send(Msg::AlreadyLoaded(sum));
         return;
     }
     let mut reader = match LineReader::open(path) {
@@ -208,19 +208,27 @@ fn write_one(
     let input = match rx.recv() {
         Ok(Msg::Start(input)) => input,
         Ok(Msg::Failed(error)) => return Ok(FileOutcome::Failed { error }),
-        Ok(Msg::AlreadyLoaded) => return Ok(FileOutcome::AlreadyLoaded),
+        Ok(Msg::AlreadyLoaded(sum)) => {
+            return Ok(match store.loaded(&sum)? {
+                Some(l) => FileOutcome::already(&l),
+                None => FileOutcome::AlreadyLoaded,
+            })
+        }
         Ok(_) | Err(_) => {
             return Ok(FileOutcome::Failed {
                 error: "parser stopped unexpectedly".into(),
             })
         }
     };
-    // Checked again here: the same bytes may appear twice in one run under two names.
-    if store.is_loaded(&input.checksum)? {
-        for _ in rx.iter() {}
-        return Ok(FileOutcome::AlreadyLoaded);
-    }
+    // Checked again here, inside the write transaction: the same bytes may appear twice in
+    // one run under two names, or another process may have loaded them since the parsers
+    // looked. The parser's sender lives until the thread scope ends, so draining `rx` to its
+    // end would wait forever: return, and the caller drops `rx`, which stops the parser's
+    // sends. Dropping the batch rolls it back.
     let mut load = store.begin()?;
+    if let Some(l) = load.loaded(&input.checksum)? {
+        return Ok(FileOutcome::already(&l));
+    }
     loop {
         match rx.recv() {
             Ok(Msg::Records(records)) => {

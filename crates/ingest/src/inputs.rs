@@ -10,6 +10,48 @@ pub enum InputError {
     NoMatch(String),
     #[error("{0}: bad pattern: {1}")]
     BadPattern(String, String),
+    /// Named on the command line but not a regular file (a FIFO, a socket, a device): reading
+    /// it could block forever, so it is not read.
+    #[error("{0}: not a regular file ({1}); not read")]
+    NotAFile(PathBuf, &'static str),
+    /// Found in a folder or by a pattern but not a regular file: skipped, the others go on.
+    #[error("{0}: not a regular file ({1}); skipped")]
+    Skipped(PathBuf, &'static str),
+}
+
+impl InputError {
+    /// A skipped non-file found in a folder or by a pattern: worth a message, not a failure.
+    pub fn is_skip(&self) -> bool {
+        matches!(self, InputError::Skipped(..))
+    }
+}
+
+/// What a path is, when it is not a regular file (following symlinks), for messages.
+fn not_regular(p: &Path) -> Option<&'static str> {
+    let Ok(m) = std::fs::metadata(p) else {
+        return Some("unreadable or a broken link");
+    };
+    let t = m.file_type();
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a regular file")
 }
 
 /// Expands files, folders (their `.json.gz` and `.json` files, recursively) and glob patterns
@@ -22,20 +64,30 @@ pub fn expand_inputs(args: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
         let s = a.to_string_lossy();
         if a.is_dir() {
             let mut found = Vec::new();
-            walk(a, &mut found);
+            let mut skipped = Vec::new();
+            walk(a, &mut found, &mut skipped);
             found.sort();
+            skipped.sort_by_key(|e| e.to_string());
+            errors.extend(skipped);
             files.extend(found);
         } else if a.exists() {
-            files.push(a.clone());
+            match not_regular(a) {
+                None => files.push(a.clone()),
+                Some(what) => errors.push(InputError::NotAFile(a.clone(), what)),
+            }
         } else if s.contains(['*', '?', '[']) {
             match glob::glob(&s) {
                 Ok(paths) => {
-                    let mut found: Vec<PathBuf> = paths
-                        .filter_map(Result::ok)
-                        .filter(|p| p.is_file())
-                        .collect();
+                    let mut found: Vec<PathBuf> = Vec::new();
+                    for p in paths.filter_map(Result::ok) {
+                        match not_regular(&p) {
+                            None => found.push(p),
+                            Some("a folder") => {}
+                            Some(what) => errors.push(InputError::Skipped(p, what)),
+                        }
+                    }
                     found.sort();
-                    if found.is_empty() {
+                    if found.is_empty() && !errors.iter().any(InputError::is_skip) {
                         errors.push(InputError::NoMatch(s.into_owned()));
                     }
                     files.extend(found);
@@ -51,21 +103,24 @@ pub fn expand_inputs(args: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
     (files, errors)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<InputError>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
-            walk(&p, out);
+            walk(&p, out, skipped);
         } else {
             let name = p
                 .file_name()
                 .map(|n| n.to_string_lossy().to_lowercase())
                 .unwrap_or_default();
             if name.ends_with(".json.gz") || name.ends_with(".json") {
-                out.push(p);
+                match not_regular(&p) {
+                    None => out.push(p),
+                    Some(what) => skipped.push(InputError::Skipped(p, what)),
+                }
             }
         }
     }

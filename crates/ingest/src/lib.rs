@@ -33,6 +33,10 @@ pub enum FileOutcome {
     },
     /// Already in the ingest log with the same checksum.
     AlreadyLoaded,
+    /// Already in the ingest log with the same checksum, and it ended early when it was loaded:
+    /// these bytes are still incomplete (`error` says why). Loading the whole file under the
+    /// same name supersedes it.
+    AlreadyLoadedIncomplete { error: String },
     /// Could not be opened or read at all.
     Failed { error: String },
 }
@@ -41,6 +45,23 @@ pub enum FileOutcome {
 pub struct FileReport {
     pub path: PathBuf,
     pub outcome: FileOutcome,
+}
+
+impl FileOutcome {
+    /// The outcome of an input found in the ingest log: incomplete bytes stay incomplete (unless
+    /// a whole load of the same file superseded them).
+    pub fn already(loaded: &builtby_store::Loaded) -> FileOutcome {
+        if loaded.complete || loaded.superseded_by.is_some() {
+            FileOutcome::AlreadyLoaded
+        } else {
+            FileOutcome::AlreadyLoadedIncomplete {
+                error: loaded
+                    .ended_early
+                    .clone()
+                    .unwrap_or_else(|| "it ended early".into()),
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,7 +75,7 @@ impl IngestReport {
         self.files.iter().all(|f| match &f.outcome {
             FileOutcome::Loaded { report, .. } => report.ended_early.is_none(),
             FileOutcome::AlreadyLoaded => true,
-            FileOutcome::Failed { .. } => false,
+            FileOutcome::AlreadyLoadedIncomplete { .. } | FileOutcome::Failed { .. } => false,
         })
     }
 

@@ -203,7 +203,7 @@ impl AppState {
                 .pop();
             let store = match pooled {
                 Some(s) => s,
-                None => match Store::open(&state.inner.data_dir) {
+                None => match Store::open_read_only(&state.inner.data_dir) {
                     Ok(s) => s,
                     Err(e) => {
                         job.finish();

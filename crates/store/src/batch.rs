@@ -107,7 +107,42 @@ pub struct Batch<'a> {
     summary: LoadSummary,
 }
 
+/// An input in the ingest log, as a rerun of it needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    /// Read to its end when it was loaded.
+    pub complete: bool,
+    /// Why it ended early, when it did.
+    pub ended_early: Option<String>,
+    /// A later load of the same file name (new bytes) that replaced this incomplete one.
+    pub superseded_by: Option<PathBuf>,
+}
+
+fn loaded(conn: &rusqlite::Connection, checksum: &str) -> rusqlite::Result<Option<Loaded>> {
+    conn.prepare_cached(
+        "SELECT f.complete, f.stats, s.path FROM files f LEFT JOIN files s ON s.id = f.superseded_by
+         WHERE f.checksum = ?1",
+    )?
+    .query_row([checksum], |r| {
+        let stats: String = r.get(1)?;
+        let ended_early = serde_json::from_str::<ReadReport>(&stats)
+            .ok()
+            .and_then(|s| s.ended_early);
+        Ok(Loaded {
+            complete: r.get(0)?,
+            ended_early,
+            superseded_by: r.get::<_, Option<String>>(2)?.map(PathBuf::from),
+        })
+    })
+    .optional()
+}
+
 impl Store {
+    /// The ingest log's row for this input key, if it was loaded.
+    pub fn loaded(&self, checksum: &str) -> Result<Option<Loaded>> {
+        loaded(&self.conn, checksum).map_err(|e| self.err(e))
+    }
+
     /// True when a file with this checksum was loaded before.
     pub fn is_loaded(&self, checksum: &str) -> Result<bool> {
         self.conn
@@ -188,6 +223,14 @@ impl<'a> Batch<'a> {
             path: self.path.clone(),
             source,
         }
+    }
+
+    /// The ingest log's row for this input key, as seen inside this load's write transaction:
+    /// another process may have loaded it since this one last looked, and no other writer can
+    /// load it before this batch ends. A loaded input's batch is dropped (rolled back), never
+    /// committed.
+    pub fn loaded(&self, checksum: &str) -> Result<Option<Loaded>> {
+        loaded(&self.tx, checksum).map_err(|e| self.err(e))
     }
 
     /// Adds one record. A contribution whose key is stored already completes that row (fields
@@ -491,6 +534,21 @@ impl<'a> Batch<'a> {
                             break;
                         }
                     }
+                    drop(rows);
+                    if hit.is_none() && a.github_id.is_none() {
+                        // A login-only actor (timeline era) under a login its account has
+                        // since left: the account that had it, whichever order the files
+                        // come in (a later file may have renamed it already).
+                        hit = self
+                            .tx
+                            .prepare_cached(
+                                "SELECT p.id, p.github_id, p.login, p.last_seen, p.is_bot_type
+                                 FROM logins l JOIN people p ON p.id = l.person_id
+                                 WHERE l.login = ?1 ORDER BY l.last_seen DESC, p.github_id LIMIT 1",
+                            )?
+                            .query_row([&a.login], row_to_stored)
+                            .optional()?;
+                    }
                     hit
                 }
             }
@@ -618,6 +676,7 @@ impl<'a> Batch<'a> {
                 nr.execute(params![id, name, gid]).map_err(wrap)?;
             }
             write_people(&tx, &people).map_err(wrap)?;
+            merge_login_only(&tx, &people).map_err(wrap)?;
             profiles.write(&tx).map_err(wrap)?;
             let mut rc = tx
                 .prepare_cached("UPDATE repos SET contributors = contributors + ?2 WHERE id = ?1")
@@ -643,6 +702,7 @@ impl<'a> Batch<'a> {
                 ],
             )
             .map_err(wrap)?;
+            supersede(&tx, file_id, input).map_err(wrap)?;
         }
         tx.commit().map_err(wrap)?;
         Ok(summary)
@@ -719,6 +779,95 @@ impl<'a> Batch<'a> {
     }
 }
 
+/// Earlier loads of the same source and file name that ended early are superseded by this
+/// one (the file replaced by its whole version): `stats` shows and counts the input once. Its
+/// records need nothing: the same work has the same key, so nothing counted twice.
+fn supersede(tx: &Transaction, file_id: i64, input: &InputFile) -> rusqlite::Result<()> {
+    let Some(name) = input.path.file_name() else {
+        return Ok(());
+    };
+    let mut older = tx.prepare_cached(
+        "SELECT id, path FROM files WHERE source = ?1 AND complete = 0 AND superseded_by IS NULL AND id <> ?2",
+    )?;
+    let ids = older
+        .query_map(params![input.source.as_str(), file_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .filter_map(|row| match row {
+            Ok((id, path)) => {
+                (std::path::Path::new(&path).file_name() == Some(name)).then_some(Ok(id))
+            }
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    let mut mark = tx.prepare_cached("UPDATE files SET superseded_by = ?2 WHERE id = ?1")?;
+    for id in ids {
+        mark.execute(params![id, file_id])?;
+    }
+    Ok(())
+}
+
+/// A login-only person (timeline-era events carry no account id) made before the account's
+/// events with that login arrived: when the account, found by its id, shows up under that
+/// login, the login-only person is merged into it. Loaded the other way round, the login-only
+/// events would have gone to the account directly, so the store ends the same whatever the
+/// order of the files. (A person new in this load adopts such a person instead, in `lookup`.)
+fn merge_login_only(tx: &Transaction, people: &[Person]) -> rusqlite::Result<()> {
+    let mut find = tx.prepare_cached(
+        "SELECT id FROM people WHERE login = ?1 COLLATE NOCASE AND github_id IS NULL AND id <> ?2",
+    )?;
+    let mut merges: Vec<(i64, i64)> = Vec::new();
+    for p in people {
+        if p.github_id.is_none() || p.stored.is_none() || p.adopt_github_id {
+            continue;
+        }
+        for l in &p.logins {
+            let ids = find
+                .query_map(params![l, p.id], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()?;
+            merges.extend(ids.into_iter().map(|x| (x, p.id)));
+        }
+    }
+    merges.sort_unstable();
+    merges.dedup_by_key(|m| m.0);
+    for (x, y) in merges {
+        tx.execute_batch(&format!(
+            "UPDATE contributions SET person_id = {y} WHERE person_id = {x};
+             UPDATE contributions SET merged_by = {y} WHERE merged_by = {x};
+             UPDATE pointers SET actor_id = {y} WHERE actor_id = {x};
+             INSERT INTO rollup(repo_id, kind, day, person_id, n)
+                 SELECT repo_id, kind, day, {y}, n FROM rollup WHERE person_id = {x}
+                 ON CONFLICT DO UPDATE SET n = n + excluded.n;
+             DELETE FROM rollup WHERE person_id = {x};
+             UPDATE repos SET contributors = contributors - 1 WHERE id IN
+                 (SELECT repo_id FROM repo_people WHERE person_id = {x}
+                  INTERSECT SELECT repo_id FROM repo_people WHERE person_id = {y});
+             INSERT OR IGNORE INTO repo_people(repo_id, person_id)
+                 SELECT repo_id, {y} FROM repo_people WHERE person_id = {x};
+             DELETE FROM repo_people WHERE person_id = {x};
+             INSERT INTO logins(login, person_id, first_seen, last_seen)
+                 SELECT login, {y}, first_seen, last_seen FROM logins WHERE person_id = {x}
+                 UNION ALL SELECT login, {y}, last_seen, last_seen FROM people WHERE id = {x}
+                 ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+                                           last_seen = max(last_seen, excluded.last_seen);
+             DELETE FROM logins WHERE person_id = {x};
+             UPDATE git_identities SET person_id = {y} WHERE person_id = {x};
+             UPDATE people SET
+                 login = CASE WHEN (SELECT last_seen FROM people WHERE id = {x}) > last_seen
+                              THEN (SELECT login FROM people WHERE id = {x}) ELSE login END,
+                 last_seen = max(last_seen, (SELECT last_seen FROM people WHERE id = {x})),
+                 is_bot_type = is_bot_type OR (SELECT is_bot_type FROM people WHERE id = {x}),
+                 name = coalesce(name, (SELECT name FROM people WHERE id = {x})),
+                 location = coalesce(location, (SELECT location FROM people WHERE id = {x})),
+                 company = coalesce(company, (SELECT company FROM people WHERE id = {x})),
+                 blog = coalesce(blog, (SELECT blog FROM people WHERE id = {x}))
+                 WHERE id = {y};
+             DELETE FROM people WHERE id = {x};"
+        ))?;
+    }
+    Ok(())
+}
+
 fn row_to_stored(r: &Row) -> rusqlite::Result<(i64, Option<i64>, Stored)> {
     Ok((
         r.get(0)?,
@@ -740,7 +889,12 @@ fn write_people(tx: &Transaction, people: &[Person]) -> rusqlite::Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let mut upd = tx.prepare_cached(
-        "UPDATE people SET login = CASE WHEN ?2 >= last_seen THEN ?3 ELSE login END, last_seen = max(last_seen, ?2),
+        // `last_seen` may lag by up to LAST_SEEN_SLACK: the person's latest contribution time
+        // (this load's included, none later than ?2) makes the rule exact, so the login is the
+        // latest by event time whatever order the files come in.
+        "UPDATE people SET login = CASE WHEN ?2 >= max(last_seen, coalesce((SELECT max(at) FROM contributions WHERE person_id = ?1), 0))
+                                   THEN ?3 ELSE login END,
+         last_seen = max(last_seen, ?2),
          is_bot_type = is_bot_type OR ?4, github_id = coalesce(github_id, ?5),
          name = coalesce(?6, name), location = coalesce(?7, location), company = coalesce(?8, company), blog = coalesce(?9, blog)
          WHERE id = ?1",

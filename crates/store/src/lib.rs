@@ -27,7 +27,7 @@ mod profiles;
 mod query;
 mod schema;
 
-pub use batch::{Batch, InputFile, LoadSummary};
+pub use batch::{Batch, InputFile, LoadSummary, Loaded};
 pub use git::{GitRepoSummary, MergedPr, PersonPath, Proof};
 pub use http_cache::CachedResponse;
 pub use profiles::{Place, ProfileTarget};
@@ -57,6 +57,21 @@ pub enum StoreError {
     },
     #[error("store {path}: {source}")]
     Corrupt { path: PathBuf, source: BadCode },
+    /// A writer (ingest, crawl, …) on a store it may not write.
+    #[error("store {path}: cannot write it ({why}): ingest and the other writers need write access to the file and its folder; stats, search, export, person and serve only read")]
+    NotWritable { path: PathBuf, why: String },
+    /// A reader on a store an older builtby wrote, whose upgrade needs write access.
+    #[error("store {path} needs schema changes {missing:?} from this builtby, and cannot be written to make them: run one ingest with write access")]
+    NeedsUpgrade { path: PathBuf, missing: Vec<String> },
+    #[error("store {path}: cannot create it: {source}")]
+    CreateFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file exists but is not a builtby store (empty, another program's SQLite database,
+    /// or not SQLite at all): never treated as an empty store, never written to.
+    #[error("{path} is not a builtby store: {why}; move it away or use another --data-dir")]
+    NotAStore { path: PathBuf, why: String },
     #[error("store {path} was written by a newer builtby (it has schema changes {unknown:?}); upgrade builtby")]
     TooNew { path: PathBuf, unknown: Vec<String> },
 }
@@ -75,6 +90,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Opened as an immutable snapshot (see [`Store::open_read_only`]).
+    immutable: bool,
 }
 
 /// The database file name inside the data directory.
@@ -90,17 +107,50 @@ impl Store {
         Self::open_file(&data_dir.join(DB_FILE))
     }
 
+    /// Opens the store file `path`, creating it when it does not exist. An existing file must
+    /// be a builtby store: an empty file, a foreign or corrupt database is
+    /// [`StoreError::NotAStore`], and is left as it is.
     pub fn open_file(path: &Path) -> Result<Store> {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_file(path)?,
+            _ => check_file(path)?,
+        }
         let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
             path: path.to_path_buf(),
             source,
         })?;
+        check_tables(&conn, path)?;
         conn.set_prepared_statement_cache_capacity(64);
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            immutable: false,
         };
-        schema::prepare(&mut store.conn).map_err(|e| store.err(e))?;
+        let not_writable = |why: String| StoreError::NotWritable {
+            path: path.to_path_buf(),
+            why,
+        };
+        schema::prepare(&mut store.conn).map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ReadOnly => {
+                not_writable(e.to_string())
+            }
+            e => store.err(e),
+        })?;
+        // A second writer waits for the first's input to commit (then finds it loaded, and
+        // skips it): one GH Archive hour's transaction can outlast the 30 s readers use.
+        store
+            .conn
+            .busy_timeout(std::time::Duration::from_secs(600))
+            .map_err(|e| store.err(e))?;
+        // SQLite quietly opens a file it may not write read-only: a writer finds out here,
+        // not at its first insert.
+        if store
+            .conn
+            .is_readonly(rusqlite::MAIN_DB)
+            .map_err(|e| store.err(e))?
+        {
+            return Err(not_writable("no write permission".into()));
+        }
         let unknown = schema::unknown_migrations(&store.conn).map_err(|e| store.err(e))?;
         if !unknown.is_empty() {
             return Err(StoreError::TooNew {
@@ -109,6 +159,92 @@ impl Store {
             });
         }
         Ok(store)
+    }
+
+    /// Opens the store in `data_dir` for reading only: `stats`, `search`, `export`, `person` and
+    /// `serve` work on a store they cannot write. Nothing is created or migrated, except that
+    /// a missing store is created as by [`Store::open`] (there is nothing to read yet), and an
+    /// older store is upgraded when it can be written.
+    ///
+    /// SQLite's WAL readers need the `-shm` file: when it is missing and the folder cannot be
+    /// written, the store is read as an immutable snapshot of the database file
+    /// ([`Store::is_immutable`]); a clean ingest leaves everything in that file.
+    pub fn open_read_only(data_dir: &Path) -> Result<Store> {
+        Self::open_file_read_only(&data_dir.join(DB_FILE))
+    }
+
+    pub fn open_file_read_only(path: &Path) -> Result<Store> {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).map_err(|source| StoreError::Create {
+                        path: dir.to_path_buf(),
+                        source,
+                    })?;
+                }
+                return Self::open_file(path);
+            }
+            _ => check_file(path)?,
+        }
+        let store = match Self::connect_read_only(path, false) {
+            Ok(s) => s,
+            Err(StoreError::Sqlite { .. }) => Self::connect_read_only(path, true)?,
+            Err(e) => return Err(e),
+        };
+        let unknown = schema::unknown_migrations(&store.conn).map_err(|e| store.err(e))?;
+        if !unknown.is_empty() {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                unknown,
+            });
+        }
+        let missing = schema::missing_migrations(&store.conn).map_err(|e| store.err(e))?;
+        if !missing.is_empty() {
+            drop(store);
+            return match Self::open_file(path) {
+                Ok(s) => Ok(s),
+                Err(StoreError::NotWritable { .. }) => Err(StoreError::NeedsUpgrade {
+                    path: path.to_path_buf(),
+                    missing,
+                }),
+                Err(e) => Err(e),
+            };
+        }
+        Ok(store)
+    }
+
+    /// A read-only connection, checked by reading the schema (which is where a WAL reader
+    /// without a `-shm` it can create fails).
+    fn connect_read_only(path: &Path, immutable: bool) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let sqlite = |source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = if immutable {
+            Connection::open_with_flags(format!("{}?immutable=1", file_uri(path)), flags)
+        } else {
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(sqlite)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .map_err(sqlite)?;
+        check_tables(&conn, path)?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            immutable,
+        })
+    }
+
+    /// Read as an immutable snapshot: the folder cannot be written, so SQLite cannot make the
+    /// `-shm` file WAL readers share; what a concurrent ingest writes is not seen.
+    pub fn is_immutable(&self) -> bool {
+        self.immutable
     }
 
     pub fn path(&self) -> &Path {
@@ -127,6 +263,129 @@ impl Store {
             source,
         }
     }
+}
+
+/// `file:` URI of a path, with the characters URIs reserve escaped.
+fn file_uri(path: &Path) -> String {
+    let mut out = String::from("file:");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'?' | b'#' | b'%' | 0x80.. => out.push_str(&format!("%{b:02X}")),
+            _ => out.push(b as char),
+        }
+    }
+    out
+}
+
+/// The first 16 bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+fn not_a_store(path: &Path, why: impl Into<String>) -> StoreError {
+    StoreError::NotAStore {
+        path: path.to_path_buf(),
+        why: why.into(),
+    }
+}
+
+/// An existing store file must at least be an SQLite database. A zero-byte file is not: SQLite
+/// would take it for a new empty database (and `stats` would say "0 files").
+fn check_file(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        // Unreadable: SQLite's own error says why, naming the file.
+        Err(_) => return Ok(()),
+    };
+    if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(not_a_store(path, "it is a folder"));
+    }
+    let mut head = Vec::with_capacity(16);
+    let _ = f.by_ref().take(16).read_to_end(&mut head);
+    if head.is_empty() {
+        return Err(not_a_store(path, "it is an empty file (0 bytes)"));
+    }
+    if head.as_slice() != SQLITE_HEADER {
+        return Err(not_a_store(path, "it is not an SQLite database"));
+    }
+    Ok(())
+}
+
+/// An SQLite database with tables but no `schema_migrations` is another program's; one whose
+/// schema cannot be read is corrupt.
+fn check_tables(conn: &Connection, path: &Path) -> Result<()> {
+    let counts = conn.query_row(
+        "SELECT count(*), count(*) FILTER (WHERE type = 'table' AND name = 'schema_migrations')
+         FROM sqlite_master",
+        [],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+    );
+    match counts {
+        Ok((objects, ours)) if objects > 0 && ours == 0 => Err(not_a_store(
+            path,
+            "it is an SQLite database of something else (no schema_migrations table)",
+        )),
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, msg))
+            if matches!(
+                e.code,
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+            ) =>
+        {
+            Err(not_a_store(
+                path,
+                format!("it is corrupt ({})", msg.unwrap_or_else(|| e.to_string())),
+            ))
+        }
+        Err(source) => Err(StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Creates a new store at `path` whole: built under a temporary name in the same folder and
+/// linked into place only when its schema is in, so no process ever sees a half-made (e.g.
+/// zero-byte) store. Two processes creating it at once: the first link wins, the other's
+/// copy is removed.
+fn create_file(path: &Path) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| DB_FILE.to_string());
+    let tmp = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
+    let sqlite = |source| StoreError::Sqlite {
+        path: path.to_path_buf(),
+        source,
+    };
+    let cleanup = |tmp: &Path| {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = tmp.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
+    };
+    cleanup(&tmp);
+    let made = (|| {
+        let mut conn = Connection::open(&tmp)?;
+        schema::prepare(&mut conn)?;
+        conn.close().map_err(|(_, e)| e)
+    })();
+    if let Err(e) = made {
+        cleanup(&tmp);
+        return Err(sqlite(e));
+    }
+    let linked = match std::fs::hard_link(&tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // A file system without hard links: a rename (the last creator wins, both stores
+        // were empty).
+        Err(_) => std::fs::rename(&tmp, path),
+    };
+    cleanup(&tmp);
+    linked.map_err(|source| StoreError::CreateFile {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// The kind in column `i`; a code no kind has is an error (corrupt data), never a guess.

@@ -111,6 +111,9 @@ pub struct FileRow {
     pub new_contributions: i64,
     /// The source's own account of the file, as JSON.
     pub stats: String,
+    /// The path of a later, whole load of the same file that replaced this incomplete one
+    /// (not counted in the totals).
+    pub superseded_by: Option<String>,
 }
 
 /// Kinds in the order evidence is shown: the strongest signal first.
@@ -532,8 +535,9 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(e)?;
         Ok(StoreStats {
-            files: one("SELECT count(*) FROM files")?,
-            events: one("SELECT coalesce(sum(events), 0) FROM files")?,
+            // an input replaced by its whole version counts once
+            files: one("SELECT count(*) FROM files WHERE superseded_by IS NULL")?,
+            events: one("SELECT coalesce(sum(events), 0) FROM files WHERE superseded_by IS NULL")?,
             contributions: one("SELECT count(*) FROM contributions")?,
             people: one("SELECT count(*) FROM people")?,
             repos: one("SELECT count(*) FROM repos")?,
@@ -548,8 +552,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT source, path, size, checksum, loaded_at, complete, events, contributions, new_contributions, stats
-                 FROM files ORDER BY id",
+                "SELECT f.source, f.path, f.size, f.checksum, f.loaded_at, f.complete, f.events, f.contributions,
+                        f.new_contributions, f.stats, s.path
+                 FROM files f LEFT JOIN files s ON s.id = f.superseded_by ORDER BY f.id",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
@@ -565,6 +570,7 @@ impl Store {
                     contributions: r.get(7)?,
                     new_contributions: r.get(8)?,
                     stats: r.get(9)?,
+                    superseded_by: r.get(10)?,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -581,7 +587,7 @@ impl Store {
                 "SELECT p.login, p.is_bot_type, r.name, x.kind, x.n FROM
                    (SELECT person_id, repo_id, kind, sum(n) AS n FROM rollup GROUP BY person_id, repo_id, kind) x
                  JOIN people p ON p.id = x.person_id JOIN repos r ON r.id = x.repo_id
-                 ORDER BY p.login COLLATE NOCASE, p.id, r.name, x.kind",
+                 ORDER BY p.login COLLATE NOCASE, p.login, p.github_id, p.id, r.name, x.kind",
             )
             .map_err(|e| self.err(e))?;
         let mut rows = stmt.query([]).map_err(|e| self.err(e))?;

@@ -98,7 +98,14 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_git", GIT_SCHEMA),
     ("0004_natural_keys", NATURAL_KEYS),
     ("0005_fewer_indexes", FEWER_INDEXES),
+    ("0006_superseded", SUPERSEDED),
 ];
+
+/// An input that ended early and was later loaded whole (the same file name, new bytes) is
+/// superseded by that load: kept in the log (its bytes stay known), no longer counted.
+const SUPERSEDED: &str = r#"
+ALTER TABLE files ADD COLUMN superseded_by INTEGER;
+"#;
 
 /// Contributions are keyed by what the work is (`review/owner/name/<id>`), no longer by the
 /// event that carried them (`gha:<event id>`). Old keys cannot be turned into new ones (a stored
@@ -262,5 +269,18 @@ pub fn unknown_migrations(conn: &Connection) -> Result<Vec<String>> {
     Ok(names
         .into_iter()
         .filter(|n| !MIGRATIONS.iter().any(|(m, _)| m == n))
+        .collect())
+}
+
+/// Names of this build's migrations the store has not applied (an older store).
+pub fn missing_migrations(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM schema_migrations")?;
+    let names = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>>>()?;
+    Ok(MIGRATIONS
+        .iter()
+        .filter(|(m, _)| !names.iter().any(|n| n == m))
+        .map(|(m, _)| m.to_string())
         .collect())
 }

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
-    let store = env.store()?;
+    let store = env.reader()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut err = None;
     let mut first = true;

@@ -31,7 +31,14 @@ pub fn run(env: &Env, a: &GharchiveArgs) -> Result<ExitCode> {
     if !a.paths.is_empty() {
         let (got, errs) = expand_inputs(&a.paths);
         files.extend(got);
-        input_errors.extend(errs.into_iter().map(|e| e.to_string()));
+        for e in errs {
+            if e.is_skip() {
+                // A FIFO, socket or device in a folder: only regular files are inputs.
+                eprintln!("warning: {e}");
+            } else {
+                input_errors.push(e.to_string());
+            }
+        }
     }
     for e in &input_errors {
         eprintln!("error: {e}");
@@ -98,7 +105,12 @@ pub fn ingest(
         let skipped = report
             .files
             .iter()
-            .filter(|f| matches!(f.outcome, FileOutcome::AlreadyLoaded))
+            .filter(|f| {
+                matches!(
+                    f.outcome,
+                    FileOutcome::AlreadyLoaded | FileOutcome::AlreadyLoadedIncomplete { .. }
+                )
+            })
             .count();
         eprintln!(
             "ingested {loaded} file(s) ({skipped} already loaded): {} events, {} new contributions, {located} locations normalised in {:.1}s ({:.0} events/s) into {}",
@@ -151,6 +163,10 @@ fn print_problems(report: &IngestReport) {
                 }
             }
             FileOutcome::AlreadyLoaded => {}
+            FileOutcome::AlreadyLoadedIncomplete { error } => eprintln!(
+                "error: {}: already loaded, and still incomplete: {error} (load the whole file under the same name to complete it)",
+                f.path.display()
+            ),
         }
     }
 }

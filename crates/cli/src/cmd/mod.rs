@@ -52,6 +52,29 @@ impl Env {
     pub fn store(&self) -> Result<builtby_store::Store> {
         Ok(builtby_store::Store::open(&self.data_dir)?)
     }
+
+    /// The store for a command that only reads (stats, search, export, person, serve): works
+    /// on a store this user cannot write.
+    pub fn reader(&self) -> Result<builtby_store::Store> {
+        let store = builtby_store::Store::open_read_only(&self.data_dir)?;
+        if store.is_immutable() && !self.quiet {
+            let mut wal = store.path().as_os_str().to_owned();
+            wal.push("-wal");
+            let pending = std::fs::metadata(&wal)
+                .map(|m| m.len() > 0)
+                .unwrap_or(false);
+            eprintln!(
+                "note: {}: its folder cannot be written, so it is read as a snapshot of the database file{}",
+                store.path().display(),
+                if pending {
+                    " (its -wal holds changes not yet in that file: they are not seen)"
+                } else {
+                    " (an ingest running now is not seen)"
+                }
+            );
+        }
+        Ok(store)
+    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {

@@ -12,7 +12,7 @@ pub fn run(env: &Env, a: &PersonArgs) -> Result<ExitCode> {
     let q = a
         .params()
         .build_only(PERSON_PARAMS, &env.catalog, time::now())?;
-    let store = env.store()?;
+    let store = env.reader()?;
     let Some(report) =
         builtby_search::person::person_report(&store, &env.catalog, &env.bots, &a.login, &q)?
     else {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 pub fn run(env: &Env, a: &SearchArgs) -> Result<ExitCode> {
     let q = a.query.params().build(&env.catalog, time::now())?;
-    let store = env.store()?;
+    let store = env.reader()?;
     let results = builtby_search::search(&store, &env.catalog, &env.bots, &q)?;
     let mut out = std::io::stdout().lock();
     if a.json {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 fn state(env: &Env) -> Result<AppState> {
     // Open once up front so a bad data folder is reported before the server starts.
-    env.store()?;
+    env.reader()?;
     Ok(AppState::new(
         env.data_dir.clone(),
         env.catalog.clone(),

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(env: &Env, a: &StatsArgs) -> Result<ExitCode> {
-    let store = env.store()?;
+    let store = env.reader()?;
     let totals = store.stats()?;
     let files = store.files()?;
     let mut out = std::io::stdout().lock();
@@ -20,7 +20,8 @@ pub fn run(env: &Env, a: &StatsArgs) -> Result<ExitCode> {
                     serde_json::from_str(&f.stats).unwrap_or(serde_json::Value::Null);
                 serde_json::json!({"path": f.path, "source": f.source, "size": f.size, "checksum": f.checksum,
                     "complete": f.complete, "events": f.events, "contributions": f.contributions,
-                    "new_contributions": f.new_contributions, "loaded_at": time::iso_string(f.loaded_at), "read": stats})
+                    "new_contributions": f.new_contributions, "loaded_at": time::iso_string(f.loaded_at),
+                    "superseded_by": f.superseded_by, "read": stats})
             })
             .collect();
         serde_json::to_writer_pretty(
@@ -55,6 +56,14 @@ pub fn run(env: &Env, a: &StatsArgs) -> Result<ExitCode> {
             f.source,
             if f.complete { "" } else { "  (ENDED EARLY)" }
         )?;
+        if let Some(by) = &f.superseded_by {
+            // Its records are in the whole file's load; it is not counted in the totals.
+            writeln!(
+                out,
+                "  SUPERSEDED by {by} (the whole file, loaded later): not counted above"
+            )?;
+            continue;
+        }
         // Every source writes the same report (the source contract); a row that does not
         // parse is shown as such, never as zeros.
         let s: ReadReport = match serde_json::from_str(&f.stats) {
