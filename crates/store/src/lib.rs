@@ -57,6 +57,9 @@ pub enum StoreError {
     },
     #[error("store {path}: {source}")]
     Corrupt { path: PathBuf, source: BadCode },
+    /// The data folder named is a file.
+    #[error("data folder {path} is a file, not a folder: give --data-dir a folder (the store is <folder>/builtby.sqlite)")]
+    NotAFolder { path: PathBuf },
     /// A writer (ingest, crawl, …) on a store it may not write.
     #[error("store {path}: cannot write it ({why}): ingest and the other writers need write access to the file and its folder; stats, search, export, person and serve only read")]
     NotWritable { path: PathBuf, why: String },
@@ -100,6 +103,7 @@ pub const DB_FILE: &str = "builtby.sqlite";
 impl Store {
     /// Opens (creating if needed) the store in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<Store> {
+        not_a_file(data_dir)?;
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::Create {
             path: data_dir.to_path_buf(),
             source,
@@ -170,6 +174,7 @@ impl Store {
     /// written, the store is read as an immutable snapshot of the database file
     /// ([`Store::is_immutable`]); a clean ingest leaves everything in that file.
     pub fn open_read_only(data_dir: &Path) -> Result<Store> {
+        not_a_file(data_dir)?;
         Self::open_file_read_only(&data_dir.join(DB_FILE))
     }
 
@@ -386,6 +391,17 @@ fn create_file(path: &Path) -> Result<()> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// A data folder that exists as a file is named as such, not reported as SQLite's "unable to
+/// open database file" or "File exists".
+fn not_a_file(data_dir: &Path) -> Result<()> {
+    match std::fs::metadata(data_dir) {
+        Ok(m) if !m.is_dir() => Err(StoreError::NotAFolder {
+            path: data_dir.to_path_buf(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The kind in column `i`; a code no kind has is an error (corrupt data), never a guess.

@@ -475,3 +475,18 @@ fn no_email_in_titles_or_bodies_is_stored() {
         ("Contact", "Thanks!\n-- Joshua")
     );
 }
+
+/// Issue 9, defect 13: a data folder that is a file is named as such, by writers and readers.
+#[test]
+fn a_data_folder_that_is_a_file_says_so() {
+    let f = std::env::temp_dir().join(format!("builtby-store-{}-afile", std::process::id()));
+    std::fs::write(&f, b"x").unwrap();
+    for err in [
+        Store::open(&f).err().unwrap().to_string(),
+        Store::open_read_only(&f).err().unwrap().to_string(),
+    ] {
+        assert!(err.contains("is a file, not a folder"), "{err}");
+        assert!(err.contains(&f.display().to_string()), "{err}");
+    }
+    let _ = std::fs::remove_file(&f);
+}

@@ -96,6 +96,14 @@ pub fn convert_line(text: &[u8], line: u64, complete: bool) -> Option<Outcome> {
             };
         }
     }
+    // An event is a JSON object: say so for a line that is valid JSON of another kind, rather
+    // than what the object's first field expected.
+    if text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return match serde_json::from_slice::<IgnoredAny>(text) {
+            Ok(_) => skip("not an event: a JSON value that is not an object".to_string()),
+            Err(e) => skip(format!("not JSON: {e}")),
+        };
+    }
     let event: RawEvent = match serde_json::from_slice(text) {
         Ok(e) => e,
         Err(e) if e.is_data() => return skip(format!("unknown event shape: {e}")),

@@ -289,7 +289,13 @@ fn deleted_actors_and_bad_lines() {
             .starts_with("truncated last line")
     );
     assert!(skipped(r#"{"id":"1","type":"WatchEvent","payload":{"#, true).starts_with("not JSON"));
-    assert!(skipped("[1,2]", true).starts_with("unknown event shape"));
+    // Issue 9, defect 13: valid JSON that is not an object says so (it said "expected a string").
+    for line in ["[1,2,3]", "3", "\"x\"", " null"] {
+        let why = skipped(line, true);
+        assert!(why.starts_with("not an event: "), "{line}: {why}");
+        assert!(!why.contains("expected"), "{line}: {why}");
+    }
+    assert!(skipped("[1,2", true).starts_with("not JSON"));
     assert!(skipped(r#"{"id":"1"}"#, true).contains("no `type`"));
     assert!(
         skipped(r#"{"type":"PushEvent","created_at":"yesterday"}"#, true).contains("created_at")
