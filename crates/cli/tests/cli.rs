@@ -76,7 +76,7 @@ fn bad_lines_are_reported_and_good_records_kept() {
         err.contains("2021-07-21-6.json.gz: line 2: not JSON"),
         "{err}"
     );
-    assert!(err.contains("line 3: unknown event shape"), "{err}");
+    assert!(err.contains("line 3: not an event"), "{err}");
     assert!(err.contains("line 5: truncated last line"), "{err}");
     assert!(err.contains("2021-07-21-7.json.gz: empty file"), "{err}");
     let (_, out, _) = run(&data, &["export", "counts"]);
