@@ -2,8 +2,10 @@
 //!
 //! cargo-fuzz (libFuzzer) needs a nightly toolchain (`-Z sanitizer`); the project builds on
 //! stable only (`rust-version` in the workspace, no nightly in CI), so this harness mutates the
-//! seeds in `fuzz/corpus/gharchive_line/` (real lines of every event type and era, and a few
-//! hostile ones) with proptest: byte flips, inserts, deletes, truncation, splices of two
+//! seeds — event shapes of every era built here in code, a few hostile lines in
+//! `fuzz/corpus/gharchive_line/`, and, when `../shared` is present, the first line of each event
+//! type of every shared GH Archive hour, read at run time (real data is never copied into the
+//! repository) — with proptest: byte flips, inserts, deletes, truncation, splices of two
 //! seeds, and JSON-aware swaps of values for other types. Every input goes through
 //! [`convert_line`] as a complete and as a truncated last line. A panic is a crash; proptest
 //! shrinks it and prints the input.
@@ -19,6 +21,26 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+/// Event shapes of every era (2011 `payload.repo` strings, Timeline `repository` objects and
+/// `actor_attributes`, the Events API, post-2025 trimmed stubs), built here: fictional people.
+const SHAPES: &[&str] = &[
+    r#"{"id":"1","type":"PullRequestEvent","actor":{"id":1,"login":"ana"},"repo":{"id":9,"name":"o/r"},"payload":{"action":"closed","number":5,"pull_request":{"number":5,"title":"Fix","body":"b","user":{"id":2,"login":"bo"},"merged":true,"merged_by":{"id":1,"login":"ana"},"html_url":"https://github.com/o/r/pull/5","additions":1,"deletions":2,"changed_files":1,"labels":[{"name":"bug"}]}},"public":true,"created_at":"2021-07-21T06:00:00Z"}"#,
+    r#"{"id":"2","type":"PullRequestReviewEvent","actor":{"id":1,"login":"ana"},"repo":{"id":9,"name":"o/r"},"payload":{"action":"created","review":{"id":7,"state":"approved","body":"lgtm","html_url":"https://github.com/o/r/pull/5#pullrequestreview-7"},"pull_request":{"number":5,"title":"Fix"}},"public":true,"created_at":"2021-07-21T06:00:00Z"}"#,
+    r#"{"id":"3","type":"PullRequestReviewCommentEvent","actor":{"id":1,"login":"ana"},"repo":{"id":9,"name":"o/r"},"payload":{"action":"created","comment":{"id":8,"path":"a/b.py","body":"why?","html_url":"https://github.com/o/r/pull/5#discussion_r8"},"pull_request":{"number":5}},"public":true,"created_at":"2021-07-21T06:00:00Z"}"#,
+    r#"{"id":"4","type":"IssueCommentEvent","actor":{"id":1,"login":"ana"},"repo":{"id":9,"name":"o/r"},"payload":{"action":"created","issue":{"number":3,"title":"Crash","pull_request":{"html_url":"https://github.com/o/r/pull/3"}},"comment":{"id":9,"body":"+1"}},"public":true,"created_at":"2021-07-21T06:00:00Z"}"#,
+    r#"{"id":"5","type":"PushEvent","actor":{"id":1,"login":"ana"},"repo":{"id":9,"name":"o/r"},"payload":{"push_id":11,"size":2,"distinct_size":2,"head":"abcdef0","before":"0000000","commits":[{"sha":"a"},{"sha":"b"}]},"public":true,"created_at":"2021-07-21T06:00:00Z"}"#,
+    r#"{"id":"6","type":"ReleaseEvent","actor":{"id":1,"login":"ana"},"repo":{"id":9,"name":"o/r"},"payload":{"action":"published","release":{"id":12,"tag_name":"v1","name":"One","body":"notes","html_url":"https://github.com/o/r/releases/v1"}},"public":true,"created_at":"2021-07-21T06:00:00Z"}"#,
+    r#"{"id":"7","type":"MemberEvent","actor":{"id":1,"login":"ana"},"repo":{"id":9,"name":"o/r"},"payload":{"action":"added","member":{"id":3,"login":"cy"}},"public":true,"created_at":"2021-07-21T06:00:00Z"}"#,
+    r#"{"id":"8","type":"IssuesEvent","actor":{"id":1,"login":"ana"},"repo":{"id":9,"name":"o/r"},"payload":{"action":"opened","issue":{"number":4,"title":"Slow","body":"b","labels":[]}},"public":true,"created_at":"2021-07-21T06:00:00Z"}"#,
+    r#"{"id":"9","type":"WatchEvent","actor":{"id":1,"login":"ana"},"repo":{"id":9,"name":"o/r"},"payload":{"action":"started"},"public":true,"created_at":"2021-07-21T06:00:00Z"}"#,
+    r#"{"id":"10","type":"PullRequestEvent","actor":{"id":1,"login":"ana"},"repo":{"id":9,"name":"o/r"},"payload":{"action":"merged","number":6,"pull_request":{"url":"https://api.github.com/repos/o/r/pulls/6","id":600,"number":6,"head":{"ref":"a","sha":"b"},"base":{"ref":"main","sha":"c"}}},"public":true,"created_at":"2025-11-02T10:00:00Z"}"#,
+    r#"{"type":"PullRequestEvent","actor":"ana","created_at":"2013-02-15T00:00:39-08:00","actor_attributes":{"login":"ana","type":"User","name":"Ana","location":"Kraków"},"repository":{"id":77,"name":"keras","owner":"fchollet"},"url":"https://github.com/fchollet/keras/pull/3","payload":{"action":"opened","number":3,"pull_request":{"title":"t","user":{"login":"ana","id":1},"merged":false}}}"#,
+    r#"{"type":"IssueCommentEvent","actor":"ana","created_at":"2012-04-01T10:00:00-07:00","repository":{"id":77,"name":"keras","owner":"fchollet"},"payload":{"comment_id":5,"issue_id":6}}"#,
+    r#"{"created_at":"2011-02-15T00:00:00Z","type":"PushEvent","actor":"ana","repo":{"id":1,"url":"https://api.github.dev/repos/o/r","name":"/"},"payload":{"repo":"o/r","ref":"refs/heads/master","head":"abc","size":1,"shas":[["abc","x","msg","Ana"]]}}"#,
+];
+
+/// The shapes above, the hostile lines in `fuzz/corpus/gharchive_line/`, and the first line of
+/// each event type of every shared hour when `../shared` is there (read, never copied).
 fn corpus() -> Vec<Vec<u8>> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/gharchive_line");
     let mut seeds: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
@@ -27,8 +49,41 @@ fn corpus() -> Vec<Vec<u8>> {
         .map(|e| (e.path(), std::fs::read(e.path()).unwrap()))
         .collect();
     seeds.sort();
-    assert!(seeds.len() >= 20, "the corpus is in {}", dir.display());
-    seeds.into_iter().map(|(_, b)| b).collect()
+    let mut out: Vec<Vec<u8>> = SHAPES.iter().map(|s| s.as_bytes().to_vec()).collect();
+    out.extend(seeds.into_iter().map(|(_, b)| b));
+    out.extend(shared_seeds());
+    assert!(out.len() >= 15, "the corpus is in {}", dir.display());
+    out
+}
+
+fn shared_seeds() -> Vec<Vec<u8>> {
+    use std::io::{BufRead, BufReader};
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gharchive");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| f.to_string_lossy().ends_with(".json.gz"))
+    {
+        let Ok(file) = std::fs::File::open(f) else {
+            continue;
+        };
+        let mut seen = std::collections::HashSet::new();
+        for line in BufReader::new(flate2::read::MultiGzDecoder::new(file))
+            .split(b'\n')
+            .map_while(Result::ok)
+        {
+            let t = builtby_sources::gharchive::event::sniff_type(&line).map(str::to_string);
+            if seen.insert(t) {
+                out.push(line);
+            }
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone)]
