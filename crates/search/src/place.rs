@@ -4,30 +4,9 @@
 
 use crate::Query;
 use builtby_locate::norm;
-use serde::Serialize;
 
-/// A person's normalised location, as a search result shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Place {
-    pub city: Option<String>,
-    pub region: Option<String>,
-    /// ISO 3166-1 alpha-2.
-    pub country: Option<String>,
-    pub metro: Option<String>,
-    pub confidence: f64,
-}
-
-impl From<builtby_store::Place> for Place {
-    fn from(p: builtby_store::Place) -> Self {
-        Place {
-            city: p.city,
-            region: p.region,
-            country: p.country,
-            metro: p.metro,
-            confidence: p.confidence,
-        }
-    }
-}
+/// A person's normalised location: the store's type, shown as it is stored.
+pub use builtby_store::Place;
 
 /// Whether a person with this raw location and normalised place passes the query's location,
 /// metro and country filters.

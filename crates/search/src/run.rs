@@ -122,11 +122,7 @@ pub fn search(
     }
     let person_ids: Vec<i64> = by_person.keys().copied().collect();
     let people = store.people(&person_ids)?;
-    let mut places: HashMap<i64, crate::place::Place> = store
-        .places(&person_ids)?
-        .into_iter()
-        .map(|(id, p)| (id, p.into()))
-        .collect();
+    let mut places: HashMap<i64, crate::place::Place> = store.places(&person_ids)?;
     let people: Vec<_> = people
         .into_iter()
         .filter(|p| q.include_bots || !bots.is_bot(&p.login, p.is_bot_type))

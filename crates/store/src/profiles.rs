@@ -5,11 +5,12 @@ use crate::{Batch, Result, Store};
 use builtby_model::{Actor, GithubProfile, Profile};
 use rusqlite::{params, Transaction};
 
-/// A normalised location as stored.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A normalised location, as stored and as a search result shows it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Place {
     pub city: Option<String>,
     pub region: Option<String>,
+    /// ISO 3166-1 alpha-2.
     pub country: Option<String>,
     pub metro: Option<String>,
     pub confidence: f64,
