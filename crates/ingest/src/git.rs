@@ -5,17 +5,20 @@
 //! processes and loaded by this thread in one transaction (a killed run leaves the store as it
 //! was, and the next run reads the same commits again).
 //!
-//! Crediting, per non-merge commit:
-//! - the author, as a GitHub person when a noreply address names the login (proof
-//!   `noreply`) or when the commit's merged PR is in the store (proof `pr`: the PR author);
-//!   otherwise as a *git identity* person ([`Identity::git`]: a hashed e-mail, shown by name
-//!   and never linked to github.com), and
-//!   when the address's local part is a login the store knows, a suggestion is kept, not
-//!   applied;
-//! - `Co-authored-by:` people get `co_authored`, `Reviewed-by:` / `Approved by:` people
-//!   `commit_review`, each with the commit's paths;
-//! - merges carry no authorship (the PR's own commits do); a `Merge pull request #N` whose PR
-//!   is in the store gives that PR its paths.
+//! Crediting, per non-merge commit: the author, each `Co-authored-by:` (`co_authored`) and
+//! `Reviewed-by:` (`commit_review`) identity is a git account (`git:<hash>`, shown by name,
+//! never the address). What is known about whose it is goes to identity resolution in the
+//! store, which credits the work to the person:
+//! - a GitHub noreply address proves the account (`noreply`);
+//! - the second parent of `Merge pull request #N from LOGIN:branch` votes for LOGIN
+//!   (`merge_branch`; never for the repository's owner);
+//! - a squash commit `(#N)` votes for PR N's author once both are in the store (`squash_pr`,
+//!   found by the store whichever arrives first);
+//! - an address whose local part is a login the store knows is a suggestion only;
+//! - names and addresses of import identities and AI co-authors mark them as not people.
+//!
+//! Merges carry no authorship (the PR's own commits do); a `Merge pull request #N` whose PR
+//! is in the store gives that PR its paths.
 
 use crate::IngestError;
 use builtby_model::{
@@ -23,7 +26,9 @@ use builtby_model::{
     Source, WorkId,
 };
 use builtby_sources::git::{self, Commit, Ident, ReadStats};
-use builtby_store::{Batch, InputFile, LoadSummary, Proof, Store};
+use builtby_store::identity::Method;
+use builtby_store::{Batch, InputFile, LoadSummary, Store};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -108,8 +113,10 @@ pub fn ingest_repo(
     // with them, to give the PR its paths.
     let mut merges_of_known_prs: Vec<String> = Vec::new();
     let mut kept = ReadReport::new(Source::Git);
+    let mut branches = Branches::default();
     let read = git::read_commits_with(path, &ids, threads, false, |c| {
         if err.is_none() {
+            branches.see(&repo, &c);
             if let Err(e) = load_commit(&mut load, &repo, &c, &mut merges_of_known_prs, &mut kept) {
                 err = Some(e);
             }
@@ -137,6 +144,7 @@ pub fn ingest_repo(
             return Ok(failed(Some(repo), e.to_string()));
         }
     }
+    branches.vote(&mut load, &repo)?;
     let local = path.display().to_string();
     load.set_git_tip(&repo, &local, &tip, stats.commits)?;
     let report_of_read = read_report(&stats, kept);
@@ -159,34 +167,80 @@ pub fn ingest_repo(
     ))
 }
 
-fn actor_of(id: &Ident) -> (Actor, Option<Profile>, Proof) {
-    match &id.github {
-        Some(g) => (
-            Actor {
-                github_id: g.id,
-                login: g.login.clone(),
-                // the `[bot]` suffix is one of the bot rules (`BotRules`), applied at search
-                is_bot_type: false,
-            },
-            None,
-            Proof::Noreply,
-        ),
-        None => (
-            Actor {
-                github_id: None,
-                login: Identity::git(&id.email_hash).to_string(),
-                is_bot_type: false,
-            },
-            Some(Profile {
-                name: Some(if id.name.is_empty() {
-                    "(no name)".into()
-                } else {
-                    id.name.clone()
-                }),
-                ..Default::default()
-            }),
-            Proof::None,
-        ),
+/// The git account of an identity, with what the commit proves or suggests about it.
+fn account(
+    load: &mut Batch<'_>,
+    id: &Ident,
+    at: i64,
+    evidence: &str,
+) -> Result<(Actor, Option<Profile>), builtby_store::StoreError> {
+    let actor = Actor {
+        github_id: None,
+        login: Identity::git(&id.email_hash).to_string(),
+        is_bot_type: false,
+    };
+    let profile = Profile {
+        name: Some(if id.name.is_empty() {
+            "(no name)".into()
+        } else {
+            id.name.clone()
+        }),
+        ..Default::default()
+    };
+    if let Some(g) = &id.github {
+        let github = Actor {
+            github_id: g.id,
+            login: g.login.clone(),
+            // the `[bot]` suffix is one of the bot rules (`BotRules`), applied at search
+            is_bot_type: false,
+        };
+        load.prove_link(&actor, &github, at, Method::Noreply, evidence)?;
+    } else if let Some(why) = id.not_person {
+        load.not_a_person(&actor, at, why)?;
+    } else if let Some(hint) = &id.login_hint {
+        if load.login_known(hint)? {
+            load.hint(&actor.login, hint, "the e-mail's local part");
+        }
+    }
+    Ok((actor, Some(profile)))
+}
+
+/// Merges of PR branches, and who authored each commit this run read: after the run, the
+/// author of each merge's second parent votes for the branch's owner.
+#[derive(Default)]
+struct Branches {
+    /// sha → the author's account key (every commit of the run: a few dozen bytes each)
+    authors: HashMap<String, String>,
+    /// (second parent, branch owner, PR number)
+    merges: Vec<(String, String, i64)>,
+}
+
+impl Branches {
+    fn see(&mut self, repo: &str, c: &Commit) {
+        self.authors.insert(
+            c.id.clone(),
+            Identity::git(&c.author.email_hash).to_string(),
+        );
+        if let (Some(login), Some(n), Some(second)) = (&c.merge_from, c.pr, c.parents.get(1)) {
+            // The repository owner's branches are pushed by anyone with write access.
+            let owner = repo.split('/').next().unwrap_or("");
+            if !login.eq_ignore_ascii_case(owner) {
+                self.merges.push((second.clone(), login.clone(), n));
+            }
+        }
+    }
+
+    fn vote(self, load: &mut Batch<'_>, repo: &str) -> Result<(), builtby_store::StoreError> {
+        for (second, login, n) in self.merges {
+            // A second parent read by an earlier run is not in the map: its vote was not
+            // counted then either (the merge is newer than the run that read its parent only
+            // when history was rewritten), so it is skipped.
+            if let Some(account) = self.authors.get(&second) {
+                let evidence = format!("https://github.com/{repo}/pull/{n}");
+                load.vote(account, &login, Method::MergeBranch, &evidence);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -282,48 +336,17 @@ fn load_commit(
         load.add(&Record::Contribution(Box::new(x)))
     };
 
-    let (mut actor, mut profile, mut proof) = actor_of(&c.author);
-    if proof == Proof::None {
-        if let Some(pr) = &pr {
-            actor = Actor {
-                github_id: None,
-                login: pr.login.clone(),
-                is_bot_type: false,
-            };
-            profile = None;
-            proof = Proof::Pr;
-        }
-    }
-    let main = make(Kind::Commit, None, actor.clone(), profile);
-    add(load, main)?;
-    load.git_identity(
-        &c.author.email_hash,
-        &c.author.name,
-        &actor,
-        c.author_at,
-        proof,
-    )?;
-    if proof == Proof::None {
-        if let Some(hint) = &c.author.login_hint {
-            if load.login_known(hint)? {
-                load.suggest_identity(
-                    repo,
-                    &c.author.email_hash,
-                    hint,
-                    "e-mail local part equals this login",
-                )?;
-            }
-        }
-    }
+    let (actor, profile) = account(load, &c.author, c.author_at, &url)?;
+    add(load, make(Kind::Commit, None, actor, profile))?;
     for co in &c.co_authors {
         if co.email_hash == c.author.email_hash {
             continue;
         }
-        let (a, p, _) = actor_of(co);
+        let (a, p) = account(load, co, c.author_at, &url)?;
         add(load, make(Kind::CoAuthored, Some(&co.email_hash), a, p))?;
     }
     for r in &c.reviewers {
-        let (a, p, _) = actor_of(r);
+        let (a, p) = account(load, r, c.author_at, &url)?;
         add(load, make(Kind::CommitReview, Some(&r.email_hash), a, p))?;
     }
     for login in &c.approvers {

@@ -198,9 +198,16 @@ fn commits_are_credited_linked_and_searchable_by_path_and_area() {
     assert_eq!(g.commits_with_pr, 2);
     assert_eq!(g.git_identity_authors, 1, "only Cyrus is unproven");
     assert_eq!(g.github_authors, 3, "ana and eve by noreply, bo-gh by PR");
-    let sugg = store.identity_suggestions().unwrap();
-    assert_eq!(sugg.len(), 1, "{sugg:?}");
-    assert_eq!((sugg[0].0.as_str(), sugg[0].1.as_str()), ("Cyrus", "cyrus"));
+    let sugg = store.identity_suggestions(None, 10).unwrap();
+    let cyrus = sugg
+        .iter()
+        .find(|s| s.name.as_deref() == Some("Cyrus"))
+        .expect("Cyrus is suggested");
+    assert_eq!(cyrus.person, "cyrus", "{sugg:?}");
+    assert_eq!(
+        cyrus.method,
+        builtby_store::identity::Method::EmailLocalPart
+    );
 
     // Nothing anywhere holds an e-mail address: not the file, not its WAL (where these
     // writes still are, the store being open), not any value read through SQL.

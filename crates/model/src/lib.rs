@@ -11,6 +11,7 @@
 pub mod bots;
 pub mod identity;
 pub mod kind;
+pub mod pseudo;
 pub mod report;
 pub mod state;
 pub mod time;
@@ -19,6 +20,7 @@ pub mod work;
 pub use bots::BotRules;
 pub use identity::{Identity, Namespace};
 pub use kind::Kind;
+pub use pseudo::pseudo_identity;
 pub use report::{ReadReport, Source};
 pub use state::{BadCode, Hydration, PointerState};
 pub use work::{keyed, work_key, WorkId};

@@ -1,13 +1,12 @@
 //! What git histories add to the store, written through the one [`Batch`]: where each
-//! repository's ingest stopped (for incremental runs), identities keyed by hashed e-mail (never
-//! the address), and suggestions for links nothing proves. Commits themselves are ordinary
+//! repository's ingest stopped (for incremental runs). Git identities are accounts (`git:<hash>`,
+//! never the address) resolved by [`crate::identity`]. Commits themselves are ordinary
 //! contributions (`commit/<repo>@<sha>`), with their paths; a commit that names a merged PR in
 //! the store becomes a `pr_commit` at commit time, whichever of the two arrived first.
 
 use crate::{Batch, Result, Store};
-use builtby_model::{Actor, Kind};
+use builtby_model::Kind;
 use rusqlite::{params, OptionalExtension};
-use std::collections::HashMap;
 
 /// A merged PR already in the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,33 +16,9 @@ pub struct MergedPr {
     pub login: String,
 }
 
-/// How a git identity's work is known to be a person's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Proof {
-    /// A GitHub noreply address names the account.
-    Noreply,
-    /// The commit's merged PR is this person's.
-    Pr,
-    /// Nothing: credited to a git-identity person shown by name.
-    None,
-}
-
-impl Proof {
-    fn as_str(self) -> &'static str {
-        match self {
-            Proof::Noreply => "noreply",
-            Proof::Pr => "pr",
-            Proof::None => "none",
-        }
-    }
-}
-
 /// Git state gathered during a batch and written at its commit.
 #[derive(Debug, Default)]
 pub(crate) struct GitBatch {
-    /// hash → (name, person, proof, commits)
-    identities: HashMap<String, (String, i64, Proof, i64)>,
-    suggestions: Vec<(String, String, String, i64)>,
     /// (repo, local path, tip, commits read)
     tip: Option<(i64, String, String, u64)>,
 }
@@ -86,47 +61,6 @@ impl Batch<'_> {
         r.map_err(|e| self.err(e))
     }
 
-    /// Records which person a git identity's work is credited to, and how that is known.
-    pub fn git_identity(
-        &mut self,
-        email_hash: &str,
-        name: &str,
-        actor: &Actor,
-        at: i64,
-        proof: Proof,
-    ) -> Result<()> {
-        let person = self.person_id(actor, at, None)?;
-        let e = self
-            .git
-            .identities
-            .entry(email_hash.to_string())
-            .or_insert_with(|| (name.to_string(), person, proof, 0));
-        e.3 += 1;
-        if e.2 == Proof::None && proof != Proof::None {
-            e.1 = person;
-            e.2 = proof;
-        }
-        Ok(())
-    }
-
-    /// Keeps an unproven identity → login link with its evidence (never applied here).
-    pub fn suggest_identity(
-        &mut self,
-        repo: &str,
-        email_hash: &str,
-        login: &str,
-        evidence: &str,
-    ) -> Result<()> {
-        let repo_id = self.repo_id(repo)?;
-        self.git.suggestions.push((
-            email_hash.to_string(),
-            login.to_string(),
-            evidence.to_string(),
-            repo_id,
-        ));
-        Ok(())
-    }
-
     /// True when a person with this login (current or former) is in the store.
     pub fn login_known(&mut self, login: &str) -> Result<bool> {
         let r = self
@@ -152,22 +86,6 @@ impl Batch<'_> {
     pub(crate) fn write_git(&mut self) -> rusqlite::Result<()> {
         let git = std::mem::take(&mut self.git);
         let tx = self.tx();
-        let mut id = tx.prepare_cached(
-            "INSERT INTO git_identities(email_hash, name, person_id, proof, commits) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT DO UPDATE SET commits = commits + ?5,
-               person_id = CASE WHEN proof = 'none' AND ?4 != 'none' THEN ?3 ELSE person_id END,
-               proof = CASE WHEN proof = 'none' THEN ?4 ELSE proof END",
-        )?;
-        for (hash, (name, person, proof, n)) in &git.identities {
-            id.execute(params![hash, name, person, proof.as_str(), n])?;
-        }
-        let mut sg = tx.prepare_cached(
-            "INSERT INTO identity_suggestions(email_hash, login, evidence, repo_id) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT DO UPDATE SET seen = seen + 1",
-        )?;
-        for (hash, login, evidence, repo) in &git.suggestions {
-            sg.execute(params![hash, login, evidence, repo])?;
-        }
         if let Some((repo, path, tip, commits)) = &git.tip {
             tx.execute(
                 "INSERT INTO git_repos(repo_id, path, tip, commits, updated_at) VALUES (?1, ?2, ?3, ?4, strftime('%s','now'))
@@ -275,25 +193,10 @@ impl Store {
                                        WHERE c.repo_id = ?1 AND c.kind IN (10, 13) AND p.login LIKE 'git:%'")?,
             commits_by_github_people: one("SELECT count(*) FROM contributions c JOIN people p ON p.id = c.person_id
                                            WHERE c.repo_id = ?1 AND c.kind IN (10, 13) AND p.login NOT LIKE 'git:%'")?,
-            suggestions: one("SELECT count(*) FROM identity_suggestions WHERE repo_id = ?1")?,
+            suggestions: one("SELECT count(*) FROM identity_links l JOIN people p ON p.login = l.account
+                              WHERE l.state = 'suggested' AND p.member_of IS NULL
+                                AND EXISTS (SELECT 1 FROM rollup WHERE person_id = p.id AND repo_id = ?1)")?,
             path_rows: one("SELECT count(*) FROM contribution_paths WHERE repo_id = ?1")?,
         })
-    }
-
-    /// Unproven identity links kept as suggestions: (identity's name, suggested login,
-    /// evidence, times seen). Never e-mail addresses.
-    pub fn identity_suggestions(&self) -> Result<Vec<(String, String, String, i64)>> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT coalesce(g.name, ''), s.login, s.evidence, s.seen FROM identity_suggestions s
-                 LEFT JOIN git_identities g ON g.email_hash = s.email_hash ORDER BY s.seen DESC, s.login",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .map_err(|e| self.err(e))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.err(e))
     }
 }

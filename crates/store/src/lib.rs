@@ -22,13 +22,14 @@ mod batch;
 mod crawl;
 mod git;
 mod http_cache;
+pub mod identity;
 mod pointers;
 mod profiles;
 mod query;
 mod schema;
 
 pub use batch::{Batch, InputFile, LoadSummary, Loaded};
-pub use git::{GitRepoSummary, MergedPr, PersonPath, Proof};
+pub use git::{GitRepoSummary, MergedPr, PersonPath};
 pub use http_cache::CachedResponse;
 pub use profiles::{Place, ProfileTarget};
 pub use query::{
@@ -75,6 +76,12 @@ pub enum StoreError {
     /// or not SQLite at all): never treated as an empty store, never written to.
     #[error("{path} is not a builtby store: {why}; move it away or use another --data-dir")]
     NotAStore { path: PathBuf, why: String },
+    /// An identity verb named an account or person the store does not have.
+    #[error("no account or person `{key}` in the store (give a GitHub login, or a git identity as `git:<key>` from `builtby identity show` or `suggest`)")]
+    UnknownAccount { key: String },
+    /// An identity verb that would change nothing or contradict itself.
+    #[error("{why}")]
+    IdentityRefused { why: String },
     #[error("store {path} was written by a newer builtby (it has schema changes {unknown:?}); upgrade builtby")]
     TooNew { path: PathBuf, unknown: Vec<String> },
 }

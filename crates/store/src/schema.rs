@@ -99,7 +99,89 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_natural_keys", NATURAL_KEYS),
     ("0005_fewer_indexes", FEWER_INDEXES),
     ("0006_superseded", SUPERSEDED),
+    ("0007_identity", IDENTITY),
 ];
+
+/// One person per human (issue 10). A `people` row is an account (a GitHub account, a git
+/// identity); an account linked to another row is a *member* of that person (`member_of`), and
+/// its contributions count for that person while remembering the account they came from
+/// (`contributions.account_id`, set only when it differs from `person_id`), so a link can be
+/// undone exactly. Links, votes, locks and the audit log are keyed by the accounts' natural
+/// keys (`git:<hash>`, a login), never by row ids, so decisions survive a re-ingest.
+const IDENTITY: &str = r#"
+ALTER TABLE people ADD COLUMN member_of INTEGER;
+-- why this account is not a person (an import identity, an AI co-author…), when it is not
+ALTER TABLE people ADD COLUMN not_person TEXT;
+CREATE INDEX IF NOT EXISTS people_member_of ON people(member_of) WHERE member_of IS NOT NULL;
+-- names are compared for suggestions only ("same name as @login's profile")
+CREATE INDEX IF NOT EXISTS people_name ON people(name COLLATE NOCASE) WHERE name IS NOT NULL;
+ALTER TABLE contributions ADD COLUMN account_id INTEGER;
+CREATE INDEX IF NOT EXISTS contributions_account ON contributions(account_id) WHERE account_id IS NOT NULL;
+-- One vote per piece of evidence: git identity `account` authored work that GitHub credits
+-- to `login` (the second parent of a `Merge pull request #N from login:branch`, a squash
+-- commit `(#N)` of login's PR).
+CREATE TABLE IF NOT EXISTS identity_votes(
+    account TEXT NOT NULL,
+    login TEXT NOT NULL COLLATE NOCASE,
+    method TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY(account, login, method, evidence)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS identity_votes_login ON identity_votes(login);
+-- A link between an account and the person (named by GitHub login, or by another account's
+-- key) it belongs to: how it is known, the evidence, and its state: proven, auto or
+-- suggested (builtby's), confirmed or rejected (a person's decision, which builtby never
+-- overrides).
+CREATE TABLE IF NOT EXISTS identity_links(
+    account TEXT NOT NULL,
+    person TEXT NOT NULL COLLATE NOCASE,
+    method TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    state TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    PRIMARY KEY(account, person)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS identity_links_person ON identity_links(person);
+-- A locked person (by key) is never changed automatically.
+CREATE TABLE IF NOT EXISTS identity_locks(
+    person TEXT PRIMARY KEY COLLATE NOCASE,
+    at INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    why TEXT NOT NULL
+) WITHOUT ROWID;
+-- Every identity change: who, when, why, before and after.
+CREATE TABLE IF NOT EXISTS identity_log(
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    action TEXT NOT NULL,
+    account TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    why TEXT NOT NULL
+);
+-- Git histories are read again under this model (every git identity an account, its commits
+-- remembering it): git work, its derived rows and the git side of the ingest log go, and
+-- the next `ingest git` reads each history whole. GH Archive and API work stays.
+INSERT INTO contributions_fts(contributions_fts, rowid, title, body)
+    SELECT 'delete', id, title, body FROM contributions
+    WHERE kind IN (10, 11, 12, 13) AND (title IS NOT NULL OR body IS NOT NULL);
+DELETE FROM contribution_paths WHERE contribution_id IN (SELECT id FROM contributions WHERE kind IN (10, 11, 12, 13));
+DELETE FROM contributions WHERE kind IN (10, 11, 12, 13);
+DELETE FROM rollup WHERE kind IN (10, 11, 12, 13);
+DELETE FROM repo_people;
+INSERT INTO repo_people(repo_id, person_id) SELECT DISTINCT repo_id, person_id FROM contributions WHERE kind IN (1, 3);
+UPDATE repos SET contributors = (SELECT count(*) FROM repo_people WHERE repo_id = repos.id);
+DELETE FROM git_commit_prs;
+DELETE FROM git_repos;
+DELETE FROM files WHERE source = 'git';
+DELETE FROM people WHERE login LIKE 'git:%';
+-- the account rows and `identity_links` replace these
+DROP TABLE git_identities;
+DROP TABLE identity_suggestions;
+"#;
 
 /// An input that ended early and was later loaded whole (the same file name, new bytes) is
 /// superseded by that load: kept in the log (its bytes stay known), no longer counted.

@@ -65,6 +65,9 @@ pub struct Ident {
     /// The address's local part when it is a valid GitHub login: a *suggestion* only (a person
     /// may own `ana@company.com` without being github.com/ana). Never the address itself.
     pub login_hint: Option<String>,
+    /// Why this identity is not a person (an import identity, an AI co-author…), decided
+    /// from its name and address by [`builtby_model::pseudo_identity`].
+    pub not_person: Option<&'static str>,
 }
 
 impl Ident {
@@ -86,7 +89,13 @@ impl Ident {
                 .map(str::to_string),
         };
         let name = name.trim();
+        let not_person = match &github {
+            // a noreply address is a GitHub account: the bot rules judge it by its login
+            Some(_) => None,
+            None => builtby_model::pseudo_identity(name, &e),
+        };
         Ident {
+            not_person,
             name: if builtby_model::looks_like_email(name) {
                 String::new()
             } else {

@@ -53,7 +53,7 @@ pub struct LoadSummary {
 
 /// Kinds whose authors make up a repository's breadth of scrutiny (`repos.contributors`):
 /// people whose work passed review or reached the default branch, and their reviewers.
-fn counts_for_breadth(kind: Kind) -> bool {
+pub(crate) fn counts_for_breadth(kind: Kind) -> bool {
     matches!(
         kind,
         Kind::PrMerged | Kind::Review | Kind::Commit | Kind::CommitReview
@@ -80,6 +80,7 @@ pub struct Batch<'a> {
     new_merged_prs: Vec<(i64, i64, i64)>,
     pub(crate) git: crate::git::GitBatch,
     pub(crate) profiles: crate::profiles::ProfileBatch,
+    pub(crate) identity: crate::identity::IdentityBatch,
     summary: LoadSummary,
 }
 
@@ -183,6 +184,7 @@ impl Store {
             new_merged_prs: Vec::new(),
             git: Default::default(),
             profiles: Default::default(),
+            identity: Default::default(),
             summary: LoadSummary::default(),
         })
     }
@@ -238,7 +240,7 @@ impl<'a> Batch<'a> {
         } else {
             c
         };
-        let person = self.person(&c.actor, c.at, c.profile.as_ref())?;
+        let (person, account) = self.credit(&c.actor, c.at, c.profile.as_ref())?;
         let repo = self.repo(&c.repo, c.repo_github_id)?;
         let merged_by = match &c.merged_by {
             Some(m) => Some(self.person(m, c.at, None)?),
@@ -254,8 +256,8 @@ impl<'a> Batch<'a> {
             .tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO contributions(key, kind, person_id, repo_id, at, number, title, body, url, labels,
-                 additions, deletions, changed_files, commits, review_state, path, on_pr, merged_by, needs_hydration, file_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                 additions, deletions, changed_files, commits, review_state, path, on_pr, merged_by, needs_hydration, file_id, account_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
             )?
             .execute(params![
                 c.key,
@@ -277,7 +279,8 @@ impl<'a> Batch<'a> {
                 c.on_pr,
                 merged_by,
                 hydration.code(),
-                self.file_id
+                self.file_id,
+                account
             ])?;
         if inserted == 0 {
             self.summary.duplicates += 1;
@@ -487,6 +490,7 @@ impl<'a> Batch<'a> {
             rollup,
             summary,
             profiles,
+            identity,
             ..
         } = self;
         {
@@ -548,6 +552,7 @@ impl<'a> Batch<'a> {
             )
             .map_err(wrap)?;
             supersede(&tx, file_id, input).map_err(wrap)?;
+            crate::identity::settle(&tx, identity).map_err(wrap)?;
         }
         tx.commit().map_err(wrap)?;
         Ok(summary)
@@ -582,6 +587,9 @@ impl<'a> Batch<'a> {
         }
         links.sort_unstable();
         links.dedup_by_key(|l| l.0);
+        for &(commit, pr) in &links {
+            self.vote_for_pr_author(commit, pr)?;
+        }
         for (commit, pr) in links {
             let Some((repo, person, at)) = self
                 .tx
@@ -619,6 +627,37 @@ impl<'a> Batch<'a> {
                 )?
                 .execute(params![commit, pr])?;
             self.summary.linked_to_prs += 1;
+        }
+        Ok(())
+    }
+}
+
+impl Batch<'_> {
+    /// A squash commit `(#N)` of a PR whose author is known: the commit's git identity votes
+    /// for the PR's author (one vote per PR, whatever the number of its commits).
+    fn vote_for_pr_author(&mut self, commit: i64, pr: i64) -> rusqlite::Result<()> {
+        let found: Option<(String, String, Option<String>, Option<i64>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT a.login, q.login, p.url, p.number FROM contributions c
+                 JOIN people a ON a.id = coalesce(c.account_id, c.person_id)
+                 JOIN contributions p ON p.id = ?2 JOIN people q ON q.id = p.person_id
+                 WHERE c.id = ?1",
+            )?
+            .query_row(params![commit, pr], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        if let Some((account, login, url, number)) = found {
+            if account.starts_with("git:") && !login.contains(':') {
+                let evidence = url.unwrap_or_else(|| format!("#{}", number.unwrap_or(0)));
+                self.vote(
+                    &account,
+                    &login,
+                    crate::identity::Method::SquashPr,
+                    &evidence,
+                );
+            }
         }
         Ok(())
     }

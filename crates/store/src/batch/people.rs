@@ -23,12 +23,17 @@ pub(super) struct Person {
     is_bot_type: bool,
     profile: Option<(i64, Profile)>,
     adopt_github_id: bool,
+    /// The person this account is a member of (its work counts for them), as stored.
+    pub(super) member_of: Option<i64>,
+    /// Why this account is not a person, newly found in this load.
+    pub(super) not_person: Option<&'static str>,
 }
 
 struct Stored {
     login: String,
     last_seen: i64,
     is_bot_type: bool,
+    member_of: Option<i64>,
 }
 
 /// Re-writing `last_seen` for every person on every file would cost a statement per person;
@@ -39,6 +44,42 @@ impl Batch<'_> {
     /// The person id for an actor (resolving or allocating it, as [`Batch::add`] does).
     pub fn person_id(&mut self, a: &Actor, at: i64, profile: Option<&Profile>) -> Result<i64> {
         self.person(a, at, profile).map_err(|e| self.err(e))
+    }
+
+    /// Who an actor's work counts for: `(person, account)`, where `account` is the actor's own
+    /// row when it is a member of another person (a git identity linked to a GitHub account).
+    pub(super) fn credit(
+        &mut self,
+        a: &Actor,
+        at: i64,
+        profile: Option<&Profile>,
+    ) -> rusqlite::Result<(i64, Option<i64>)> {
+        let account = self.person(a, at, profile)?;
+        let idx = self.index_of(a).expect("resolved above");
+        if self.people[idx].stored.is_none() && a.github_id.is_none() && a.login.starts_with("git:")
+        {
+            // a new git identity: its name may suggest who it is
+            self.touch(&a.login);
+        }
+        Ok(match self.people[idx].member_of {
+            Some(p) => (p, Some(account)),
+            None => (account, None),
+        })
+    }
+
+    /// Marks an account as not a person, with the reason (written at commit).
+    pub fn not_a_person(&mut self, a: &Actor, at: i64, why: &'static str) -> Result<()> {
+        self.person(a, at, None).map_err(|e| self.err(e))?;
+        let idx = self.index_of(a).expect("resolved above");
+        self.people[idx].not_person = Some(why);
+        Ok(())
+    }
+
+    fn index_of(&self, a: &Actor) -> Option<usize> {
+        match a.github_id {
+            Some(g) => self.by_github_id.get(&g).copied(),
+            None => self.by_login.get(&a.login.to_ascii_lowercase()).copied(),
+        }
     }
 
     /// The person id for an actor: by GitHub id where known (following renames), else by login;
@@ -97,7 +138,7 @@ impl Batch<'_> {
     fn lookup(&mut self, a: &Actor) -> rusqlite::Result<usize> {
         // By id, else (for adoption, or for a login-only actor) by login through its index.
         let row = {
-            let mut by_id = self.tx.prepare_cached("SELECT id, github_id, login, last_seen, is_bot_type FROM people WHERE github_id = ?1")?;
+            let mut by_id = self.tx.prepare_cached("SELECT id, github_id, login, last_seen, is_bot_type, member_of FROM people WHERE github_id = ?1")?;
             let found = match a.github_id {
                 Some(gid) => by_id.query_row([gid], row_to_stored).optional()?,
                 None => None,
@@ -106,7 +147,7 @@ impl Batch<'_> {
                 Some(f) => Some(f),
                 None => {
                     let mut by_login = self.tx.prepare_cached(
-                        "SELECT id, github_id, login, last_seen, is_bot_type FROM people INDEXED BY people_login
+                        "SELECT id, github_id, login, last_seen, is_bot_type, member_of FROM people INDEXED BY people_login
                          WHERE login = ?1 COLLATE NOCASE ORDER BY last_seen DESC",
                     )?;
                     let mut rows = by_login.query([&a.login])?;
@@ -126,7 +167,7 @@ impl Batch<'_> {
                         hit = self
                             .tx
                             .prepare_cached(
-                                "SELECT p.id, p.github_id, p.login, p.last_seen, p.is_bot_type
+                                "SELECT p.id, p.github_id, p.login, p.last_seen, p.is_bot_type, p.member_of
                                  FROM logins l JOIN people p ON p.id = l.person_id
                                  WHERE l.login = ?1 ORDER BY l.last_seen DESC, p.github_id LIMIT 1",
                             )?
@@ -141,6 +182,8 @@ impl Batch<'_> {
             Some((id, github_id, stored)) => Person {
                 id,
                 github_id,
+                member_of: stored.member_of,
+                not_person: None,
                 stored: Some(stored),
                 logins: Vec::new(),
                 first_at: i64::MAX,
@@ -154,6 +197,8 @@ impl Batch<'_> {
                 Person {
                     id: self.next_person - 1,
                     github_id: a.github_id,
+                    member_of: None,
+                    not_person: None,
                     stored: None,
                     logins: Vec::new(),
                     first_at: i64::MAX,
@@ -217,7 +262,8 @@ pub(super) fn merge_login_only(tx: &Transaction, people: &[Person]) -> rusqlite:
                  ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
                                            last_seen = max(last_seen, excluded.last_seen);
              DELETE FROM logins WHERE person_id = {x};
-             UPDATE git_identities SET person_id = {y} WHERE person_id = {x};
+             UPDATE contributions SET account_id = {y} WHERE account_id = {x};
+             UPDATE people SET member_of = {y} WHERE member_of = {x};
              UPDATE people SET
                  login = CASE WHEN (SELECT last_seen FROM people WHERE id = {x}) > last_seen
                               THEN (SELECT login FROM people WHERE id = {x}) ELSE login END,
@@ -242,6 +288,7 @@ fn row_to_stored(r: &Row) -> rusqlite::Result<(i64, Option<i64>, Stored)> {
             login: r.get(2)?,
             last_seen: r.get(3)?,
             is_bot_type: r.get(4)?,
+            member_of: r.get(5)?,
         },
     ))
 }
@@ -251,8 +298,8 @@ fn row_to_stored(r: &Row) -> rusqlite::Result<(i64, Option<i64>, Stored)> {
 /// Logins go to the history table only when a person has had more than one.
 pub(super) fn write_people(tx: &Transaction, people: &[Person]) -> rusqlite::Result<()> {
     let mut ins = tx.prepare_cached(
-        "INSERT INTO people(id, github_id, login, name, location, company, blog, is_bot_type, last_seen)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO people(id, github_id, login, name, location, company, blog, is_bot_type, last_seen, not_person)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut upd = tx.prepare_cached(
         // `last_seen` may lag by up to LAST_SEEN_SLACK: the person's latest contribution time
@@ -265,6 +312,7 @@ pub(super) fn write_people(tx: &Transaction, people: &[Person]) -> rusqlite::Res
          name = coalesce(?6, name), location = coalesce(?7, location), company = coalesce(?8, company), blog = coalesce(?9, blog)
          WHERE id = ?1",
     )?;
+    let mut not_person = tx.prepare_cached("UPDATE people SET not_person = ?2 WHERE id = ?1")?;
     let mut lg = tx.prepare_cached(
         "INSERT INTO logins(login, person_id, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT DO UPDATE SET first_seen = min(first_seen, ?3), last_seen = max(last_seen, ?4)",
@@ -291,7 +339,8 @@ pub(super) fn write_people(tx: &Transaction, people: &[Person]) -> rusqlite::Res
                     company,
                     blog,
                     p.is_bot_type,
-                    p.last_at
+                    p.last_at,
+                    p.not_person
                 ])?;
                 if p.logins.len() > 1 {
                     for l in &p.logins {
@@ -300,6 +349,9 @@ pub(super) fn write_people(tx: &Transaction, people: &[Person]) -> rusqlite::Res
                 }
             }
             Some(s) => {
+                if let Some(why) = p.not_person {
+                    not_person.execute(params![p.id, why])?;
+                }
                 let renamed = p.logins.iter().any(|l| l != &s.login);
                 let changed = renamed
                     || p.profile.is_some()
