@@ -104,6 +104,20 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             count(&p.counts, Kind::Review) + count(&p.counts, Kind::ReviewComment),
             short(&place_text(p), 40)
         )?;
+        if let Some(l) = &p.likely {
+            writeln!(out, "        likely @{} ({})", l.login, l.why)?;
+        }
+        for a in &p.also {
+            writeln!(
+                out,
+                "        also likely theirs, not linked: {} (score {}; {}): builtby identity link {} {}",
+                a.display,
+                fmt_score(a.score),
+                a.why,
+                a.login,
+                p.login
+            )?;
+        }
         if explain {
             for d in p.details.iter().filter(|d| d.score > 0.0) {
                 writeln!(

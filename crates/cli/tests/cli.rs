@@ -202,7 +202,7 @@ fn search_person_and_json_agree() {
         "{table}"
     );
     let (_, csv, _) = run(&data, &["search", "--csv"]);
-    assert!(csv.starts_with("rank,login,name,location,company,score,merged_prs,reviews,profile_url,top_evidence\n1,ana,"), "{csv}");
+    assert!(csv.starts_with("rank,login,name,location,company,score,merged_prs,reviews,profile_url,top_evidence,likely_login\n1,ana,"), "{csv}");
     let (code, person, _) = run(&data, &["person", "ANA"]);
     assert_eq!(code, 0);
     assert!(
@@ -438,4 +438,121 @@ fn as_of_and_offset_past_the_end() {
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("Nobody matched"), "{out}");
     assert!(out.contains("past the end"), "{out}");
+}
+
+/// Issue 10: the identity verbs from the command line, on a git-only store.
+#[test]
+fn identity_verbs_link_show_log_and_refuse_clearly() {
+    let d = temp("identity-verbs");
+    let repo = d.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let git = |args: &[&str], env: &[(&str, &str)]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q", "-b", "main"], &[]);
+    for (i, (who, email)) in [
+        ("Ana B", "ana@uni.example"),
+        ("Claude Opus 4.8", "noreply@anthropic.com"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(repo.join(format!("f{i}.py")), format!("x = {i}\n")).unwrap();
+        git(&["add", "-A"], &[]);
+        let date = format!("2024-0{}-01T00:00:00Z", i + 1);
+        let env = [
+            ("GIT_AUTHOR_NAME", *who),
+            ("GIT_AUTHOR_EMAIL", *email),
+            ("GIT_AUTHOR_DATE", date.as_str()),
+            ("GIT_COMMITTER_NAME", *who),
+            ("GIT_COMMITTER_EMAIL", *email),
+            ("GIT_COMMITTER_DATE", date.as_str()),
+        ];
+        git(&["commit", "-q", "-m", &format!("Add f{i}")], &env);
+    }
+    let data = d.join("data");
+    let (code, _, err) = run(
+        &data,
+        &["ingest", "git", repo.to_str().unwrap(), "--repo", "o/r"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let search = |args: &[&str]| -> serde_json::Value {
+        let mut a = vec!["search", "--repo", "o/r", "--json"];
+        a.extend_from_slice(args);
+        let (code, out, err) = run(&data, &a);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let v = search(&[]);
+    let rows = v["results"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "the AI co-author is not a person: {v}");
+    assert_eq!(rows[0]["display"], "Ana B (git)");
+    let key = rows[0]["login"].as_str().unwrap().to_string();
+    assert!(key.starts_with("git:"));
+    assert_eq!(
+        search(&["--include-bots"])["results"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let (_, stats, _) = run(&data, &["stats"]);
+    assert!(stats.contains("AI co-author"), "{stats}");
+
+    let (code, _, err) = run(
+        &data,
+        &[
+            "identity",
+            "link",
+            &key,
+            "ana",
+            "--why",
+            "her profile says so",
+            "--by",
+            "rita",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v = search(&[]);
+    assert_eq!(v["results"][0]["login"], "ana", "{v}");
+    assert_eq!(v["results"][0]["profile_url"], "https://github.com/ana");
+    let (code, show, _) = run(&data, &["identity", "show", "ana"]);
+    assert_eq!(code, 0);
+    assert!(
+        show.contains("Ana B (git)") && show.contains("confirmed") && show.contains("manual"),
+        "{show}"
+    );
+    assert!(!show.contains("uni.example"), "{show}");
+    let (_, log, _) = run(&data, &["identity", "log"]);
+    assert!(
+        log.contains("rita") && log.contains("link") && log.contains("her profile says so"),
+        "{log}"
+    );
+
+    // clear refusals, exit non-zero
+    let (code, _, err) = run(&data, &["identity", "link", "git:nobody", "ana"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("no account or person `git:nobody`"), "{err}");
+    let (code, _, err) = run(&data, &["identity", "split", "ana"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(&data, &["identity", "unlink", &key]);
+    assert_ne!(code, 0);
+    assert!(err.contains("not linked"), "{err}");
+    let (code, _, err) = run(&data, &["identity", "split", "ana"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("nothing to split"), "{err}");
+    assert_eq!(search(&[])["results"][0]["display"], "Ana B (git)");
 }

@@ -196,17 +196,34 @@ fn commits_are_credited_linked_and_searchable_by_path_and_area() {
     assert_eq!(kinds[&Kind::CoAuthored], 1);
     assert_eq!(kinds[&Kind::CommitReview], 1);
     assert_eq!(g.commits_with_pr, 2);
-    assert_eq!(g.git_identity_authors, 1, "only Cyrus is unproven");
-    assert_eq!(g.github_authors, 3, "ana and eve by noreply, bo-gh by PR");
+    assert_eq!(
+        g.git_identity_authors, 2,
+        "Cyrus and Bo: one squash commit of bo-gh's PR is a vote, not a link"
+    );
+    assert_eq!(g.github_authors, 2, "ana and eve by noreply");
     let sugg = store.identity_suggestions(None, 10).unwrap();
     let cyrus = sugg
         .iter()
         .find(|s| s.name.as_deref() == Some("Cyrus"))
         .expect("Cyrus is suggested");
     assert_eq!(cyrus.person, "cyrus", "{sugg:?}");
+    // the address's local part and the name both say `cyrus`: a suggestion either way
+    assert!(
+        matches!(
+            cyrus.method,
+            builtby_store::identity::Method::EmailLocalPart
+                | builtby_store::identity::Method::NameIsLogin
+        ),
+        "{sugg:?}"
+    );
+    let bo = sugg
+        .iter()
+        .find(|s| s.name.as_deref() == Some("Bo"))
+        .expect("Bo is suggested");
     assert_eq!(
-        cyrus.method,
-        builtby_store::identity::Method::EmailLocalPart
+        (bo.person.as_str(), bo.method),
+        ("bo-gh", builtby_store::identity::Method::SquashPr),
+        "{sugg:?}"
     );
 
     // Nothing anywhere holds an e-mail address: not the file, not its WAL (where these

@@ -82,6 +82,8 @@ struct Expected {
     other_emails: HashSet<String>,
     /// logins of noreply co-author addresses
     co_author_logins: HashSet<String>,
+    /// branch owners of `Merge pull request #N from LOGIN/branch` merges
+    merge_logins: HashSet<String>,
     /// distinct (commit, co-author address) pairs, the author excluded
     co_authors: u64,
     /// author name → non-merge commits since 2024-01-01 touching jax/_src/
@@ -114,6 +116,13 @@ fn expected(data: &[u8]) -> Expected {
         let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let parents = s(f[1]).split_whitespace().count();
         if parents >= 2 {
+            let msg = s(f[8]);
+            if let Some(rest) = msg.strip_prefix("Merge pull request #") {
+                if let Some((_, from)) = rest.split_once(" from ") {
+                    let owner = from.split(['/', ':']).next().unwrap_or("").trim();
+                    e.merge_logins.insert(owner.to_ascii_lowercase());
+                }
+            }
             continue;
         }
         e.non_merge += 1;
@@ -215,21 +224,23 @@ fn check(name: &str, repo: &str) -> Option<(tempdir::Dir, Expected)> {
         e.non_merge,
         "{name}: one commit contribution per non-merge commit"
     );
-    assert_eq!(
-        g.commits_by_github_people as u64, e.noreply_commits,
-        "{name}: commits credited to GitHub logins (noreply addresses; no PRs in this store)"
+    // Noreply commits are proven; identities whose merged branches vote for one login are
+    // linked too (no PRs in this store, so no squash votes).
+    assert!(
+        g.commits_by_github_people as u64 >= e.noreply_commits,
+        "{name}: {} commits credited to GitHub logins, {} noreply commits",
+        g.commits_by_github_people,
+        e.noreply_commits
     );
     assert!(
-        g.github_authors as usize <= e.noreply_logins.len()
-            && (g.github_authors > 0) != e.noreply_logins.is_empty(),
+        (g.github_authors > 0) != e.noreply_logins.is_empty(),
         "{name}: {} GitHub authors for {} noreply logins",
         g.github_authors,
         e.noreply_logins.len()
     );
-    assert_eq!(
-        g.git_identity_authors as usize,
-        e.other_emails.len(),
-        "{name}: one git identity per other author address"
+    assert!(
+        g.git_identity_authors as usize <= e.other_emails.len(),
+        "{name}: at most one git identity per other author address"
     );
     assert_eq!(
         g.commits_with_pr as u64, e.with_pr,
@@ -253,7 +264,9 @@ fn check(name: &str, repo: &str) -> Option<(tempdir::Dir, Expected)> {
     // co-author's noreply address (a rename: same id, other login)
     let known: HashSet<String> = e
         .noreply_logins
-        .union(&e.co_author_logins)
+        .iter()
+        .chain(&e.co_author_logins)
+        .chain(&e.merge_logins)
         .cloned()
         .collect();
     let extra: Vec<&String> = logins.difference(&known).collect();
@@ -367,4 +380,72 @@ fn jax_and_the_people_who_worked_in_jax_src() {
         .filter(|t| shown.iter().any(|s| s == *t))
         .count();
     assert!(found >= 3, "top-10 {shown:?} vs most active {top5:?}");
+
+    // Issue 10's "done when": one contactable human per row.
+    let q50 = Query { limit: 50, ..q };
+    let res =
+        builtby_search::search(&store, &Catalog::shipped(), &BotRules::default(), &q50).unwrap();
+    let actionable = res
+        .results
+        .iter()
+        .take(10)
+        .filter(|r| r.profile_url.is_some() || r.likely.is_some())
+        .count();
+    let rows: Vec<String> = res
+        .results
+        .iter()
+        .map(|r| format!("{} {:?}", r.display, r.likely.as_ref().map(|l| &l.login)))
+        .collect();
+    assert!(
+        actionable >= 9,
+        "top 10 with a login or a likely one: {actionable}: {rows:?}"
+    );
+    let mut names = HashSet::new();
+    let logins: HashSet<String> = res.results.iter().map(|r| r.login.to_lowercase()).collect();
+    for r in &res.results {
+        if let Some(n) = &r.name {
+            assert!(
+                names.insert(n.to_lowercase()),
+                "{n} twice in the top 50: {rows:?}"
+            );
+        }
+        if let Some(l) = &r.likely {
+            assert!(
+                !logins.contains(&l.login.to_lowercase()),
+                "{} is also @{}: {rows:?}",
+                r.display,
+                l.login
+            );
+        }
+        assert!(
+            !r.login.starts_with("git:") || r.display.ends_with(" (git)"),
+            "{}",
+            r.login
+        );
+    }
+    // Copybara's "jax authors" and AI co-authors are not people, anywhere.
+    let everyone = Query {
+        limit: 500,
+        evidence: 0,
+        ..Default::default()
+    };
+    let all = builtby_search::search(&store, &Catalog::shipped(), &BotRules::default(), &everyone)
+        .unwrap();
+    for r in &all.results {
+        let n = r.name.as_deref().unwrap_or("").to_lowercase();
+        assert!(
+            n != "jax authors" && !n.starts_with("claude ") && n != "cursor" && n != "unknown",
+            "{} ranks as a person",
+            r.display
+        );
+    }
+    let stats = store.identity_stats().unwrap();
+    assert!(
+        stats
+            .not_people
+            .iter()
+            .any(|(why, _)| why.contains("Copybara")),
+        "{:?}",
+        stats.not_people
+    );
 }

@@ -35,7 +35,6 @@ const NAMES: &[(&str, &str)] = &[
     ("your name", "placeholder name"),
     ("john doe", "placeholder name"),
     ("root", "placeholder name"),
-    ("(no name)", "placeholder name"),
 ];
 
 /// Name prefixes of AI assistants that sign as co-authors with a model name after them
@@ -69,12 +68,14 @@ const DOMAINS: &[(&str, &str)] = &[
 
 /// Why an identity with this name and e-mail address is not a person, if it is not.
 pub fn pseudo_identity(name: &str, email: &str) -> Option<&'static str> {
+    // An empty name says nothing: a person's commit may carry only an address (which the
+    // parser drops from the name), and the identity is keyed by that address.
     let n = name.trim().to_lowercase();
-    if n.is_empty() {
-        return Some("no name");
-    }
     if let Some((_, why)) = NAMES.iter().find(|(x, _)| *x == n) {
         return Some(why);
+    }
+    if n.ends_with("[bot]") {
+        return Some("bot");
     }
     if AI_NAME_PREFIXES.iter().any(|p| n.starts_with(p)) {
         return Some("AI co-author");
@@ -116,7 +117,15 @@ mod tests {
             pseudo_identity("unknown", "a@huawei.com"),
             Some("placeholder name")
         );
-        assert_eq!(pseudo_identity("  ", "a@b.com"), Some("no name"));
+        assert_eq!(
+            pseudo_identity("  ", "a@b.com"),
+            None,
+            "an address alone is someone's"
+        );
+        assert_eq!(
+            pseudo_identity("dependabot[bot]", "support@github.com"),
+            Some("bot")
+        );
         assert_eq!(
             pseudo_identity("DELUXA", "d@example.com"),
             Some("placeholder address")

@@ -3,7 +3,7 @@
 
 use crate::SearchResults;
 
-pub const HEADER: [&str; 10] = [
+pub const HEADER: [&str; 11] = [
     "rank",
     "login",
     "name",
@@ -14,6 +14,7 @@ pub const HEADER: [&str; 10] = [
     "reviews",
     "profile_url",
     "top_evidence",
+    "likely_login",
 ];
 
 /// Writes `results` as CSV (with a header) to `w`.
@@ -31,7 +32,12 @@ pub fn results_csv<W: std::io::Write>(results: &SearchResults, w: W) -> std::io:
         let evidence: Vec<String> = r.evidence.iter().take(3).map(|e| e.url.clone()).collect();
         out.row([
             r.rank.to_string(),
-            r.login.clone(),
+            // a person known only by a git identity has no login (its id is a hash)
+            if r.profile_url.is_some() {
+                r.login.clone()
+            } else {
+                String::new()
+            },
             r.name.clone().unwrap_or_default(),
             r.location.clone().unwrap_or_default(),
             r.company.clone().unwrap_or_default(),
@@ -40,6 +46,10 @@ pub fn results_csv<W: std::io::Write>(results: &SearchResults, w: W) -> std::io:
             count(builtby_model::Kind::Review).to_string(),
             r.profile_url.clone().unwrap_or_default(),
             evidence.join(" "),
+            r.likely
+                .as_ref()
+                .map(|l| l.login.clone())
+                .unwrap_or_default(),
         ])?;
     }
     Ok(())

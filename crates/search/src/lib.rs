@@ -23,7 +23,9 @@ mod run;
 
 pub use catalog::Catalog;
 pub use query::{Query, QueryError};
-pub use run::{search, Evidence, SearchError, SearchResult, SearchResults};
+pub use run::{
+    display_name, search, AlsoLikely, Evidence, Likely, SearchError, SearchResult, SearchResults,
+};
 
 use builtby_model::Kind;
 

@@ -42,6 +42,8 @@ pub struct RepoArea {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonReport {
     pub login: String,
+    /// The login, or `Name (git)` for a git identity.
+    pub display: String,
     pub previous_logins: Vec<String>,
     pub name: Option<String>,
     pub location: Option<String>,
@@ -129,8 +131,9 @@ pub fn person_report(
         .collect();
     let areas = person_areas(store, catalog, id)?;
     Ok(Some(PersonReport {
-        is_bot: bots.is_bot(&p.login, p.is_bot_type),
+        is_bot: bots.is_bot(&p.login, p.is_bot_type) || p.not_person.is_some(),
         profile_url: Identity::parse(&p.login).profile_url(),
+        display: crate::run::display_name(&p.login, p.name.as_deref()),
         login: p.login,
         previous_logins: p.previous_logins,
         name: p.name,

@@ -69,10 +69,108 @@ impl From<EvidenceRow> for Evidence {
     }
 }
 
+/// A git identity's most likely GitHub account: a suggestion, not a link.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Likely {
+    pub login: String,
+    pub why: String,
+}
+
+/// A git identity shown under the person it is likely to be.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlsoLikely {
+    /// The identity's stable id (`git:<key>`).
+    pub login: String,
+    pub display: String,
+    /// Its own score in this search (not added to the person's).
+    pub score: f64,
+    pub why: String,
+}
+
+/// One human, one row: the order rows are shown in, with git identities whose likely GitHub
+/// login is a person also in this search folded under that person (at the better of the two
+/// positions) instead of shown twice. Nothing is merged: scores stay apart and the store keeps
+/// the suggestion for a person to confirm. Likely logins are looked up only for the rows
+/// reached, so the cost follows the page, not the number of matches.
+#[allow(clippy::type_complexity)]
+fn fold_likely(
+    store: &Store,
+    scored: &[(builtby_store::PersonRow, f64, i64)],
+    q: &Query,
+) -> Result<
+    (
+        Vec<usize>,
+        HashMap<usize, Vec<(usize, String)>>,
+        HashMap<i64, (String, String)>,
+    ),
+    SearchError,
+> {
+    let by_login: HashMap<String, usize> = scored
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| Identity::parse(&s.0.login).is_github())
+        .map(|(i, s)| (s.0.login.to_lowercase(), i))
+        .collect();
+    let want = q.offset as usize + q.limit as usize;
+    let mut order = Vec::new();
+    let mut placed = vec![false; scored.len()];
+    let mut also: HashMap<usize, Vec<(usize, String)>> = HashMap::new();
+    let mut likely = HashMap::new();
+    for i in 0..scored.len() {
+        if order.len() >= want {
+            break;
+        }
+        if placed[i] {
+            continue;
+        }
+        let p = &scored[i].0;
+        if !Identity::parse(&p.login).is_github() {
+            if let Some((login, why)) = store.likely_logins(&[p.id])?.remove(&p.id) {
+                if let Some(&j) = by_login.get(&login.to_lowercase()) {
+                    also.entry(j).or_default().push((i, why));
+                    placed[i] = true;
+                    if !placed[j] {
+                        placed[j] = true;
+                        order.push(j);
+                    }
+                    continue;
+                }
+                likely.insert(p.id, (login, why));
+            }
+        }
+        placed[i] = true;
+        order.push(i);
+    }
+    Ok((order, also, likely))
+}
+
+/// How a person is shown: their GitHub login, or `Name (git)` for a git identity (whose
+/// stable id is `login`, `git:<key>`: a hash, never shown as the name).
+pub fn display_name(login: &str, name: Option<&str>) -> String {
+    if Identity::parse(login).is_github() {
+        return login.to_string();
+    }
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => format!("{n} (git)"),
+        None => "(no name) (git)".to_string(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResult {
     pub rank: u32,
+    /// The person's stable id: their current GitHub login, or `git:<key>` for a person known
+    /// only by a git identity.
     pub login: String,
+    /// What to show: the login, or `Name (git)`.
+    pub display: String,
+    /// For a git identity: the GitHub account it most likely is, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub likely: Option<Likely>,
+    /// Git identities in this search that are likely this person (a suggestion: not linked,
+    /// their work not counted here), shown with this row instead of as rows of their own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<AlsoLikely>,
     pub name: Option<String>,
     pub location: Option<String>,
     /// The normalised location, when the profile has one.
@@ -125,7 +223,9 @@ pub fn search(
     let mut places: HashMap<i64, crate::place::Place> = store.places(&person_ids)?;
     let people: Vec<_> = people
         .into_iter()
-        .filter(|p| q.include_bots || !bots.is_bot(&p.login, p.is_bot_type))
+        .filter(|p| {
+            q.include_bots || !(bots.is_bot(&p.login, p.is_bot_type) || p.not_person.is_some())
+        })
         .filter(|p| crate::place::matches(q, p.location.as_deref(), places.get(&p.id)))
         .collect();
     let ctx = context(store, catalog, q, by_person.values().flatten())?;
@@ -140,14 +240,31 @@ pub fn search(
         })
         .collect();
     scored.sort_by(|a, b| rank::compare((a.1, a.2, &a.0.login), (b.1, b.2, &b.0.login)));
-    let total = scored.len() as u32;
+    let (order, mut also, mut likely) = fold_likely(store, &scored, q)?;
+    let total = (scored.len() - also.values().map(Vec::len).sum::<usize>()) as u32;
+    let mut scored: Vec<Option<_>> = scored.into_iter().map(Some).collect();
     let mut results = Vec::new();
-    for (i, (p, score, _)) in scored
+    for (i, idx) in order
         .into_iter()
         .enumerate()
         .skip(q.offset as usize)
         .take(q.limit as usize)
     {
+        let (p, score, _) = scored[idx].take().expect("each row is shown once");
+        let also: Vec<AlsoLikely> = also
+            .remove(&idx)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(j, why)| {
+                let (g, gs, _) = scored[j].take().expect("folded once");
+                AlsoLikely {
+                    display: display_name(&g.login, g.name.as_deref()),
+                    login: g.login,
+                    score: gs,
+                    why,
+                }
+            })
+            .collect();
         // Recorded by the same arithmetic that ranked: they sum to `score`.
         let details = rules.explain(&by_person[&p.id], &ctx);
         let evidence = store
@@ -170,6 +287,11 @@ pub fn search(
         results.push(SearchResult {
             rank: i as u32 + 1,
             profile_url: Identity::parse(&p.login).profile_url(),
+            display: display_name(&p.login, p.name.as_deref()),
+            likely: likely
+                .remove(&p.id)
+                .map(|(login, why)| Likely { login, why }),
+            also,
             login: p.login,
             name: p.name,
             location: p.location,

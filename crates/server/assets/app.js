@@ -360,9 +360,12 @@ function titleCase(s) {
 
 function who(r) {
   const place = placeText(r);
+  // a git identity (no GitHub account) is shown as "Name (git)", never by its hashed key
+  const git = !r.profile_url;
   return h("div", { class: "who" },
-    h("a", { class: "name", href: personHref(r.login), "data-nav": true }, r.name || r.login),
-    r.name ? h("span", { class: "login" }, "@" + r.login) : null,
+    h("a", { class: "name", href: personHref(r.login), "data-nav": true }, git ? (r.display || "(git)") : (r.name || r.login)),
+    !git && r.name ? h("span", { class: "login" }, "@" + r.login) : null,
+    r.likely ? h("span", { class: "likely", title: r.likely.why }, "likely @" + r.likely.login) : null,
     place ? h("span", { class: "loc", title: r.location || "" }, place) : null,
     r.company ? h("span", { class: "company" }, r.company) : null);
 }
@@ -411,10 +414,12 @@ function resultCard(r, max) {
     h("p", { class: "counts" }, countsLine(r.counts)),
     ruleBars(r.details, max),
     r.evidence.length ? h("ul", { class: "evidence" }, r.evidence.slice(0, 3).map(evidenceItem)) : null,
+    (r.also || []).length ? h("p", { class: "also muted" }, "Also likely theirs, not linked: ",
+      r.also.map((a, i) => [i ? ", " : "", h("a", { href: personHref(a.login), "data-nav": true, title: a.why }, a.display), ` (score ${num(a.score)})`])) : null,
     h("details", { class: "why-wrap" }, h("summary", {}, "Why this rank"),
       h("p", { class: "muted" }, "Each rule adds points for the counts below, weighted by how demanding the repository's review is and by how recent the work is."),
       whyTable(r.details)),
-    h("a", { class: "more", href: personHref(r.login), "data-nav": true }, `Open ${r.login}'s record →`));
+    h("a", { class: "more", href: personHref(r.login), "data-nav": true }, `Open ${r.profile_url ? r.login : (r.display || "this person")}'s record →`));
 }
 
 function pager(offset, limit, total, text, onPage) {
@@ -438,7 +443,7 @@ async function showPerson(login, gen) {
     return;
   }
   if (gen !== generation) return;
-  document.title = `builtby — ${r.name || r.login}`;
+  document.title = `builtby — ${r.profile_url ? (r.name || r.login) : r.display}`;
   setView(renderPerson(r, offset));
   $("#main").focus({ preventScroll: true });
 }
@@ -447,7 +452,7 @@ function renderPerson(r, offset) {
   const back = h("a", { href: "/" + lastSearch, class: "back", "data-nav": true }, "← Back to search");
   const head = h("section", { class: "person-head card" },
     h("div", {},
-      h("h1", {}, r.name || r.login),
+      h("h1", {}, r.profile_url ? (r.name || r.login) : (r.display || r.name)),
       h("p", { class: "who" },
         r.profile_url
           ? h("a", { href: r.profile_url, rel: "noopener noreferrer", target: "_blank" }, "@" + r.login + " on GitHub")

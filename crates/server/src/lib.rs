@@ -24,6 +24,7 @@ pub mod api;
 pub mod bench;
 pub mod conn;
 pub mod error;
+pub mod identity;
 pub mod openapi;
 pub mod scrub;
 mod web;
@@ -298,6 +299,13 @@ pub fn app(state: AppState) -> Router {
         .route("/api/people/{login}", get(api::person))
         .route("/api/catalog", get(api::catalog))
         .route("/api/stats", get(api::stats))
+        .route("/api/identity/{key}", get(identity::show))
+        .route("/api/identity-suggestions", get(identity::suggestions))
+        .route("/api/identity-log", get(identity::log))
+        .route(
+            "/api/identity/decide/{verb}",
+            axum::routing::post(identity::decide),
+        )
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/{*rest}", get(api::no_such_endpoint))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));

@@ -14,6 +14,8 @@ use serde_json::{json, Value};
 
 pub struct Endpoint {
     pub path: &'static str,
+    /// `get`, or `post` for a decision (a JSON body).
+    pub method: &'static str,
     pub summary: &'static str,
     pub description: &'static str,
     /// Names from `SEARCH_PARAMS` this endpoint accepts.
@@ -38,6 +40,7 @@ fn param_names(e: &Endpoint) -> Vec<&'static str> {
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "/api/search",
+        method: "get",
         summary: "Rank people by the work they did",
         description: "The same filters and the same result as `builtby search --json`: people ranked by explainable rules, each with the counts the rules used and links to the strongest evidence.",
         params: ALL_SEARCH,
@@ -51,6 +54,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         path: "/api/search.csv",
+        method: "get",
         summary: "Search results as CSV",
         description: "One row per person: rank, login, name, location, company, score, merged_prs, reviews, profile_url, top_evidence.",
         params: ALL_SEARCH,
@@ -59,6 +63,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         path: "/api/people/{login}",
+        method: "get",
         summary: "One person's record",
         description: "As `builtby person --json`: totals by repository and kind, a month-by-month timeline, the rules' scores, and evidence (paged with limit/offset). 404 when nobody by that login (current or former) is loaded.",
         params: crate::api::PERSON_PARAMS,
@@ -78,6 +83,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         path: "/api/catalog",
+        method: "get",
         summary: "Ecosystems and their repositories",
         description: "The catalog the ecosystem filter uses, for pickers.",
         params: &[],
@@ -86,6 +92,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         path: "/api/stats",
+        method: "get",
         summary: "What is loaded",
         description: "Counts (files, events, contributions, people, repositories), the date range, and the ingest log.",
         params: &[],
@@ -96,7 +103,49 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ],
     },
     Endpoint {
+        path: "/api/identity/{key}",
+        method: "get",
+        summary: "A person's accounts and links",
+        description: "As `builtby identity show --json`: the person (their GitHub login, else `git:<key>`), and each account (GitHub login or git identity) with its links: method, evidence, confidence, state (proven, auto, suggested, confirmed, rejected), when and by whom. A linked account's key finds its person. 404 when no such account is loaded.",
+        params: &[],
+        content_type: "application/json",
+        fields: &[
+            ("person", "string", "The person's key."),
+            ("name", "string", "A name, when one of the accounts has one."),
+            ("locked", "boolean", "Locked people are never changed automatically."),
+            ("accounts", "array", "{key, name, github_id, not_person, contributions, links}."),
+        ],
+    },
+    Endpoint {
+        path: "/api/identity-suggestions",
+        method: "get",
+        summary: "Pending identity suggestions",
+        description: "As `builtby identity suggest --json`: unconfirmed links from git identities to GitHub logins, best first (optionally for accounts with work in `repo`). A name alone is only ever a suggestion.",
+        params: &["repo", "limit"],
+        content_type: "application/json",
+        fields: &[],
+    },
+    Endpoint {
+        path: "/api/identity-log",
+        method: "get",
+        summary: "The identity audit log",
+        description: "As `builtby identity log --json`: every identity change, newest first: at, by, action, account, before, after, why.",
+        params: &["limit"],
+        content_type: "application/json",
+        fields: &[],
+    },
+    Endpoint {
+        path: "/api/identity/decide/{verb}",
+        method: "post",
+        summary: "Decide about an identity",
+        description: "verb is link, unlink, split, lock, unlock or reject; the body is JSON {\"account\", \"person\", \"why\", \"by\"} (link and reject need account and person; unlink needs account; split, lock and unlock need person). Decisions always win over builtby's and survive re-ingesting everything; each is logged. 404 for an unknown account, 409 for a decision that would change nothing.",
+        params: &[],
+        content_type: "application/json",
+        fields: &[("ok", "boolean", "true"), ("verb", "string", "The verb done.")],
+    },
+    Endpoint {
         path: "/api/openapi.json",
+        method: "get",
         summary: "This document",
         description: "",
         params: &[],
@@ -107,7 +156,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
 
 fn param(name: &str, in_path: bool) -> Value {
     if in_path {
-        return json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": "GitHub login (a former login works too)."});
+        let description = match name {
+            "key" => "A GitHub login or a git identity (`git:<key>`).",
+            "verb" => "link, unlink, split, lock, unlock or reject.",
+            _ => "GitHub login (a former login works too).",
+        };
+        return json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": description});
     }
     let (_, repeatable, description) = SEARCH_PARAMS
         .iter()
@@ -146,8 +200,10 @@ pub fn document() -> Value {
     let mut paths = serde_json::Map::new();
     for e in ENDPOINTS {
         let mut params: Vec<Value> = Vec::new();
-        if e.path.contains("{login}") {
-            params.push(param("login", true));
+        for name in ["login", "key", "verb"] {
+            if e.path.contains(&format!("{{{name}}}")) {
+                params.push(param(name, true));
+            }
         }
         params.extend(param_names(e).into_iter().map(|p| param(p, false)));
         let schema = if e.content_type == "text/csv" {
@@ -172,8 +228,15 @@ pub fn document() -> Value {
             responses["400"] =
                 error_response("A parameter is unknown or malformed; `param` names it.");
         }
-        if e.path.contains("{login}") {
+        if e.path.contains("{login}") || e.path.contains("{key}") {
             responses["404"] = error_response("Nobody by that login is loaded.");
+        }
+        if e.method == "post" {
+            responses["400"] = error_response(
+                "The body is not the JSON object expected; `param` names what is wrong.",
+            );
+            responses["404"] = error_response("An unknown account, person or verb.");
+            responses["409"] = error_response("The decision would change nothing.");
         }
         let op = json!({
             "summary": e.summary,
@@ -182,7 +245,9 @@ pub fn document() -> Value {
             "parameters": params,
             "responses": responses,
         });
-        paths.insert(e.path.to_string(), json!({ "get": op }));
+        let mut item = serde_json::Map::new();
+        item.insert(e.method.to_string(), op);
+        paths.insert(e.path.to_string(), Value::Object(item));
     }
     json!({
         "openapi": "3.1.0",

@@ -317,8 +317,15 @@ async fn catalog_stats_csv_and_openapi() {
             "{name} is accepted but not documented"
         );
     }
-    for path in paths.keys() {
-        let a = get(&state, &path.replace("{login}", "ana")).await;
+    for (path, item) in paths {
+        if item.get("get").is_none() {
+            continue; // decisions are POSTed: `identity_decisions_over_http`
+        }
+        let a = get(
+            &state,
+            &path.replace("{login}", "ana").replace("{key}", "ana"),
+        )
+        .await;
         assert_eq!(
             a.status,
             StatusCode::OK,
@@ -700,4 +707,94 @@ async fn as_of_ignores_later_work() {
     assert!(then["score"].as_f64().unwrap() > 0.0);
     assert_eq!(then["details"][0]["used"][0]["count"], 1, "{then}");
     assert_eq!(now["details"][0]["used"][0]["count"], 2, "{now}");
+}
+
+async fn post(state: &AppState, uri: &str, body: &str) -> common::Answer {
+    common::request(
+        state,
+        axum::http::Request::post(uri)
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await
+}
+
+/// Issue 10: the identity verbs over HTTP answer as the CLI does, and decisions are logged.
+#[tokio::test]
+async fn identity_decisions_over_http() {
+    let state = fixture("identity");
+    let a = get(&state, "/api/identity/ana").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json()["accounts"].as_array().unwrap().len(), 1);
+    let a = post(
+        &state,
+        "/api/identity/decide/link",
+        r#"{"account": "bo", "person": "ana", "why": "one human", "by": "rita"}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let v = get(&state, "/api/identity/ana").await.json();
+    let keys: Vec<&str> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["ana", "bo"], "{v}");
+    assert_eq!(v["accounts"][1]["links"][0]["state"], "confirmed");
+    let s = get(&state, "/api/search").await.json();
+    assert_eq!(
+        s["results"].as_array().unwrap().len(),
+        1,
+        "one person now: {s}"
+    );
+    let log = get(&state, "/api/identity-log?limit=5").await.json();
+    assert_eq!(log[0]["action"], "link");
+    assert_eq!(log[0]["by"], "rita");
+    // errors name what is wrong
+    let a = post(
+        &state,
+        "/api/identity/decide/link",
+        r#"{"account": "nobody", "person": "ana"}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.text());
+    let a = post(&state, "/api/identity/decide/link", r#"{"account": "bo"}"#).await;
+    assert_eq!(
+        (a.status, a.json()["param"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("person"))
+    );
+    let a = post(&state, "/api/identity/decide/link", "not json").await;
+    assert_eq!(
+        (a.status, a.json()["param"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("body"))
+    );
+    let a = post(&state, "/api/identity/decide/merge", r#"{"account": "bo"}"#).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    let a = post(
+        &state,
+        "/api/identity/decide/unlink",
+        r#"{"account": "bo"}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let a = post(
+        &state,
+        "/api/identity/decide/unlink",
+        r#"{"account": "bo"}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.text());
+    let a = get(&state, "/api/identity-suggestions?limit=0").await;
+    assert_eq!(
+        (a.status, a.json()["param"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("limit"))
+    );
+    let a = get(&state, "/api/identity-suggestions?who=x").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(&state, "/api/identity/nobody").await.status,
+        StatusCode::NOT_FOUND
+    );
 }

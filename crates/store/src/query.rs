@@ -52,6 +52,8 @@ pub struct PersonRow {
     pub company: Option<String>,
     pub blog: Option<String>,
     pub is_bot_type: bool,
+    /// Why this account is not a person (an import identity, an AI co-author), if it is not.
+    pub not_person: Option<String>,
     /// Other logins this person was seen under.
     pub previous_logins: Vec<String>,
 }
@@ -402,7 +404,10 @@ impl Store {
             return Ok(Vec::new());
         }
         let (sql, keep) = by_ids(
-            "SELECT id, github_id, login, name, location, company, blog, is_bot_type FROM people",
+            // a person with no name of their own shows a linked account's (a git identity's)
+            "SELECT id, github_id, login,
+               coalesce(name, (SELECT m.name FROM people m INDEXED BY people_member_of WHERE m.member_of = people.id AND m.name IS NOT NULL LIMIT 1)),
+               location, company, blog, is_bot_type, not_person FROM people",
             ids,
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
@@ -417,6 +422,7 @@ impl Store {
                     company: r.get(5)?,
                     blog: r.get(6)?,
                     is_bot_type: r.get(7)?,
+                    not_person: r.get(8)?,
                     previous_logins: Vec::new(),
                 })
             })
@@ -454,7 +460,7 @@ impl Store {
     pub fn person_by_login(&self, login: &str) -> Result<Option<i64>> {
         let current = self
             .conn
-            .query_row("SELECT id FROM people WHERE login = ?1 COLLATE NOCASE ORDER BY last_seen DESC LIMIT 1", [login], |r| r.get(0))
+            .query_row("SELECT coalesce(member_of, id) FROM people WHERE login = ?1 COLLATE NOCASE ORDER BY member_of IS NOT NULL, last_seen DESC LIMIT 1", [login], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?;
         if current.is_some() {
@@ -462,7 +468,7 @@ impl Store {
         }
         self.conn
             .query_row(
-                "SELECT person_id FROM logins WHERE login = ?1 ORDER BY last_seen DESC LIMIT 1",
+                "SELECT coalesce(p.member_of, p.id) FROM logins l JOIN people p ON p.id = l.person_id WHERE l.login = ?1 ORDER BY l.last_seen DESC LIMIT 1",
                 [login],
                 |r| r.get(0),
             )

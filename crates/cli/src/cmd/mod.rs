@@ -5,6 +5,7 @@ mod demo;
 mod export;
 mod git;
 mod github;
+mod identity;
 mod ingest;
 mod person;
 mod search;
@@ -97,6 +98,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Bench(BenchWhat::Serve(a)) => serve::bench(&env, &a),
         Command::Bench(BenchWhat::Abuse(a)) => serve::abuse(&env, &a),
         Command::Serve(a) => serve::run(&env, &a),
+        Command::Identity(v) => identity::run(&env, v),
+        Command::Bench(BenchWhat::Identity(a)) => identity::bench(&env, &a),
     }
 }
 

@@ -11,6 +11,7 @@ pub fn run(env: &Env, a: &StatsArgs) -> Result<ExitCode> {
     let store = env.reader()?;
     let totals = store.stats()?;
     let files = store.files()?;
+    let identities = store.identity_stats()?;
     let mut out = std::io::stdout().lock();
     if a.json {
         let files: Vec<serde_json::Value> = files
@@ -26,7 +27,7 @@ pub fn run(env: &Env, a: &StatsArgs) -> Result<ExitCode> {
             .collect();
         serde_json::to_writer_pretty(
             &mut out,
-            &serde_json::json!({"totals": totals, "files": files}),
+            &serde_json::json!({"totals": totals, "identities": identities, "files": files}),
         )?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
@@ -47,6 +48,28 @@ pub fn run(env: &Env, a: &StatsArgs) -> Result<ExitCode> {
     }
     for (k, n) in &totals.contributions_by_kind {
         writeln!(out, "  {k:<20} {n:>10}")?;
+    }
+    if identities.git_accounts > 0 {
+        let linked: i64 = identities.linked_by.iter().map(|x| x.1).sum();
+        let by: Vec<String> = identities
+            .linked_by
+            .iter()
+            .map(|(m, n)| format!("{n} by {m}"))
+            .collect();
+        writeln!(
+            out,
+            "git identities: {}, {linked} linked to a GitHub account ({}), {} with a suggestion (builtby identity suggest), {} alone",
+            identities.git_accounts,
+            by.join(", "),
+            identities.suggested,
+            identities.alone
+        )?;
+    }
+    for (why, n) in &identities.not_people {
+        writeln!(
+            out,
+            "  not a person, hidden like bots (--include-bots shows them): {n} × {why}"
+        )?;
     }
     for f in &files {
         writeln!(

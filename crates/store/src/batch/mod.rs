@@ -587,9 +587,8 @@ impl<'a> Batch<'a> {
         }
         links.sort_unstable();
         links.dedup_by_key(|l| l.0);
-        for &(commit, pr) in &links {
-            self.vote_for_pr_author(commit, pr)?;
-        }
+        // a squash commit of a PR whose author is known is a vote about who wrote it
+        self.identity.squash.extend(links.iter().copied());
         for (commit, pr) in links {
             let Some((repo, person, at)) = self
                 .tx
@@ -627,37 +626,6 @@ impl<'a> Batch<'a> {
                 )?
                 .execute(params![commit, pr])?;
             self.summary.linked_to_prs += 1;
-        }
-        Ok(())
-    }
-}
-
-impl Batch<'_> {
-    /// A squash commit `(#N)` of a PR whose author is known: the commit's git identity votes
-    /// for the PR's author (one vote per PR, whatever the number of its commits).
-    fn vote_for_pr_author(&mut self, commit: i64, pr: i64) -> rusqlite::Result<()> {
-        let found: Option<(String, String, Option<String>, Option<i64>)> = self
-            .tx
-            .prepare_cached(
-                "SELECT a.login, q.login, p.url, p.number FROM contributions c
-                 JOIN people a ON a.id = coalesce(c.account_id, c.person_id)
-                 JOIN contributions p ON p.id = ?2 JOIN people q ON q.id = p.person_id
-                 WHERE c.id = ?1",
-            )?
-            .query_row(params![commit, pr], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .optional()?;
-        if let Some((account, login, url, number)) = found {
-            if account.starts_with("git:") && !login.contains(':') {
-                let evidence = url.unwrap_or_else(|| format!("#{}", number.unwrap_or(0)));
-                self.vote(
-                    &account,
-                    &login,
-                    crate::identity::Method::SquashPr,
-                    &evidence,
-                );
-            }
         }
         Ok(())
     }

@@ -21,9 +21,11 @@
 //! decisions survive a re-ingest of everything.
 
 pub(crate) mod apply;
+mod eval;
 pub mod resolve;
 mod verbs;
 
+pub use eval::{EvalRow, IdentityStats, RulesView};
 pub use resolve::{decide, Rules, Verdict, RULES};
 pub use verbs::{AccountView, IdentityView, LinkView, LogEntry, ResolveSummary, SuggestionView};
 
@@ -83,7 +85,7 @@ impl Method {
             Method::Noreply => "commits with the account's GitHub noreply address",
             Method::CommitsApi => "GitHub's commits API names the account as the author",
             Method::MergeBranch => "authored the branches merged from this account",
-            Method::SquashPr => "authored the squash commits of this account's PRs",
+            Method::SquashPr => "authored the squashed or imported commits of this account's PRs",
             Method::EmailLocalPart => "the e-mail's local part is this login",
             Method::NameIsLogin => "the name written without spaces is this login",
             Method::SameName => "the same name as this account's profile or git identity",
@@ -161,6 +163,9 @@ pub(crate) struct IdentityBatch {
     votes: Vec<(String, String, Method, String)>,
     /// (account key, login, evidence): suggestions the source saw (an e-mail's local part)
     hints: Vec<(String, String, String)>,
+    /// (commit, merged PR) rows linked in this batch: the commit's git identity votes for
+    /// the PR's author (looked up at settle, once the batch's people are written)
+    pub(crate) squash: Vec<(i64, i64)>,
     touched: BTreeSet<String>,
 }
 
@@ -208,9 +213,42 @@ impl Batch<'_> {
     }
 }
 
+/// A squash commit `(#N)` of a PR whose author is known: the commit's git identity votes for
+/// the PR's author (one vote per PR, whatever the number of its commits).
+fn squash_vote(
+    tx: &Transaction,
+    commit: i64,
+    pr: i64,
+) -> rusqlite::Result<Option<(String, String, String)>> {
+    use rusqlite::OptionalExtension;
+    let found: Option<(String, String, Option<String>, Option<i64>)> = tx
+        .prepare_cached(
+            "SELECT a.login, q.login, p.url, p.number FROM contributions c
+             JOIN people a ON a.id = coalesce(c.account_id, c.person_id)
+             JOIN contributions p ON p.id = ?2 JOIN people q ON q.id = p.person_id
+             WHERE c.id = ?1",
+        )?
+        .query_row(params![commit, pr], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    Ok(found.and_then(|(account, login, url, number)| {
+        (account.starts_with("git:") && !login.contains(':')).then(|| {
+            let evidence = url.unwrap_or_else(|| format!("#{}", number.unwrap_or(0)));
+            (account, login, evidence)
+        })
+    }))
+}
+
 /// Writes a batch's identity evidence and re-decides the accounts it touched.
-pub(crate) fn settle(tx: &Transaction, b: IdentityBatch) -> rusqlite::Result<()> {
+pub(crate) fn settle(tx: &Transaction, mut b: IdentityBatch) -> rusqlite::Result<()> {
     let now = now();
+    for (commit, pr) in std::mem::take(&mut b.squash) {
+        if let Some((account, login, evidence)) = squash_vote(tx, commit, pr)? {
+            b.touched.insert(account.clone());
+            b.votes.push((account, login, Method::SquashPr, evidence));
+        }
+    }
     {
         let mut ins = tx.prepare_cached(
             "INSERT OR IGNORE INTO identity_votes(account, login, method, evidence) VALUES (?1, ?2, ?3, ?4)",
@@ -219,17 +257,22 @@ pub(crate) fn settle(tx: &Transaction, b: IdentityBatch) -> rusqlite::Result<()>
             ins.execute(params![account, login, method.as_str(), evidence])?;
         }
     }
-    for (account, login, evidence) in &b.hints {
-        resolve::write_link(
-            tx,
-            account,
-            login,
-            Method::EmailLocalPart,
-            &serde_json::to_string(&[evidence]).expect("serialises"),
-            0.3,
-            State::Suggested,
-            now,
+    {
+        // a hint never replaces what is known about the same pair (an automatic link)
+        let mut hint = tx.prepare_cached(
+            "INSERT OR IGNORE INTO identity_links(account, person, method, evidence, confidence, state, at, by)
+             VALUES (?1, ?2, ?3, ?4, 0.3, 'suggested', ?5, ?6)",
         )?;
+        for (account, login, evidence) in &b.hints {
+            hint.execute(params![
+                account,
+                login,
+                Method::EmailLocalPart.as_str(),
+                serde_json::to_string(&[evidence]).expect("serialises"),
+                now,
+                AUTO_BY
+            ])?;
+        }
     }
     let mut proven = b.proven;
     proven.sort_by(|a, b| a.0.cmp(&b.0));
@@ -249,8 +292,15 @@ pub(crate) fn settle(tx: &Transaction, b: IdentityBatch) -> rusqlite::Result<()>
         )?;
         touched.insert(account);
     }
-    for account in touched {
-        resolve::resolve_account(tx, &account, &RULES, now)?;
+    // Twice: links depend only on each account's own evidence, but suggestions from names
+    // look at other accounts, which the first pass may have linked.
+    for _ in 0..2 {
+        for account in &touched {
+            resolve::resolve_account(tx, account, &RULES, now)?;
+        }
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

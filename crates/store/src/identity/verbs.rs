@@ -151,7 +151,8 @@ impl Store {
                  UNION ALL SELECT id, login, name, github_id, not_person FROM people INDEXED BY people_member_of WHERE member_of = ?1",
             )
             .map_err(e)?;
-        let rows: Vec<(i64, String, Option<String>, Option<i64>, Option<String>)> = st
+        type Row = (i64, String, Option<String>, Option<i64>, Option<String>);
+        let rows: Vec<Row> = st
             .query_map([person], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })

@@ -1,0 +1,377 @@
+use super::*;
+use crate::{InputFile, Store};
+use builtby_model::{Actor, Contribution, Kind, Profile, ReadReport, Record, Source};
+
+fn temp_store(name: &str) -> Store {
+    let dir = std::env::temp_dir().join(format!("builtby-identity-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    Store::open(&dir).unwrap()
+}
+
+fn gh(id: i64, login: &str) -> Actor {
+    Actor {
+        github_id: Some(id),
+        login: login.into(),
+        is_bot_type: false,
+    }
+}
+
+fn git(hash: &str) -> Actor {
+    Actor {
+        github_id: None,
+        login: format!("git:{hash}"),
+        is_bot_type: false,
+    }
+}
+
+const DAY: i64 = 86_400;
+
+fn work(key: &str, kind: Kind, a: &Actor, name: Option<&str>, at: i64) -> Record {
+    let mut c = Contribution::new(key.into(), kind, "o/r".into(), a.clone(), at);
+    c.title = Some(key.into());
+    c.profile = name.map(|n| Profile {
+        name: Some(n.into()),
+        ..Default::default()
+    });
+    Record::Contribution(Box::new(c))
+}
+
+/// GH Archive knows ana (a merged PR); git has two identities: `aaa` ("Ana B", 3 commits,
+/// with two merged branches from ana) and `bbb` ("Ana B", 1 commit, nothing but the name),
+/// and `ccc` ("Cy", 1 commit, one merged branch from cy).
+fn load_all(s: &mut Store, n: u32) {
+    let mut b = s.begin().unwrap();
+    b.add(&work(
+        "pr_merged/o/r#1",
+        Kind::PrMerged,
+        &gh(1, "ana"),
+        None,
+        10 * DAY,
+    ))
+    .unwrap();
+    for i in 0..3 {
+        b.add(&work(
+            &format!("commit/o/r@a{i}"),
+            Kind::Commit,
+            &git("aaa"),
+            Some("Ana B"),
+            (11 + i) * DAY,
+        ))
+        .unwrap();
+    }
+    b.add(&work(
+        "commit/o/r@b0",
+        Kind::Commit,
+        &git("bbb"),
+        Some("Ana B"),
+        20 * DAY,
+    ))
+    .unwrap();
+    b.add(&work(
+        "commit/o/r@c0",
+        Kind::Commit,
+        &git("ccc"),
+        Some("Cy"),
+        21 * DAY,
+    ))
+    .unwrap();
+    b.vote(
+        "git:aaa",
+        "ana",
+        Method::MergeBranch,
+        "https://github.com/o/r/pull/1",
+    );
+    b.vote(
+        "git:aaa",
+        "ana",
+        Method::MergeBranch,
+        "https://github.com/o/r/pull/2",
+    );
+    b.vote(
+        "git:ccc",
+        "cy",
+        Method::MergeBranch,
+        "https://github.com/o/r/pull/3",
+    );
+    b.commit(
+        &InputFile {
+            source: Source::Git,
+            path: "o/r".into(),
+            size: 0,
+            checksum: format!("load-{n}"),
+        },
+        &ReadReport::new(Source::Git),
+    )
+    .unwrap();
+}
+
+/// Every derived table equals what the rows say.
+fn assert_consistent(s: &Store) {
+    let q = |sql: &str| -> Vec<(i64, i64, i64, i64, i64)> {
+        let mut st = s.conn.prepare(sql).unwrap();
+        let rows = st
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    assert_eq!(
+        q("SELECT repo_id, kind, day, person_id, n FROM rollup ORDER BY 1, 2, 3, 4"),
+        q("SELECT repo_id, kind, at / 86400, person_id, count(*) FROM contributions GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"),
+        "rollup"
+    );
+    assert_eq!(
+        q("SELECT repo_id, person_id, 0, 0, 0 FROM repo_people ORDER BY 1, 2"),
+        q("SELECT DISTINCT repo_id, person_id, 0, 0, 0 FROM contributions WHERE kind IN (1, 3, 10, 12) ORDER BY 1, 2"),
+        "repo_people"
+    );
+    assert_eq!(
+        q("SELECT id, contributors, 0, 0, 0 FROM repos ORDER BY 1"),
+        q("SELECT r.id, (SELECT count(*) FROM repo_people p WHERE p.repo_id = r.id), 0, 0, 0 FROM repos r ORDER BY 1"),
+        "contributors"
+    );
+}
+
+fn person_of(s: &Store, account: &str) -> String {
+    s.identity(account).unwrap().unwrap().person
+}
+
+fn work_of(s: &Store, person: &str) -> i64 {
+    s.identity(person)
+        .unwrap()
+        .unwrap()
+        .accounts
+        .iter()
+        .map(|a| a.contributions)
+        .sum()
+}
+
+#[test]
+fn votes_link_an_identity_and_its_work_moves_with_every_derived_table() {
+    let mut s = temp_store("votes");
+    load_all(&mut s, 1);
+    assert_eq!(person_of(&s, "git:aaa"), "ana", "two votes, all for ana");
+    assert_eq!(work_of(&s, "ana"), 4, "ana's PR and aaa's three commits");
+    assert_eq!(
+        person_of(&s, "git:ccc"),
+        "git:ccc",
+        "one vote only suggests"
+    );
+    assert_eq!(person_of(&s, "git:bbb"), "git:bbb", "a name never links");
+    let sugg = s.identity_suggestions(None, 10).unwrap();
+    let bbb = sugg
+        .iter()
+        .find(|x| x.account == "git:bbb")
+        .expect("bbb is suggested");
+    assert_eq!((bbb.person.as_str(), bbb.method), ("ana", Method::SameName));
+    let ccc = sugg
+        .iter()
+        .find(|x| x.account == "git:ccc")
+        .expect("ccc is suggested");
+    assert_eq!(
+        (ccc.person.as_str(), ccc.method),
+        ("cy", Method::MergeBranch)
+    );
+    assert_consistent(&s);
+    let log = s.identity_log(10).unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.action == "auto-link" && e.account == "git:aaa" && e.by == AUTO_BY));
+}
+
+#[test]
+fn link_unlink_split_lock_and_reject_hold_and_are_logged() {
+    let mut s = temp_store("verbs");
+    load_all(&mut s, 1);
+    s.identity_link("git:bbb", "ana", "rita", "same person, checked")
+        .unwrap();
+    assert_eq!(person_of(&s, "git:bbb"), "ana");
+    assert_eq!(work_of(&s, "ana"), 5);
+    assert_consistent(&s);
+    s.identity_unlink("git:aaa", "rita", "a shared lab address")
+        .unwrap();
+    assert_eq!(person_of(&s, "git:aaa"), "git:aaa");
+    assert_consistent(&s);
+    // re-resolution does not undo a person's decision
+    s.identity_resolve().unwrap();
+    assert_eq!(
+        person_of(&s, "git:aaa"),
+        "git:aaa",
+        "unlinked stays unlinked"
+    );
+    assert_eq!(person_of(&s, "git:bbb"), "ana", "confirmed stays linked");
+    let n = s.identity_split("ana", "rita", "two people").unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(person_of(&s, "git:bbb"), "git:bbb");
+    s.identity_reject("git:ccc", "cy", "rita", "not them")
+        .unwrap();
+    assert!(s
+        .identity_suggestions(None, 10)
+        .unwrap()
+        .iter()
+        .all(|x| !(x.account == "git:ccc" && x.person == "cy")));
+    s.identity_lock("ana", true, "rita", "checked by hand")
+        .unwrap();
+    assert!(s.identity("ana").unwrap().unwrap().locked);
+    assert_consistent(&s);
+    let actions: Vec<String> = s
+        .identity_log(20)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in ["link", "unlink", "split", "reject", "lock"] {
+        assert!(
+            actions.iter().any(|x| x == a),
+            "{a} missing from {actions:?}"
+        );
+    }
+    assert!(matches!(
+        s.identity_link("git:nobody", "ana", "rita", ""),
+        Err(crate::StoreError::UnknownAccount { .. })
+    ));
+    assert!(matches!(
+        s.identity_unlink("git:ccc", "rita", ""),
+        Err(crate::StoreError::IdentityRefused { .. })
+    ));
+}
+
+/// Empties everything but the identity decisions, as a full re-ingest from scratch would.
+fn forget_work(s: &Store) {
+    s.conn
+        .execute_batch(
+            "DELETE FROM contributions; INSERT INTO contributions_fts(contributions_fts) VALUES ('delete-all');
+             DELETE FROM rollup; DELETE FROM repo_people; DELETE FROM repos; DELETE FROM people;
+             DELETE FROM logins; DELETE FROM files; DELETE FROM identity_votes;
+             DELETE FROM identity_links WHERE state NOT IN ('confirmed', 'rejected');",
+        )
+        .unwrap();
+}
+
+#[test]
+fn decisions_survive_a_full_re_ingest() {
+    let mut s = temp_store("reingest");
+    load_all(&mut s, 1);
+    s.identity_link("git:bbb", "ana", "rita", "same person")
+        .unwrap();
+    s.identity_unlink("git:aaa", "rita", "a shared lab address")
+        .unwrap();
+    s.identity_reject("git:ccc", "cy", "rita", "not them")
+        .unwrap();
+    s.identity_lock("git:ccc", true, "rita", "leave it")
+        .unwrap();
+    forget_work(&s);
+    load_all(&mut s, 2);
+    assert_eq!(
+        person_of(&s, "git:bbb"),
+        "ana",
+        "the manual link is applied again"
+    );
+    assert_eq!(
+        person_of(&s, "git:aaa"),
+        "git:aaa",
+        "the unlink holds against two votes"
+    );
+    assert_eq!(person_of(&s, "git:ccc"), "git:ccc");
+    assert!(
+        s.identity_suggestions(None, 10)
+            .unwrap()
+            .iter()
+            .all(|x| !(x.account == "git:ccc" && x.person == "cy")),
+        "a rejected suggestion is never offered again"
+    );
+    assert!(
+        s.identity("git:ccc").unwrap().unwrap().locked,
+        "the lock holds"
+    );
+    assert_eq!(work_of(&s, "ana"), 2, "ana's PR and bbb's commit");
+    assert_consistent(&s);
+}
+
+#[test]
+fn a_locked_person_gains_no_accounts_automatically() {
+    let mut s = temp_store("lock");
+    let mut b = s.begin().unwrap();
+    b.add(&work(
+        "pr_merged/o/r#1",
+        Kind::PrMerged,
+        &gh(1, "ana"),
+        None,
+        10 * DAY,
+    ))
+    .unwrap();
+    b.commit(
+        &InputFile {
+            source: Source::Github,
+            path: "x".into(),
+            size: 0,
+            checksum: "x".into(),
+        },
+        &ReadReport::new(Source::Github),
+    )
+    .unwrap();
+    s.identity_lock("ana", true, "rita", "done by hand")
+        .unwrap();
+    load_all(&mut s, 1);
+    assert_eq!(person_of(&s, "git:aaa"), "git:aaa");
+    let sugg = s.identity_suggestions(None, 10).unwrap();
+    assert!(
+        sugg.iter()
+            .any(|x| x.account == "git:aaa" && x.person == "ana"),
+        "{sugg:?}"
+    );
+}
+
+#[test]
+fn proven_links_apply_at_ingest_and_an_organisations_branches_say_nothing() {
+    let mut s = temp_store("proven");
+    let mut b = s.begin().unwrap();
+    b.prove_link(
+        &git("nnn"),
+        &gh(7, "eve"),
+        5 * DAY,
+        Method::Noreply,
+        "https://github.com/o/r/commit/1",
+    )
+    .unwrap();
+    b.add(&work(
+        "commit/o/r@n0",
+        Kind::Commit,
+        &git("nnn"),
+        Some("Eve"),
+        5 * DAY,
+    ))
+    .unwrap();
+    // eleven identities pushed branches from `corp`: an organisation, not a person
+    for i in 0..11 {
+        let acc = format!("git:o{i}");
+        b.add(&work(
+            &format!("commit/o/r@o{i}"),
+            Kind::Commit,
+            &git(&format!("o{i}")),
+            Some(&format!("Person {i}")),
+            6 * DAY,
+        ))
+        .unwrap();
+        for pr in 0..3 {
+            b.vote(&acc, "corp", Method::MergeBranch, &format!("#{i}-{pr}"));
+        }
+    }
+    b.commit(
+        &InputFile {
+            source: Source::Git,
+            path: "o/r".into(),
+            size: 0,
+            checksum: "g".into(),
+        },
+        &ReadReport::new(Source::Git),
+    )
+    .unwrap();
+    let eve = s.identity("eve").unwrap().unwrap();
+    assert_eq!(eve.accounts.len(), 2);
+    let link = &eve.accounts[1].links[0];
+    assert_eq!((link.state, link.method), (State::Proven, Method::Noreply));
+    assert_eq!(person_of(&s, "git:o3"), "git:o3", "nobody joins `corp`");
+    assert_consistent(&s);
+}
