@@ -14,6 +14,8 @@
 //!   (`merge_branch`; never for the repository's owner);
 //! - a squash commit `(#N)` votes for PR N's author once both are in the store (`squash_pr`,
 //!   found by the store whichever arrives first);
+//! - a `Signed-off-by:` with a noreply address under the author's own name votes for that
+//!   login (`signed_off`);
 //! - an address whose local part is a login the store knows is a suggestion only;
 //! - names and addresses of import identities and AI co-authors mark them as not people.
 //!
@@ -340,6 +342,16 @@ fn load_commit(
     };
 
     let (actor, profile) = account(load, &c.author, c.author_at, &url)?;
+    // Signing off one's own commit with one's noreply address says who one is. (Recorded
+    // for noreply authors too, whose proof wins: `bench identity` measures the method on them.)
+    for s in &c.signers {
+        if let Some(g) = &s.github {
+            let own_name = !s.name.is_empty() && s.name.eq_ignore_ascii_case(&c.author.name);
+            if own_name && s.email_hash != c.author.email_hash {
+                load.vote(&actor.login, &g.login, Method::SignedOff, &url);
+            }
+        }
+    }
     add(load, make(Kind::Commit, None, actor, profile))?;
     for co in &c.co_authors {
         if co.email_hash == c.author.email_hash {

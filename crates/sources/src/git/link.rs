@@ -39,6 +39,8 @@ pub struct MessageLinks {
     pub merge_from: Option<String>,
     pub co_authors: Vec<Ident>,
     pub reviewers: Vec<Ident>,
+    /// `Signed-off-by:` identities (the Developer Certificate of Origin).
+    pub signers: Vec<Ident>,
     /// Logins from `Approved by: https://github.com/login, …` (PyTorch's merge bot).
     pub approvers: Vec<String>,
 }
@@ -70,6 +72,7 @@ pub fn message_links(subject: &str, message: &str) -> MessageLinks {
         match key.trim().to_ascii_lowercase().as_str() {
             "co-authored-by" => out.co_authors.extend(name_email(value)),
             "reviewed-by" => out.reviewers.extend(name_email(value)),
+            "signed-off-by" => out.signers.extend(name_email(value)),
             "approved by" => out.approvers.extend(
                 value
                     .split([',', ' '])

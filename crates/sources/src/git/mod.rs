@@ -145,6 +145,9 @@ pub struct Commit {
     pub merge_from: Option<String>,
     pub co_authors: Vec<Ident>,
     pub reviewers: Vec<Ident>,
+    /// `Signed-off-by:` identities: no credit of their own; a sign-off with a noreply
+    /// address under the author's own name is a vote about who the author is.
+    pub signers: Vec<Ident>,
     pub approvers: Vec<String>,
     /// For merges: the diff against the first parent.
     pub paths: Vec<PathChange>,

@@ -80,6 +80,7 @@ pub fn parse_record(rec: &[u8]) -> Result<Commit, String> {
         merge_from: links.merge_from,
         co_authors: links.co_authors,
         reviewers: links.reviewers,
+        signers: links.signers,
         approvers: links.approvers,
         paths,
     })

@@ -82,7 +82,12 @@ impl Store {
         }
         let mut out = Vec::new();
         for rules in grid {
-            for method in [None, Some(Method::MergeBranch), Some(Method::SquashPr)] {
+            for method in [
+                None,
+                Some(Method::MergeBranch),
+                Some(Method::SquashPr),
+                Some(Method::SignedOff),
+            ] {
                 let mut row = EvalRow {
                     rules: RulesView {
                         min_votes: rules.min_votes,

@@ -12,6 +12,7 @@
 //! - `merge_branch`: the second parent of `Merge pull request #N from LOGIN:branch` was
 //!   authored by the identity (a vote for LOGIN);
 //! - `squash_pr`: a squash commit `(#N)` of a PR whose author is known (a vote);
+//! - `signed_off`: the author signs off with a noreply address under their own name (a vote);
 //!   votes become an `auto` link only above [`resolve::RULES`], and never for an
 //!   organisation's branches;
 //! - suggestions only, never applied: `email_local_part`, `name_is_login`, `same_name`.
@@ -44,6 +45,7 @@ pub enum Method {
     CommitsApi,
     MergeBranch,
     SquashPr,
+    SignedOff,
     EmailLocalPart,
     NameIsLogin,
     SameName,
@@ -51,11 +53,12 @@ pub enum Method {
 }
 
 impl Method {
-    pub const ALL: [Method; 8] = [
+    pub const ALL: [Method; 9] = [
         Method::Noreply,
         Method::CommitsApi,
         Method::MergeBranch,
         Method::SquashPr,
+        Method::SignedOff,
         Method::EmailLocalPart,
         Method::NameIsLogin,
         Method::SameName,
@@ -68,6 +71,7 @@ impl Method {
             Method::CommitsApi => "commits_api",
             Method::MergeBranch => "merge_branch",
             Method::SquashPr => "squash_pr",
+            Method::SignedOff => "signed_off",
             Method::EmailLocalPart => "email_local_part",
             Method::NameIsLogin => "name_is_login",
             Method::SameName => "same_name",
@@ -85,7 +89,8 @@ impl Method {
             Method::Noreply => "commits with the account's GitHub noreply address",
             Method::CommitsApi => "GitHub's commits API names the account as the author",
             Method::MergeBranch => "authored the branches merged from this account",
-            Method::SquashPr => "authored the squashed or imported commits of this account's PRs",
+            Method::SquashPr => "authored the squash commits of this account's PRs",
+            Method::SignedOff => "signed off its own commits with this account's noreply address",
             Method::EmailLocalPart => "the e-mail's local part is this login",
             Method::NameIsLogin => "the name written without spaces is this login",
             Method::SameName => "the same name as this account's profile or git identity",

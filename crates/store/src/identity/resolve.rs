@@ -262,7 +262,7 @@ pub(crate) fn resolve_account(
     let pairs: Vec<(String, u32)> = votes.iter().map(|v| (v.0.clone(), v.1)).collect();
     let verdict = decide(&pairs, rules);
     tx.prepare_cached(
-        "DELETE FROM identity_links WHERE account = ?1 AND state IN ('auto', 'suggested') AND method IN ('merge_branch', 'squash_pr', 'same_name', 'name_is_login')",
+        "DELETE FROM identity_links WHERE account = ?1 AND state IN ('auto', 'suggested') AND method IN ('merge_branch', 'squash_pr', 'signed_off', 'same_name', 'name_is_login')",
     )?
     .execute([account])?;
     let evidence_of = |login: &str| {
