@@ -205,9 +205,9 @@ pub enum IngestSource {
         after_help = "Examples:\n  builtby ingest git ~/src/jax\n  builtby ingest git /data/mirrors/pytorch.git --repo pytorch/pytorch\n\nThe repository name comes from --repo, the `origin` remote on github.com, or a folder named owner__name.\nA second run reads only commits added since the last one (nothing at all when HEAD has not moved).\nRun it again after loading GH Archive hours: commits are linked to the merged PRs then in the store.\nE-mail addresses are hashed for identity matching, never stored or shown."
     )]
     Git(GitArgs),
-    /// Watched repositories from the GitHub API: closed PRs (merged or not) with files, reviews and review comments
+    /// Watched repositories from the GitHub API: closed PRs (merged or not) with files, reviews and review comments; with --commits, who authored each commit
     #[command(
-        after_help = "Examples:\n  builtby ingest github --repo pytorch/pytorch --since 2025-01-01\n  builtby ingest github --ecosystem jax\n\nIncremental and resumable: a per-repository cursor is stored with each batch of PRs; a second run reads only\nwhat changed (an unchanged repository costs only conditional requests answered 304).\nA PR already loaded from GH Archive is completed, not doubled. The token comes from GITHUB_TOKEN.\nExit status: 0 when every repository was crawled, 1 when one failed (its stored batches are kept)."
+        after_help = "Examples:\n  builtby ingest github --repo pytorch/pytorch --since 2025-01-01\n  builtby ingest github --ecosystem jax\n  builtby ingest git ~/src/jax --repo jax-ml/jax\n  builtby ingest github --commits --repo jax-ml/jax\n\nIncremental and resumable: a per-repository cursor is stored with each batch of PRs; a second run reads only what changed (an unchanged repository costs only conditional requests answered 304). A PR already loaded from GH Archive is completed, not doubled.\n\n--commits reads GitHub's commits API instead of PRs: for every commit of the default branch, the GitHub account GitHub matched to its author e-mail. The git identity that authored that commit in the store is then proven to be that account (method commits_api): its commits count for that person, under their login. It needs the repository's history in the store first, from `builtby ingest git PATH --repo OWNER/NAME`: repositories without it are skipped (no request is made), and commits newer than your clone are counted as not in the store (git pull, ingest git again, then rerun). It costs one request per 100 commits (the summary prints requests per 1,000 commits); a second run reads only newer commits, and an unchanged repository answers 304. Not linked: merges, commits GitHub matched to no account, bots, and identities a person unlinked or linked to someone else.\n\nThe token comes from GITHUB_TOKEN. It is optional, but without one GitHub allows 60 requests an hour (6,000 commits with --commits) instead of 5,000; when the limit runs out, builtby waits for its reset.\n\nExit status: 0 when every repository was read, 1 when one failed (its stored batches are kept)."
     )]
     Github(GithubArgs),
 }
@@ -224,12 +224,15 @@ pub struct GithubArgs {
     /// Every repository of this catalog ecosystem, e.g. pytorch, jax (repeatable)
     #[arg(long = "ecosystem", value_name = "ID")]
     pub ecosystems: Vec<String>,
-    /// Only PRs updated since this date (2024-01-31) or this long ago (30d, 12m); a stored cursor that is later wins
+    /// Only PRs updated (with --commits: commits committed) since this date (2024-01-31) or this long ago (30d, 12m); a stored cursor that is later wins
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
     /// PRs stored per transaction (each commit moves the cursor)
     #[arg(long, default_value_t = 100)]
     pub batch: usize,
+    /// Instead of PRs: prove whose each git identity is from GitHub's commits API (run `ingest git` first)
+    #[arg(long)]
+    pub commits: bool,
     #[command(flatten)]
     pub api: ApiArgs,
 }

@@ -7,7 +7,8 @@
 //! in the run's report and the run goes on; only a store error stops it.
 //!
 //! The binary's `ingest github`, `hydrate` and `enrich people` are flags and printing over
-//! [`crawl_repos`], [`hydrate`] and [`enrich_people`].
+//! [`crawl_repos`], [`hydrate`] and [`enrich_people`]; `ingest github --commits` over
+//! [`crate::github_commits::link_commit_authors`].
 
 use crate::IngestError;
 use builtby_model::{time, Contribution, Kind, PointerState, ReadReport, Record, Source};

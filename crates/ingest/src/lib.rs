@@ -15,6 +15,7 @@
 pub mod gharchive;
 pub mod git;
 pub mod github;
+pub mod github_commits;
 mod inputs;
 pub mod locations;
 

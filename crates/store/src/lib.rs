@@ -19,6 +19,7 @@
 //! E-mail addresses have no column here; the model has no field for one.
 
 mod batch;
+mod commits_api;
 mod crawl;
 mod git;
 mod http_cache;
@@ -29,6 +30,7 @@ mod query;
 mod schema;
 
 pub use batch::{Batch, InputFile, LoadSummary, Loaded};
+pub use commits_api::{CommitAccount, ExistingLink};
 pub use git::{GitRepoSummary, MergedPr, PersonPath};
 pub use http_cache::CachedResponse;
 pub use profiles::{Place, ProfileTarget};

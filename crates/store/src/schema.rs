@@ -100,7 +100,18 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_fewer_indexes", FEWER_INDEXES),
     ("0006_superseded", SUPERSEDED),
     ("0007_identity", IDENTITY),
+    ("0008_commits_cursors", COMMITS_CURSORS),
 ];
+
+/// `ingest github --commits`: per repository, the newest committer date whose commits the
+/// commits API was read for (the next run asks `since` it).
+const COMMITS_CURSORS: &str = r#"
+CREATE TABLE IF NOT EXISTS commits_cursors(
+    repo TEXT PRIMARY KEY COLLATE NOCASE,
+    committed_at INTEGER NOT NULL,
+    read_at INTEGER NOT NULL
+);
+"#;
 
 /// One person per human (issue 10). A `people` row is an account (a GitHub account, a git
 /// identity); an account linked to another row is a *member* of that person (`member_of`), and

@@ -5,6 +5,7 @@ use super::Env;
 use crate::cli::{ApiArgs, EnrichPeopleArgs, GithubArgs, HydrateArgs, LocateArgs};
 use anyhow::{Context as _, Result};
 use builtby_ingest::github::{self as api, StoreCache};
+use builtby_ingest::github_commits;
 use builtby_model::time;
 use builtby_sources::github_api::{Client, Config, Token};
 use std::process::ExitCode;
@@ -167,6 +168,9 @@ pub fn ingest(env: &Env, a: &GithubArgs) -> Result<ExitCode> {
         .transpose()?;
     let mut store = env.store()?;
     let (client, cache) = client(env, &a.api)?;
+    if a.commits {
+        return commits(env, &mut store, &client, &cache, &repos, since);
+    }
     let before = client.stats();
     let quiet = env.quiet;
     let mut on_batch = |repo: &str, prs: usize, cursor: Option<i64>| {
@@ -220,4 +224,97 @@ pub fn ingest(env: &Env, a: &GithubArgs) -> Result<ExitCode> {
     }
     report(env, "github", &client);
     Ok(exit(failed))
+}
+
+/// `builtby ingest github --commits`: GitHub's commits API proves whose each git identity is.
+fn commits(
+    env: &Env,
+    store: &mut builtby_store::Store,
+    client: &Client,
+    cache: &StoreCache,
+    repos: &[String],
+    since: Option<i64>,
+) -> Result<ExitCode> {
+    let before = client.stats();
+    let quiet = env.quiet;
+    let mut last_shown = 0u64;
+    let mut on_page = |repo: &str, listed: u64, proven: u64| {
+        if !quiet && listed >= last_shown + 1000 {
+            last_shown = listed;
+            eprintln!("{repo}: {listed} commits read, {proven} identities proven");
+        }
+    };
+    let runs = github_commits::link_commit_authors(
+        store,
+        client,
+        cache,
+        repos,
+        since,
+        &env.bots,
+        &mut on_page,
+    )?;
+    let mut failed = 0;
+    let mut total = github_commits::RepoCommits::default();
+    let mut skipped = 0;
+    for r in &runs {
+        if let Some(why) = &r.skipped {
+            skipped += 1;
+            if !quiet {
+                eprintln!("{}: {why} (skipped)", r.repo);
+            }
+            continue;
+        }
+        if let Some(e) = &r.error {
+            eprintln!(
+                "error: {}: {e} (stored pages kept; rerun to continue)",
+                r.repo
+            );
+            failed += 1;
+        }
+        for m in &r.messages {
+            if !quiet {
+                eprintln!("{}: {m}", r.repo);
+            }
+        }
+        if !quiet {
+            eprintln!(
+                "{}: {} commits ({} merges): {} in the store with a GitHub author, {} not in the store, {} without a GitHub author, {} by bots; {} identities newly proven, {} already proven, {} left as they are; {} requests ({} answered 304), {} per 1,000 commits",
+                r.repo, r.listed, r.merges, r.matched, r.not_in_store, r.no_author, r.bots,
+                r.newly_proven, r.already_proven, r.contradicted, r.requests, r.not_modified,
+                per_1000(r)
+            );
+            if r.not_in_store > 0 {
+                eprintln!(
+                    "{}: {} commits on GitHub are not in the store (your clone is behind, or they are on another branch): `git pull`, run `builtby ingest git PATH --repo {}`, then this again",
+                    r.repo, r.not_in_store, r.repo
+                );
+            }
+        }
+        total.listed += r.listed;
+        total.merges += r.merges;
+        total.matched += r.matched;
+        total.not_in_store += r.not_in_store;
+        total.no_author += r.no_author;
+        total.bots += r.bots;
+        total.newly_proven += r.newly_proven;
+        total.already_proven += r.already_proven;
+        total.contradicted += r.contradicted;
+    }
+    let s = client.stats();
+    total.requests = s.requests - before.requests;
+    total.not_modified = s.not_modified - before.not_modified;
+    if !quiet {
+        eprintln!(
+            "ingest github --commits: {} repositories ({skipped} skipped: no git history, {failed} failed); {} commits: {} matched, {} not in the store, {} without a GitHub author, {} by bots, {} merges; {} identities newly proven; {} requests ({} answered 304), {} per 1,000 commits",
+            repos.len(), total.listed, total.matched, total.not_in_store, total.no_author, total.bots,
+            total.merges, total.newly_proven, total.requests, total.not_modified, per_1000(&total)
+        );
+    }
+    report(env, "github", client);
+    Ok(exit(failed))
+}
+
+fn per_1000(r: &github_commits::RepoCommits) -> String {
+    r.requests_per_1000()
+        .map_or_else(|| "-".to_string(), |x| format!("{x:.1}"))
 }

@@ -17,7 +17,12 @@
 //! - **Pagination** by the `Link: <…>; rel="next"` header ([`Client::get_all`]).
 //! - `api_url` points at api.github.com, a GitHub Enterprise server (`https://host/api/v3`) or a
 //!   fake server in tests.
+//!
+//! What is read: [`crawl`] (closed PRs with files, reviews and review comments), [`commits`]
+//! (the commits API: the GitHub account GitHub matched to each commit's author), and single
+//! documents (`/repos/{o}/{r}/pulls/{n}`, `/user/{id}`) through [`Client::get`].
 
+pub mod commits;
 pub mod convert;
 pub mod crawl;
 
