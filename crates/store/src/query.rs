@@ -590,7 +590,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT p.login, p.is_bot_type, r.name, x.kind, x.n FROM
+                // not a person (an import identity, an AI co-author) counts as a bot here
+                "SELECT p.login, p.is_bot_type OR p.not_person IS NOT NULL, r.name, x.kind, x.n FROM
                    (SELECT person_id, repo_id, kind, sum(n) AS n FROM rollup GROUP BY person_id, repo_id, kind) x
                  JOIN people p ON p.id = x.person_id JOIN repos r ON r.id = x.repo_id
                  ORDER BY p.login COLLATE NOCASE, p.login, p.github_id, p.id, r.name, x.kind",
