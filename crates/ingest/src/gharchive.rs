@@ -132,11 +132,11 @@ fn parse_one(
     let mut reported = 0u64;
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut closed = false;
-    let stats = read_lines(&mut reader, |o| {
+    let stats = read_lines(&mut reader, |line| {
         if closed {
             return;
         }
-        match o {
+        match line.outcome {
             Outcome::Contribution(c) => {
                 if let (Some(l), Some(text)) = (
                     locations,
@@ -150,8 +150,15 @@ fn parse_one(
                 chunk.push(Record::Contribution(Box::new(c.contribution)))
             }
             Outcome::Pointer { pointer, .. } => chunk.push(Record::Pointer(pointer)),
-            _ => return,
+            _ => {}
         }
+        let at = line.seen.at;
+        chunk.extend(
+            line.seen
+                .accounts
+                .into_iter()
+                .map(|account| Record::Seen { account, at }),
+        );
         if chunk.len() >= CHUNK {
             let now = counter.load(Ordering::Relaxed);
             bytes.fetch_add(now - reported, Ordering::Relaxed);

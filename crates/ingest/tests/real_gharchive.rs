@@ -34,6 +34,8 @@ struct Expected {
     skipped: u64,
     /// Every contribution in file order: (work key, person, repo lower-cased, kind).
     work: Vec<(String, Person, String, &'static str)>,
+    /// Every account an event names with an id (see [`sightings`]), in file order.
+    seen: Vec<Person>,
     /// every `email` value in the raw events (pre-2015 files carry authors' and actors' ones)
     emails: BTreeSet<String>,
     /// every address written in any other text of the raw events (bodies, messages…)
@@ -41,12 +43,56 @@ struct Expected {
 }
 
 /// A person as the independent count knows them: GitHub id where the record has one, else the
-/// lower-cased login; with the login and time, to name them by their latest login.
+/// lower-cased login; with the login and time (Unix seconds), to name them by their latest
+/// login.
 #[derive(Debug, Clone, PartialEq)]
 struct Person {
     id: Option<i64>,
     login: String,
-    at: String,
+    at: i64,
+}
+
+fn time_of(e: &Value) -> i64 {
+    builtby_model::time::parse_rfc3339(e["created_at"].as_str().unwrap_or_default()).unwrap()
+}
+
+/// Every user object of an event with a login and an id, found by walking the whole event:
+/// the accounts it names. Not the repository's owner (the envelope's `org`, a PR's `base`,
+/// the Timeline `repository`) and no organisation.
+fn sightings(e: &Value, out: &mut Vec<Person>) {
+    fn walk(v: &Value, at: i64, out: &mut Vec<Person>) {
+        match v {
+            Value::Object(o) => {
+                if let (Some(login), Some(id)) = (
+                    o.get("login")
+                        .and_then(Value::as_str)
+                        .filter(|l| !l.is_empty()),
+                    o.get("id").and_then(id_of),
+                ) {
+                    if o.get("type").and_then(Value::as_str) != Some("Organization") {
+                        out.push(Person {
+                            id: Some(id),
+                            login: login.to_string(),
+                            at,
+                        });
+                    }
+                }
+                for (k, v) in o {
+                    if k != "base" {
+                        walk(v, at, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, at, out)),
+            _ => {}
+        }
+    }
+    let at = time_of(e);
+    for (k, v) in e.as_object().into_iter().flatten() {
+        if k != "org" && k != "repository" {
+            walk(v, at, out);
+        }
+    }
 }
 
 fn id_of(v: &Value) -> Option<i64> {
@@ -65,7 +111,7 @@ fn credited(e: &Value, kind: &str, line: &str) -> (String, Person) {
     let person = Person {
         id: id_of(&who["id"]),
         login: login_of(who).unwrap().to_string(),
-        at: e["created_at"].as_str().unwrap_or_default().to_string(),
+        at: time_of(e),
     };
     let number = id_of(&p["number"])
         .or_else(|| id_of(&p["pull_request"]["number"]))
@@ -146,27 +192,27 @@ fn repo_of(e: &Value) -> String {
 
 /// Per (person's latest login, repo, kind): each piece of work counted once, credited to whoever
 /// the first record of it credits; people are one by GitHub id, login-only records joining the
-/// person with that login (as the store's resolver does).
+/// person whose id was seen with that login, credited or named in any event (as the store's
+/// resolver does), and an id's login is the one on its latest event.
 fn independent_counts(
     work: &[(String, Person, String, &'static str)],
+    seen: &[Person],
 ) -> BTreeMap<(String, String, String), u64> {
-    let mut seen = std::collections::HashSet::new();
+    let mut keys = std::collections::HashSet::new();
     let mut firsts: Vec<&(String, Person, String, &'static str)> = Vec::new();
     for w in work {
-        if seen.insert(w.0.clone()) {
+        if keys.insert(w.0.clone()) {
             firsts.push(w);
         }
     }
     // Every login an id was seen under, and its latest.
-    let mut latest: BTreeMap<i64, (String, String)> = BTreeMap::new();
+    let mut latest: BTreeMap<i64, (i64, String)> = BTreeMap::new();
     let mut id_of_login: BTreeMap<String, i64> = BTreeMap::new();
-    for (_, p, _, _) in work {
+    for p in work.iter().map(|w| &w.1).chain(seen) {
         if let Some(id) = p.id {
-            let l = latest
-                .entry(id)
-                .or_insert_with(|| (p.at.clone(), p.login.clone()));
+            let l = latest.entry(id).or_insert_with(|| (p.at, p.login.clone()));
             if p.at >= l.0 {
-                *l = (p.at.clone(), p.login.clone());
+                *l = (p.at, p.login.clone());
             }
             id_of_login
                 .entry(p.login.to_ascii_lowercase())
@@ -280,6 +326,7 @@ fn expected(path: &Path) -> Expected {
         match v {
             Ok(e) if e["type"].is_string() && e["created_at"].is_string() => {
                 emails(&e, &mut x);
+                sightings(&e, &mut x.seen);
                 *x.events_by_type
                     .entry(e["type"].as_str().unwrap().to_string())
                     .or_default() += 1;
@@ -342,9 +389,11 @@ fn exact_counts_on_every_shared_file() {
     let mut total_kinds: BTreeMap<String, u64> = BTreeMap::new();
     let mut total_events = 0;
     let mut all_work = Vec::new();
+    let mut all_seen = Vec::new();
     for f in &report.files {
         let mut want = expected(&f.path);
         all_work.append(&mut want.work);
+        all_seen.append(&mut want.seen);
         let FileOutcome::Loaded {
             report: stats,
             summary,
@@ -387,7 +436,7 @@ fn exact_counts_on_every_shared_file() {
     );
     // What the store holds (all people, bots included), per person, repository and kind, is
     // exactly the independent count of distinct work.
-    let want = independent_counts(&all_work);
+    let want = independent_counts(&all_work, &all_seen);
     let mut stored: BTreeMap<(String, String, String), u64> = BTreeMap::new();
     store
         .each_count(|login, _, repo, kind, n| {

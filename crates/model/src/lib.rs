@@ -212,6 +212,16 @@ pub enum Record {
         key: String,
         paths: Vec<ChangedPath>,
     },
+    /// A GitHub account seen under a login at a time, crediting no work: a payload user object
+    /// (`pull_request.user`, `issue.user`, `forkee.owner`…) or the actor of an event that is
+    /// not evidence. It tells the person resolver which login the account had when, so a
+    /// login-only person with that login joins the account and the current login is the one
+    /// on the latest event. `account.github_id` is always set (a sighting without one says
+    /// nothing about identity).
+    Seen {
+        account: Actor,
+        at: i64,
+    },
 }
 
 /// Cut `s` to at most `max` characters on a char boundary.

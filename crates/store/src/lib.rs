@@ -426,3 +426,5 @@ pub(crate) fn kind_of(code: i64) -> std::result::Result<Kind, BadCode> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_renames;

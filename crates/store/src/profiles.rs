@@ -115,7 +115,8 @@ impl Store {
     }
 
     /// People to fetch profiles for: the given logins, else everyone active since `since`
-    /// (not bots by type), oldest fetch first.
+    /// (not bots by type) with work in the store (an account only seen, e.g. starring a
+    /// repository or named as an assignee, is not fetched), oldest fetch first.
     pub fn profile_targets(
         &self,
         logins: &[String],
@@ -134,6 +135,9 @@ impl Store {
                 .conn
                 .prepare(
                     "SELECT id, github_id, login FROM people WHERE is_bot_type = 0 AND last_seen >= ?1
+                     AND id IN (SELECT person_id FROM contributions
+                                UNION SELECT merged_by FROM contributions WHERE merged_by IS NOT NULL
+                                UNION SELECT actor_id FROM pointers WHERE actor_id IS NOT NULL)
                      ORDER BY coalesce(profile_fetched_at, 0), id",
                 )
                 .map_err(|e| self.err(e))?;

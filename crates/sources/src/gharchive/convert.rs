@@ -17,8 +17,12 @@
 //! post-2025 trimmed stub) and the post-2025 `merged` action are [`Outcome::Pointer`]s: kept,
 //! counted, and left for the API to complete — never guessed. Everything else (stars, forks,
 //! branch creation…) is [`Outcome::NotEvidence`], counted in stats only.
+//!
+//! Beside its outcome, a line yields the accounts it names ([`Seen`], see [`super::seen`]):
+//! [`convert_line_seen`].
 
-use super::event::{Label, Loose, RawEvent, Str, User};
+use super::event::{Glance, Label, Loose, RawEvent, Str, User};
+use super::seen::{self, Seen};
 use super::Credited;
 use builtby_model::{
     keyed, looks_like_email, prefix, time, Actor, Contribution, Kind, Pointer, Profile,
@@ -71,27 +75,62 @@ const NOT_EVIDENCE: &[&str] = &[
     "DiscussionEvent",
 ];
 
+/// One line converted: its outcome, and the accounts it names besides those its record
+/// credits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Converted {
+    pub outcome: Outcome,
+    pub seen: Seen,
+}
+
 /// Converts one line. `complete` is false for a last line without a newline, so a parse
 /// failure there is reported as truncation. Blank lines yield `None`.
 pub fn convert_line(text: &[u8], line: u64, complete: bool) -> Option<Outcome> {
+    convert_line_seen(text, line, complete).map(|c| c.outcome)
+}
+
+/// [`convert_line`], with the accounts the line names ([`super::seen`]).
+pub fn convert_line_seen(text: &[u8], line: u64, complete: bool) -> Option<Converted> {
     if text.iter().all(|b| b.is_ascii_whitespace()) {
         return None;
     }
+    let only = |outcome: Outcome| {
+        Some(Converted {
+            outcome,
+            seen: Seen::default(),
+        })
+    };
     let skip = |what: String| {
         let reason = if complete {
             what
         } else {
             format!("truncated last line: {what}")
         };
-        Some(Outcome::Skipped { line, reason })
+        only(Outcome::Skipped { line, reason })
     };
-    // Fast path: types that are never evidence only need to be valid JSON to be counted.
+    // Fast path: types that are never evidence are read only for their time and the accounts
+    // they name; a line whose fields have unexpected types only needs to be valid JSON.
     if let Some(t) = super::event::sniff_type(text) {
         if NOT_EVIDENCE.contains(&t) {
-            return match serde_json::from_slice::<IgnoredAny>(text) {
-                Ok(_) => Some(Outcome::NotEvidence {
-                    event_type: t.to_string(),
-                }),
+            let not_evidence = Outcome::NotEvidence {
+                event_type: t.to_string(),
+            };
+            return match serde_json::from_slice::<Glance>(text) {
+                Ok(g) => {
+                    let accounts = seen::in_glance(&g);
+                    let at = g.created_at.str().and_then(time::parse_rfc3339);
+                    match at {
+                        Some(at) if !accounts.is_empty() => Some(Converted {
+                            outcome: not_evidence,
+                            seen: Seen { at, accounts },
+                        }),
+                        _ => only(not_evidence),
+                    }
+                }
+                Err(e) if e.is_data() => match serde_json::from_slice::<IgnoredAny>(text) {
+                    Ok(_) => only(not_evidence),
+                    Err(e) => skip(format!("not JSON: {e}")),
+                },
                 Err(e) => skip(format!("not JSON: {e}")),
             };
         }
@@ -109,7 +148,24 @@ pub fn convert_line(text: &[u8], line: u64, complete: bool) -> Option<Outcome> {
         Err(e) if e.is_data() => return skip(format!("unknown event shape: {e}")),
         Err(e) => return skip(format!("not JSON: {e}")),
     };
-    Some(convert_event(&event, text, line))
+    let outcome = convert_event(&event, text, line);
+    let at = match &outcome {
+        Outcome::Skipped { .. } => return only(outcome),
+        Outcome::Contribution(c) => Some(c.contribution.at),
+        Outcome::Pointer { pointer, .. } => Some(pointer.at),
+        _ => event
+            .created_at
+            .as_ref()
+            .and_then(|t| time::parse_rfc3339(t.as_str())),
+    };
+    let accounts = seen::besides(seen::in_event(&event), &outcome);
+    match at {
+        Some(at) if !accounts.is_empty() => Some(Converted {
+            outcome,
+            seen: Seen { at, accounts },
+        }),
+        _ => only(outcome),
+    }
 }
 
 fn convert_event(e: &RawEvent, raw: &[u8], line: u64) -> Outcome {
@@ -428,7 +484,7 @@ fn actor(e: &RawEvent) -> Option<Actor> {
     }
 }
 
-fn user(u: &User) -> Option<Actor> {
+pub(super) fn user(u: &User) -> Option<Actor> {
     let login = u.login.as_ref()?.as_str();
     if login.is_empty() {
         return None;

@@ -126,6 +126,67 @@ impl<'de: 'a, 'a, T: Deserialize<'de>> Deserialize<'de> for Loose<'a, T> {
 /// A JSON number or numeric string, e.g. event ids (`"2489436569"`).
 pub type Id<'a> = Loose<'a, IgnoredAny>;
 
+/// A JSON array of objects, each parsed as `T`; elements that are not objects are skipped, and
+/// any other value (null, a string…) is an empty list.
+#[derive(Debug)]
+pub struct Many<T>(pub Vec<T>);
+
+impl<T> Default for Many<T> {
+    fn default() -> Self {
+        Many(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Many<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Many<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(x) = seq.next_element::<Loose<'de, T>>()? {
+                    if let Loose::Obj(t) = x {
+                        out.push(t);
+                    }
+                }
+                Ok(Many(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Many(Vec::new()))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Many(Vec::new()))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Many(Vec::new()))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Many(Vec::new()))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Many(Vec::new()))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Many(Vec::new()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Many(Vec::new()))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Many(Vec::new()))
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+                d.deserialize_any(self)
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct RawEvent<'a> {
     #[serde(default, borrow)]
@@ -261,6 +322,55 @@ pub struct PullRequest<'a> {
     pub changed_files: Option<i64>,
     #[serde(default, borrow)]
     pub labels: Option<Vec<Label<'a>>>,
+    // Accounts named besides the author and merger (read for the person resolver only).
+    #[serde(default, borrow)]
+    pub head: Loose<'a, Branch<'a>>,
+    #[serde(default, borrow)]
+    pub assignee: Loose<'a, User<'a>>,
+    #[serde(default, borrow)]
+    pub assignees: Many<User<'a>>,
+    #[serde(default, borrow)]
+    pub requested_reviewers: Many<User<'a>>,
+    #[serde(default, borrow)]
+    pub milestone: Loose<'a, Milestone<'a>>,
+    #[serde(default, borrow)]
+    pub auto_merge: Loose<'a, AutoMerge<'a>>,
+}
+
+/// A PR's `head`: the branch it comes from, in its author's fork (`base`, the repository's own
+/// owner, is not read).
+#[derive(Debug, Deserialize, Default)]
+pub struct Branch<'a> {
+    #[serde(default, borrow)]
+    pub user: Loose<'a, User<'a>>,
+    #[serde(default, borrow)]
+    pub repo: Loose<'a, Owned<'a>>,
+}
+
+/// Any object with an `owner` user object (a repository: `head.repo`, `forkee`).
+#[derive(Debug, Deserialize, Default)]
+pub struct Owned<'a> {
+    #[serde(default, borrow)]
+    pub owner: Loose<'a, User<'a>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct Milestone<'a> {
+    #[serde(default, borrow)]
+    pub creator: Loose<'a, User<'a>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct AutoMerge<'a> {
+    #[serde(default, borrow)]
+    pub enabled_by: Loose<'a, User<'a>>,
+}
+
+/// Any object with a `user` user object (a comment, a gist).
+#[derive(Debug, Deserialize, Default)]
+pub struct ByUser<'a> {
+    #[serde(default, borrow)]
+    pub user: Loose<'a, User<'a>>,
 }
 
 impl PullRequest<'_> {
@@ -281,6 +391,8 @@ pub struct Review<'a> {
     #[serde(default, borrow)]
     pub id: Id<'a>,
     #[serde(default, borrow)]
+    pub user: Loose<'a, User<'a>>,
+    #[serde(default, borrow)]
     pub state: Option<Str<'a>>,
     #[serde(default, borrow)]
     pub body: Option<Str<'a>>,
@@ -292,6 +404,8 @@ pub struct Review<'a> {
 pub struct Comment<'a> {
     #[serde(default, borrow)]
     pub id: Id<'a>,
+    #[serde(default, borrow)]
+    pub user: Loose<'a, User<'a>>,
     #[serde(default, borrow)]
     pub body: Option<Str<'a>>,
     #[serde(default, borrow)]
@@ -315,6 +429,14 @@ pub struct Issue<'a> {
     /// Present (with a non-null `html_url`) when the issue is a pull request.
     #[serde(default, borrow)]
     pub pull_request: Option<IssuePr<'a>>,
+    #[serde(default, borrow)]
+    pub user: Loose<'a, User<'a>>,
+    #[serde(default, borrow)]
+    pub assignee: Loose<'a, User<'a>>,
+    #[serde(default, borrow)]
+    pub assignees: Many<User<'a>>,
+    #[serde(default, borrow)]
+    pub milestone: Loose<'a, Milestone<'a>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -324,9 +446,19 @@ pub struct IssuePr<'a> {
 }
 
 #[derive(Debug, Deserialize, Default)]
+pub struct Asset<'a> {
+    #[serde(default, borrow)]
+    pub uploader: Loose<'a, User<'a>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
 pub struct Release<'a> {
     #[serde(default, borrow)]
     pub id: Id<'a>,
+    #[serde(default, borrow)]
+    pub author: Loose<'a, User<'a>>,
+    #[serde(default, borrow)]
+    pub assets: Many<Asset<'a>>,
     #[serde(default, borrow)]
     pub tag_name: Option<Str<'a>>,
     #[serde(default, borrow)]
@@ -335,6 +467,35 @@ pub struct Release<'a> {
     pub body: Option<Str<'a>>,
     #[serde(default, borrow)]
     pub html_url: Option<Str<'a>>,
+}
+
+/// What an event that is never evidence (a star, a fork, a branch…) is read for: its time and
+/// the accounts it names, for the person resolver. Every field takes any JSON value.
+#[derive(Debug, Deserialize, Default)]
+pub struct Glance<'a> {
+    #[serde(default, borrow)]
+    pub actor: Loose<'a, User<'a>>,
+    #[serde(default, borrow)]
+    pub created_at: Loose<'a, IgnoredAny>,
+    #[serde(default, borrow)]
+    pub payload: Loose<'a, GlancePayload<'a>>,
+}
+
+/// The user objects of the payloads of events that are not evidence: the fork's owner
+/// (ForkEvent), the commit comment's author (CommitCommentEvent), whom a FollowEvent follows,
+/// the gist's owner (GistEvent), who a TeamAddEvent adds.
+#[derive(Debug, Deserialize, Default)]
+pub struct GlancePayload<'a> {
+    #[serde(default, borrow)]
+    pub forkee: Loose<'a, Owned<'a>>,
+    #[serde(default, borrow)]
+    pub comment: Loose<'a, ByUser<'a>>,
+    #[serde(default, borrow)]
+    pub target: Loose<'a, User<'a>>,
+    #[serde(default, borrow)]
+    pub gist: Loose<'a, ByUser<'a>>,
+    #[serde(default, borrow)]
+    pub user: Loose<'a, User<'a>>,
 }
 
 /// Counts a JSON array's elements without keeping them; `None` for null or a non-array.

@@ -11,12 +11,14 @@
 //! - [`event`] parses one line into a typed view that borrows from the line and skips the
 //!   hundreds of fields we do not use;
 //! - [`convert`] applies the crediting rules (who gets a merged PR, what is only a pointer)
-//!   and yields an [`Outcome`] per line.
+//!   and yields an [`Outcome`] per line;
+//! - [`seen`] lists the accounts a line names (every user object with a GitHub id), which the
+//!   store's person resolver uses to follow renames.
 //!
 //! ```no_run
 //! use builtby_sources::gharchive::{read_file, Outcome};
-//! let stats = read_file("2015-01-01-3.json.gz".as_ref(), |outcome| {
-//!     if let Outcome::Contribution(c) = outcome {
+//! let stats = read_file("2015-01-01-3.json.gz".as_ref(), |line| {
+//!     if let Outcome::Contribution(c) = line.outcome {
 //!         let c = &c.contribution;
 //!         println!("{} {} {}", c.kind, c.actor.login, c.repo)
 //!     }
@@ -28,14 +30,16 @@ pub mod convert;
 pub mod download;
 pub mod event;
 pub mod lines;
+pub mod seen;
 
 use builtby_model::Contribution;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use convert::{convert_line, Outcome};
+pub use convert::{convert_line, convert_line_seen, Converted, Outcome};
 pub use lines::{LineReader, ReadError};
+pub use seen::Seen;
 
 /// How many skipped-line messages a file keeps word for word; beyond that only counts.
 pub const MAX_SKIP_MESSAGES: usize = 50;
@@ -162,24 +166,29 @@ pub struct Credited {
     pub contribution: Contribution,
 }
 
-/// Reads one GH Archive file, calling `sink` with every contribution and pointer, and returns
-/// what was seen. `Err` only when the file cannot be opened at all; a file that ends early
-/// returns its stats with [`FileStats::ended_early`] set, after every good record was passed on.
-pub fn read_file(path: &Path, sink: impl FnMut(Outcome)) -> Result<FileStats, ReadError> {
+/// Reads one GH Archive file, calling `sink` with every line that yields a contribution or a
+/// pointer or names accounts ([`Converted::seen`]), and returns what was seen. `Err` only when
+/// the file cannot be opened at all; a file that ends early returns its stats with
+/// [`FileStats::ended_early`] set, after every good record was passed on.
+pub fn read_file(path: &Path, sink: impl FnMut(Converted)) -> Result<FileStats, ReadError> {
     let mut reader = LineReader::open(path)?;
     Ok(read_lines(&mut reader, sink))
 }
 
 /// [`read_file`] over an opened reader, so a caller can watch [`LineReader::byte_counter`].
-pub fn read_lines(reader: &mut LineReader, mut sink: impl FnMut(Outcome)) -> FileStats {
+pub fn read_lines(reader: &mut LineReader, mut sink: impl FnMut(Converted)) -> FileStats {
     let mut stats = FileStats::default();
     loop {
         match reader.next_line() {
             Ok(Some(line)) => {
-                if let Some(outcome) = convert_line(line.text, line.number, line.complete) {
-                    stats.record(&outcome);
-                    if matches!(outcome, Outcome::Contribution(_) | Outcome::Pointer { .. }) {
-                        sink(outcome);
+                if let Some(c) = convert_line_seen(line.text, line.number, line.complete) {
+                    stats.record(&c.outcome);
+                    if matches!(
+                        c.outcome,
+                        Outcome::Contribution(_) | Outcome::Pointer { .. }
+                    ) || !c.seen.accounts.is_empty()
+                    {
+                        sink(c);
                     }
                 }
             }

@@ -212,12 +212,15 @@ impl<'a> Batch<'a> {
     }
 
     /// Adds one record. A contribution whose key is stored already completes that row (fields
-    /// it lacks, its hydration, its text in the full-text index) and counts nothing again.
+    /// it lacks, its hydration, its text in the full-text index) and counts nothing again. A
+    /// sighting ([`Record::Seen`]) only resolves its account: the login it had then, and the
+    /// login-only person with that login, join the account's person.
     pub fn add(&mut self, record: &Record) -> Result<()> {
         let r = match record {
             Record::Contribution(c) => self.add_contribution(c).map(|_| ()),
             Record::Pointer(p) => self.add_pointer(p),
             Record::Paths { key, paths } => self.add_paths_to(key, paths),
+            Record::Seen { account, at } => self.person(account, *at, None).map(|_| ()),
         };
         r.map_err(|e| self.err(e))
     }

@@ -123,15 +123,10 @@ impl Batch<'_> {
     }
 
     fn cached(&self, a: &Actor) -> Option<usize> {
-        if let Some(gid) = a.github_id {
-            if let Some(&i) = self.by_github_id.get(&gid) {
-                return Some(i);
-            }
-            // A login-only person of this load with the same login is adopted.
-            let i = *self.by_login.get(&a.login.to_ascii_lowercase())?;
-            return self.people[i].github_id.is_none().then_some(i);
+        match a.github_id {
+            Some(gid) => self.by_github_id.get(&gid).copied(),
+            None => self.by_login.get(&a.login.to_ascii_lowercase()).copied(),
         }
-        self.by_login.get(&a.login.to_ascii_lowercase()).copied()
     }
 
     /// Finds the person in the store (one query), or allocates a new one.
@@ -143,6 +138,16 @@ impl Batch<'_> {
                 Some(gid) => by_id.query_row([gid], row_to_stored).optional()?,
                 None => None,
             };
+            // An account the store does not know adopts a login-only person of this load with
+            // the same login. (One it knows keeps its person; that login-only person is merged
+            // into it at commit, by `merge_login_only`.)
+            if found.is_none() && a.github_id.is_some() {
+                if let Some(&i) = self.by_login.get(&a.login.to_ascii_lowercase()) {
+                    if self.people[i].github_id.is_none() {
+                        return Ok(i);
+                    }
+                }
+            }
             match found {
                 Some(f) => Some(f),
                 None => {
@@ -222,14 +227,18 @@ impl Batch<'_> {
 /// events with that login arrived: when the account, found by its id, shows up under that
 /// login, the login-only person is merged into it. Loaded the other way round, the login-only
 /// events would have gone to the account directly, so the store ends the same whatever the
-/// order of the files. (A person new in this load adopts such a person instead, in `lookup`.)
+/// order of the files. (A person new in this load adopted such a person under its first
+/// login, in `lookup`; the logins it had after that in this load are checked here.)
 pub(super) fn merge_login_only(tx: &Transaction, people: &[Person]) -> rusqlite::Result<()> {
+    // By the login index: left to itself, SQLite scans every login-only person through the
+    // `github_id IS NULL` range of the id index.
     let mut find = tx.prepare_cached(
-        "SELECT id FROM people WHERE login = ?1 COLLATE NOCASE AND github_id IS NULL AND id <> ?2",
+        "SELECT id FROM people INDEXED BY people_login
+         WHERE login = ?1 COLLATE NOCASE AND github_id IS NULL AND id <> ?2",
     )?;
     let mut merges: Vec<(i64, i64)> = Vec::new();
     for p in people {
-        if p.github_id.is_none() || p.stored.is_none() || p.adopt_github_id {
+        if p.github_id.is_none() || (p.stored.is_none() && p.logins.len() < 2) {
             continue;
         }
         for l in &p.logins {
