@@ -545,7 +545,8 @@ impl Store {
             files: one("SELECT count(*) FROM files WHERE superseded_by IS NULL")?,
             events: one("SELECT coalesce(sum(events), 0) FROM files WHERE superseded_by IS NULL")?,
             contributions: one("SELECT count(*) FROM contributions")?,
-            people: one("SELECT count(*) FROM people")?,
+            // people with work: not the accounts only seen, nor accounts linked to a person
+            people: one("SELECT count(*) FROM (SELECT DISTINCT person_id FROM rollup INDEXED BY rollup_person)")?,
             repos: one("SELECT count(*) FROM repos")?,
             pointers: one("SELECT count(*) FROM pointers")?,
             first_at,
