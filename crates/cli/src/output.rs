@@ -89,8 +89,8 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
     )?;
     for p in &r.results {
         let who = match &p.name {
-            // people known only by a git identity are shown by name
-            Some(n) if !Identity::parse(&p.login).is_github() => format!("{} (git)", short(n, 20)),
+            // people known only by another account are shown as `Name (git)`, `Name (Kaggle)`…
+            _ if !Identity::parse(&p.login).is_github() => p.display.clone(),
             Some(n) => format!("{} ({})", p.login, short(n, 20)),
             None => p.login.clone(),
         };

@@ -24,6 +24,17 @@ impl Namespace {
         Namespace::Arxiv,
     ];
 
+    /// How a person known only by this kind of account is labelled: `Name (git)`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Namespace::GitHub => "GitHub",
+            Namespace::Git => "git",
+            Namespace::HuggingFace => "Hugging Face",
+            Namespace::Kaggle => "Kaggle",
+            Namespace::Arxiv => "arXiv",
+        }
+    }
+
     /// The prefix a stored login carries; GitHub logins carry none (a GitHub login can never
     /// contain `:`, so the forms cannot collide).
     pub fn prefix(self) -> &'static str {

@@ -29,10 +29,20 @@ pub enum Kind {
     /// A commit that is part of a merged PR already in the store: it gives the PR its paths,
     /// and does not count again.
     PrCommit = 13,
+    /// A model published on the Hugging Face Hub (with its downloads, likes and card quality).
+    Model = 14,
+    /// An arXiv paper authored (cs.LG, cs.AI…).
+    Paper = 15,
+    /// A Kaggle tier reached in one category (competitions, datasets, notebooks, discussion).
+    KaggleTier = 16,
+    /// A Kaggle competition medal.
+    KaggleMedal = 17,
+    /// A public Kaggle notebook.
+    Notebook = 18,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 19] = [
         Kind::PrOpened,
         Kind::PrMerged,
         Kind::PrClosedUnmerged,
@@ -47,6 +57,11 @@ impl Kind {
         Kind::CoAuthored,
         Kind::CommitReview,
         Kind::PrCommit,
+        Kind::Model,
+        Kind::Paper,
+        Kind::KaggleTier,
+        Kind::KaggleMedal,
+        Kind::Notebook,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +80,11 @@ impl Kind {
             Kind::CoAuthored => "co_authored",
             Kind::CommitReview => "commit_review",
             Kind::PrCommit => "pr_commit",
+            Kind::Model => "model",
+            Kind::Paper => "paper",
+            Kind::KaggleTier => "kaggle_tier",
+            Kind::KaggleMedal => "kaggle_medal",
+            Kind::Notebook => "notebook",
         }
     }
 
@@ -107,6 +127,11 @@ impl Kind {
             Kind::CoAuthored => "co-authored commit",
             Kind::CommitReview => "reviewed commit",
             Kind::PrCommit => "commit in merged PR",
+            Kind::Model => "model on Hugging Face",
+            Kind::Paper => "paper on arXiv",
+            Kind::KaggleTier => "Kaggle tier",
+            Kind::KaggleMedal => "Kaggle medal",
+            Kind::Notebook => "Kaggle notebook",
         }
     }
 }
@@ -158,6 +183,11 @@ mod tests {
                 ("co_authored", 11),
                 ("commit_review", 12),
                 ("pr_commit", 13),
+                ("model", 14),
+                ("paper", 15),
+                ("kaggle_tier", 16),
+                ("kaggle_medal", 17),
+                ("notebook", 18),
             ]
         );
     }
@@ -168,7 +198,7 @@ mod tests {
             assert_eq!(k.as_str().parse::<Kind>().unwrap(), k);
             assert_eq!(Kind::from_code(k.code()), Some(k));
         }
-        assert_eq!(Kind::from_code(14), None);
+        assert_eq!(Kind::from_code(19), None);
         assert_eq!(Kind::from_code(-1), None);
         let err = "stars".parse::<Kind>().unwrap_err().to_string();
         assert!(

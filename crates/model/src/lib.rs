@@ -127,6 +127,43 @@ pub struct Contribution {
     /// The source only had a pointer (post-2025 trimmed payload): fields must be fetched from
     /// the API before this counts fully.
     pub needs_hydration: bool,
+    /// What a source measured about work off GitHub (a model's downloads and card, a Kaggle
+    /// tier, a paper's categories): the rules that weigh such work read it.
+    pub measures: Option<Measures>,
+}
+
+/// Numbers and facts a source measured about one piece of work, for the rules that weigh it.
+/// Every field is optional: a source sets what it knows. Stored as JSON with the contribution.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Measures {
+    /// Hugging Face: downloads over the last 30 days, and all time when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downloads: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub downloads_all_time: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likes: Option<i64>,
+    /// Model-card quality from 0 to 1, and why ("card: 6 of 8 sections, evaluation results,
+    /// usage example").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_score: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_note: Option<String>,
+    /// Kaggle: the category (competitions, datasets, notebooks, discussion) and the tier
+    /// reached in it: 0 Novice, 1 Contributor, 2 Expert, 3 Master, 4 Grandmaster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<u8>,
+    /// Kaggle medal: 1 gold, 2 silver, 3 bronze.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medal: Option<u8>,
+    /// arXiv categories of a paper (primary first), a model's tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    /// The code a paper or model links to (a GitHub repository URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_url: Option<String>,
 }
 
 impl Contribution {
@@ -155,6 +192,7 @@ impl Contribution {
             on_pr: false,
             merged_by: None,
             needs_hydration: false,
+            measures: None,
         }
     }
 

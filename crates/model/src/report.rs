@@ -18,10 +18,23 @@ pub enum Source {
     Git,
     /// GitHub's REST API (crawl and hydration).
     Github,
+    /// The Hugging Face Hub (models and their cards).
+    Huggingface,
+    /// Meta Kaggle tables (tiers, medals, notebooks).
+    Kaggle,
+    /// arXiv (papers and their authors).
+    Arxiv,
 }
 
 impl Source {
-    pub const ALL: [Source; 3] = [Source::Gharchive, Source::Git, Source::Github];
+    pub const ALL: [Source; 6] = [
+        Source::Gharchive,
+        Source::Git,
+        Source::Github,
+        Source::Huggingface,
+        Source::Kaggle,
+        Source::Arxiv,
+    ];
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
@@ -29,6 +42,9 @@ impl Source {
             Source::Gharchive => "gharchive",
             Source::Git => "git",
             Source::Github => "github",
+            Source::Huggingface => "huggingface",
+            Source::Kaggle => "kaggle",
+            Source::Arxiv => "arxiv",
         }
     }
 
@@ -42,6 +58,9 @@ impl Source {
             Source::Gharchive => "events",
             Source::Git => "commits",
             Source::Github => "API objects",
+            Source::Huggingface => "models",
+            Source::Kaggle => "rows",
+            Source::Arxiv => "papers",
         }
     }
 }

@@ -14,6 +14,10 @@ pub enum WorkId<'a> {
     Id(i64),
     /// A commit, optionally with the person named in a trailer (co-author, reviewer).
     Sha(&'a str, Option<&'a str>),
+    /// Work that is the place itself (a model on the Hub: `model/huggingface.co/<id>`).
+    Here,
+    /// Work named within its place: a paper's author, a Kaggle category or competition.
+    Name(&'a str),
     /// Nothing better is known: the source's own record id (an event id, a hash of the line).
     /// Two sources never agree on this, so use it only where no natural id exists.
     Record(&'a str),
@@ -33,6 +37,8 @@ pub fn work_key(kind: Kind, repo: &str, id: WorkId<'_>) -> String {
         WorkId::Id(i) => format!("{kind}/{repo}/{i}"),
         WorkId::Sha(sha, None) => format!("{kind}/{repo}@{sha}"),
         WorkId::Sha(sha, Some(who)) => format!("{kind}/{repo}@{sha}/{}", who.to_ascii_lowercase()),
+        WorkId::Here => format!("{kind}/{repo}"),
+        WorkId::Name(n) => format!("{kind}/{repo}/{}", n.to_lowercase()),
         WorkId::Record(r) => format!("{kind}/{repo}/record:{r}"),
     }
 }
@@ -58,7 +64,12 @@ pub fn natural_id<'a>(
         | Kind::Commit
         | Kind::CoAuthored
         | Kind::CommitReview
-        | Kind::PrCommit => None,
+        | Kind::PrCommit
+        | Kind::Model
+        | Kind::Paper
+        | Kind::KaggleTier
+        | Kind::KaggleMedal
+        | Kind::Notebook => None,
     }
 }
 

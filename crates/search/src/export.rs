@@ -32,8 +32,8 @@ pub fn results_csv<W: std::io::Write>(results: &SearchResults, w: W) -> std::io:
         let evidence: Vec<String> = r.evidence.iter().take(3).map(|e| e.url.clone()).collect();
         out.row([
             r.rank.to_string(),
-            // a person known only by a git identity has no login (its id is a hash)
-            if r.profile_url.is_some() {
+            // a person known only by another account (a git identity: a hash) has no login
+            if builtby_model::Identity::parse(&r.login).is_github() {
                 r.login.clone()
             } else {
                 String::new()

@@ -145,14 +145,19 @@ fn fold_likely(
 }
 
 /// How a person is shown: their GitHub login, or `Name (git)` for a git identity (whose
-/// stable id is `login`, `git:<key>`: a hash, never shown as the name).
+/// stable id is `login`, `git:<key>`: a hash, never shown as the name), `Name (Hugging Face)`,
+/// `Name (Kaggle)`, `Name (arXiv)` for accounts of other sources.
 pub fn display_name(login: &str, name: Option<&str>) -> String {
-    if Identity::parse(login).is_github() {
+    let id = Identity::parse(login);
+    if id.is_github() {
         return login.to_string();
     }
+    let label = id.namespace.label();
     match name.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => format!("{n} (git)"),
-        None => "(no name) (git)".to_string(),
+        Some(n) => format!("{n} ({label})"),
+        // a Hugging Face or Kaggle user name is public and readable; a git key is a hash
+        None if id.namespace != builtby_model::Namespace::Git => format!("{} ({label})", id.key),
+        None => format!("(no name) ({label})"),
     }
 }
 

@@ -360,8 +360,9 @@ function titleCase(s) {
 
 function who(r) {
   const place = placeText(r);
-  // a git identity (no GitHub account) is shown as "Name (git)", never by its hashed key
-  const git = !r.profile_url;
+  // a person with no GitHub account is shown as "Name (git)" (never by a hashed key),
+  // "Name (Hugging Face)", "Name (Kaggle)"…
+  const git = r.display && r.display !== r.login;
   return h("div", { class: "who" },
     h("a", { class: "name", href: personHref(r.login), "data-nav": true }, git ? (r.display || "(git)") : (r.name || r.login)),
     !git && r.name ? h("span", { class: "login" }, "@" + r.login) : null,
@@ -419,7 +420,7 @@ function resultCard(r, max) {
     h("details", { class: "why-wrap" }, h("summary", {}, "Why this rank"),
       h("p", { class: "muted" }, "Each rule adds points for the counts below, weighted by how demanding the repository's review is and by how recent the work is."),
       whyTable(r.details)),
-    h("a", { class: "more", href: personHref(r.login), "data-nav": true }, `Open ${r.profile_url ? r.login : (r.display || "this person")}'s record →`));
+    h("a", { class: "more", href: personHref(r.login), "data-nav": true }, `Open ${r.display || r.login}'s record →`));
 }
 
 function pager(offset, limit, total, text, onPage) {
@@ -443,7 +444,7 @@ async function showPerson(login, gen) {
     return;
   }
   if (gen !== generation) return;
-  document.title = `builtby — ${r.profile_url ? (r.name || r.login) : r.display}`;
+  document.title = `builtby — ${r.display !== r.login ? r.display : (r.name || r.login)}`;
   setView(renderPerson(r, offset));
   $("#main").focus({ preventScroll: true });
 }
@@ -452,7 +453,7 @@ function renderPerson(r, offset) {
   const back = h("a", { href: "/" + lastSearch, class: "back", "data-nav": true }, "← Back to search");
   const head = h("section", { class: "person-head card" },
     h("div", {},
-      h("h1", {}, r.profile_url ? (r.name || r.login) : (r.display || r.name)),
+      h("h1", {}, r.display && r.display !== r.login ? r.display : (r.name || r.login)),
       h("p", { class: "who" },
         r.profile_url
           ? h("a", { href: r.profile_url, rel: "noopener noreferrer", target: "_blank" }, "@" + r.login + " on GitHub")

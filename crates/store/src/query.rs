@@ -85,6 +85,9 @@ pub struct EvidenceRow {
     /// The paths the contribution touched, most-changed first (at most 20).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<String>,
+    /// What a source measured about work off GitHub (downloads, card quality, tier…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measures: Option<builtby_model::Measures>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -383,7 +386,8 @@ impl Store {
             "SELECT c.kind, r.name, c.url, c.at, c.title, c.number, c.review_state, c.path, c.additions, c.deletions,
                     c.needs_hydration, c.on_pr,
                     (SELECT group_concat(path, char(10)) FROM (SELECT path FROM contribution_paths
-                       WHERE contribution_id = c.id ORDER BY coalesce(added, 0) + coalesce(deleted, 0) DESC, path LIMIT 20))
+                       WHERE contribution_id = c.id ORDER BY coalesce(added, 0) + coalesce(deleted, 0) DESC, path LIMIT 20)),
+                    c.measures
              FROM contributions c JOIN repos r ON r.id = c.repo_id
              WHERE c.person_id = ?1 {text_sql} AND {w}{p}
              ORDER BY {}, c.at DESC, c.id DESC LIMIT {} OFFSET {}",
@@ -690,5 +694,62 @@ fn evidence_row(r: &Row) -> rusqlite::Result<EvidenceRow> {
             .get::<_, Option<String>>(12)?
             .map(|s| s.split('\n').map(str::to_string).collect())
             .unwrap_or_default(),
+        measures: r
+            .get::<_, Option<String>>(13)?
+            .and_then(|m| serde_json::from_str(&m).ok()),
     })
+}
+
+/// One measured piece of work of a person (a model, a paper, a Kaggle tier), for the rules
+/// that weigh what sources measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasuredRow {
+    pub person_id: i64,
+    pub kind: Kind,
+    pub at: i64,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub measures: builtby_model::Measures,
+}
+
+impl Store {
+    /// The measured work of these people (kinds off GitHub: models, papers, Kaggle), up to
+    /// `until`, newest first.
+    pub fn measured(&self, person_ids: &[i64], until: i64) -> Result<Vec<MeasuredRow>> {
+        let mut out = Vec::new();
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT kind, at, url, title, measures FROM contributions INDEXED BY contributions_person
+                 WHERE person_id = ?1 AND at <= ?2 AND measures IS NOT NULL ORDER BY at DESC",
+            )
+            .map_err(|e| self.err(e))?;
+        for &p in person_ids {
+            let rows = st
+                .query_map(rusqlite::params![p, until], |r| {
+                    Ok((
+                        crate::kind_at(r, 0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                })
+                .map_err(|e| self.err(e))?;
+            for row in rows {
+                let (kind, at, url, title, m) = row.map_err(|e| self.err(e))?;
+                if let Ok(measures) = serde_json::from_str(&m) {
+                    out.push(MeasuredRow {
+                        person_id: p,
+                        kind,
+                        at,
+                        url,
+                        title,
+                        measures,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
 }

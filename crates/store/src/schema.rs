@@ -101,6 +101,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_superseded", SUPERSEDED),
     ("0007_identity", IDENTITY),
     ("0008_commits_cursors", COMMITS_CURSORS),
+    ("0009_measures", MEASURES),
 ];
 
 /// `ingest github --commits`: per repository, the newest committer date whose commits the
@@ -111,6 +112,12 @@ CREATE TABLE IF NOT EXISTS commits_cursors(
     committed_at INTEGER NOT NULL,
     read_at INTEGER NOT NULL
 );
+"#;
+
+/// What a source measured about work off GitHub (a model's downloads and card, a Kaggle tier,
+/// a paper's categories), as JSON ([`builtby_model::Measures`]).
+const MEASURES: &str = r#"
+ALTER TABLE contributions ADD COLUMN measures TEXT;
 "#;
 
 /// One person per human (issue 10). A `people` row is an account (a GitHub account, a git

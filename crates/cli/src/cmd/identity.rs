@@ -236,16 +236,14 @@ pub fn bench(env: &Env, a: &BenchIdentityArgs) -> Result<ExitCode> {
         ..Default::default()
     };
     let res = builtby_search::search(&store, &env.catalog, &env.bots, &q)?;
+    let github =
+        |r: &&builtby_search::SearchResult| builtby_model::Identity::parse(&r.login).is_github();
     let rows = res.results.len();
-    let with_login = res
-        .results
-        .iter()
-        .filter(|r| r.profile_url.is_some())
-        .count();
+    let with_login = res.results.iter().filter(github).count();
     let with_likely = res
         .results
         .iter()
-        .filter(|r| r.profile_url.is_none() && r.likely.is_some())
+        .filter(|r| !github(r) && r.likely.is_some())
         .count();
     let mut names = HashSet::new();
     let dup_names = res
@@ -262,7 +260,7 @@ pub fn bench(env: &Env, a: &BenchIdentityArgs) -> Result<ExitCode> {
         .results
         .iter()
         .take(10)
-        .filter(|r| r.profile_url.is_some() || r.likely.is_some())
+        .filter(|r| github(r) || r.likely.is_some())
         .count();
     if a.json {
         let j = serde_json::json!({

@@ -250,6 +250,10 @@ impl<'a> Batch<'a> {
             None => None,
         };
         let labels = (!c.labels.is_empty()).then(|| c.labels.join(","));
+        let measures = c
+            .measures
+            .as_ref()
+            .map(|m| serde_json::to_string(m).expect("measures serialise"));
         let hydration = if c.needs_hydration {
             Hydration::Pending
         } else {
@@ -259,8 +263,8 @@ impl<'a> Batch<'a> {
             .tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO contributions(key, kind, person_id, repo_id, at, number, title, body, url, labels,
-                 additions, deletions, changed_files, commits, review_state, path, on_pr, merged_by, needs_hydration, file_id, account_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                 additions, deletions, changed_files, commits, review_state, path, on_pr, merged_by, needs_hydration, file_id, account_id, measures)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
             )?
             .execute(params![
                 c.key,
@@ -283,11 +287,12 @@ impl<'a> Batch<'a> {
                 merged_by,
                 hydration.code(),
                 self.file_id,
-                account
+                account,
+                measures
             ])?;
         if inserted == 0 {
             self.summary.duplicates += 1;
-            let id = self.complete(c, labels.as_deref(), merged_by)?;
+            let id = self.complete(c, labels.as_deref(), merged_by, measures.as_deref())?;
             self.insert_paths(repo, id, &c.paths)?;
             return Ok((id, false));
         }
@@ -339,6 +344,7 @@ impl<'a> Batch<'a> {
         c: &Contribution,
         labels: Option<&str>,
         merged_by: Option<i64>,
+        measures: Option<&str>,
     ) -> rusqlite::Result<i64> {
         let (id, title, body): (i64, Option<String>, Option<String>) = self
             .tx
@@ -352,7 +358,7 @@ impl<'a> Batch<'a> {
                  changed_files = coalesce(?8, changed_files), commits = coalesce(?9, commits),
                  review_state = coalesce(?10, review_state), path = coalesce(?11, path),
                  merged_by = coalesce(merged_by, ?12), on_pr = on_pr OR ?13,
-                 needs_hydration = coalesce(?14, needs_hydration) WHERE id = ?1",
+                 needs_hydration = coalesce(?14, needs_hydration), measures = coalesce(?15, measures) WHERE id = ?1",
             )?
             .execute(params![
                 id,
@@ -368,7 +374,8 @@ impl<'a> Batch<'a> {
                 c.path,
                 merged_by,
                 c.on_pr,
-                hydrated
+                hydrated,
+                measures
             ])?;
         let new_title = c.title.clone().or_else(|| title.clone());
         let new_body = c.body.clone().or_else(|| body.clone());
