@@ -317,6 +317,18 @@ pub struct QueryArgs {
     /// Include bot accounts (excluded by default)
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub include_bots: Option<String>,
+    /// Only work on these platforms: github, git, huggingface, arxiv, kaggle (repeatable)
+    #[arg(long = "source", value_name = "PLATFORM")]
+    pub sources: Vec<String>,
+    /// People who reached at least this Kaggle tier in a category: novice, contributor, expert, master, grandmaster
+    #[arg(long, value_name = "TIER")]
+    pub kaggle_tier: Option<String>,
+    /// People whose Hugging Face models have at least N downloads in all
+    #[arg(long, value_name = "N")]
+    pub min_downloads: Option<String>,
+    /// People with an arXiv paper (any), or one in this category (cs.LG)
+    #[arg(long, value_name = "CATEGORY", num_args = 0..=1, require_equals = true, default_missing_value = "any")]
+    pub papers: Option<String>,
     /// Contributions lose half their weight every this many months, 0.1 to 1200 [default: 12]
     #[arg(long, value_name = "MONTHS")]
     pub half_life: Option<String>,
@@ -343,6 +355,10 @@ impl QueryArgs {
             .push_each("limit", &self.limit)
             .push_each("offset", &self.offset)
             .push_each("include_bots", &self.include_bots)
+            .push_each("source", &self.sources)
+            .push_each("kaggle_tier", &self.kaggle_tier)
+            .push_each("min_downloads", &self.min_downloads)
+            .push_each("papers", &self.papers)
             .push_each("half_life", &self.half_life)
             .push_each("as_of", &self.as_of);
         p

@@ -36,8 +36,13 @@ pub fn evidence_line(e: &Evidence) -> String {
         .as_deref()
         .map(|a| format!(" in {}", short(a, 40)))
         .unwrap_or_default();
+    let measured = e
+        .measured
+        .as_deref()
+        .map(|m| format!(" ({})", short(m, 90)))
+        .unwrap_or_default();
     format!(
-        "{what} {}{num}{title}{path}{area}, {date}  {}",
+        "{what} {}{num}{title}{path}{area}{measured}, {date}  {}",
         e.repo, e.url
     )
 }

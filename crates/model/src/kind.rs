@@ -99,6 +99,21 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// Where this kind of work is done, as the `--source` filter names it: `github` (GH Archive
+    /// and the API), `git` (local histories), `huggingface`, `arxiv`, `kaggle`.
+    pub fn platform(self) -> &'static str {
+        match self as u8 {
+            0..=9 => "github",
+            10..=13 => "git",
+            14 => "huggingface",
+            15 => "arxiv",
+            _ => "kaggle",
+        }
+    }
+
+    /// The platforms `--source` accepts.
+    pub const PLATFORMS: [&'static str; 5] = ["github", "git", "huggingface", "arxiv", "kaggle"];
+
     pub fn is_pull_request(self) -> bool {
         matches!(
             self,

@@ -31,9 +31,13 @@ use builtby_model::Kind;
 
 /// The order evidence is listed in, strongest first: the work that holds up (merged PRs,
 /// commits on the default branch, reviews) before what anyone can do (comments, issues).
-pub const EVIDENCE_ORDER: [Kind; 14] = [
+pub const EVIDENCE_ORDER: [Kind; 19] = [
     Kind::PrMerged,
     Kind::Commit,
+    Kind::Model,
+    Kind::Paper,
+    Kind::KaggleTier,
+    Kind::KaggleMedal,
     Kind::Review,
     Kind::PrOpened,
     Kind::CoAuthored,
@@ -45,6 +49,7 @@ pub const EVIDENCE_ORDER: [Kind; 14] = [
     Kind::IssueComment,
     Kind::IssueOpened,
     Kind::PrClosedUnmerged,
+    Kind::Notebook,
     Kind::Push,
 ];
 

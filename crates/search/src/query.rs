@@ -52,6 +52,14 @@ pub struct Query {
     pub half_life_months: f64,
     /// Evidence lines per result.
     pub evidence: u32,
+    /// Only work done on these platforms (`--source`): their kinds join `kinds`.
+    pub sources: Vec<String>,
+    /// People who reached at least this Kaggle tier in some category (0 Novice … 4 Grandmaster).
+    pub kaggle_tier: Option<u8>,
+    /// People whose Hugging Face models have at least this many downloads in all.
+    pub min_downloads: Option<i64>,
+    /// People with an arXiv paper (`Some("")`), or one in this category (`Some("cs.LG")`).
+    pub papers: Option<String>,
 }
 
 impl Default for Query {
@@ -74,6 +82,10 @@ impl Default for Query {
             as_of: time::now(),
             half_life_months: 12.0,
             evidence: 5,
+            sources: Vec::new(),
+            kaggle_tier: None,
+            min_downloads: None,
+            papers: None,
         }
     }
 }
@@ -253,6 +265,10 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("offset", false, "Results to skip, for paging (default 0)."),
     ("include_bots", false, "`true` to keep bot accounts (default false)."),
     ("half_life", false, "Months after which a contribution counts half, 0.1 to 1200 (default 12)."),
+    ("source", true, "Only work on these platforms: github (GH Archive and the API), git (local histories), huggingface (models), arxiv (papers), kaggle (tiers, medals, notebooks)."),
+    ("kaggle_tier", false, "People who reached at least this Kaggle tier in a category: novice, contributor, expert, master, grandmaster."),
+    ("min_downloads", false, "People whose Hugging Face models have at least this many downloads in all."),
+    ("papers", false, "People with an arXiv paper: `any`, or a category such as `cs.LG`."),
     ("as_of", false, "Score as of this date or time instead of now (makes a shared link reproducible): nothing after it counts, and recency is measured from it. Also where durations in `since` and `until` count back from."),
 ];
 
@@ -421,12 +437,94 @@ impl Params {
                 "offset" => q.offset = parse_offset(value)?,
                 "include_bots" => q.include_bots = parse_bool("include_bots", value)?,
                 "half_life" => q.half_life_months = parse_half_life(value)?,
+                "source" => {
+                    for v in items() {
+                        let p = parse_source(v)?;
+                        if !q.sources.iter().any(|s| s == p) {
+                            q.sources.push(p.to_string());
+                        }
+                    }
+                }
+                "kaggle_tier" => q.kaggle_tier = Some(parse_kaggle_tier(value)?),
+                "min_downloads" => {
+                    q.min_downloads = Some(
+                        value
+                            .parse::<i64>()
+                            .ok()
+                            .filter(|n| *n >= 0)
+                            .ok_or_else(|| {
+                                bad(
+                                    "min_downloads",
+                                    format!("`{value}` is not a whole number ≥ 0"),
+                                )
+                            })?,
+                    )
+                }
+                "papers" => q.papers = Some(parse_papers(value)?),
                 "as_of" => {}
                 _ => unreachable!("every SEARCH_PARAMS entry is handled"),
             }
         }
         q.validate(catalog)?;
         Ok(q)
+    }
+}
+
+/// A `--source` platform, any case.
+pub fn parse_source(s: &str) -> Result<&'static str, QueryError> {
+    let l = s.trim().to_ascii_lowercase();
+    let l = match l.as_str() {
+        "hf" | "hugging face" | "hugging-face" => "huggingface".to_string(),
+        _ => l,
+    };
+    Kind::PLATFORMS
+        .into_iter()
+        .find(|p| *p == l)
+        .ok_or_else(|| {
+            bad(
+                "source",
+                format!(
+                    "unknown source `{s}`; known: {}",
+                    Kind::PLATFORMS.join(", ")
+                ),
+            )
+        })
+}
+
+/// Kaggle's tier names, lowest first: the tier's number is its index.
+pub const KAGGLE_TIERS: [&str; 5] = ["novice", "contributor", "expert", "master", "grandmaster"];
+
+pub fn parse_kaggle_tier(s: &str) -> Result<u8, QueryError> {
+    let l = s.trim().to_ascii_lowercase();
+    KAGGLE_TIERS
+        .iter()
+        .position(|t| *t == l)
+        .map(|i| i as u8)
+        .ok_or_else(|| {
+            bad(
+                "kaggle_tier",
+                format!("unknown tier `{s}`; known: {}", KAGGLE_TIERS.join(", ")),
+            )
+        })
+}
+
+/// `any` (or `true`) for any paper, else an arXiv category such as `cs.LG`.
+pub fn parse_papers(s: &str) -> Result<String, QueryError> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("any") || t.eq_ignore_ascii_case("true") {
+        return Ok(String::new());
+    }
+    let ok = t.len() <= 20
+        && t.contains('.')
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    if ok {
+        Ok(t.to_string())
+    } else {
+        Err(bad(
+            "papers",
+            format!("`{s}` is not an arXiv category (cs.LG, cs.AI, stat.ML…) or `any`"),
+        ))
     }
 }
 

@@ -37,6 +37,57 @@ pub struct Evidence {
     /// comment's file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
+    /// What the source measured about work off GitHub (downloads, card quality, tier…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measures: Option<builtby_model::Measures>,
+    /// The same, in words: "1,204 downloads, card: 6 of 8 sections, usage example".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<String>,
+}
+
+/// Measures in words, for evidence lines (the CLI's and the page's).
+pub fn measures_text(m: &builtby_model::Measures) -> String {
+    const TIERS: [&str; 5] = ["Novice", "Contributor", "Expert", "Master", "Grandmaster"];
+    let mut parts = Vec::new();
+    if let Some(d) = m.downloads_all_time.or(m.downloads) {
+        parts.push(format!("{d} downloads"));
+    }
+    if let Some(l) = m.likes.filter(|l| *l > 0) {
+        parts.push(format!("{l} likes"));
+    }
+    if let Some(c) = &m.card_note {
+        parts.push(c.clone());
+    }
+    if let Some(t) = m.tier {
+        let name = TIERS.get(t as usize).copied().unwrap_or("tier");
+        parts.push(match &m.category {
+            Some(c) => format!("{name} in {c}"),
+            None => name.to_string(),
+        });
+    }
+    if let Some(md) = m.medal {
+        parts.push(format!(
+            "{} medal",
+            ["", "gold", "silver", "bronze"]
+                .get(md as usize)
+                .copied()
+                .unwrap_or("a")
+        ));
+    }
+    if m.tier.is_none() && !m.categories.is_empty() {
+        parts.push(
+            m.categories
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    if let Some(u) = &m.code_url {
+        parts.push(format!("code: {u}"));
+    }
+    parts.join(", ")
 }
 
 impl Evidence {
@@ -65,6 +116,12 @@ impl From<EvidenceRow> for Evidence {
             path: r.path,
             needs_hydration: r.needs_hydration,
             area: None,
+            measured: r
+                .measures
+                .as_ref()
+                .map(measures_text)
+                .filter(|t| !t.is_empty()),
+            measures: r.measures,
         }
     }
 }
@@ -215,7 +272,9 @@ pub fn search(
         total: 0,
         results: Vec::new(),
     };
-    if scope.repo_ids.as_ref().is_some_and(|r| r.is_empty()) {
+    if scope.repo_ids.as_ref().is_some_and(|r| r.is_empty())
+        || scope.kinds.as_ref().is_some_and(|k| k.is_empty())
+    {
         return Ok(empty(repos_matched));
     }
     let cells = store.cells(&scope)?;
@@ -233,6 +292,21 @@ pub fn search(
         })
         .filter(|p| crate::place::matches(q, p.location.as_deref(), places.get(&p.id)))
         .collect();
+    // Filters on measured work look at all of a person's measured work, whatever the scope
+    // (`--source github --kaggle-tier master`: GitHub work of Kaggle masters).
+    let people = if q.kaggle_tier.is_some() || q.min_downloads.is_some() || q.papers.is_some() {
+        let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+        let mut rows: HashMap<i64, Vec<builtby_store::MeasuredRow>> = HashMap::new();
+        for r in store.measured(&ids, q.as_of)? {
+            rows.entry(r.person_id).or_default().push(r);
+        }
+        people
+            .into_iter()
+            .filter(|p| passes_measured(q, rows.get(&p.id).map_or(&[][..], |v| &v[..])))
+            .collect()
+    } else {
+        people
+    };
     let ctx = context(store, catalog, q, by_person.values().flatten())?;
     let rules = catalog.rules();
     let mut scored: Vec<_> = people
@@ -391,7 +465,7 @@ pub(crate) fn scope(
     let scope = CellQuery {
         paths: has_path_filter.then_some(paths),
         repo_ids,
-        kinds: (!q.kinds.is_empty()).then(|| q.kinds.clone()),
+        kinds: scope_kinds(q),
         since: q.since,
         // The world as it was at as_of: nothing later counts.
         until: Some(q.until.map_or(q.as_of, |u| u.min(q.as_of))),
@@ -407,9 +481,23 @@ pub(crate) fn context<'a>(
     q: &Query,
     cells: impl Iterator<Item = &'a Cell>,
 ) -> Result<Context, SearchError> {
-    let mut ids: Vec<i64> = cells.map(|c| c.repo_id).collect();
+    let mut ids = Vec::new();
+    // people with work off GitHub: their measures are read once, for the rules that weigh them
+    let mut measured_people = Vec::new();
+    for c in cells {
+        ids.push(c.repo_id);
+        if c.kind.platform() != "github" && c.kind.platform() != "git" {
+            measured_people.push(c.person_id);
+        }
+    }
     ids.sort_unstable();
     ids.dedup();
+    measured_people.sort_unstable();
+    measured_people.dedup();
+    let mut measured: HashMap<i64, Vec<builtby_store::MeasuredRow>> = HashMap::new();
+    for r in store.measured(&measured_people, q.as_of)? {
+        measured.entry(r.person_id).or_default().push(r);
+    }
     let repos = store
         .repos(&ids)?
         .into_iter()
@@ -422,5 +510,66 @@ pub(crate) fn context<'a>(
         as_of_day: time::day_of(q.as_of),
         half_life_days: q.half_life_months * 30.44,
         repos,
+        measured,
     })
+}
+
+/// The kinds a query's `kind` and `source` filters leave (`None`: every kind). An empty list
+/// means nothing can match (`--source kaggle --kind review`).
+pub(crate) fn scope_kinds(q: &Query) -> Option<Vec<Kind>> {
+    if q.sources.is_empty() {
+        return (!q.kinds.is_empty()).then(|| q.kinds.clone());
+    }
+    let from_sources = Kind::ALL
+        .into_iter()
+        .filter(|k| q.sources.iter().any(|s| s == k.platform()));
+    Some(
+        from_sources
+            .filter(|k| q.kinds.is_empty() || q.kinds.contains(k))
+            .collect(),
+    )
+}
+
+/// The filters on measured work (`kaggle_tier`, `min_downloads`, `papers`): does this
+/// person's measured work pass them?
+pub(crate) fn passes_measured(q: &Query, rows: &[builtby_store::MeasuredRow]) -> bool {
+    if let Some(t) = q.kaggle_tier {
+        let best = rows
+            .iter()
+            .filter(|r| r.kind == Kind::KaggleTier)
+            .filter_map(|r| r.measures.tier)
+            .max();
+        if best.is_none_or(|b| b < t) {
+            return false;
+        }
+    }
+    if let Some(n) = q.min_downloads {
+        let total: i64 = rows
+            .iter()
+            .filter(|r| r.kind == Kind::Model)
+            .map(|r| {
+                r.measures
+                    .downloads_all_time
+                    .or(r.measures.downloads)
+                    .unwrap_or(0)
+            })
+            .sum();
+        if total < n {
+            return false;
+        }
+    }
+    if let Some(cat) = &q.papers {
+        let has = rows.iter().any(|r| {
+            r.kind == Kind::Paper
+                && (cat.is_empty()
+                    || r.measures
+                        .categories
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(cat)))
+        });
+        if !has {
+            return false;
+        }
+    }
+    true
 }

@@ -135,3 +135,174 @@ fn repeated_words_are_one_term() {
         ["kernel", "again"]
     );
 }
+
+/// Issue 11: work off GitHub is ranked by what its source measured, filtered by platform,
+/// tier, downloads and papers, and explained in evidence.
+#[test]
+fn models_kaggle_and_papers_rank_filter_and_explain() {
+    use builtby_model::{Identity, Measures, Namespace};
+    let mut store = Store::open(&temp("measured")).unwrap();
+    let gh = |id: i64, login: &str| Actor {
+        github_id: Some(id),
+        login: login.into(),
+        is_bot_type: false,
+    };
+    let other = |ns: Namespace, key: &str| Actor {
+        github_id: None,
+        login: Identity {
+            namespace: ns,
+            key: key.into(),
+        }
+        .to_string(),
+        is_bot_type: false,
+    };
+    let day = 20_000 * DAY;
+    let work = |key: &str, kind: Kind, place: &str, who: Actor, m: Option<Measures>| {
+        let mut c = Contribution::new(key.into(), kind, place.into(), who, day);
+        c.title = Some(key.into());
+        c.url = Some(format!("https://{place}"));
+        c.number = (kind == Kind::PrMerged).then_some(1);
+        c.measures = m;
+        Record::Contribution(Box::new(c))
+    };
+    let gm = Measures {
+        category: Some("competitions".into()),
+        tier: Some(4),
+        ..Default::default()
+    };
+    let records = vec![
+        // a Kaggle grandmaster alone, a PR author alone, and both (one person: a GitHub account)
+        work(
+            "t-ana",
+            Kind::KaggleTier,
+            "kaggle.com/ana",
+            other(Namespace::Kaggle, "ana"),
+            Some(gm.clone()),
+        ),
+        work(
+            "pr-bo",
+            Kind::PrMerged,
+            "pytorch/pytorch",
+            gh(2, "bo"),
+            None,
+        ),
+        work(
+            "pr-cy",
+            Kind::PrMerged,
+            "pytorch/pytorch",
+            gh(3, "cy"),
+            None,
+        ),
+        work(
+            "t-cy",
+            Kind::KaggleTier,
+            "kaggle.com/cy",
+            gh(3, "cy"),
+            Some(gm),
+        ),
+        work(
+            "m-di",
+            Kind::Model,
+            "huggingface.co/di/tiny-bert",
+            other(Namespace::HuggingFace, "di"),
+            Some(Measures {
+                downloads: Some(25_000),
+                likes: Some(3),
+                card_score: Some(0.75),
+                card_note: Some("card: 6 of 8 sections, usage example".into()),
+                ..Default::default()
+            }),
+        ),
+        work(
+            "p-ed",
+            Kind::Paper,
+            "arxiv.org/abs/2101.00001",
+            other(Namespace::Arxiv, "ed nguyen"),
+            Some(Measures {
+                categories: vec!["cs.LG".into()],
+                code_url: Some("https://github.com/o/r".into()),
+                ..Default::default()
+            }),
+        ),
+    ];
+    let mut load = store.begin().unwrap();
+    for r in &records {
+        load.add(r).unwrap();
+    }
+    load.commit(
+        &InputFile {
+            source: builtby_model::Source::Github,
+            path: "m".into(),
+            size: 1,
+            checksum: "m".into(),
+        },
+        &builtby_model::ReadReport::new(builtby_model::Source::Github),
+    )
+    .unwrap();
+    let run = |pairs: &[(&str, &str)]| -> Vec<String> {
+        let mut p: Params = pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        p.push("as_of", "2024-12-01");
+        let q = p
+            .build(&Catalog::shipped(), builtby_model::time::now())
+            .unwrap();
+        search(&store, &Catalog::shipped(), &BotRules::default(), &q)
+            .unwrap()
+            .results
+            .into_iter()
+            .map(|r| r.display)
+            .collect()
+    };
+    let all = run(&[]);
+    assert_eq!(all[0], "cy", "grandmaster with merged PRs first: {all:?}");
+    let pos = |who: &str| all.iter().position(|x| x == who).unwrap();
+    assert!(
+        pos("cy") < pos("ana (Kaggle)") && pos("cy") < pos("bo"),
+        "{all:?}"
+    );
+    assert_eq!(run(&[("source", "kaggle")]), ["cy", "ana (Kaggle)"]);
+    assert_eq!(run(&[("source", "huggingface")]), ["di (Hugging Face)"]);
+    assert_eq!(run(&[("kaggle_tier", "master")]).len(), 2);
+    assert_eq!(
+        run(&[("kaggle_tier", "master"), ("source", "github")]),
+        ["cy"],
+        "GitHub work of masters"
+    );
+    assert_eq!(run(&[("min_downloads", "10000")]), ["di (Hugging Face)"]);
+    assert!(run(&[("min_downloads", "100000")]).is_empty());
+    assert_eq!(run(&[("papers", "cs.LG")]), ["ed nguyen (arXiv)"]);
+    assert!(run(&[("papers", "cs.CV")]).is_empty());
+    assert!(run(&[("source", "kaggle"), ("kind", "review")]).is_empty());
+    // evidence says what was measured
+    let q = Params::from_iter([("source", "huggingface"), ("as_of", "2024-12-01")])
+        .build(&Catalog::shipped(), builtby_model::time::now())
+        .unwrap();
+    let r = search(&store, &Catalog::shipped(), &BotRules::default(), &q).unwrap();
+    let ev = &r.results[0].evidence[0];
+    assert_eq!(ev.url, "https://huggingface.co/di/tiny-bert");
+    let m = ev.measured.as_deref().unwrap();
+    assert!(
+        m.contains("25000 downloads") && m.contains("6 of 8 sections"),
+        "{m}"
+    );
+    let models = r.results[0]
+        .details
+        .iter()
+        .find(|d| d.rule == "models")
+        .unwrap();
+    assert!(models.score > 0.0 && models.used[0].repo == "huggingface.co/di/tiny-bert");
+    // bad values name the parameter
+    for (p, v) in [
+        ("source", "myspace"),
+        ("kaggle_tier", "wizard"),
+        ("min_downloads", "-3"),
+        ("papers", "x y"),
+    ] {
+        let e = Params::from_iter([(p, v)])
+            .build(&Catalog::shipped(), 0)
+            .unwrap_err();
+        assert_eq!(e.param, p, "{e:?}");
+    }
+}

@@ -17,6 +17,11 @@ const KINDS = [
   ["co_authored", "Co-authored commits", "co-authored commit", "co-authored commits"],
   ["commit_review", "Reviewed commits", "reviewed commit", "reviewed commits"],
   ["pr_commit", "Commits in merged PRs", "commit in merged PR", "commits in merged PRs"],
+  ["model", "Models on Hugging Face", "model", "models"],
+  ["paper", "Papers on arXiv", "paper", "papers"],
+  ["kaggle_tier", "Kaggle tiers", "Kaggle tier", "Kaggle tiers"],
+  ["kaggle_medal", "Kaggle medals", "Kaggle medal", "Kaggle medals"],
+  ["notebook", "Kaggle notebooks", "notebook", "notebooks"],
 ];
 const KIND = Object.fromEntries(KINDS.map(([k, title, one, many]) => [k, { title, one, many }]));
 KIND.active_month = { title: "Active months", one: "active month", many: "active months" }; // what the depth rule counts
@@ -28,6 +33,9 @@ const RULES = {
   recency: "Recent activity",
   commits: "Commits",
   depth: "Depth in an area",
+  models: "Models",
+  papers: "Papers",
+  kaggle: "Kaggle",
 };
 // Kinds grouped for the activity chart's stacked bars.
 const GROUPS = [
@@ -35,6 +43,7 @@ const GROUPS = [
   ["Reviews", "g-review", ["review", "review_comment", "commit_review"]],
   ["PRs, issues & comments", "g-talk", ["pr_opened", "pr_closed_unmerged", "issue_opened", "issue_comment"]],
   ["Commits, pushes & releases", "g-other", ["pr_commit", "commit", "co_authored", "push", "release", "member_added"]],
+  ["Models, papers & Kaggle", "g-ml", ["model", "paper", "kaggle_tier", "kaggle_medal", "notebook"]],
 ];
 const PAGE = 20;
 const PERSON_PAGE = 25;
@@ -107,7 +116,7 @@ async function api(path) {
 
 // ---- state in the URL ------------------------------------------------------------------
 
-const FORM_FIELDS = ["text", "since", "until", "location", "metro", "country"];
+const FORM_FIELDS = ["text", "since", "until", "location", "metro", "country", "kaggle_tier", "min_downloads", "papers"];
 
 function readParams() {
   return new URLSearchParams(location.search);
@@ -120,7 +129,8 @@ function formToParams() {
   for (const cb of document.querySelectorAll("#eco-list input:checked")) p.append("ecosystem", cb.value);
   for (const r of repos) p.append("repo", r);
   for (const cb of document.querySelectorAll("#kind-list input:checked")) p.append("kind", cb.value);
-  for (const f of ["since", "until", "location", "metro", "country"]) {
+  for (const cb of document.querySelectorAll("#f-sources input:checked")) p.append("source", cb.value);
+  for (const f of ["since", "until", "location", "metro", "country", "kaggle_tier", "min_downloads", "papers"]) {
     const v = $(`#f-${f}`).value.trim();
     if (v) p.set(f, v);
   }
@@ -135,6 +145,8 @@ function paramsToForm(p) {
   pendingEcos = ecos;
   const kinds = new Set(p.getAll("kind").flatMap((v) => v.split(",")));
   for (const cb of document.querySelectorAll("#kind-list input")) cb.checked = kinds.has(cb.value);
+  const sources = new Set(p.getAll("source").flatMap((v) => v.split(",")));
+  for (const cb of document.querySelectorAll("#f-sources input")) cb.checked = sources.has(cb.value);
   repos = p.getAll("repo").flatMap((v) => v.split(",")).filter(Boolean);
   drawChips();
   $("#f-bots").checked = ["true", "1", "yes"].includes(p.get("include_bots") || "");
@@ -386,13 +398,32 @@ function countsLine(counts) {
   return [...counts].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])).map(([k, n]) => plural(n, k)).join(" · ");
 }
 
+const TIERS = ["Novice", "Contributor", "Expert", "Master", "Grandmaster"];
+const MEDALS = ["", "gold", "silver", "bronze"];
+
+// What a source measured about work off GitHub, in words: downloads and card, tier, medal.
+function measuresText(m) {
+  if (!m) return "";
+  const parts = [];
+  const dl = m.downloads_all_time ?? m.downloads;
+  if (dl != null) parts.push(`${num(dl)} download${dl === 1 ? "" : "s"}`);
+  if (m.likes) parts.push(`${num(m.likes)} like${m.likes === 1 ? "" : "s"}`);
+  if (m.card_note) parts.push(m.card_note);
+  if (m.tier != null) parts.push(`${TIERS[m.tier] || "tier " + m.tier}${m.category ? " in " + m.category : ""}`);
+  if (m.medal) parts.push(`${MEDALS[m.medal] || "a"} medal`);
+  if (m.categories && m.categories.length && m.tier == null) parts.push(m.categories.slice(0, 3).join(", "));
+  if (m.code_url) parts.push("code: " + m.code_url.replace(/^https?:\/\//, ""));
+  return parts.join(" · ");
+}
+
 function evidenceItem(e) {
   const what = KIND[e.kind]?.one || e.kind;
   const title = e.title || (e.number ? `${what} on #${e.number}` : `${what} (no title recorded) — open on GitHub`);
+  const measured = e.measured || measuresText(e.measures);
   return h("li", { class: "ev" },
     h("span", { class: "kind k-" + e.kind }, KIND[e.kind]?.one || e.kind),
     h("a", { href: e.url, rel: "noopener noreferrer", target: "_blank", class: "ev-title" }, title),
-    h("span", { class: "ev-meta" }, e.repo, " · ", date(e.at), e.needs_hydration ? " · details pending" : ""));
+    h("span", { class: "ev-meta" }, e.repo, " · ", date(e.at), e.needs_hydration ? " · details pending" : "", measured ? " · " + measured : ""));
 }
 
 function whyTable(details) {

@@ -35,8 +35,8 @@ pub use git::{GitRepoSummary, MergedPr, PersonPath};
 pub use http_cache::CachedResponse;
 pub use profiles::{Place, ProfileTarget};
 pub use query::{
-    fts_terms, text_words, Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow, MeasuredRow,
-    PathScope, PersonRow, StoreStats,
+    bucket_day, fts_terms, text_words, Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow,
+    MeasuredRow, PathScope, PersonRow, StoreStats,
 };
 
 use builtby_model::{BadCode, Kind};

@@ -31,6 +31,11 @@ pub struct PathScope {
     pub anywhere: bool,
 }
 
+/// The middle day of the 30-day bucket a day falls in: what [`Cell::day`] holds.
+pub fn bucket_day(day: i64) -> i64 {
+    day.div_euclid(30) * 30 + 15
+}
+
 /// A count of one person's contributions of one kind in one repository within one 30-day
 /// bucket (`day` is the bucket's middle day, days since the epoch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -345,8 +350,7 @@ impl Store {
             let (p, repo, kind, day, n) =
                 (|| Ok::<_, rusqlite::Error>((get(0)?, get(1)?, get(2)?, get(3)?, get(4)?)))()
                     .map_err(|e| self.err(e))?;
-            *acc.entry((p, repo, kind, day.div_euclid(30) * 30 + 15))
-                .or_default() += n;
+            *acc.entry((p, repo, kind, bucket_day(day))).or_default() += n;
         }
         let mut cells: Vec<Cell> = Vec::with_capacity(acc.len());
         for ((person_id, repo_id, kind, day), n) in acc {
@@ -705,6 +709,7 @@ fn evidence_row(r: &Row) -> rusqlite::Result<EvidenceRow> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeasuredRow {
     pub person_id: i64,
+    pub repo_id: i64,
     pub kind: Kind,
     pub at: i64,
     pub url: Option<String>,
@@ -720,7 +725,7 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT kind, at, url, title, measures FROM contributions INDEXED BY contributions_person
+                "SELECT kind, at, url, title, measures, repo_id FROM contributions INDEXED BY contributions_person
                  WHERE person_id = ?1 AND at <= ?2 AND measures IS NOT NULL ORDER BY at DESC",
             )
             .map_err(|e| self.err(e))?;
@@ -733,14 +738,16 @@ impl Store {
                         r.get::<_, Option<String>>(2)?,
                         r.get::<_, Option<String>>(3)?,
                         r.get::<_, String>(4)?,
+                        r.get::<_, i64>(5)?,
                     ))
                 })
                 .map_err(|e| self.err(e))?;
             for row in rows {
-                let (kind, at, url, title, m) = row.map_err(|e| self.err(e))?;
+                let (kind, at, url, title, m, repo_id) = row.map_err(|e| self.err(e))?;
                 if let Ok(measures) = serde_json::from_str(&m) {
                     out.push(MeasuredRow {
                         person_id: p,
+                        repo_id,
                         kind,
                         at,
                         url,

@@ -25,6 +25,7 @@
 //! written from those numbers, so they cannot disagree with what is computed.
 
 mod depth;
+pub mod measured;
 mod recency;
 mod table;
 mod weighted;
@@ -47,6 +48,9 @@ pub struct Context {
     pub half_life_days: f64,
     /// repo id → (name, weight)
     pub repos: HashMap<i64, (String, f64)>,
+    /// person id → their measured work off GitHub (models, papers, Kaggle), for the rules
+    /// that weigh it; empty for people with none.
+    pub measured: HashMap<i64, Vec<builtby_store::MeasuredRow>>,
 }
 
 impl Context {
@@ -186,6 +190,9 @@ pub enum Rule {
     Weighted(Weighted),
     Depth(Depth),
     Recency(Recency),
+    Models(measured::Models),
+    Papers(measured::Papers),
+    Kaggle(measured::Kaggle),
 }
 
 impl Rule {
@@ -194,6 +201,9 @@ impl Rule {
             Rule::Weighted(r) => r.name,
             Rule::Depth(_) => "depth",
             Rule::Recency(_) => "recency",
+            Rule::Models(_) => "models",
+            Rule::Papers(_) => "papers",
+            Rule::Kaggle(_) => "kaggle",
         }
     }
 
@@ -203,6 +213,9 @@ impl Rule {
             Rule::Weighted(r) => r.label(),
             Rule::Depth(r) => r.label(),
             Rule::Recency(r) => r.label(),
+            Rule::Models(r) => r.label(),
+            Rule::Papers(r) => r.label(),
+            Rule::Kaggle(r) => r.label(),
         }
     }
 
@@ -213,6 +226,9 @@ impl Rule {
             Rule::Weighted(r) => r.score(cells, ctx, out),
             Rule::Depth(r) => r.score(cells, ctx, out),
             Rule::Recency(r) => r.score(cells, ctx, out),
+            Rule::Models(r) => r.score(cells, ctx, out),
+            Rule::Papers(r) => r.score(cells, ctx, out),
+            Rule::Kaggle(r) => r.score(cells, ctx, out),
         }
     }
 

@@ -11,6 +11,7 @@
 //! not data. A misspelt key would silently keep the shipped value, so unknown keys are an
 //! error that names them; negative weights would break monotonicity, so they are one too.
 
+use super::measured::{Kaggle, Models, Papers};
 use super::{Depth, Recency, Rule, Rules, Weighted};
 use builtby_model::Kind;
 use std::collections::BTreeMap;
@@ -40,7 +41,27 @@ enum Shape {
     Weighted,
     Depth,
     Recency,
+    /// A rule over measured work, with these numeric keys.
+    Measured(&'static [&'static str]),
 }
+
+const MODELS_KEYS: &[&str] = &[
+    "per_model",
+    "per_tenfold_downloads",
+    "per_tenfold_likes",
+    "card",
+];
+const PAPERS_KEYS: &[&str] = &["per_paper", "code", "off_topic"];
+const KAGGLE_KEYS: &[&str] = &[
+    "novice",
+    "contributor",
+    "expert",
+    "master",
+    "grandmaster",
+    "gold",
+    "silver",
+    "bronze",
+];
 
 /// The rules in order of importance: name, shape, and (for weighted rules) what they are for.
 const RULES: &[(&str, Shape, &str)] = &[
@@ -54,6 +75,9 @@ const RULES: &[(&str, Shape, &str)] = &[
         Shape::Weighted,
         "Reviews and review comments given to others",
     ),
+    ("models", Shape::Measured(MODELS_KEYS), ""),
+    ("papers", Shape::Measured(PAPERS_KEYS), ""),
+    ("kaggle", Shape::Measured(KAGGLE_KEYS), ""),
     (
         "conversation",
         Shape::Weighted,
@@ -138,6 +162,29 @@ impl RankTable {
                     default: number(get("default")?),
                     weights: self.kind_weights(name),
                 }),
+                Shape::Measured(keys) => {
+                    let mut v = Vec::with_capacity(keys.len());
+                    for k in keys {
+                        v.push(number(get(k)?));
+                    }
+                    match name {
+                        "models" => Rule::Models(Models {
+                            per_model: v[0],
+                            per_tenfold_downloads: v[1],
+                            per_tenfold_likes: v[2],
+                            card: v[3],
+                        }),
+                        "papers" => Rule::Papers(Papers {
+                            per_paper: v[0],
+                            code: v[1],
+                            off_topic: v[2],
+                        }),
+                        _ => Rule::Kaggle(Kaggle {
+                            tiers: [v[0], v[1], v[2], v[3], v[4]],
+                            medals: [v[5], v[6], v[7]],
+                        }),
+                    }
+                }
             });
         }
         Ok(Rules(rules))
@@ -186,6 +233,17 @@ fn check(rule: &str, shape: Shape, key: &str, value: &Value) -> Result<(), RankE
     let kinds = || Kind::ALL.map(|k| k.as_str()).join(", ");
     let is_kind = key.parse::<Kind>().is_ok();
     match (shape, key) {
+        (Shape::Measured(keys), k) if keys.contains(&k) => {
+            if !is_weight(value) {
+                return bad(WEIGHT);
+            }
+        }
+        (Shape::Measured(keys), _) => {
+            return Err(RankError::UnknownKey {
+                key: full(),
+                expected: keys.join(", "),
+            })
+        }
         (Shape::Depth, "points_per_month") | (Shape::Recency, "default") => {
             if !is_weight(value) {
                 return bad(WEIGHT);

@@ -11,6 +11,7 @@ fn ctx() -> Context {
         as_of_day: 20_000,
         half_life_days: 365.0,
         repos,
+        measured: HashMap::new(),
     }
 }
 
@@ -89,12 +90,15 @@ fn pushes_count_little() {
 /// Bits of each person's total and rule scores under the shipped `[rank]`, computed by the
 /// code before the rules were written once (through an explain sink) and their weights moved
 /// to the catalog.
-const GOLDEN: [(u64, [(&str, u64); 7]); 2] = [
+const GOLDEN: [(u64, [(&str, u64); 10]); 2] = [
     (
         0x4056a7215641ded2,
         [
             ("merged_work", 4633641066610819072),
             ("reviews", 4618441417868443648),
+            ("models", 0),
+            ("papers", 0),
+            ("kaggle", 0),
             ("conversation", 0),
             ("maintenance", 4598175219545276416),
             ("commits", 4618067313723204682),
@@ -107,6 +111,9 @@ const GOLDEN: [(u64, [(&str, u64); 7]); 2] = [
         [
             ("merged_work", 4607221306352076844),
             ("reviews", 4632032274976541684),
+            ("models", 0),
+            ("papers", 0),
+            ("kaggle", 0),
             ("conversation", 4617845533907931528),
             ("maintenance", 4612756984209238914),
             ("commits", 4628725850969487292),
@@ -246,4 +253,102 @@ proptest! {
             prop_assert_eq!(compare((sa, na, "zzz"), (sb, nb, "aaa")), std::cmp::Ordering::Less);
         }
     }
+}
+
+/// Issue 11: models, papers and Kaggle are weighed by what their sources measured, explained,
+/// and add to GitHub work: a Grandmaster with merged PRs to ML infrastructure ranks above
+/// either signal alone.
+#[test]
+fn measured_work_is_weighed_explained_and_adds_to_github_work() {
+    use builtby_model::Measures;
+    use builtby_store::MeasuredRow;
+    let day = 19_995; // a bucket's middle day, as cells carry
+    let mut c = ctx();
+    c.repos
+        .insert(10, ("huggingface.co/ana/bert-tiny".into(), 1.0));
+    c.repos.insert(11, ("kaggle.com/ana".into(), 1.0));
+    c.repos.insert(12, ("arxiv.org/abs/2101.00001".into(), 1.0));
+    let row = |repo: i64, kind: Kind, measures: Measures| MeasuredRow {
+        person_id: 0,
+        repo_id: repo,
+        kind,
+        at: day * 86_400,
+        url: None,
+        title: None,
+        measures,
+    };
+    let grandmaster = row(
+        11,
+        Kind::KaggleTier,
+        Measures {
+            category: Some("competitions".into()),
+            tier: Some(4),
+            ..Default::default()
+        },
+    );
+    let gm_cells = vec![cell(11, Kind::KaggleTier, day, 1)];
+    let pr_cells = vec![cell(1, Kind::PrMerged, day, 3)];
+    let both_cells: Vec<Cell> = gm_cells.iter().chain(&pr_cells).cloned().collect();
+    let rules = rules();
+    c.measured.insert(0, vec![grandmaster.clone()]);
+    let (gm, both) = (rules.total(&gm_cells, &c), rules.total(&both_cells, &c));
+    let pr = rules.total(&pr_cells, &ctx());
+    assert!(gm > 0.0 && pr > 0.0, "{gm} {pr}");
+    assert!(
+        both > gm && both > pr,
+        "both {both}, grandmaster {gm}, PRs {pr}"
+    );
+    let d = rule("kaggle").explain(&gm_cells, &c);
+    assert_eq!(
+        (d.used.len(), d.used[0].repo.as_str()),
+        (1, "kaggle.com/ana")
+    );
+
+    // models: more downloads, and a better card, never lower a score
+    let model = |downloads, card| {
+        row(
+            10,
+            Kind::Model,
+            Measures {
+                downloads: Some(downloads),
+                card_score: Some(card),
+                ..Default::default()
+            },
+        )
+    };
+    let cells = vec![cell(10, Kind::Model, day, 1)];
+    let score = |m: MeasuredRow| {
+        let mut c = ctx();
+        c.repos
+            .insert(10, ("huggingface.co/ana/bert-tiny".into(), 1.0));
+        c.measured.insert(0, vec![m]);
+        rule("models").score(&cells, &c, &mut Quiet)
+    };
+    assert!(score(model(10_000, 0.0)) > score(model(10, 0.0)));
+    assert!(score(model(10, 1.0)) > score(model(10, 0.0)));
+    // papers: code and topic count
+    let paper = |code: bool, cat: &str| {
+        row(
+            12,
+            Kind::Paper,
+            Measures {
+                categories: vec![cat.into()],
+                code_url: code.then(|| "https://github.com/o/r".into()),
+                ..Default::default()
+            },
+        )
+    };
+    let cells = vec![cell(12, Kind::Paper, day, 1)];
+    let score = |m: MeasuredRow| {
+        let mut c = ctx();
+        c.repos.insert(12, ("arxiv.org/abs/2101.00001".into(), 1.0));
+        c.measured.insert(0, vec![m]);
+        rule("papers").score(&cells, &c, &mut Quiet)
+    };
+    assert!(score(paper(true, "cs.LG")) > score(paper(false, "cs.LG")));
+    assert!(score(paper(false, "cs.LG")) > score(paper(false, "math.CO")));
+    // work outside the search's scope (no cell for it) counts for nothing
+    let mut c = ctx();
+    c.measured.insert(0, vec![grandmaster]);
+    assert_eq!(rule("kaggle").score(&pr_cells, &c, &mut Quiet), 0.0);
 }

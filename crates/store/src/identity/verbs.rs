@@ -247,7 +247,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT l.person, l.method, l.confidence FROM people p JOIN identity_links l ON l.account = p.login
-                 WHERE p.id = ?1 AND p.login LIKE 'git:%' AND l.state IN ('suggested', 'proven')
+                 WHERE p.id = ?1 AND p.login LIKE '%:%' AND l.state IN ('suggested', 'proven')
                  ORDER BY l.confidence DESC LIMIT 1",
             )
             .map_err(e)?;
