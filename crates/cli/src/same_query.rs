@@ -80,6 +80,11 @@ const GOOD: &[(&str, &str)] = &[
     ("offset", "10"),
     ("include_bots", "true"),
     ("half_life", "3.5"),
+    ("source", "HF"),
+    ("source", "kaggle,github"),
+    ("kaggle_tier", "Master"),
+    ("min_downloads", "1000"),
+    ("papers", "cs.LG"),
     ("as_of", "2024-07-01"),
 ];
 
@@ -211,6 +216,12 @@ fn bad_values_give_the_same_error_naming_the_same_parameter() {
         (&[("text", "\"")], "text"),
         (&[("text", "a b c d e f g h i j k")], "text"),
         (&[("since", "2030-01-01"), ("as_of", "2024-01-01")], "since"),
+        // Issue 11: work off GitHub.
+        (&[("source", "myspace")], "source"),
+        (&[("kaggle_tier", "wizard")], "kaggle_tier"),
+        (&[("min_downloads", "-1")], "min_downloads"),
+        (&[("min_downloads", "many")], "min_downloads"),
+        (&[("papers", "not a category")], "papers"),
     ];
     let mut named: Vec<&str> = cases.iter().map(|c| c.1).collect();
     named.sort();
