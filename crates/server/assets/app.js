@@ -383,9 +383,12 @@ function who(r) {
     r.company ? h("span", { class: "company" }, r.company) : null);
 }
 
+// Rules over work off GitHub are shown only for people who have such work.
+const OFF_GITHUB_RULES = ["models", "papers", "kaggle"];
+
 function ruleBars(details, scale) {
   return h("dl", { class: "bars", "aria-label": "Score by rule" },
-    details.map((d) => {
+    details.filter((d) => d.score > 0 || !OFF_GITHUB_RULES.includes(d.rule)).map((d) => {
       const bar = h("span", { class: "bar-fill rule-" + d.rule });
       bar.style.width = `${Math.max(0, Math.min(100, (d.score / scale) * 100)).toFixed(1)}%`;
       return h("div", { class: "bar-row", title: d.label },
