@@ -42,6 +42,58 @@ pub fn evidence_line(e: &Evidence) -> String {
     )
 }
 
+/// An evidence line, and under it (indented by `indent` and 4 more) what a source measured
+/// about it, if anything.
+pub fn write_evidence(out: &mut impl Write, indent: &str, e: &Evidence) -> Result<()> {
+    writeln!(out, "{indent}{}", evidence_line(e))?;
+    if let Some(m) = e.measures.as_ref().map(measured).filter(|m| !m.is_empty()) {
+        writeln!(out, "{indent}    {m}")?;
+    }
+    Ok(())
+}
+
+/// What a source measured, in words: `846,249 downloads (30 days), 1,178 likes; card score
+/// 0.62 (card: 5 of 8 sections, …)`. Empty when nothing was measured.
+fn measured(m: &builtby_model::Measures) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = m.downloads {
+        parts.push(format!("{} downloads (30 days)", thousands(d)));
+    }
+    if let Some(d) = m.downloads_all_time {
+        parts.push(format!("{} all time", thousands(d)));
+    }
+    if let Some(l) = m.likes {
+        parts.push(format!("{} likes", thousands(l)));
+    }
+    let mut s = parts.join(", ");
+    if let Some(c) = m.card_score {
+        if !s.is_empty() {
+            s.push_str("; ");
+        }
+        s.push_str(&format!("card score {c:.2}"));
+        if let Some(n) = &m.card_note {
+            s.push_str(&format!(" ({n})"));
+        }
+    }
+    s
+}
+
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 fn count(counts: &[(Kind, i64)], k: Kind) -> i64 {
     counts.iter().find(|c| c.0 == k).map(|c| c.1).unwrap_or(0)
 }
@@ -140,7 +192,7 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             }
         }
         for e in p.evidence.iter().take(if explain { 5 } else { 3 }) {
-            writeln!(out, "        {}", evidence_line(e))?;
+            write_evidence(out, "        ", e)?;
         }
     }
     if r.total as usize > r.query.offset as usize + r.results.len() {
@@ -275,7 +327,7 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
         p.evidence_total
     )?;
     for e in &p.evidence {
-        writeln!(out, "  {}", evidence_line(e))?;
+        write_evidence(out, "  ", e)?;
     }
     Ok(())
 }
@@ -283,6 +335,24 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn measures_read_as_words() {
+        let m = builtby_model::Measures {
+            downloads: Some(846249),
+            likes: Some(1178),
+            card_score: Some(0.61),
+            card_note: Some("card: 5 of 8 sections".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            measured(&m),
+            "846,249 downloads (30 days), 1,178 likes; card score 0.61 (card: 5 of 8 sections)"
+        );
+        assert_eq!(measured(&Default::default()), "");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(999), "999");
+    }
 
     #[test]
     fn scores_keep_three_significant_digits() {

@@ -37,6 +37,9 @@ pub struct Evidence {
     /// comment's file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
+    /// What a source measured about work off GitHub (a model's downloads and card quality).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measures: Option<builtby_model::Measures>,
 }
 
 impl Evidence {
@@ -65,6 +68,7 @@ impl From<EvidenceRow> for Evidence {
             path: r.path,
             needs_hydration: r.needs_hydration,
             area: None,
+            measures: r.measures,
         }
     }
 }
