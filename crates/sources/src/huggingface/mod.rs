@@ -25,7 +25,7 @@ pub mod card;
 pub mod crawl;
 pub mod dump;
 pub mod record;
-mod tar;
+pub mod tar;
 
 pub use accounts::{actor, AccountKind, Accounts};
 pub use card::CardScore;
