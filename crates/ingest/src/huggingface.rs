@@ -221,7 +221,7 @@ pub struct PageDone {
     /// Stored now (`false`: the same page was stored before: nothing changed).
     pub stored: bool,
     pub new_contributions: u64,
-    /// Every request of the page was answered 304.
+    /// Nothing of the page was fetched anew (304s, and 404s for models without a card).
     pub cached: bool,
 }
 

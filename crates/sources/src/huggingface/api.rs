@@ -5,7 +5,8 @@
 //!
 //! Etiquette, all in [`Client::get`]:
 //! - **Token** from `HF_TOKEN` ([`Token::from_env`]), optional (anonymous requests get lower
-//!   limits), sent as a bearer header, never logged or stored: its `Debug` prints `Token(***)`.
+//!   limits), sent as a bearer header to the configured Hub only (never to another host a
+//!   `Link` names), never logged or stored: its `Debug` prints `Token(***)`.
 //! - **Conditional requests**: every 200 answer with an `ETag` (or `Last-Modified`) is kept in
 //!   the cache; the next GET of the same URL sends `If-None-Match`, and a 304 is answered from
 //!   the cache. E-mail fields (JSON) and e-mail addresses (cards) are removed before anything
@@ -253,6 +254,22 @@ impl Client {
         }
     }
 
+    /// True when `url` is on the configured Hub: the token goes nowhere else (a `Link` may
+    /// name another host).
+    fn same_origin(&self, url: &str) -> bool {
+        let origin = |u: &str| -> String {
+            let rest = u.split_once("://").map_or(u, |(_, r)| r);
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let scheme = u.split_once("://").map_or("", |(s, _)| s);
+            format!(
+                "{}://{}",
+                scheme.to_ascii_lowercase(),
+                host.to_ascii_lowercase()
+            )
+        };
+        origin(url) == origin(&self.cfg.api_url)
+    }
+
     fn wait(&self, d: Duration, why: &str, url: &str) -> Result<(), ApiError> {
         if d > self.cfg.max_wait {
             return Err(ApiError::Failed {
@@ -309,7 +326,7 @@ impl Client {
             if want == Want::Json {
                 req = req.header("Accept", "application/json");
             }
-            if let Some(t) = &self.cfg.token {
+            if let Some(t) = self.cfg.token.as_ref().filter(|_| self.same_origin(&url)) {
                 req = req.header("Authorization", format!("Bearer {}", t.0));
             }
             if let Some(c) = &cached {
@@ -516,5 +533,20 @@ mod tests {
             "resolvers"
         );
         assert_eq!(format!("{:?}", Token::new("hf_secret")), "Token(***)");
+    }
+
+    #[test]
+    fn the_token_goes_to_the_configured_hub_only() {
+        let c = Client::new(Config {
+            api_url: "https://huggingface.co".into(),
+            token: Some(Token::new("hf_secret")),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(c.same_origin("https://huggingface.co/api/models?author=a&cursor=x"));
+        assert!(c.same_origin("https://HuggingFace.co/a/b/resolve/main/README.md"));
+        assert!(!c.same_origin("https://huggingface.co.evil.example/api/models"));
+        assert!(!c.same_origin("http://huggingface.co/api/models"));
+        assert!(!format!("{c:?}").contains("hf_secret"));
     }
 }

@@ -147,7 +147,8 @@ pub struct Page {
     pub models: Vec<(Model, Option<String>)>,
     /// What the page held: models read, cards, records skipped and why.
     pub report: ReadReport,
-    /// Every request of the page was answered 304.
+    /// Nothing of the page was fetched anew: every answer was a 304 (or a 404 for a model
+    /// without a card).
     pub cached: bool,
 }
 
@@ -224,10 +225,12 @@ pub fn crawl_models(
                     *report.by_type.entry("model card".into()).or_default() += 1;
                     Some(t)
                 }
-                Fetched::Found { .. } | Fetched::NotFound => {
+                Fetched::Found { .. } => {
                     all_cached = false;
                     None
                 }
+                // nothing new either: a model without a card
+                Fetched::NotFound => None,
             };
             with_cards.push((m, card));
         }

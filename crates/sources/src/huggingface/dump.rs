@@ -287,7 +287,7 @@ fn read_tar<R: Read>(r: R, report: &mut ReadReport, on: &mut dyn FnMut(Item)) {
             Ok(None) => break,
             Err(e) => {
                 report.ended_early = Some(format!(
-                    "after {entries} archive entries: {e} (the records before it are kept)"
+                    "the archive is cut short or damaged after {entries} entries ({e}); the records before it are kept"
                 ));
                 break;
             }
