@@ -275,11 +275,14 @@ fn split_entry(path: &str) -> Option<(&str, bool)> {
     }
 }
 
+/// A model folder's `infos.json` and `README.md`, as far as the archive has given them.
+type Pair = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 fn read_tar<R: Read>(r: R, report: &mut ReadReport, on: &mut dyn FnMut(Item)) {
     let mut tar = super::tar::Reader::new(r);
     // Folders seen with one of their two files: kept until the other comes (archives list a
     // folder's files together, so this stays small).
-    let mut pending: BTreeMap<String, (Option<Vec<u8>>, Option<Vec<u8>>)> = BTreeMap::new();
+    let mut pending: BTreeMap<String, Pair> = BTreeMap::new();
     let mut entries = 0u64;
     loop {
         let e = match tar.next_entry() {
