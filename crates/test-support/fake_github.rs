@@ -38,6 +38,16 @@ pub fn status(s: u16, headers: &[(&str, String)]) -> Reply {
     }
 }
 
+/// No answer at all: the connection is closed (a server that died mid-crawl).
+pub fn close() -> Reply {
+    Reply {
+        status: 0,
+        headers: Vec::new(),
+        body: String::new(),
+        delay: Duration::ZERO,
+    }
+}
+
 pub type Handler = dyn Fn(&str, usize, Option<&str>) -> Reply + Send + Sync;
 
 /// A loopback HTTP/1.1 server: one thread per connection, `Connection: close`. Counts requests
@@ -86,6 +96,10 @@ pub fn serve(handler: Arc<Handler>) -> Fake {
                 let reply = h(&path, n, inm.as_deref());
                 log.lock().unwrap().push((path, reply.status));
                 std::thread::sleep(reply.delay);
+                if reply.status == 0 {
+                    // [`close`]: the server goes away without answering
+                    return;
+                }
                 let mut head = format!(
                     "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
                     reply.status,

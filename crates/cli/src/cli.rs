@@ -210,6 +210,57 @@ pub enum IngestSource {
         after_help = "Examples:\n  builtby ingest github --repo pytorch/pytorch --since 2025-01-01\n  builtby ingest github --ecosystem jax\n  builtby ingest git ~/src/jax --repo jax-ml/jax\n  builtby ingest github --commits --repo jax-ml/jax\n\nIncremental and resumable: a per-repository cursor is stored with each batch of PRs; a second run reads only what changed (an unchanged repository costs only conditional requests answered 304). A PR already loaded from GH Archive is completed, not doubled.\n\n--commits reads GitHub's commits API instead of PRs: for every commit of the default branch, the GitHub account GitHub matched to its author e-mail. The git identity that authored that commit in the store is then proven to be that account (method commits_api): its commits count for that person, under their login. It needs the repository's history in the store first, from `builtby ingest git PATH --repo OWNER/NAME`: repositories without it are skipped (no request is made), and commits newer than your clone are counted as not in the store (git pull, ingest git again, then rerun). It costs one request per 100 commits (the summary prints requests per 1,000 commits); a second run reads only newer commits, and an unchanged repository answers 304. Not linked: merges, commits GitHub matched to no account, bots, and identities a person unlinked or linked to someone else.\n\nThe token comes from GITHUB_TOKEN. It is optional, but without one GitHub allows 60 requests an hour (6,000 commits with --commits) instead of 5,000; when the limit runs out, builtby waits for its reset.\n\nExit status: 0 when every repository was read, 1 when one failed (its stored batches are kept)."
     )]
     Github(GithubArgs),
+    /// Models on the Hugging Face Hub with their model cards: an author's or organisation's from the API, the authors already linked to people, or a dump (--from-dir)
+    #[command(
+        after_help = "Examples:\n  builtby ingest huggingface --from-dir hub-2022.tar.zst\n  builtby ingest huggingface --from-dir models/          # models/<author>/<name>/{infos.json,README.md}\n  builtby ingest huggingface --from-dir models.jsonl     # one record a line (a `card` field may carry the README)\n  builtby ingest huggingface --author julien-c --author sgugger\n  builtby ingest huggingface --org facebook\n  builtby ingest huggingface --linked                    # hf: accounts linked to a person\n\nEach model is one `model` contribution credited to hf:<author>: its downloads (30 days and all time), likes, categories (pipeline tag, library) and its model card's quality (0 to 1, explained: sections present of 8, a usage example, length).\nOrganisations' models credit no person, nor do bot-generated families (huggingtweets): their accounts are stored as not people, with the reason. The Hub says which authors are organisations; with --from-dir, --org names them (and a shipped list knows a few).\nA card that links a GitHub profile (github.com/<login>) only suggests a link (`builtby identity suggest`); it never makes one.\n\nIncremental and resumable: every request is conditional (an unchanged author costs 304s), each page of models is stored as it comes, and a re-run of the same input changes nothing.\n\nThe token comes from HF_TOKEN: optional, never printed; anonymous requests get lower rate limits (the Hub counts requests in 5-minute windows and says so in its RateLimit header; builtby waits for the window's reset).\n\nExit status: 0 when every input or author was read, 1 when one failed (what was stored is kept: rerun to continue), 2 for usage errors."
+    )]
+    Huggingface(HuggingfaceArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct HuggingfaceArgs {
+    /// A user's models (repeatable)
+    #[arg(long = "author", value_name = "NAME", conflicts_with = "from_dir")]
+    pub authors: Vec<String>,
+    /// An organisation's models, credited to no person; with --from-dir: treat this author as an organisation (repeatable)
+    #[arg(long = "org", value_name = "NAME")]
+    pub orgs: Vec<String>,
+    /// The authors of Hugging Face accounts in the store that are linked to a person
+    #[arg(long, conflicts_with = "from_dir")]
+    pub linked: bool,
+    /// A dump instead of the API: a models/<author>/<name>/{infos.json,README.md} folder, the same as .tar.zst, or JSON records (one a line, or an array)
+    #[arg(long, value_name = "PATH", required_unless_present_any = ["authors", "orgs", "linked"])]
+    pub from_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub api: HfApiArgs,
+}
+
+/// How to talk to the Hugging Face Hub. The token comes from HF_TOKEN and is never printed.
+#[derive(ClapArgs, Debug, Clone)]
+pub struct HfApiArgs {
+    /// The Hub's root: https://huggingface.co, a mirror, or a test server
+    #[arg(
+        long,
+        env = "BUILTBY_HF_API_URL",
+        default_value = "https://huggingface.co",
+        value_name = "URL"
+    )]
+    pub api_url: String,
+    /// Requests in flight at once (cards are fetched in parallel)
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Seconds before a request is abandoned (and retried)
+    #[arg(long, default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Retries on 5xx, timeouts and cut bodies
+    #[arg(long, default_value_t = 5)]
+    pub retries: u32,
+    /// First retry delay in seconds (doubles each retry, plus jitter)
+    #[arg(long, default_value_t = 1.0)]
+    pub backoff: f64,
+    /// Longest rate-limit wait in seconds before giving up (the Hub's windows are 5 minutes)
+    #[arg(long, default_value_t = 400)]
+    pub max_wait: u64,
 }
 
 #[derive(ClapArgs, Debug)]

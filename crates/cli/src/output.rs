@@ -36,15 +36,20 @@ pub fn evidence_line(e: &Evidence) -> String {
         .as_deref()
         .map(|a| format!(" in {}", short(a, 40)))
         .unwrap_or_default();
-    let measured = e
-        .measured
-        .as_deref()
-        .map(|m| format!(" ({})", short(m, 90)))
-        .unwrap_or_default();
     format!(
-        "{what} {}{num}{title}{path}{area}{measured}, {date}  {}",
+        "{what} {}{num}{title}{path}{area}, {date}  {}",
         e.repo, e.url
     )
+}
+
+/// An evidence line, and under it (indented by `indent` and 4 more) what a source measured
+/// about it, if anything.
+pub fn write_evidence(out: &mut impl Write, indent: &str, e: &Evidence) -> Result<()> {
+    writeln!(out, "{indent}{}", evidence_line(e))?;
+    if let Some(m) = &e.measured {
+        writeln!(out, "{indent}    {m}")?;
+    }
+    Ok(())
 }
 
 fn count(counts: &[(Kind, i64)], k: Kind) -> i64 {
@@ -145,7 +150,7 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             }
         }
         for e in p.evidence.iter().take(if explain { 5 } else { 3 }) {
-            writeln!(out, "        {}", evidence_line(e))?;
+            write_evidence(out, "        ", e)?;
         }
     }
     if r.total as usize > r.query.offset as usize + r.results.len() {
@@ -280,7 +285,7 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
         p.evidence_total
     )?;
     for e in &p.evidence {
-        writeln!(out, "  {}", evidence_line(e))?;
+        write_evidence(out, "  ", e)?;
     }
     Ok(())
 }
@@ -288,6 +293,35 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn measures_read_as_words() {
+        use builtby_search::measures_text as measured;
+        let m = builtby_model::Measures {
+            downloads: Some(846249),
+            likes: Some(1178),
+            card_score: Some(0.61),
+            card_note: Some("card: 5 of 8 sections".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            measured(&m),
+            "846,249 downloads (30 days), 1,178 likes; card score 0.61 (card: 5 of 8 sections)"
+        );
+        assert_eq!(measured(&Default::default()), "");
+        let gm = builtby_model::Measures {
+            tier: Some(4),
+            category: Some("competitions".into()),
+            ..Default::default()
+        };
+        assert_eq!(measured(&gm), "Grandmaster in competitions");
+        let paper = builtby_model::Measures {
+            categories: vec!["cs.LG".into(), "cs.AI".into()],
+            code_url: Some("https://github.com/o/r".into()),
+            ..Default::default()
+        };
+        assert_eq!(measured(&paper), "cs.LG, cs.AI; code: https://github.com/o/r");
+    }
 
     #[test]
     fn scores_keep_three_significant_digits() {

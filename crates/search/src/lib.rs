@@ -24,7 +24,8 @@ mod run;
 pub use catalog::Catalog;
 pub use query::{Query, QueryError};
 pub use run::{
-    display_name, search, AlsoLikely, Evidence, Likely, SearchError, SearchResult, SearchResults,
+    display_name, measures_text, search, thousands, AlsoLikely, Evidence, Likely, SearchError,
+    SearchResult, SearchResults,
 };
 
 use builtby_model::Kind;

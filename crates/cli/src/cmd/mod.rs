@@ -5,6 +5,7 @@ mod demo;
 mod export;
 mod git;
 mod github;
+mod huggingface;
 mod identity;
 mod ingest;
 mod person;
@@ -85,6 +86,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Ingest(IngestSource::Gharchive(a)) => ingest::run(&env, &a),
         Command::Ingest(IngestSource::Git(a)) => git::run(&env, &a),
         Command::Ingest(IngestSource::Github(a)) => github::ingest(&env, &a),
+        Command::Ingest(IngestSource::Huggingface(a)) => huggingface::run(&env, &a),
         Command::Search(a) => search::run(&env, &a),
         Command::Locate(a) => github::locate(&a),
         Command::Enrich(EnrichWhat::People(a)) => github::enrich_people(&env, &a),

@@ -15,7 +15,9 @@
 //! - `signed_off`: the author signs off with a noreply address under their own name (a vote);
 //!   votes become an `auto` link only above [`resolve::RULES`], and never for an
 //!   organisation's branches;
-//! - suggestions only, never applied: `email_local_part`, `name_is_login`, `same_name`.
+//! - suggestions only, never applied: `email_local_part`, `name_is_login`, `same_name`,
+//!   `profile_link` (a Hugging Face model card links `github.com/<login>`: the card may name
+//!   a collaborator, so it is never more than a suggestion).
 //!
 //! Decisions (`confirmed`, `rejected`, locks) are a person's and always win; every change is
 //! appended to `identity_log`. All of it is keyed by natural keys (`git:<hash>`, logins), so
@@ -49,11 +51,12 @@ pub enum Method {
     EmailLocalPart,
     NameIsLogin,
     SameName,
+    ProfileLink,
     Manual,
 }
 
 impl Method {
-    pub const ALL: [Method; 9] = [
+    pub const ALL: [Method; 10] = [
         Method::Noreply,
         Method::CommitsApi,
         Method::MergeBranch,
@@ -62,6 +65,7 @@ impl Method {
         Method::EmailLocalPart,
         Method::NameIsLogin,
         Method::SameName,
+        Method::ProfileLink,
         Method::Manual,
     ];
 
@@ -75,6 +79,7 @@ impl Method {
             Method::EmailLocalPart => "email_local_part",
             Method::NameIsLogin => "name_is_login",
             Method::SameName => "same_name",
+            Method::ProfileLink => "profile_link",
             Method::Manual => "manual",
         }
     }
@@ -94,6 +99,9 @@ impl Method {
             Method::EmailLocalPart => "the e-mail's local part is this login",
             Method::NameIsLogin => "the name written without spaces is this login",
             Method::SameName => "the same name as this account's profile or git identity",
+            Method::ProfileLink => {
+                "the account's own page (a model card) links this GitHub profile"
+            }
             Method::Manual => "linked by a person",
         }
     }
@@ -166,8 +174,9 @@ pub(crate) struct IdentityBatch {
     proven: Vec<(String, i64, Method, String)>,
     /// (account key, login, method, evidence)
     votes: Vec<(String, String, Method, String)>,
-    /// (account key, login, evidence): suggestions the source saw (an e-mail's local part)
-    hints: Vec<(String, String, String)>,
+    /// (account key, login, method, evidence): suggestions the source saw (an e-mail's local
+    /// part, a profile link)
+    hints: Vec<(String, String, Method, String)>,
     /// (commit, merged PR) rows linked in this batch: the commit's git identity votes for
     /// the PR's author (looked up at settle, once the batch's people are written)
     pub(crate) squash: Vec<(i64, i64)>,
@@ -207,9 +216,18 @@ impl Batch<'_> {
 
     /// A suggestion the source saw (the e-mail's local part is a known login): never applied.
     pub fn hint(&mut self, account: &str, login: &str, evidence: &str) {
-        self.identity
-            .hints
-            .push((account.to_string(), login.to_string(), evidence.to_string()));
+        self.hint_with(account, login, Method::EmailLocalPart, evidence);
+    }
+
+    /// A suggestion by another method (`profile_link`: a model card links the GitHub
+    /// profile): never applied, whatever the method.
+    pub fn hint_with(&mut self, account: &str, login: &str, method: Method, evidence: &str) {
+        self.identity.hints.push((
+            account.to_string(),
+            login.to_string(),
+            method,
+            evidence.to_string(),
+        ));
     }
 
     /// Git identities new in this batch are resolved at its commit (names may suggest links).
@@ -268,11 +286,11 @@ pub(crate) fn settle(tx: &Transaction, mut b: IdentityBatch) -> rusqlite::Result
             "INSERT OR IGNORE INTO identity_links(account, person, method, evidence, confidence, state, at, by)
              VALUES (?1, ?2, ?3, ?4, 0.3, 'suggested', ?5, ?6)",
         )?;
-        for (account, login, evidence) in &b.hints {
+        for (account, login, method, evidence) in &b.hints {
             hint.execute(params![
                 account,
                 login,
-                Method::EmailLocalPart.as_str(),
+                method.as_str(),
                 serde_json::to_string(&[evidence]).expect("serialises"),
                 now,
                 AUTO_BY

@@ -518,3 +518,30 @@ impl From<rusqlite::Error> for Refused {
         Refused::Sql(e)
     }
 }
+
+impl Store {
+    /// Accounts of a namespace (their stored logins start with `prefix`, e.g. `hf:`) that are
+    /// linked to a person: what `ingest huggingface --linked` refreshes.
+    pub fn linked_accounts(&self, prefix: &str) -> Result<Vec<String>> {
+        let e = |e| self.err(e);
+        let pattern = format!(
+            "{}%",
+            prefix
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT login FROM people WHERE login LIKE ?1 ESCAPE '\\' AND member_of IS NOT NULL ORDER BY login",
+            )
+            .map_err(e)?;
+        let rows = st
+            .query_map([pattern], |r| r.get::<_, String>(0))
+            .map_err(e)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(e)?;
+        Ok(rows)
+    }
+}
