@@ -210,6 +210,40 @@ pub enum IngestSource {
         after_help = "Examples:\n  builtby ingest github --repo pytorch/pytorch --since 2025-01-01\n  builtby ingest github --ecosystem jax\n  builtby ingest git ~/src/jax --repo jax-ml/jax\n  builtby ingest github --commits --repo jax-ml/jax\n\nIncremental and resumable: a per-repository cursor is stored with each batch of PRs; a second run reads only what changed (an unchanged repository costs only conditional requests answered 304). A PR already loaded from GH Archive is completed, not doubled.\n\n--commits reads GitHub's commits API instead of PRs: for every commit of the default branch, the GitHub account GitHub matched to its author e-mail. The git identity that authored that commit in the store is then proven to be that account (method commits_api): its commits count for that person, under their login. It needs the repository's history in the store first, from `builtby ingest git PATH --repo OWNER/NAME`: repositories without it are skipped (no request is made), and commits newer than your clone are counted as not in the store (git pull, ingest git again, then rerun). It costs one request per 100 commits (the summary prints requests per 1,000 commits); a second run reads only newer commits, and an unchanged repository answers 304. Not linked: merges, commits GitHub matched to no account, bots, and identities a person unlinked or linked to someone else.\n\nThe token comes from GITHUB_TOKEN. It is optional, but without one GitHub allows 60 requests an hour (6,000 commits with --commits) instead of 5,000; when the limit runs out, builtby waits for its reset.\n\nExit status: 0 when every repository was read, 1 when one failed (its stored batches are kept)."
     )]
     Github(GithubArgs),
+    /// A local copy of Meta Kaggle (the tables Kaggle publishes daily): per-category tiers, competition medals, medal-winning notebooks of Kaggle accounts
+    #[command(
+        after_help = "Examples:\n  builtby ingest kaggle ~/data/meta-kaggle\n  builtby ingest kaggle ~/data/meta-kaggle --min-tier master\n\nReads whichever of Users.csv, UserAchievements.csv, Teams.csv, TeamMemberships.csv, Competitions.csv, Organizations.csv, Kernels.csv and KernelVersions.csv are in DIR, each once, as a stream: memory stays flat however many users there are. Kept: tiers at or above --min-tier in each category (with points, rankings and medal counts), competition medals (for every member of the team), notebooks that won a medal. Organisations are hosts, never people.\nColumns are found by header name; a missing or renamed column is an error naming the file and the column, before anything is read. Bad rows are reported (file:line) and skipped.\nA Kaggle account (`kaggle:<user>`, shown as `Name (Kaggle)`) joins a GitHub person only by an identity link: when its user name is a GitHub login in the store and its display name is that account's name, a suggestion is recorded (`builtby identity suggest`); accept it with `builtby identity link kaggle:<user> LOGIN`.\nRe-ingesting the same tables changes nothing.\nExit status: 0 when every table was read to its end (skipped rows are reported, not fatal), 1 when a table could not be read or lacks a column, 2 for usage errors."
+    )]
+    Kaggle(KaggleArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct KaggleArgs {
+    /// The Meta Kaggle folder
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Keep tiers from this one up (lower tiers are counted, not kept)
+    #[arg(long, value_enum, default_value_t = KaggleTier::Expert)]
+    pub min_tier: KaggleTier,
+    /// Print how long each phase took and the peak memory, as one `timings key=value…` line on stderr
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KaggleTier {
+    Novice,
+    Contributor,
+    Expert,
+    Master,
+    Grandmaster,
+}
+
+impl KaggleTier {
+    /// Kaggle's number for it (0 Novice … 4 Grandmaster).
+    pub fn number(self) -> u8 {
+        self as u8
+    }
 }
 
 #[derive(ClapArgs, Debug)]
@@ -524,8 +558,23 @@ pub enum BenchWhat {
     Abuse(BenchAbuseArgs),
     /// Git ingest: commits/s with paths into a fresh store, the time of a second (no-op) run, next to `git log --numstat`
     Git(BenchGitArgs),
+    /// Kaggle ingest: a generated Meta Kaggle folder (Users.csv of --rows rows, its achievements) ingested by this binary at a fifth of the rows and at all of them: rows/s next to reading the same files, and peak memory at both sizes (flat memory: the same peak)
+    Kaggle(BenchKaggleArgs),
     /// Identity resolution on the current store: git identities linked by method, the precision and recall of automatic links on a labelled set (noreply identities with the proof hidden) for a grid of thresholds, and distinct humans in the top 50 of a search
     Identity(BenchIdentityArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct BenchKaggleArgs {
+    /// Rows of the generated Users.csv (the smaller run has a fifth of them)
+    #[arg(long, default_value_t = 5_000_000)]
+    pub rows: u64,
+    /// Where to generate the tables and the stores [default: the temporary folder]
+    #[arg(long, value_name = "DIR")]
+    pub scratch: Option<PathBuf>,
+    /// Keep the generated tables (printed) instead of removing them
+    #[arg(long)]
+    pub keep: bool,
 }
 
 #[derive(ClapArgs, Debug)]

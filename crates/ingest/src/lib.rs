@@ -16,6 +16,7 @@ pub mod gharchive;
 pub mod git;
 pub mod github;
 pub mod github_commits;
+pub mod kaggle;
 mod inputs;
 pub mod locations;
 

@@ -33,3 +33,4 @@
 pub mod gharchive;
 pub mod git;
 pub mod github_api;
+pub mod kaggle;

@@ -7,6 +7,7 @@ mod git;
 mod github;
 mod identity;
 mod ingest;
+mod kaggle;
 mod person;
 mod search;
 mod serve;
@@ -85,6 +86,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Ingest(IngestSource::Gharchive(a)) => ingest::run(&env, &a),
         Command::Ingest(IngestSource::Git(a)) => git::run(&env, &a),
         Command::Ingest(IngestSource::Github(a)) => github::ingest(&env, &a),
+        Command::Ingest(IngestSource::Kaggle(a)) => kaggle::run(&env, &a),
         Command::Search(a) => search::run(&env, &a),
         Command::Locate(a) => github::locate(&a),
         Command::Enrich(EnrichWhat::People(a)) => github::enrich_people(&env, &a),
@@ -100,6 +102,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Serve(a) => serve::run(&env, &a),
         Command::Identity(v) => identity::run(&env, v),
         Command::Bench(BenchWhat::Identity(a)) => identity::bench(&env, &a),
+        Command::Bench(BenchWhat::Kaggle(a)) => kaggle::bench(&env, &a),
     }
 }
 
