@@ -28,7 +28,12 @@ fn temp(name: &str) -> Temp {
 }
 
 fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out: Output = bin().arg("--data-dir").arg(data).args(args).output().unwrap();
+    let out: Output = bin()
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -174,9 +179,21 @@ fn a_missing_or_renamed_column_is_an_error_naming_it() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["totals"]["contributions"], 0, "{out}");
 
-    let (code, _, err) = run(&data, &["ingest", "kaggle", dir.to_str().unwrap(), "--min-tier", "legend"]);
+    let (code, _, err) = run(
+        &data,
+        &[
+            "ingest",
+            "kaggle",
+            dir.to_str().unwrap(),
+            "--min-tier",
+            "legend",
+        ],
+    );
     assert_eq!(code, 2, "{err}");
-    let (code, _, err) = run(&data, &["ingest", "kaggle", t.0.join("nowhere").to_str().unwrap()]);
+    let (code, _, err) = run(
+        &data,
+        &["ingest", "kaggle", t.0.join("nowhere").to_str().unwrap()],
+    );
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("no Meta Kaggle table here"), "{err}");
 }

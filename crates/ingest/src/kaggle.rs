@@ -74,10 +74,11 @@ pub fn checksum(dir: &KaggleDir, opts: &Options) -> Result<String, KaggleIngestE
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(format!("kaggle min_tier={}\n", opts.min_tier).as_bytes());
     for (t, path, _) in &dir.tables {
-        let (size, sum) = crate::gharchive::checksum(path).map_err(|source| KaggleIngestError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let (size, sum) =
+            crate::gharchive::checksum(path).map_err(|source| KaggleIngestError::Io {
+                path: path.clone(),
+                source,
+            })?;
         h.update(format!("{} {size} {sum}\n", t.file_name()).as_bytes());
     }
     Ok(format!("kaggle:xxh3-128:{:032x}", h.digest128()))
@@ -90,7 +91,7 @@ pub fn ingest_dir(
     dir: &Path,
     opts: &Options,
     locations: Option<&Locations>,
-    watch: &mut dyn FnMut(Watch<'_>),
+    watch: &mut (dyn FnMut(Watch<'_>) + Send),
 ) -> Result<KaggleRun, KaggleIngestError> {
     let kd = KaggleDir::open(dir)?;
     let mut run = KaggleRun {
@@ -122,22 +123,35 @@ pub fn ingest_dir(
         run.outcome = FileOutcome::already(&l);
         return Ok(run);
     }
+    // The tables are read on a thread of their own, the store written on this one: accounts
+    // cross a bounded channel, so writing overlaps reading and memory stays bounded.
     let (mut accounts, mut suggestions) = (0u64, 0u64);
-    let read = kd.read(opts, watch, &mut |acc: Account| {
-        accounts += 1;
-        if let (Some(l), Some(c)) = (locations, acc.country.as_deref()) {
-            l.note(c);
+    let (read, failed) = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Account>(CHANNEL);
+        let kd = &kd;
+        let reader = s.spawn(move || {
+            kd.read(opts, watch, &mut |acc| {
+                tx.send(acc).map_err(|_| WriterStopped)
+            })
+        });
+        let mut failed = None;
+        for acc in rx.iter() {
+            accounts += 1;
+            if let Err(e) = write(&mut load, acc, locations, &mut suggestions) {
+                failed = Some(e);
+                break;
+            }
         }
-        suggestions += u64::from(suggest(&mut load, &acc)?);
-        for c in acc.contributions {
-            load.add(&Record::Contribution(Box::new(c)))?;
-        }
-        Ok::<(), StoreError>(())
+        drop(rx); // a reader still sending gets an error and stops
+        (reader.join().expect("the Kaggle reader thread"), failed)
     });
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
     let report = match read {
         Ok(r) => r,
         Err(ReadError::Table(e)) => return Err(e.into()),
-        Err(ReadError::Emit(e)) => return Err(e.into()),
+        Err(ReadError::Emit(WriterStopped)) => unreachable!("the writer stops only on an error"),
     };
     run.read_secs = t.elapsed().as_secs_f64();
     let t = Instant::now();
@@ -153,6 +167,30 @@ pub fn ingest_dir(
     run.suggestions = suggestions;
     run.outcome = FileOutcome::Loaded { summary, report };
     Ok(run)
+}
+
+/// Accounts read ahead of the writer, at most.
+const CHANNEL: usize = 1024;
+
+/// The writer stopped (on a store error, returned by the writer itself).
+#[derive(Debug)]
+struct WriterStopped;
+
+/// One account through the one write path: its suggestion, its contributions.
+fn write(
+    load: &mut Batch<'_>,
+    acc: Account,
+    locations: Option<&Locations>,
+    suggestions: &mut u64,
+) -> Result<(), StoreError> {
+    if let (Some(l), Some(c)) = (locations, acc.country.as_deref()) {
+        l.note(c);
+    }
+    *suggestions += u64::from(suggest(load, &acc)?);
+    for c in acc.contributions {
+        load.add(&Record::Contribution(Box::new(c)))?;
+    }
+    Ok(())
 }
 
 /// Records "likely @login" for a Kaggle account whose user name is a GitHub login in the store

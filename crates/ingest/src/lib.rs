@@ -16,8 +16,8 @@ pub mod gharchive;
 pub mod git;
 pub mod github;
 pub mod github_commits;
-pub mod kaggle;
 mod inputs;
+pub mod kaggle;
 pub mod locations;
 
 pub use inputs::{expand_inputs, InputError};

@@ -65,7 +65,13 @@ fn seed_github(store: &mut Store, people: &[(i64, &str, &str)]) {
             is_bot_type: false,
         };
         let key = format!("pr_merged/pytorch/pytorch#{id}");
-        let mut c = Contribution::new(key, Kind::PrMerged, "pytorch/pytorch".into(), actor, 1_700_000_000);
+        let mut c = Contribution::new(
+            key,
+            Kind::PrMerged,
+            "pytorch/pytorch".into(),
+            actor,
+            1_700_000_000,
+        );
         c.number = Some(*id);
         c.title = Some("Fix NCCL timeout".into());
         c.profile = Some(Profile {
@@ -80,7 +86,8 @@ fn seed_github(store: &mut Store, people: &[(i64, &str, &str)]) {
         size: 0,
         checksum: "seed".into(),
     };
-    load.commit(&input, &ReadReport::new(Source::Github)).unwrap();
+    load.commit(&input, &ReadReport::new(Source::Github))
+        .unwrap();
 }
 
 #[test]
@@ -104,7 +111,10 @@ fn tables_load_once_and_a_rerun_changes_nothing() {
     let files = store.files().unwrap();
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].source, "kaggle");
-    assert!(files[0].checksum.starts_with("kaggle:xxh3-128:"), "{files:?}");
+    assert!(
+        files[0].checksum.starts_with("kaggle:xxh3-128:"),
+        "{files:?}"
+    );
 
     // Other options are another input; the rows they share are the same rows.
     let novices = Options { min_tier: 0 };
@@ -132,7 +142,10 @@ fn the_grandmaster_is_found_with_evidence_linking_to_kaggle() {
         .find(|p| p.login == "kaggle:anagm")
         .unwrap_or_else(|| panic!("{:#?}", r.results));
     assert_eq!(ana.display, "Ana López (Kaggle)");
-    assert_eq!(ana.profile_url.as_deref(), Some("https://www.kaggle.com/anagm"));
+    assert_eq!(
+        ana.profile_url.as_deref(),
+        Some("https://www.kaggle.com/anagm")
+    );
     let ev = ana
         .evidence
         .iter()
@@ -167,9 +180,14 @@ fn suggestions_need_both_user_name_and_display_name_and_never_link() {
         .map(|s| (s.account.as_str(), s.person.as_str()))
         .collect();
     assert_eq!(kaggle, [("kaggle:anagm", "AnaGM")], "{s:#?}");
-    let why = &s.iter().find(|s| s.account == "kaggle:anagm").unwrap().evidence;
+    let why = &s
+        .iter()
+        .find(|s| s.account == "kaggle:anagm")
+        .unwrap()
+        .evidence;
     assert!(
-        why.iter().any(|e| e.contains("https://www.kaggle.com/anagm") && e.contains("Ana López")),
+        why.iter()
+            .any(|e| e.contains("https://www.kaggle.com/anagm") && e.contains("Ana López")),
         "{why:?}"
     );
     // Not linked: the Kaggle account is its own person, its work not the GitHub account's.

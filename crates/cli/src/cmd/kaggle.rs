@@ -25,7 +25,9 @@ pub fn run(env: &Env, a: &KaggleArgs) -> Result<ExitCode> {
     let path = store.path().to_path_buf();
     let noted = Locations::new();
     let mut view = View::new(&a.dir, env.quiet);
-    let run = ingest_dir(&mut store, &a.dir, &opts, Some(&noted), &mut |w| view.watch(w))?;
+    let run = ingest_dir(&mut store, &a.dir, &opts, Some(&noted), &mut |w| {
+        view.watch(w)
+    })?;
     view.finish();
     let t = Instant::now();
     let located = normalise_stored(&mut store, noted)?;
@@ -203,14 +205,27 @@ pub fn bench(_env: &Env, a: &BenchKaggleArgs) -> Result<ExitCode> {
     for n in sizes {
         let dir = scratch.join(format!("meta-kaggle-{n}"));
         let t = Instant::now();
-        let gen = generate(&dir, n)?;
+        let gen = generate(&dir, n, a.winners.min(n))?;
         let gen_secs = t.elapsed().as_secs_f64();
         let files = [dir.join("Users.csv"), dir.join("UserAchievements.csv")];
         let rows = gen.users + gen.achievements;
         // Baselines, each best of two (the first also warms the page cache for all runs).
         let mut newlines = f64::MAX;
         let mut parse = f64::MAX;
+        let mut reader = f64::MAX;
         for _ in 0..2 {
+            let t = Instant::now();
+            let kd = builtby_sources::kaggle::KaggleDir::open(&dir)?;
+            let mut accounts = 0u64;
+            let report = kd
+                .read::<std::convert::Infallible>(&Options::default(), &mut |_| {}, &mut |_| {
+                    accounts += 1;
+                    Ok(())
+                })
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            reader = reader.min(t.elapsed().as_secs_f64());
+            anyhow::ensure!(report.read == rows, "read {} rows of {rows}", report.read);
+            std::hint::black_box(accounts);
             let t = Instant::now();
             let lines = count_newlines(&files)?;
             newlines = newlines.min(t.elapsed().as_secs_f64());
@@ -227,7 +242,7 @@ pub fn bench(_env: &Env, a: &BenchKaggleArgs) -> Result<ExitCode> {
             second.get("rows") == Some(&"0".to_string()),
             "the second run was not a no-op: {second:?}"
         );
-        lines.push((n, gen, gen_secs, newlines, parse, first, second));
+        lines.push((n, gen, gen_secs, newlines, parse, reader, first, second));
         let _ = std::fs::remove_dir_all(&store);
         if !a.keep {
             let _ = std::fs::remove_dir_all(&dir);
@@ -242,12 +257,15 @@ pub fn bench(_env: &Env, a: &BenchKaggleArgs) -> Result<ExitCode> {
     let f = |m: &HashMap<String, String>, k: &str| -> f64 {
         m.get(k).and_then(|v| v.parse().ok()).unwrap_or(0.0)
     };
-    println!("generated Meta Kaggle folders: Users.csv with N rows (Meta Kaggle's quoting, some names with quotes, commas and newlines), UserAchievements.csv with one row per user (0.005% Grandmaster, 0.05% Master, 0.4% Expert, 15% Contributor, the rest Novice)");
+    println!(
+        "generated Meta Kaggle folders: Users.csv with N rows (Meta Kaggle's quoting, some names with quotes, commas and newlines), UserAchievements.csv with one row per user: {} Experts and above at any N (1% of them Grandmasters, 10% Masters), 15% of the others Contributors, the rest Novices",
+        thousands(a.winners as i64)
+    );
     println!(
         "{:<52} {:>12} {:>9} {:>12}",
         "", "rows", "seconds", "rows/s"
     );
-    for (n, gen, gen_secs, newlines, parse, first, second) in &lines {
+    for (n, gen, gen_secs, newlines, parse, reader, first, second) in &lines {
         let rows = (gen.users + gen.achievements) as f64;
         let mb = gen.bytes as f64 / 1e6;
         println!(
@@ -263,6 +281,10 @@ pub fn bench(_env: &Env, a: &BenchKaggleArgs) -> Result<ExitCode> {
         };
         line("count newlines, like wc -l (baseline)", *newlines);
         line("csv crate: parse every record, no store", *parse);
+        line(
+            "builtby's reader: columns, joins, accounts; no store",
+            *reader,
+        );
         let total = f(first, "total");
         line("builtby ingest kaggle: whole command", total);
         println!(
@@ -290,14 +312,15 @@ pub fn bench(_env: &Env, a: &BenchKaggleArgs) -> Result<ExitCode> {
             f(first, "peak_kib") / 1024.0
         );
     }
-    if let [(n1, .., a), (n2, .., b)] = &lines[..] {
+    if let [(n1, _, _, _, _, _, a, _), (n2, _, _, _, _, _, b, _)] = &lines[..] {
         let (p1, p2) = (f(a, "peak_kib") / 1024.0, f(b, "peak_kib") / 1024.0);
         println!(
-            "peak memory at {} rows: {p1:.1} MB, at {} rows: {p2:.1} MB ({:+.1} MB for {}x the rows)",
+            "peak memory at {} rows: {p1:.1} MB, at {} rows: {p2:.1} MB ({:+.1} MB for {}x the rows, the same {} accounts kept)",
             thousands(*n1 as i64),
             thousands(*n2 as i64),
             p2 - p1,
-            n2 / n1.max(&1)
+            n2 / n1.max(&1),
+            a.get("accounts").map_or("?", String::as_str),
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -344,8 +367,9 @@ fn mix(mut z: u64) -> u64 {
 }
 
 /// Writes `Users.csv` (`n` rows) and `UserAchievements.csv` (one row per user) in `dir`, the
-/// way Meta Kaggle writes them.
-fn generate(dir: &Path, n: u64) -> Result<Generated> {
+/// way Meta Kaggle writes them; about `winners` users (spread over all ids) are Experts or
+/// above, so two sizes keep the same work and differ only in rows.
+fn generate(dir: &Path, n: u64, winners: u64) -> Result<Generated> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     const COUNTRIES: [&str; 6] = ["", "", "India", "United States", "Germany", "Brazil"];
     const TYPES: [&str; 4] = ["Competitions", "Scripts", "Discussion", "Datasets"];
@@ -366,14 +390,22 @@ fn generate(dir: &Path, n: u64) -> Result<Generated> {
     for i in 0..n {
         let id = 1000 + i;
         let r = mix(id);
-        let tier = match r % 20_000 {
-            0 => 4,
-            1..=9 => 3,
-            10..=89 => 2,
-            90..=3089 => 1,
-            _ => 0,
+        let tier = if r % n < winners {
+            match (r >> 32) % 100 {
+                0 => 4,
+                1..=10 => 3,
+                _ => 2,
+            }
+        } else if (r >> 32) % 100 < 15 {
+            1
+        } else {
+            0
         };
-        let (month, day, year) = (1 + (r >> 20) % 12, 1 + (r >> 24) % 28, 2010 + (r >> 28) % 14);
+        let (month, day, year) = (
+            1 + (r >> 20) % 12,
+            1 + (r >> 24) % 28,
+            2010 + (r >> 28) % 14,
+        );
         let name = match i % 100_000 {
             7 => format!("User \"\"{id}\"\" Quoted, Comma"),
             99_999 => format!("User {id}\nTwo Lines"),

@@ -52,8 +52,8 @@ pub use schema::Table;
 pub use table::{parse_date, TableRead};
 
 use builtby_model::{
-    time, work_key, Actor, Contribution, Identity, Kind, Measures, Namespace, Profile,
-    ReadReport, Source, WorkId,
+    time, work_key, Actor, Contribution, Identity, Kind, Measures, Namespace, Profile, ReadReport,
+    Source, WorkId,
 };
 use schema::{achievements, competitions, kernel_versions, kernels, memberships, organizations};
 use schema::{teams, users};
@@ -307,7 +307,7 @@ pub fn thousands(n: i64) -> String {
     let s = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -364,24 +364,46 @@ struct Notebook {
     title: Option<Box<str>>,
 }
 
+/// Maps keyed by Kaggle's ids, looked up once per row of the largest tables: a
+/// multiply-shift hash (ids are not chosen by an attacker; SipHash costs more than the row).
+type Ids<V> = HashMap<i64, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 =
+                (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.0 = (n as u64 ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// The small maps the tables are joined through (see the module docs).
 struct Join {
     opts: Options,
     have_achievements: bool,
     have_memberships: bool,
     have_versions: bool,
-    organizations: HashMap<i64, Box<str>>,
-    competitions: HashMap<i64, Competition>,
+    organizations: Ids<Box<str>>,
+    competitions: Ids<Competition>,
     /// user id → tiers at or above `min_tier`
-    tiers: HashMap<i64, Vec<Tier>>,
+    tiers: Ids<Vec<Tier>>,
     /// team id → medal-winning team
-    teams: HashMap<i64, MedalTeam>,
+    teams: Ids<MedalTeam>,
     /// user id → medal-winning teams
-    medals: HashMap<i64, Vec<i64>>,
+    medals: Ids<Vec<i64>>,
     /// user id → medal-winning notebooks
-    notebooks: HashMap<i64, Vec<Notebook>>,
+    notebooks: Ids<Vec<Notebook>>,
     /// current version id → (author, index in their notebooks), for titles
-    versions: HashMap<i64, (i64, usize)>,
+    versions: Ids<(i64, usize)>,
     /// achievements read, by tier (0 … 5)
     tier_counts: [u64; 6],
     report: ReadReport,
@@ -394,13 +416,13 @@ impl Join {
             have_achievements: dir.has(Table::UserAchievements),
             have_memberships: dir.has(Table::TeamMemberships),
             have_versions: dir.has(Table::KernelVersions),
-            organizations: HashMap::new(),
-            competitions: HashMap::new(),
-            tiers: HashMap::new(),
-            teams: HashMap::new(),
-            medals: HashMap::new(),
-            notebooks: HashMap::new(),
-            versions: HashMap::new(),
+            organizations: Ids::default(),
+            competitions: Ids::default(),
+            tiers: Ids::default(),
+            teams: Ids::default(),
+            medals: Ids::default(),
+            notebooks: Ids::default(),
+            versions: Ids::default(),
             tier_counts: [0; 6],
             report: ReadReport::new(Source::Kaggle),
         }
@@ -439,8 +461,7 @@ impl Join {
 
     fn achievement<E>(&mut self, r: &table::Row<'_>) -> Result<(), Flow<E>> {
         use achievements::*;
-        let user = r.need_int(USER_ID)?;
-        let kind = r.need_text(TYPE)?;
+        // The tier first: most rows are Novices, counted and dropped without another field.
         let tier = r.need_int(TIER)?;
         let tier = u8::try_from(tier)
             .ok()
@@ -449,10 +470,12 @@ impl Join {
                 reason: "not a tier",
                 message: format!("Tier `{tier}` is not 0 (Novice) to 5 (Kaggle Team)"),
             })?;
-        self.tier_counts[tier as usize] += 1;
         if tier == KAGGLE_TEAM || tier < self.opts.min_tier {
+            self.tier_counts[tier as usize] += 1;
             return Ok(());
         }
+        let user = r.need_int(USER_ID)?;
+        let kind = r.need_text(TYPE)?;
         let t = Tier {
             category: category(kind).into(),
             tier,
@@ -462,6 +485,7 @@ impl Join {
             highest: r.int(HIGHEST_RANKING)?,
             medals: [r.int(GOLD)?, r.int(SILVER)?, r.int(BRONZE)?],
         };
+        self.tier_counts[tier as usize] += 1;
         self.tiers.entry(user).or_default().push(t);
         Ok(())
     }
@@ -546,7 +570,7 @@ impl Join {
 
     /// Without `TeamMemberships.csv`, a medal is known to be its team leader's only.
     fn before_users(&mut self) {
-        self.versions = HashMap::new();
+        self.versions = Ids::default();
         if self.have_memberships || self.teams.is_empty() {
             return;
         }
@@ -738,11 +762,9 @@ impl Join {
             parts.push(format!("team “{n}”"));
         }
         match (team.rank, comp.and_then(|c| c.teams).filter(|t| *t > 0)) {
-            (Some(r), Some(t)) => parts.push(format!(
-                "rank {} of {} teams",
-                thousands(r),
-                thousands(t)
-            )),
+            (Some(r), Some(t)) => {
+                parts.push(format!("rank {} of {} teams", thousands(r), thousands(t)))
+            }
             (Some(r), None) => parts.push(format!("rank {}", thousands(r))),
             _ => {}
         }

@@ -71,7 +71,10 @@ pub mod users {
     pub const COUNTRY: usize = 5;
     pub const COLUMNS: &[Column] = &[
         req("Id", "the user id the other tables refer to"),
-        req("UserName", "the account and its link, kaggle.com/<UserName>"),
+        req(
+            "UserName",
+            "the account and its link, kaggle.com/<UserName>",
+        ),
         opt("DisplayName", "the name shown"),
         opt("RegisterDate", "the date of a tier that has none"),
         opt(
@@ -122,7 +125,10 @@ pub mod competitions {
     pub const TOTAL_TEAMS: usize = 6;
     pub const COLUMNS: &[Column] = &[
         req("Id", "the competition id teams refer to"),
-        req("Slug", "the competition's link, kaggle.com/competitions/<Slug>"),
+        req(
+            "Slug",
+            "the competition's link, kaggle.com/competitions/<Slug>",
+        ),
         req("Title", "the competition's name on a medal"),
         opt("DeadlineDate", "the date of a medal that has none"),
         opt("OrganizationId", "the host shown with a medal"),
@@ -158,7 +164,10 @@ pub mod teams {
     pub const COLUMNS: &[Column] = &[
         req("Id", "the team id memberships refer to"),
         req("CompetitionId", "which competition a medal is from"),
-        req("Medal", "which teams won a medal (1 gold, 2 silver, 3 bronze)"),
+        req(
+            "Medal",
+            "which teams won a medal (1 gold, 2 silver, 3 bronze)",
+        ),
         opt(
             "TeamLeaderId",
             "who won a medal when TeamMemberships.csv is absent",
@@ -203,8 +212,14 @@ pub mod kernels {
             "CurrentUrlSlug",
             "the notebook's link, kaggle.com/code/<user>/<CurrentUrlSlug>",
         ),
-        req("Medal", "which notebooks won a medal (1 gold, 2 silver, 3 bronze)"),
-        opt("CurrentKernelVersionId", "the notebook's title, from KernelVersions.csv"),
+        req(
+            "Medal",
+            "which notebooks won a medal (1 gold, 2 silver, 3 bronze)",
+        ),
+        opt(
+            "CurrentKernelVersionId",
+            "the notebook's title, from KernelVersions.csv",
+        ),
         opt("CreationDate", "when the notebook was written"),
         opt("MadePublicDate", "when the notebook was published"),
         opt("MedalAwardDate", "the date of a notebook that has none"),

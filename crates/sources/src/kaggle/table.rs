@@ -115,7 +115,11 @@ impl Table<std::fs::File> {
 
 impl<R: Read> Table<R> {
     /// Reads the header of `reader` (named `file` in messages) and finds `cols` in it.
-    pub fn from_reader(file: &str, reader: R, cols: &'static [Column]) -> Result<Self, KaggleError> {
+    pub fn from_reader(
+        file: &str,
+        reader: R,
+        cols: &'static [Column],
+    ) -> Result<Self, KaggleError> {
         let mut rdr = ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
@@ -208,11 +212,15 @@ impl<R: Read> Table<R> {
             }
             out.rows += 1;
             let line = rec.position().map_or(0, |p| p.line());
-            if out.rows % 65_536 == 0 {
+            if out.rows.is_multiple_of(65_536) {
                 progress(rec.position().map_or(0, |p| p.byte()));
             }
             if rec.len() != self.width {
-                if rec.len() == 1 && rec.get(0).is_some_and(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                if rec.len() == 1
+                    && rec
+                        .get(0)
+                        .is_some_and(|f| f.iter().all(u8::is_ascii_whitespace))
+                {
                     out.rows -= 1; // a blank line
                     continue;
                 }

@@ -2,6 +2,8 @@ use super::table::{parse_int, Table as Csv};
 use super::*;
 use std::convert::Infallible;
 
+// Also included by github_api's tests: each source's tests stand on their own.
+#[allow(clippy::duplicate_mod)]
 #[path = "../../../test-support/shared_data.rs"]
 mod shared_data;
 
@@ -27,7 +29,8 @@ impl Drop for Dir {
 }
 
 // Written the way Meta Kaggle writes them: every field quoted, `MM/DD/YYYY` dates.
-const USERS: &str = "\"Id\",\"UserName\",\"DisplayName\",\"RegisterDate\",\"PerformanceTier\",\"Country\"
+const USERS: &str =
+    "\"Id\",\"UserName\",\"DisplayName\",\"RegisterDate\",\"PerformanceTier\",\"Country\"
 \"1\",\"kagglenovice\",\"Just Registered\",\"01/02/2020\",\"0\",\"\"
 \"368\",\"anagm\",\"Ana \"\"GM\"\" López\",\"06/21/2011\",\"4\",\"Spain\"
 \"901\",\"bo\",\"Bo
@@ -162,12 +165,18 @@ fn a_missing_column_is_an_error_naming_file_and_column() {
         msg.starts_with("Users.csv: no column `UserName` (needed for the account and its link"),
         "{msg}"
     );
-    assert!(msg.contains("the header has: Id, DisplayName, RegisterDate"), "{msg}");
+    assert!(
+        msg.contains("the header has: Id, DisplayName, RegisterDate"),
+        "{msg}"
+    );
 
     // Found before any row is read, by KaggleDir::open, with the whole path.
     let d = Dir::new(
         "missing",
-        &[("Users.csv", USERS), ("UserAchievements.csv", "UserId,Tier\n1,4\n")],
+        &[
+            ("Users.csv", USERS),
+            ("UserAchievements.csv", "UserId,Tier\n1,4\n"),
+        ],
     );
     let e = KaggleDir::open(&d.0).unwrap_err();
     let msg = e.to_string();
@@ -199,7 +208,8 @@ fn a_renamed_column_is_an_error_that_says_what_it_became() {
             other => panic!("{other:?}"),
         }
         assert!(
-            e.to_string().contains(&format!("was it renamed to `{became}`?")),
+            e.to_string()
+                .contains(&format!("was it renamed to `{became}`?")),
             "{e}"
         );
     }
@@ -274,8 +284,12 @@ impl std::io::Read for FailsAfter<'_> {
 fn a_read_error_ends_the_table_early_keeping_the_rows_before() {
     let text = "Id,UserName\n1,ana\n2,bo\n3,cy\n";
     let cut = text.find("3,cy").unwrap();
-    let mut t = Csv::from_reader("Users.csv", FailsAfter(text.as_bytes(), cut), users::COLUMNS)
-        .unwrap();
+    let mut t = Csv::from_reader(
+        "Users.csv",
+        FailsAfter(text.as_bytes(), cut),
+        users::COLUMNS,
+    )
+    .unwrap();
     let mut ids = Vec::new();
     let read = t
         .read::<Infallible>(&mut |_| {}, |r| {
@@ -285,7 +299,10 @@ fn a_read_error_ends_the_table_early_keeping_the_rows_before() {
         .unwrap();
     assert_eq!(ids, [1, 2]);
     let e = read.ended_early.unwrap();
-    assert!(e.starts_with("Users.csv:") && e.contains("disk on fire"), "{e}");
+    assert!(
+        e.starts_with("Users.csv:") && e.contains("disk on fire"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -322,14 +339,20 @@ fn tiers_medals_and_notebooks_join_into_accounts() {
     );
     assert_eq!(gm.at, 1_551_744_000);
     let m = gm.measures.as_ref().unwrap();
-    assert_eq!((m.category.as_deref(), m.tier, m.medal), (Some("competitions"), Some(4), None));
+    assert_eq!(
+        (m.category.as_deref(), m.tier, m.medal),
+        (Some("competitions"), Some(4), None)
+    );
     let p = gm.profile.as_ref().unwrap();
     assert_eq!(p.name.as_deref(), Some("Ana \"GM\" López"));
     assert_eq!(p.location.as_deref(), Some("Spain"));
 
     let medal = &ana.contributions[2];
     assert_eq!(medal.kind, Kind::KaggleMedal);
-    assert_eq!(medal.title.as_deref(), Some("Gold medal: Predict HIV Progression"));
+    assert_eq!(
+        medal.title.as_deref(),
+        Some("Gold medal: Predict HIV Progression")
+    );
     assert_eq!(
         medal.url.as_deref(),
         Some("https://www.kaggle.com/competitions/hivprogression")
@@ -355,7 +378,10 @@ fn tiers_medals_and_notebooks_join_into_accounts() {
     // A tier with no date of its own takes the registration date.
     let bo = &got[1];
     assert_eq!(bo.contributions.len(), 1);
-    assert_eq!(bo.contributions[0].title.as_deref(), Some("Kaggle Discussion Master"));
+    assert_eq!(
+        bo.contributions[0].title.as_deref(),
+        Some("Kaggle Discussion Master")
+    );
     assert_eq!(bo.contributions[0].at, 1_425_427_200);
     // A team member's medal, without the Contributor tier.
     let cy = &got[2];
@@ -374,7 +400,10 @@ fn tiers_medals_and_notebooks_join_into_accounts() {
     // 777 (a Master) and 904 (a medal notebook) are not in Users.csv.
     assert_eq!(report.skipped.get("account not in Users.csv"), Some(&2));
     assert!(
-        report.messages.iter().any(|m| m.contains("user ids 777, 904")),
+        report
+            .messages
+            .iter()
+            .any(|m| m.contains("user ids 777, 904")),
         "{:?}",
         report.messages
     );
@@ -395,7 +424,10 @@ fn min_tier_decides_which_tiers_are_kept() {
     assert_eq!(tiers, ["kaggle_tier/kaggle.com/anagm/competitions"]);
     let (_, got) = read_all(&d.0, &Options { min_tier: 0 });
     assert!(got.iter().any(|a| a.username == "kagglenovice"));
-    assert!(!got.iter().any(|a| a.username == "staffer"), "staff is not a tier");
+    assert!(
+        !got.iter().any(|a| a.username == "staffer"),
+        "staff is not a tier"
+    );
 }
 
 #[test]
@@ -417,7 +449,10 @@ fn without_memberships_the_team_leader_has_the_medal() {
         .collect();
     assert_eq!(medals, ["kaggle_medal/kaggle.com/anagm/hivprogression"]);
     assert!(
-        report.messages.iter().any(|m| m.contains("credited to their team leaders only")),
+        report
+            .messages
+            .iter()
+            .any(|m| m.contains("credited to their team leaders only")),
         "{:?}",
         report.messages
     );
@@ -430,12 +465,22 @@ fn without_achievements_the_performance_tier_is_the_overall_tier() {
     let kept: Vec<(&str, &str, Option<&str>)> = got
         .iter()
         .flat_map(|a| &a.contributions)
-        .map(|c| (c.key.as_str(), c.title.as_deref().unwrap(), c.body.as_deref()))
+        .map(|c| {
+            (
+                c.key.as_str(),
+                c.title.as_deref().unwrap(),
+                c.body.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         kept,
         [
-            ("kaggle_tier/kaggle.com/anagm/overall", "Kaggle Grandmaster", None),
+            (
+                "kaggle_tier/kaggle.com/anagm/overall",
+                "Kaggle Grandmaster",
+                None
+            ),
             ("kaggle_tier/kaggle.com/bo/overall", "Kaggle Expert", None),
         ]
     );
@@ -445,13 +490,19 @@ fn without_achievements_the_performance_tier_is_the_overall_tier() {
 fn work_without_users_csv_is_reported_not_kept() {
     let d = Dir::new(
         "nousers",
-        &[("UserAchievements.csv", ACHIEVEMENTS), ("Kernels.csv", KERNELS)],
+        &[
+            ("UserAchievements.csv", ACHIEVEMENTS),
+            ("Kernels.csv", KERNELS),
+        ],
     );
     let (report, got) = read_all(&d.0, &Options::default());
     assert!(got.is_empty());
     assert_eq!(report.skipped.get("account not in Users.csv"), Some(&4));
     assert!(
-        report.messages.iter().any(|m| m.contains("Users.csv is absent")),
+        report
+            .messages
+            .iter()
+            .any(|m| m.contains("Users.csv is absent")),
         "{:?}",
         report.messages
     );
@@ -461,7 +512,10 @@ fn work_without_users_csv_is_reported_not_kept() {
 fn a_folder_without_tables_is_an_error() {
     let d = Dir::new("empty", &[("README.md", "hi")]);
     let e = KaggleDir::open(&d.0).unwrap_err().to_string();
-    assert!(e.contains("no Meta Kaggle table here") && e.contains("Users.csv"), "{e}");
+    assert!(
+        e.contains("no Meta Kaggle table here") && e.contains("Users.csv"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -522,15 +576,22 @@ fn real_competitions_and_organizations() {
     // Row counts as Python's csv module reads them (descriptions span lines).
     assert_eq!(
         done,
-        [(Table::Organizations, 645, 0), (Table::Competitions, 5212, 0)]
+        [
+            (Table::Organizations, 645, 0),
+            (Table::Competitions, 5212, 0)
+        ]
     );
     assert_eq!(report.read, 5212 + 645);
     assert!(report.skipped.is_empty(), "{:?}", report.messages);
     assert_eq!(report.contributions(), 0);
     assert_eq!(
         report.bytes,
-        std::fs::metadata(dir.join("Competitions.csv")).unwrap().len()
-            + std::fs::metadata(dir.join("Organizations.csv")).unwrap().len()
+        std::fs::metadata(dir.join("Competitions.csv"))
+            .unwrap()
+            .len()
+            + std::fs::metadata(dir.join("Organizations.csv"))
+                .unwrap()
+                .len()
     );
 
     // Values come out whole: quoted commas, embedded newlines, the real date format.
