@@ -315,12 +315,13 @@ pub fn bench(_env: &Env, a: &BenchKaggleArgs) -> Result<ExitCode> {
     if let [(n1, _, _, _, _, _, a, _), (n2, _, _, _, _, _, b, _)] = &lines[..] {
         let (p1, p2) = (f(a, "peak_kib") / 1024.0, f(b, "peak_kib") / 1024.0);
         println!(
-            "peak memory at {} rows: {p1:.1} MB, at {} rows: {p2:.1} MB ({:+.1} MB for {}x the rows, the same {} accounts kept)",
+            "peak memory at {} rows: {p1:.1} MB, at {} rows: {p2:.1} MB ({:+.1} MB for {}x the rows; {} and {} accounts kept)",
             thousands(*n1 as i64),
             thousands(*n2 as i64),
             p2 - p1,
             n2 / n1.max(&1),
             a.get("accounts").map_or("?", String::as_str),
+            b.get("accounts").map_or("?", String::as_str),
         );
     }
     Ok(ExitCode::SUCCESS)
