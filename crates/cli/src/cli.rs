@@ -215,6 +215,11 @@ pub enum IngestSource {
         after_help = "Examples:\n  builtby ingest huggingface --from-dir hub-2022.tar.zst\n  builtby ingest huggingface --from-dir models/          # models/<author>/<name>/{infos.json,README.md}\n  builtby ingest huggingface --from-dir models.jsonl     # one record a line (a `card` field may carry the README)\n  builtby ingest huggingface --author julien-c --author sgugger\n  builtby ingest huggingface --org facebook\n  builtby ingest huggingface --linked                    # hf: accounts linked to a person\n\nEach model is one `model` contribution credited to hf:<author>: its downloads (30 days and all time), likes, categories (pipeline tag, library) and its model card's quality (0 to 1, explained: sections present of 8, a usage example, length).\nOrganisations' models credit no person, nor do bot-generated families (huggingtweets): their accounts are stored as not people, with the reason. The Hub says which authors are organisations; with --from-dir, --org names them (and a shipped list knows a few).\nA card that links a GitHub profile (github.com/<login>) only suggests a link (`builtby identity suggest`); it never makes one.\n\nIncremental and resumable: every request is conditional (an unchanged author costs 304s), each page of models is stored as it comes, and a re-run of the same input changes nothing.\n\nThe token comes from HF_TOKEN: optional, never printed; anonymous requests get lower rate limits (the Hub counts requests in 5-minute windows and says so in its RateLimit header; builtby waits for the window's reset).\n\nExit status: 0 when every input or author was read, 1 when one failed (what was stored is kept: rerun to continue), 2 for usage errors."
     )]
     Huggingface(HuggingfaceArgs),
+    /// A local copy of Meta Kaggle (the tables Kaggle publishes daily): per-category tiers, competition medals, medal-winning notebooks of Kaggle accounts
+    #[command(
+        after_help = "Examples:\n  builtby ingest kaggle ~/data/meta-kaggle\n  builtby ingest kaggle ~/data/meta-kaggle --min-tier master\n\nReads whichever of Users.csv, UserAchievements.csv, Teams.csv, TeamMemberships.csv, Competitions.csv, Organizations.csv, Kernels.csv and KernelVersions.csv are in DIR, each once, as a stream: memory stays flat however many users there are. Kept: tiers at or above --min-tier in each category (with points, rankings and medal counts), competition medals (for every member of the team), notebooks that won a medal. Organisations are hosts, never people.\nColumns are found by header name; a missing or renamed column is an error naming the file and the column, before anything is read. Bad rows are reported (file:line) and skipped.\nA Kaggle account (`kaggle:<user>`, shown as `Name (Kaggle)`) joins a GitHub person only by an identity link: when its user name is a GitHub login in the store and its display name is that account's name, a suggestion is recorded (`builtby identity suggest`); accept it with `builtby identity link kaggle:<user> LOGIN`.\nRe-ingesting the same tables changes nothing.\nExit status: 0 when every table was read to its end (skipped rows are reported, not fatal), 1 when a table could not be read or lacks a column, 2 for usage errors."
+    )]
+    Kaggle(KaggleArgs),
 }
 
 #[derive(ClapArgs, Debug)]
@@ -261,6 +266,35 @@ pub struct HfApiArgs {
     /// Longest rate-limit wait in seconds before giving up (the Hub's windows are 5 minutes)
     #[arg(long, default_value_t = 400)]
     pub max_wait: u64,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct KaggleArgs {
+    /// The Meta Kaggle folder
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Keep tiers from this one up (lower tiers are counted, not kept)
+    #[arg(long, value_enum, default_value_t = KaggleTier::Expert)]
+    pub min_tier: KaggleTier,
+    /// Print how long each phase took and the peak memory, as one `timings key=value…` line on stderr
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KaggleTier {
+    Novice,
+    Contributor,
+    Expert,
+    Master,
+    Grandmaster,
+}
+
+impl KaggleTier {
+    /// Kaggle's number for it (0 Novice … 4 Grandmaster).
+    pub fn number(self) -> u8 {
+        self as u8
+    }
 }
 
 #[derive(ClapArgs, Debug)]
@@ -591,8 +625,27 @@ pub enum BenchWhat {
     Abuse(BenchAbuseArgs),
     /// Git ingest: commits/s with paths into a fresh store, the time of a second (no-op) run, next to `git log --numstat`
     Git(BenchGitArgs),
+    /// Kaggle ingest: a generated Meta Kaggle folder (Users.csv of --rows rows, its achievements) ingested by this binary at a fifth of the rows and at all of them, with the same work kept: rows/s next to reading the same files, and peak memory at both sizes (flat memory: the same peak)
+    Kaggle(BenchKaggleArgs),
     /// Identity resolution on the current store: git identities linked by method, the precision and recall of automatic links on a labelled set (noreply identities with the proof hidden) for a grid of thresholds, and distinct humans in the top 50 of a search
     Identity(BenchIdentityArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct BenchKaggleArgs {
+    /// Rows of the generated Users.csv (the smaller run has a fifth of them)
+    #[arg(long, default_value_t = 5_000_000)]
+    pub rows: u64,
+    /// Users who are Experts or above, at both sizes (Kaggle has tens of thousands): what the
+    /// ingest keeps, so the two runs differ only in rows read
+    #[arg(long, default_value_t = 20_000)]
+    pub winners: u64,
+    /// Where to generate the tables and the stores [default: the temporary folder]
+    #[arg(long, value_name = "DIR")]
+    pub scratch: Option<PathBuf>,
+    /// Keep the generated tables (printed) instead of removing them
+    #[arg(long)]
+    pub keep: bool,
 }
 
 #[derive(ClapArgs, Debug)]

@@ -18,6 +18,7 @@ pub mod github;
 pub mod github_commits;
 pub mod huggingface;
 mod inputs;
+pub mod kaggle;
 pub mod locations;
 
 pub use inputs::{expand_inputs, InputError};

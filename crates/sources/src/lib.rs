@@ -34,3 +34,4 @@ pub mod gharchive;
 pub mod git;
 pub mod github_api;
 pub mod huggingface;
+pub mod kaggle;

@@ -18,6 +18,7 @@
 //!
 //! E-mail addresses have no column here; the model has no field for one.
 
+mod accounts;
 mod batch;
 mod commits_api;
 mod crawl;
@@ -29,6 +30,7 @@ mod profiles;
 mod query;
 mod schema;
 
+pub use accounts::GithubAccount;
 pub use batch::{Batch, InputFile, LoadSummary, Loaded};
 pub use commits_api::{CommitAccount, ExistingLink};
 pub use git::{GitRepoSummary, MergedPr, PersonPath};

@@ -8,6 +8,7 @@ mod github;
 mod huggingface;
 mod identity;
 mod ingest;
+mod kaggle;
 mod person;
 mod search;
 mod serve;
@@ -87,6 +88,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Ingest(IngestSource::Git(a)) => git::run(&env, &a),
         Command::Ingest(IngestSource::Github(a)) => github::ingest(&env, &a),
         Command::Ingest(IngestSource::Huggingface(a)) => huggingface::run(&env, &a),
+        Command::Ingest(IngestSource::Kaggle(a)) => kaggle::run(&env, &a),
         Command::Search(a) => search::run(&env, &a),
         Command::Locate(a) => github::locate(&a),
         Command::Enrich(EnrichWhat::People(a)) => github::enrich_people(&env, &a),
@@ -102,6 +104,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Serve(a) => serve::run(&env, &a),
         Command::Identity(v) => identity::run(&env, v),
         Command::Bench(BenchWhat::Identity(a)) => identity::bench(&env, &a),
+        Command::Bench(BenchWhat::Kaggle(a)) => kaggle::bench(&env, &a),
     }
 }
 
