@@ -30,6 +30,7 @@
 //!
 //! Nothing in the store, search or server changes for a source that brings known kinds.
 
+pub mod arxiv;
 pub mod gharchive;
 pub mod git;
 pub mod github_api;
