@@ -18,6 +18,7 @@
 //!
 //! E-mail addresses have no column here; the model has no field for one.
 
+mod arxiv;
 mod batch;
 mod commits_api;
 mod crawl;
@@ -29,6 +30,7 @@ mod profiles;
 mod query;
 mod schema;
 
+pub use arxiv::{ArxivCursor, RepoPerson};
 pub use batch::{Batch, InputFile, LoadSummary, Loaded};
 pub use commits_api::{CommitAccount, ExistingLink};
 pub use git::{GitRepoSummary, MergedPr, PersonPath};

@@ -15,7 +15,9 @@
 //! - `signed_off`: the author signs off with a noreply address under their own name (a vote);
 //!   votes become an `auto` link only above [`resolve::RULES`], and never for an
 //!   organisation's branches;
-//! - suggestions only, never applied: `email_local_part`, `name_is_login`, `same_name`.
+//! - suggestions only, never applied: `email_local_part`, `name_is_login`, `same_name`, and
+//!   `paper_code` (an arXiv author named like one of the people of the repository the paper
+//!   links; not automatic: its precision has not been measured on labelled data).
 //!
 //! Decisions (`confirmed`, `rejected`, locks) are a person's and always win; every change is
 //! appended to `identity_log`. All of it is keyed by natural keys (`git:<hash>`, logins), so
@@ -50,10 +52,11 @@ pub enum Method {
     NameIsLogin,
     SameName,
     Manual,
+    PaperCode,
 }
 
 impl Method {
-    pub const ALL: [Method; 9] = [
+    pub const ALL: [Method; 10] = [
         Method::Noreply,
         Method::CommitsApi,
         Method::MergeBranch,
@@ -63,6 +66,7 @@ impl Method {
         Method::NameIsLogin,
         Method::SameName,
         Method::Manual,
+        Method::PaperCode,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +80,7 @@ impl Method {
             Method::NameIsLogin => "name_is_login",
             Method::SameName => "same_name",
             Method::Manual => "manual",
+            Method::PaperCode => "paper_code",
         }
     }
 
@@ -95,6 +100,9 @@ impl Method {
             Method::NameIsLogin => "the name written without spaces is this login",
             Method::SameName => "the same name as this account's profile or git identity",
             Method::Manual => "linked by a person",
+            Method::PaperCode => {
+                "an author of a paper that links a repository, named like one of its people"
+            }
         }
     }
 }
@@ -166,8 +174,9 @@ pub(crate) struct IdentityBatch {
     proven: Vec<(String, i64, Method, String)>,
     /// (account key, login, method, evidence)
     votes: Vec<(String, String, Method, String)>,
-    /// (account key, login, evidence): suggestions the source saw (an e-mail's local part)
-    hints: Vec<(String, String, String)>,
+    /// (account key, login, method, confidence, evidence): suggestions the source saw (an
+    /// e-mail's local part, a paper's author named like a person of its repository)
+    hints: Vec<(String, String, Method, f64, Vec<String>)>,
     /// (commit, merged PR) rows linked in this batch: the commit's git identity votes for
     /// the PR's author (looked up at settle, once the batch's people are written)
     pub(crate) squash: Vec<(i64, i64)>,
@@ -207,9 +216,33 @@ impl Batch<'_> {
 
     /// A suggestion the source saw (the e-mail's local part is a known login): never applied.
     pub fn hint(&mut self, account: &str, login: &str, evidence: &str) {
-        self.identity
-            .hints
-            .push((account.to_string(), login.to_string(), evidence.to_string()));
+        self.suggest(
+            account,
+            login,
+            Method::EmailLocalPart,
+            0.3,
+            &[evidence.to_string()],
+        );
+    }
+
+    /// A suggestion by `method` with its confidence (0..1) and evidence: never applied, shown
+    /// with `identity suggest` for a person to accept or reject. A suggestion already stored
+    /// for the same pair is kept as it is.
+    pub fn suggest(
+        &mut self,
+        account: &str,
+        login: &str,
+        method: Method,
+        confidence: f64,
+        evidence: &[String],
+    ) {
+        self.identity.hints.push((
+            account.to_string(),
+            login.to_string(),
+            method,
+            confidence.clamp(0.0, 1.0),
+            evidence.to_vec(),
+        ));
     }
 
     /// Git identities new in this batch are resolved at its commit (names may suggest links).
@@ -266,14 +299,15 @@ pub(crate) fn settle(tx: &Transaction, mut b: IdentityBatch) -> rusqlite::Result
         // a hint never replaces what is known about the same pair (an automatic link)
         let mut hint = tx.prepare_cached(
             "INSERT OR IGNORE INTO identity_links(account, person, method, evidence, confidence, state, at, by)
-             VALUES (?1, ?2, ?3, ?4, 0.3, 'suggested', ?5, ?6)",
+             VALUES (?1, ?2, ?3, ?4, ?5, 'suggested', ?6, ?7)",
         )?;
-        for (account, login, evidence) in &b.hints {
+        for (account, login, method, confidence, evidence) in &b.hints {
             hint.execute(params![
                 account,
                 login,
-                Method::EmailLocalPart.as_str(),
-                serde_json::to_string(&[evidence]).expect("serialises"),
+                method.as_str(),
+                serde_json::to_string(evidence).expect("serialises"),
+                confidence,
                 now,
                 AUTO_BY
             ])?;

@@ -1,0 +1,433 @@
+//! arXiv papers into the store: files (the export API's Atom answers, the JSON-lines metadata
+//! snapshot) or pages fetched from the export API by category and submission window.
+//!
+//! Every input goes through the one write path: a file is one batch (keyed by the checksum
+//! of its bytes, so loading it again changes nothing), an API page is one batch with its
+//! window's cursor (keyed by what the page holds: the same papers at the same versions are
+//! the same input), so a killed crawl resumes at the page it was reading.
+//!
+//! **Author ↔ person suggestions.** When a paper links a GitHub repository the store knows
+//! (its abstract or comments, see [`builtby_sources::arxiv::Paper::code_url`]), each author
+//! whose normalised name is the name of one of that repository's people (a GitHub profile
+//! name, a git identity's name, normalised the same way) is *suggested* as that person
+//! (method `paper_code`): confidence 0.6 when exactly one person of the repository has the
+//! name, less when several do. Never applied automatically: there is no labelled set of
+//! arXiv authors with known GitHub accounts to measure the precision of such links on (the
+//! shared papers link no repository whose history is shared), so a person accepts or rejects
+//! each with `builtby identity link|reject`. Never by name alone: without the paper's link to
+//! the repository there is no suggestion, and single-word names suggest nothing.
+//! The repository must be in the store when the paper is loaded.
+
+use crate::{FileOutcome, FileReport, IngestError, IngestReport};
+use builtby_model::{time, ReadReport, Record, Source};
+use builtby_sources::arxiv::client::{windows, Client, Window};
+use builtby_sources::arxiv::{self, atom, normalise_name, snapshot, Paper};
+use builtby_store::identity::Method;
+use builtby_store::{ArxivCursor, Batch, InputFile, Store, StoreError};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// Windows ending this many days before today may still gain papers (announcements lag
+/// submission): they are read again on the next run instead of being marked done.
+pub const SETTLE_DAYS: i64 = 3;
+
+/// The people of the repositories papers link to, asked once per run.
+#[derive(Default)]
+pub struct Linker {
+    /// repository (lower case) → (person key, normalised names with the account and the
+    /// name as written)
+    repos: HashMap<String, Vec<(String, Vec<(String, String, String)>)>>,
+    /// Suggestions made.
+    pub suggestions: u64,
+}
+
+impl Linker {
+    fn people(
+        &mut self,
+        load: &Batch<'_>,
+        repo: &str,
+    ) -> Result<&[(String, Vec<(String, String, String)>)], StoreError> {
+        let key = repo.to_ascii_lowercase();
+        if !self.repos.contains_key(&key) {
+            let people = load
+                .repo_people_named(repo)?
+                .into_iter()
+                .filter(|p| p.key.starts_with("git:") || !p.key.contains(':'))
+                .map(|p| {
+                    let names = p
+                        .names
+                        .into_iter()
+                        .map(|(name, account)| (normalise_name(&name), account, name))
+                        .collect();
+                    (p.key, names)
+                })
+                .collect();
+            self.repos.insert(key.clone(), people);
+        }
+        Ok(&self.repos[&key])
+    }
+
+    /// Suggests each author of `p` named like exactly the people of its linked repository.
+    fn suggest(&mut self, load: &mut Batch<'_>, p: &Paper) -> Result<(), StoreError> {
+        let Some(code) = p.code_url() else {
+            return Ok(());
+        };
+        let Some(repo) = arxiv::repo_of_code_url(&code).map(str::to_string) else {
+            return Ok(());
+        };
+        let mut made: Vec<(String, String, f64, Vec<String>)> = Vec::new();
+        let people = self.people(load, &repo)?;
+        if people.is_empty() {
+            return Ok(());
+        }
+        for author in &p.authors {
+            let n = normalise_name(author);
+            if n.split(' ').count() < 2 {
+                continue; // a single word is too weak a name
+            }
+            let Some(actor) = arxiv::author_actor(author) else {
+                continue;
+            };
+            let hits: Vec<(&String, &(String, String, String))> = people
+                .iter()
+                .filter_map(|(key, names)| names.iter().find(|x| x.0 == n).map(|x| (key, x)))
+                .collect();
+            let k = hits.len();
+            for (key, (_, account, written)) in &hits {
+                let mut evidence = vec![
+                    format!("{} links {code}", p.url()),
+                    format!(
+                        "{author} (arXiv) and {written} ({}) in {repo}",
+                        if account.starts_with("git:") {
+                            format!("git identity {account}")
+                        } else {
+                            format!("@{account}")
+                        }
+                    ),
+                ];
+                let confidence = if k == 1 {
+                    0.6
+                } else {
+                    evidence.push(format!(
+                        "{k} people of {repo} have this name: not unique"
+                    ));
+                    0.3 / k as f64
+                };
+                made.push((actor.login.clone(), (*key).clone(), confidence, evidence));
+            }
+        }
+        for (account, person, confidence, evidence) in made {
+            load.suggest(&account, &person, Method::PaperCode, confidence, &evidence);
+            self.suggestions += 1;
+        }
+        Ok(())
+    }
+}
+
+/// Adds a paper's contributions (and its author suggestions) to the batch.
+pub fn load_paper(
+    load: &mut Batch<'_>,
+    p: &Paper,
+    report: &mut ReadReport,
+    linker: &mut Linker,
+) -> Result<(), StoreError> {
+    let (cs, nameless) = arxiv::contributions(p);
+    for name in nameless {
+        report.skip(
+            "author without a name",
+            format!("{}: author `{name}` has no letter or digit", p.id),
+        );
+    }
+    *report.by_type.entry("paper".into()).or_default() += 1;
+    if p.code_url().is_some() {
+        *report.by_type.entry("paper linking code".into()).or_default() += 1;
+    }
+    for c in cs {
+        report.kept_kind(c.kind);
+        load.add(&Record::Contribution(Box::new(c)))?;
+    }
+    linker.suggest(load, p)
+}
+
+/// What `ingest arxiv --file` did.
+#[derive(Debug, Default)]
+pub struct FilesReport {
+    pub report: IngestReport,
+    /// Author ↔ person suggestions made.
+    pub suggestions: u64,
+}
+
+/// Ingests Atom answers and JSON-lines snapshots (`.gz` too), one batch per file.
+pub fn ingest_files(
+    store: &mut Store,
+    files: &[PathBuf],
+    progress: &dyn Fn(&FileReport),
+) -> Result<FilesReport, IngestError> {
+    let mut out = FilesReport::default();
+    let mut linker = Linker::default();
+    for path in files {
+        let outcome = ingest_file(store, path, &mut linker)?;
+        let r = FileReport {
+            path: path.clone(),
+            outcome,
+        };
+        progress(&r);
+        out.report.files.push(r);
+    }
+    out.suggestions = linker.suggestions;
+    Ok(out)
+}
+
+fn ingest_file(
+    store: &mut Store,
+    path: &Path,
+    linker: &mut Linker,
+) -> Result<FileOutcome, IngestError> {
+    let failed = |e: String| Ok(FileOutcome::Failed { error: e });
+    let (size, checksum) = match crate::gharchive::checksum(path) {
+        Ok(x) => x,
+        Err(e) => return failed(format!("{}: {e}", path.display())),
+    };
+    if let Some(l) = store.loaded(&checksum)? {
+        return Ok(FileOutcome::already(&l));
+    }
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return failed(format!("{}: {e}", path.display())),
+    };
+    let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    let mut reader: Box<dyn BufRead> = if gz {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
+    } else {
+        Box::new(BufReader::new(file))
+    };
+    // Atom or JSON lines: the first character that is not white space says.
+    let first = loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) => return failed(format!("{}: {e}", path.display())),
+        };
+        if buf.is_empty() {
+            break None;
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => break Some(buf[i]),
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    };
+    let place = path.display().to_string();
+    let mut load = store.begin()?;
+    if let Some(l) = load.loaded(&checksum)? {
+        return Ok(FileOutcome::already(&l));
+    }
+    let mut report = ReadReport::new(Source::Arxiv);
+    report.bytes = size;
+    match first {
+        None => return failed(format!("{place}: empty")),
+        Some(b'<') => {
+            let mut bytes = Vec::new();
+            if let Err(e) = reader.read_to_end(&mut bytes) {
+                return failed(format!("{place}: {e}"));
+            }
+            let feed = match atom::parse_feed(&bytes, &place) {
+                Ok(f) => f,
+                Err(e) => return failed(e.to_string()),
+            };
+            for entry in &feed.entries {
+                report.read += 1;
+                match entry {
+                    Ok(p) => load_paper(&mut load, p, &mut report, linker)?,
+                    Err(e) => report.skip("bad entry", e.to_string()),
+                }
+            }
+        }
+        Some(_) => {
+            let mut err: Option<StoreError> = None;
+            let read = snapshot::read_lines(reader, |entry| {
+                if err.is_some() {
+                    return;
+                }
+                report.read += 1;
+                match entry {
+                    Ok(p) => {
+                        if let Err(e) = load_paper(&mut load, &p, &mut report, linker) {
+                            err = Some(e);
+                        }
+                    }
+                    Err(e) => report.skip("bad line", e.to_string()),
+                }
+            });
+            if let Some(e) = err {
+                return Err(e.into());
+            }
+            if let Err((line, e)) = read {
+                report.ended_early = Some(format!("{place}: line {line}: {e}"));
+            }
+        }
+    }
+    let summary = load.commit(
+        &InputFile {
+            source: Source::Arxiv,
+            path: path.to_path_buf(),
+            size,
+            checksum,
+        },
+        &report,
+    )?;
+    Ok(FileOutcome::Loaded { summary, report })
+}
+
+/// What to crawl.
+#[derive(Debug, Clone)]
+pub struct CrawlPlan {
+    pub categories: Vec<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Days per window (one query, paged).
+    pub window_days: u32,
+    /// Today (UTC): windows within [`SETTLE_DAYS`] of it are never marked done.
+    pub today: NaiveDate,
+}
+
+/// What a crawl did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct CrawlReport {
+    /// Windows read to their end before this run: not asked again.
+    pub windows_already_done: u64,
+    /// Windows read to their end in this run.
+    pub windows_read: u64,
+    pub pages_loaded: u64,
+    /// Pages holding exactly what an earlier run loaded.
+    pub pages_unchanged: u64,
+    pub papers: u64,
+    pub bad_entries: u64,
+    pub new_contributions: u64,
+    pub suggestions: u64,
+    pub requests: u64,
+    pub retries: u64,
+    /// Why the crawl stopped early (the cursors keep what was loaded).
+    pub error: Option<String>,
+}
+
+/// The input key of a page: its query and what it holds (ids at their versions and dates).
+fn page_key(category: &str, window: &Window, start: u64, papers: &[&Paper]) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for p in papers {
+        h.update(p.id.as_bytes());
+        h.update(&p.version.unwrap_or(0).to_le_bytes());
+        h.update(&p.updated.unwrap_or(p.published).to_le_bytes());
+        h.update(&[0]);
+    }
+    format!(
+        "arxiv-api:{category}:{}:{start}:xxh3-128:{:032x}",
+        window.label(),
+        h.digest128()
+    )
+}
+
+/// Reads every window of every category, page by page, each page loaded with its cursor.
+/// Stops at the first request that fails after its retries (`error` says which); what was
+/// loaded stays, and the next run resumes at that page.
+pub fn crawl(
+    store: &mut Store,
+    client: &Client,
+    plan: &CrawlPlan,
+    progress: &dyn Fn(&str),
+) -> Result<CrawlReport, IngestError> {
+    let mut out = CrawlReport::default();
+    let mut linker = Linker::default();
+    let settled = plan.today - chrono::Duration::days(SETTLE_DAYS);
+    let all = windows(plan.from, plan.to, plan.window_days);
+    'categories: for category in &plan.categories {
+        for w in &all {
+            let label = w.label();
+            let cursor = store.arxiv_cursor(category, &label)?;
+            if cursor.is_some_and(|c| c.done) {
+                out.windows_already_done += 1;
+                continue;
+            }
+            let mut start = cursor.map_or(0, |c| c.next_start);
+            loop {
+                let feed = match client.page(category, w, start) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        out.error = Some(e.to_string());
+                        break 'categories;
+                    }
+                };
+                let n = feed.entries.len() as u64;
+                let total = feed.total_results.unwrap_or(start + n);
+                let next = start + n;
+                let end = n == 0 || next >= total;
+                let stable = w.to < settled;
+                let c = ArxivCursor {
+                    next_start: if end && !stable { 0 } else { next },
+                    total: Some(total),
+                    done: end && stable,
+                };
+                let papers: Vec<&Paper> =
+                    feed.entries.iter().filter_map(|e| e.as_ref().ok()).collect();
+                let key = page_key(category, w, start, &papers);
+                if n == 0 {
+                    store.set_arxiv_cursor(category, &label, &c)?;
+                } else if store.loaded(&key)?.is_some() {
+                    out.pages_unchanged += 1;
+                    store.set_arxiv_cursor(category, &label, &c)?;
+                } else {
+                    let mut report = ReadReport::new(Source::Arxiv);
+                    let mut load = store.begin()?;
+                    for entry in &feed.entries {
+                        report.read += 1;
+                        match entry {
+                            Ok(p) => load_paper(&mut load, p, &mut report, &mut linker)?,
+                            Err(e) => {
+                                out.bad_entries += 1;
+                                report.skip("bad entry", e.to_string());
+                            }
+                        }
+                    }
+                    load.set_arxiv_cursor(category, &label, &c)?;
+                    let summary = load.commit(
+                        &InputFile {
+                            source: Source::Arxiv,
+                            path: PathBuf::from(client.query_url(category, w, start)),
+                            size: 0,
+                            checksum: key,
+                        },
+                        &report,
+                    )?;
+                    out.pages_loaded += 1;
+                    out.new_contributions += summary.new_contributions;
+                }
+                out.papers += papers.len() as u64;
+                progress(&format!(
+                    "arxiv: {category} {label}: {}–{} of {total}",
+                    start + 1.min(n),
+                    next
+                ));
+                if end {
+                    out.windows_read += 1;
+                    break;
+                }
+                start = next;
+            }
+        }
+    }
+    let s = client.stats();
+    out.requests = s.requests;
+    out.retries = s.retries;
+    out.suggestions = linker.suggestions;
+    Ok(out)
+}
+
+/// Today's date, UTC.
+pub fn today() -> NaiveDate {
+    chrono::DateTime::from_timestamp(time::now(), 0)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
