@@ -210,6 +210,53 @@ pub enum IngestSource {
         after_help = "Examples:\n  builtby ingest github --repo pytorch/pytorch --since 2025-01-01\n  builtby ingest github --ecosystem jax\n  builtby ingest git ~/src/jax --repo jax-ml/jax\n  builtby ingest github --commits --repo jax-ml/jax\n\nIncremental and resumable: a per-repository cursor is stored with each batch of PRs; a second run reads only what changed (an unchanged repository costs only conditional requests answered 304). A PR already loaded from GH Archive is completed, not doubled.\n\n--commits reads GitHub's commits API instead of PRs: for every commit of the default branch, the GitHub account GitHub matched to its author e-mail. The git identity that authored that commit in the store is then proven to be that account (method commits_api): its commits count for that person, under their login. It needs the repository's history in the store first, from `builtby ingest git PATH --repo OWNER/NAME`: repositories without it are skipped (no request is made), and commits newer than your clone are counted as not in the store (git pull, ingest git again, then rerun). It costs one request per 100 commits (the summary prints requests per 1,000 commits); a second run reads only newer commits, and an unchanged repository answers 304. Not linked: merges, commits GitHub matched to no account, bots, and identities a person unlinked or linked to someone else.\n\nThe token comes from GITHUB_TOKEN. It is optional, but without one GitHub allows 60 requests an hour (6,000 commits with --commits) instead of 5,000; when the limit runs out, builtby waits for its reset.\n\nExit status: 0 when every repository was read, 1 when one failed (its stored batches are kept)."
     )]
     Github(GithubArgs),
+    /// arXiv papers, one row per author: Atom answers or JSON-lines metadata snapshots (--file), or a category's submissions fetched from the export API (--category, --from)
+    #[command(
+        after_help = "Examples:\n  builtby ingest arxiv --file ../shared/data/arxiv/*.atom.xml\n  builtby ingest arxiv --file arxiv-metadata-oai-snapshot.json\n  builtby ingest arxiv --category cs.LG --category cs.AI --from 2024-01-01 --to 2024-03-31\n  builtby person arxiv:adrian-del-maestro\n\nAn author is the account arxiv:<name> (accents folded, lower case, words joined by -): arXiv gives names, not ids, so one such account may be several people with the same name, and one person may write their name two ways. An author joins a GitHub person only through the identity verbs: when a paper links a GitHub repository that is in the store (ingest it first) and one of that repository's people has the author's name, the author is suggested as that person (`builtby identity suggest`), never linked automatically.\n\nThe export API is asked one request every 3 seconds (--delay), on one connection, a window of --window-days days at a time, --page-size papers a page. Each page is stored with its window's cursor: a killed run resumes at the page it was reading, and windows read to their end (older than 3 days) are not asked again. Re-ingesting a loaded file changes nothing.\n\nExit status: 0 when every input was read (bad entries are reported and skipped), 1 when a file could not be read or the API failed after its retries (what was loaded is kept), 2 for usage errors."
+    )]
+    Arxiv(ArxivArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ArxivArgs {
+    /// Atom answers of the export API, or JSON-lines metadata snapshots (.json, .jsonl, .gz); a folder is read for those (repeatable)
+    #[arg(long = "file", value_name = "PATH", num_args = 1.., required_unless_present = "categories")]
+    pub files: Vec<PathBuf>,
+    /// A category whose submissions to fetch from the export API, e.g. cs.LG, cs.AI, stat.ML (repeatable)
+    #[arg(long = "category", value_name = "CATEGORY", requires = "from")]
+    pub categories: Vec<String>,
+    /// First day of submissions: a date (2024-01-31) or this long ago (30d, 12m)
+    #[arg(long, value_name = "WHEN", requires = "categories")]
+    pub from: Option<String>,
+    /// Last day of submissions, inclusive [default: today]
+    #[arg(long, value_name = "WHEN", requires = "from")]
+    pub to: Option<String>,
+    /// Days of submissions per query (each query is paged)
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub window_days: u32,
+    /// Papers per request (max_results), 1 to 2000
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub page_size: u32,
+    /// Seconds between requests: arXiv asks for at least 3 (less only with another --api-url)
+    #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
+    pub delay: f64,
+    /// The export API's query URL, or a mirror's or a fake's
+    #[arg(
+        long,
+        env = "BUILTBY_ARXIV_API_URL",
+        default_value = builtby_sources::arxiv::client::API_URL,
+        value_name = "URL"
+    )]
+    pub api_url: String,
+    /// Seconds before a request is abandoned (and retried)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Retries on 5xx, 429, timeouts, cut answers and empty pages
+    #[arg(long, default_value_t = 4)]
+    pub retries: u32,
+    /// First retry delay in seconds (doubles each retry)
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub backoff: f64,
 }
 
 #[derive(ClapArgs, Debug)]

@@ -201,9 +201,14 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
             .as_deref()
             .map(|n| format!(" — {n}"))
             .unwrap_or_default(),
-        p.profile_url
-            .as_deref()
-            .unwrap_or("(git identity: no GitHub account known)")
+        p.profile_url.as_deref().unwrap_or(
+            match builtby_model::Identity::parse(&p.login).namespace {
+                builtby_model::Namespace::Arxiv => {
+                    "(arXiv author, known by name only: may be several people; no GitHub account known)"
+                }
+                _ => "(git identity: no GitHub account known)",
+            }
+        )
     )?;
     for (label, v) in [
         ("location", &p.location),
