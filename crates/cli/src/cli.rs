@@ -220,8 +220,11 @@ pub enum IngestSource {
 #[derive(ClapArgs, Debug)]
 pub struct ArxivArgs {
     /// Atom answers of the export API, or JSON-lines metadata snapshots (.json, .jsonl, .gz); a folder is read for those (repeatable)
-    #[arg(long = "file", value_name = "PATH", num_args = 1.., required_unless_present = "categories")]
+    #[arg(long = "file", value_name = "PATH", num_args = 1.., required_unless_present_any = ["categories", "relink"])]
     pub files: Vec<PathBuf>,
+    /// Only suggest the authors of stored papers as people of the repositories the papers link (done at the end of every run; use it after `ingest git` of such a repository)
+    #[arg(long)]
+    pub relink: bool,
     /// A category whose submissions to fetch from the export API, e.g. cs.LG, cs.AI, stat.ML (repeatable)
     #[arg(long = "category", value_name = "CATEGORY", requires = "from")]
     pub categories: Vec<String>,

@@ -15,15 +15,16 @@
 //! arXiv authors with known GitHub accounts to measure the precision of such links on (the
 //! shared papers link no repository whose history is shared), so a person accepts or rejects
 //! each with `builtby identity link|reject`. Never by name alone: without the paper's link to
-//! the repository there is no suggestion, and single-word names suggest nothing.
-//! The repository must be in the store when the paper is loaded.
+//! the repository there is no suggestion, and single-word names suggest nothing. A paper
+//! loaded before the history of the repository it links gets its suggestions from [`relink`],
+//! which `builtby ingest arxiv` runs at the end of every run.
 
 use crate::{FileOutcome, FileReport, IngestError, IngestReport};
 use builtby_model::{time, ReadReport, Record, Source};
 use builtby_sources::arxiv::client::{windows, Client, Window};
 use builtby_sources::arxiv::{self, atom, normalise_name, snapshot, Paper};
 use builtby_store::identity::Method;
-use builtby_store::{ArxivCursor, Batch, InputFile, Store, StoreError};
+use builtby_store::{ArxivCursor, Batch, InputFile, RepoPerson, Store, StoreError};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -33,12 +34,18 @@ use std::path::{Path, PathBuf};
 /// submission): they are read again on the next run instead of being marked done.
 pub const SETTLE_DAYS: i64 = 3;
 
+/// The people of a repository, with their names normalised: (person key, [(normalised
+/// name, account, name as written)]).
+type People = Vec<(String, Vec<(String, String, String)>)>;
+
+/// One suggestion: (author's account, person key, confidence, evidence).
+pub type Suggestion = (String, String, f64, Vec<String>);
+
 /// The people of the repositories papers link to, asked once per run.
 #[derive(Default)]
 pub struct Linker {
-    /// repository (lower case) → (person key, normalised names with the account and the
-    /// name as written)
-    repos: HashMap<String, Vec<(String, Vec<(String, String, String)>)>>,
+    /// repository (lower case) → its people
+    repos: HashMap<String, People>,
     /// Suggestions made.
     pub suggestions: u64,
 }
@@ -46,13 +53,12 @@ pub struct Linker {
 impl Linker {
     fn people(
         &mut self,
-        load: &Batch<'_>,
         repo: &str,
-    ) -> Result<&[(String, Vec<(String, String, String)>)], StoreError> {
+        fetch: impl FnOnce(&str) -> Result<Vec<RepoPerson>, StoreError>,
+    ) -> Result<&People, StoreError> {
         let key = repo.to_ascii_lowercase();
         if !self.repos.contains_key(&key) {
-            let people = load
-                .repo_people_named(repo)?
+            let people = fetch(repo)?
                 .into_iter()
                 .filter(|p| p.key.starts_with("git:") || !p.key.contains(':'))
                 .map(|p| {
@@ -69,55 +75,66 @@ impl Linker {
         Ok(&self.repos[&key])
     }
 
-    /// Suggests each author of `p` named like exactly the people of its linked repository.
-    fn suggest(&mut self, load: &mut Batch<'_>, p: &Paper) -> Result<(), StoreError> {
-        let Some(code) = p.code_url() else {
-            return Ok(());
+    /// The suggestions for one paper (`url`) linking `code`: each author (`(account, name as
+    /// written)`) named like people of that repository.
+    pub fn suggestions(
+        &mut self,
+        url: &str,
+        code: &str,
+        authors: &[(String, String)],
+        fetch: impl FnOnce(&str) -> Result<Vec<RepoPerson>, StoreError>,
+    ) -> Result<Vec<Suggestion>, StoreError> {
+        let Some(repo) = arxiv::repo_of_code_url(code).map(str::to_string) else {
+            return Ok(Vec::new());
         };
-        let Some(repo) = arxiv::repo_of_code_url(&code).map(str::to_string) else {
-            return Ok(());
-        };
-        let mut made: Vec<(String, String, f64, Vec<String>)> = Vec::new();
-        let people = self.people(load, &repo)?;
-        if people.is_empty() {
-            return Ok(());
-        }
-        for author in &p.authors {
+        let people = self.people(&repo, fetch)?;
+        let mut made: Vec<Suggestion> = Vec::new();
+        for (account, author) in authors {
             let n = normalise_name(author);
             if n.split(' ').count() < 2 {
                 continue; // a single word is too weak a name
             }
-            let Some(actor) = arxiv::author_actor(author) else {
-                continue;
-            };
             let hits: Vec<(&String, &(String, String, String))> = people
                 .iter()
+                .filter(|(key, _)| key != account)
                 .filter_map(|(key, names)| names.iter().find(|x| x.0 == n).map(|x| (key, x)))
                 .collect();
             let k = hits.len();
-            for (key, (_, account, written)) in &hits {
+            for (key, (_, their_account, written)) in &hits {
                 let mut evidence = vec![
-                    format!("{} links {code}", p.url()),
+                    format!("{url} links {code}"),
                     format!(
                         "{author} (arXiv) and {written} ({}) in {repo}",
-                        if account.starts_with("git:") {
-                            format!("git identity {account}")
+                        if their_account.starts_with("git:") {
+                            format!("git identity {their_account}")
                         } else {
-                            format!("@{account}")
+                            format!("@{their_account}")
                         }
                     ),
                 ];
                 let confidence = if k == 1 {
                     0.6
                 } else {
-                    evidence.push(format!(
-                        "{k} people of {repo} have this name: not unique"
-                    ));
+                    evidence.push(format!("{k} people of {repo} have this name: not unique"));
                     0.3 / k as f64
                 };
-                made.push((actor.login.clone(), (*key).clone(), confidence, evidence));
+                made.push((account.clone(), (*key).clone(), confidence, evidence));
             }
         }
+        Ok(made)
+    }
+
+    /// Suggests the authors of `p` named like people of its linked repository.
+    fn suggest(
+        &mut self,
+        load: &mut Batch<'_>,
+        p: &Paper,
+        authors: &[(String, String)],
+    ) -> Result<(), StoreError> {
+        let Some(code) = p.code_url() else {
+            return Ok(());
+        };
+        let made = self.suggestions(&p.url(), &code, authors, |r| load.repo_people_named(r))?;
         for (account, person, confidence, evidence) in made {
             load.suggest(&account, &person, Method::PaperCode, confidence, &evidence);
             self.suggestions += 1;
@@ -144,11 +161,74 @@ pub fn load_paper(
     if p.code_url().is_some() {
         *report.by_type.entry("paper linking code".into()).or_default() += 1;
     }
+    let authors: Vec<(String, String)> = cs
+        .iter()
+        .map(|c| {
+            let name = c.profile.as_ref().and_then(|p| p.name.clone());
+            (c.actor.login.clone(), name.unwrap_or_default())
+        })
+        .collect();
     for c in cs {
         report.kept_kind(c.kind);
         load.add(&Record::Contribution(Box::new(c)))?;
     }
-    linker.suggest(load, p)
+    linker.suggest(load, p, &authors)
+}
+
+/// Suggestions for every stored paper that links a repository, made now that the
+/// repository may be in the store (a paper loaded before the history of the repository it
+/// links got none). Only pairs with nothing stored yet are written, in one batch keyed by
+/// them: a run that finds nothing new writes nothing. Returns how many were written.
+pub fn relink(store: &mut Store) -> Result<u64, IngestError> {
+    let papers = store.papers_with_code()?;
+    let mut linker = Linker::default();
+    let mut new: Vec<Suggestion> = Vec::new();
+    for p in &papers {
+        let made = linker.suggestions(&p.url, &p.code_url, &p.authors, |r| {
+            store.repo_people_named(r)
+        })?;
+        for s in made {
+            if !store.identity_link_exists(&s.0, &s.1)? {
+                new.push(s);
+            }
+        }
+    }
+    if new.is_empty() {
+        return Ok(0);
+    }
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (a, p, _, _) in &new {
+        h.update(a.as_bytes());
+        h.update(&[0]);
+        h.update(p.as_bytes());
+        h.update(&[0]);
+    }
+    let checksum = format!("arxiv-links:xxh3-128:{:032x}", h.digest128());
+    let mut report = ReadReport::new(Source::Arxiv);
+    report.read = papers.len() as u64;
+    report
+        .by_type
+        .insert("paper linking code".into(), papers.len() as u64);
+    report
+        .by_type
+        .insert("author suggestion".into(), new.len() as u64);
+    let mut load = store.begin()?;
+    if load.loaded(&checksum)?.is_some() {
+        return Ok(0);
+    }
+    for (account, person, confidence, evidence) in &new {
+        load.suggest(account, person, Method::PaperCode, *confidence, evidence);
+    }
+    load.commit(
+        &InputFile {
+            source: Source::Arxiv,
+            path: PathBuf::from("arxiv: author suggestions of stored papers"),
+            size: 0,
+            checksum,
+        },
+        &report,
+    )?;
+    Ok(new.len() as u64)
 }
 
 /// What `ingest arxiv --file` did.

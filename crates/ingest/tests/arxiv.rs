@@ -7,7 +7,7 @@ mod fake_github;
 #[path = "../../test-support/shared_data.rs"]
 mod shared_data;
 
-use builtby_ingest::arxiv::{crawl, ingest_files, CrawlPlan};
+use builtby_ingest::arxiv::{crawl, ingest_files, relink, CrawlPlan};
 use builtby_ingest::FileOutcome;
 use builtby_model::{Actor, Contribution, Kind, Profile, ReadReport, Record, Source};
 use builtby_sources::arxiv::client::{Client, Clock, Config, ManualClock, MIN_SPACING};
@@ -407,4 +407,53 @@ fn a_paper_linking_a_repository_suggests_its_people_by_name() {
         assert_eq!(v.accounts.len(), 1, "{a}: not linked");
     }
     assert_eq!(store.identity("git:aaa").unwrap().unwrap().accounts.len(), 1);
+
+    // a person accepts one: the arXiv account joins git:aaa's person, logged
+    store
+        .identity_link("arxiv:ana-bell", "git:aaa", "test", "her paper's code")
+        .unwrap();
+    let v = store.identity("git:aaa").unwrap().unwrap();
+    let keys: Vec<&str> = v.accounts.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(keys, ["git:aaa", "arxiv:ana-bell"]);
+    let log = store.identity_log(1).unwrap();
+    assert_eq!((log[0].action.as_str(), log[0].account.as_str()), ("link", "arxiv:ana-bell"));
+    // and the next ingest leaves the decision as it is
+    assert_eq!(relink(&mut store).unwrap(), 0);
+    assert_eq!(store.identity("git:aaa").unwrap().unwrap().accounts.len(), 2);
+}
+
+#[test]
+fn papers_loaded_before_their_repository_are_linked_later() {
+    let dir = temp("relink");
+    let mut store = Store::open(&dir.join("data")).unwrap();
+    let f = write(
+        &dir,
+        "p.atom.xml",
+        &feed(
+            1,
+            0,
+            &[entry(
+                "2401.00009",
+                "2024-01-09",
+                &["Ana Bell", "Dan Eve"],
+                "Code: https://github.com/o/r",
+            )],
+        ),
+    );
+    let r = ingest_files(&mut store, &[f], &|_| {}).unwrap();
+    assert_eq!(r.suggestions, 0, "o/r is not in the store yet");
+    assert_eq!(relink(&mut store).unwrap(), 0);
+    load_repo(&mut store);
+    assert_eq!(relink(&mut store).unwrap(), 1);
+    let s = store.identity_suggestions(None, 50).unwrap();
+    assert_eq!(s.len(), 1);
+    assert_eq!((s[0].account.as_str(), s[0].person.as_str()), ("arxiv:ana-bell", "git:aaa"));
+    assert_eq!(s[0].evidence[0], "https://arxiv.org/abs/2401.00009 links https://github.com/o/r");
+    // nothing new: nothing written
+    assert_eq!(relink(&mut store).unwrap(), 0);
+    // a rejected suggestion is not made again
+    store
+        .identity_reject("arxiv:ana-bell", "git:aaa", "test", "not her")
+        .unwrap();
+    assert_eq!(relink(&mut store).unwrap(), 0);
 }

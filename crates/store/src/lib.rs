@@ -30,7 +30,7 @@ mod profiles;
 mod query;
 mod schema;
 
-pub use arxiv::{ArxivCursor, RepoPerson};
+pub use arxiv::{ArxivCursor, PaperWithCode, RepoPerson};
 pub use batch::{Batch, InputFile, LoadSummary, Loaded};
 pub use commits_api::{CommitAccount, ExistingLink};
 pub use git::{GitRepoSummary, MergedPr, PersonPath};

@@ -225,6 +225,12 @@ pub fn run(env: &Env, a: &ArxivArgs) -> Result<ExitCode> {
             );
         }
     }
+    let linked = builtby_ingest::arxiv::relink(&mut store)?;
+    if !env.quiet && (linked > 0 || a.relink) {
+        eprintln!(
+            "arxiv: {linked} new author ↔ person suggestions from stored papers linking repositories now in the store (see `builtby identity suggest`)"
+        );
+    }
     Ok(if failed {
         ExitCode::from(1)
     } else {
