@@ -301,53 +301,30 @@ fn ingest_file(
         }
     };
     let place = path.display().to_string();
+    match first {
+        None => return failed(format!("{place}: empty")),
+        Some(b'<') => {}
+        Some(_) => return ingest_lines(store, path, reader, size, checksum, linker),
+    }
     let mut load = store.begin()?;
     if let Some(l) = load.loaded(&checksum)? {
         return Ok(FileOutcome::already(&l));
     }
     let mut report = ReadReport::new(Source::Arxiv);
     report.bytes = size;
-    match first {
-        None => return failed(format!("{place}: empty")),
-        Some(b'<') => {
-            let mut bytes = Vec::new();
-            if let Err(e) = reader.read_to_end(&mut bytes) {
-                return failed(format!("{place}: {e}"));
-            }
-            let feed = match atom::parse_feed(&bytes, &place) {
-                Ok(f) => f,
-                Err(e) => return failed(e.to_string()),
-            };
-            for entry in &feed.entries {
-                report.read += 1;
-                match entry {
-                    Ok(p) => load_paper(&mut load, p, &mut report, linker)?,
-                    Err(e) => report.skip("bad entry", e.to_string()),
-                }
-            }
-        }
-        Some(_) => {
-            let mut err: Option<StoreError> = None;
-            let read = snapshot::read_lines(reader, |entry| {
-                if err.is_some() {
-                    return;
-                }
-                report.read += 1;
-                match entry {
-                    Ok(p) => {
-                        if let Err(e) = load_paper(&mut load, &p, &mut report, linker) {
-                            err = Some(e);
-                        }
-                    }
-                    Err(e) => report.skip("bad line", e.to_string()),
-                }
-            });
-            if let Some(e) = err {
-                return Err(e.into());
-            }
-            if let Err((line, e)) = read {
-                report.ended_early = Some(format!("{place}: line {line}: {e}"));
-            }
+    let mut bytes = Vec::new();
+    if let Err(e) = reader.read_to_end(&mut bytes) {
+        return failed(format!("{place}: {e}"));
+    }
+    let feed = match atom::parse_feed(&bytes, &place) {
+        Ok(f) => f,
+        Err(e) => return failed(e.to_string()),
+    };
+    for entry in &feed.entries {
+        report.read += 1;
+        match entry {
+            Ok(p) => load_paper(&mut load, p, &mut report, linker)?,
+            Err(e) => report.skip("bad entry", e.to_string()),
         }
     }
     let summary = load.commit(
@@ -360,6 +337,106 @@ fn ingest_file(
         &report,
     )?;
     Ok(FileOutcome::Loaded { summary, report })
+}
+
+/// Papers per transaction of a JSON-lines snapshot (millions of lines): memory stays flat.
+pub const LINES_PER_BATCH: usize = 20_000;
+
+/// A JSON-lines snapshot, [`LINES_PER_BATCH`] papers per batch. Each batch but the last is an
+/// input of its own (`<checksum>:part<N>`), the last one is the file's: a killed run reads the
+/// file again and skips the parts already loaded; a loaded file is not read at all.
+fn ingest_lines(
+    store: &mut Store,
+    path: &Path,
+    reader: Box<dyn BufRead>,
+    size: u64,
+    checksum: String,
+    linker: &mut Linker,
+) -> Result<FileOutcome, IngestError> {
+    let place = path.display().to_string();
+    let mut total = ReadReport::new(Source::Arxiv);
+    total.bytes = size;
+    let mut summary = builtby_store::LoadSummary::default();
+    let mut part = 0u64;
+    let mut pending: Vec<Result<Paper, arxiv::EntryError>> = Vec::new();
+    let mut err: Option<StoreError> = None;
+    let mut flush = |store: &mut Store,
+                     pending: &mut Vec<Result<Paper, arxiv::EntryError>>,
+                     last: Option<Option<String>>|
+     -> Result<(), StoreError> {
+        part += 1;
+        let key = match last {
+            Some(_) => checksum.clone(),
+            None => format!("{checksum}:part{part}"),
+        };
+        let mut report = ReadReport::new(Source::Arxiv);
+        report.ended_early = last.flatten();
+        let mut load = store.begin()?;
+        let skip = load.loaded(&key)?.is_some();
+        for entry in pending.drain(..) {
+            report.read += 1;
+            if skip {
+                continue;
+            }
+            match entry {
+                Ok(p) => load_paper(&mut load, &p, &mut report, linker)?,
+                Err(e) => report.skip("bad line", e.to_string()),
+            }
+        }
+        total.read += report.read;
+        if skip {
+            return Ok(());
+        }
+        for (k, v) in &report.by_type {
+            *total.by_type.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &report.by_kind {
+            *total.by_kind.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &report.skipped {
+            *total.skipped.entry(k.clone()).or_default() += v;
+        }
+        for m in &report.messages {
+            if total.messages.len() < builtby_model::report::MAX_MESSAGES {
+                total.messages.push(m.clone());
+            }
+        }
+        let s = load.commit(
+            &InputFile {
+                source: Source::Arxiv,
+                path: path.to_path_buf(),
+                size,
+                checksum: key,
+            },
+            &report,
+        )?;
+        summary.new_contributions += s.new_contributions;
+        summary.duplicates += s.duplicates;
+        Ok(())
+    };
+    let read = snapshot::read_lines(reader, |entry| {
+        if err.is_some() {
+            return;
+        }
+        pending.push(entry);
+        if pending.len() >= LINES_PER_BATCH {
+            if let Err(e) = flush(store, &mut pending, None) {
+                err = Some(e);
+            }
+        }
+    });
+    if let Some(e) = err {
+        return Err(e.into());
+    }
+    let ended = read
+        .err()
+        .map(|(line, e)| format!("{place}: line {line}: {e}"));
+    flush(store, &mut pending, Some(ended.clone()))?;
+    total.ended_early = ended;
+    Ok(FileOutcome::Loaded {
+        summary,
+        report: total,
+    })
 }
 
 /// What to crawl.

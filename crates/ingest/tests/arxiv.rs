@@ -457,3 +457,58 @@ fn papers_loaded_before_their_repository_are_linked_later() {
         .unwrap();
     assert_eq!(relink(&mut store).unwrap(), 0);
 }
+
+#[test]
+fn a_snapshot_is_loaded_in_parts_and_a_cut_run_skips_the_loaded_ones() {
+    use builtby_ingest::arxiv::LINES_PER_BATCH;
+    let dir = temp("parts");
+    let mut store = Store::open(&dir.join("data")).unwrap();
+    let n = LINES_PER_BATCH + 1;
+    let text: String = (0..n)
+        .map(|i| {
+            format!(
+                "{{\"id\":\"2401.{i:05}\",\"title\":\"T{i}\",\"authors\":\"Ana Bell\",\"categories\":\"cs.LG\",\"abstract\":\"x\",\"update_date\":\"2024-01-02\"}}\n"
+            )
+        })
+        .collect();
+    let f = write(&dir, "snap.jsonl", &text);
+    let r = ingest_files(&mut store, std::slice::from_ref(&f), &|_| {}).unwrap();
+    match &r.report.files[0].outcome {
+        FileOutcome::Loaded { summary, report } => {
+            assert_eq!(report.read, n as u64);
+            assert_eq!(report.by_kind["paper"], n as u64);
+            assert_eq!(summary.new_contributions, n as u64);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.count_kind(Kind::Paper).unwrap(), n as i64);
+    // a run killed before its last part: the file is not in the log, its first part is
+    drop(store);
+    let db = rusqlite::Connection::open(dir.join("data/builtby.sqlite")).unwrap();
+    let parts: Vec<String> = db
+        .prepare("SELECT checksum FROM files ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(parts.len(), 2);
+    assert!(parts[0].ends_with(":part1") && parts[1] == parts[0].trim_end_matches(":part1"));
+    db.execute("DELETE FROM files WHERE checksum = ?1", [&parts[1]])
+        .unwrap();
+    drop(db);
+    let mut store = Store::open(&dir.join("data")).unwrap();
+    let r = ingest_files(&mut store, std::slice::from_ref(&f), &|_| {}).unwrap();
+    match &r.report.files[0].outcome {
+        FileOutcome::Loaded { summary, .. } => {
+            assert_eq!(
+                (summary.new_contributions, summary.duplicates),
+                (0, 1),
+                "part 1 skipped, the last part loaded again"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let r = ingest_files(&mut store, &[f], &|_| {}).unwrap();
+    assert_eq!(r.report.files[0].outcome, FileOutcome::AlreadyLoaded);
+}
