@@ -54,7 +54,10 @@ fn the_shared_atom_answers_list_papers_per_author() {
     // Adrian Del Maestro's six papers under his full name, each linked to arXiv
     let (code, out, err) = run(&data, &["person", "arxiv:adrian-del-maestro"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("arxiv:adrian-del-maestro — Adrian Del Maestro"), "{out}");
+    assert!(
+        out.starts_with("arxiv:adrian-del-maestro — Adrian Del Maestro"),
+        "{out}"
+    );
     assert!(out.contains("known by name only"), "{out}");
     for id in [
         "1201.4869",
@@ -76,7 +79,10 @@ fn the_shared_atom_answers_list_papers_per_author() {
     assert_eq!(v["evidence"].as_array().unwrap().len(), 4, "{out}");
     // a co-author of one of them
     let (_, out, _) = run(&data, &["person", "arxiv:subir-sachdev"]);
-    assert!(out.contains("https://arxiv.org/abs/cond-mat/0412498"), "{out}");
+    assert!(
+        out.contains("https://arxiv.org/abs/cond-mat/0412498"),
+        "{out}"
+    );
 
     // a re-run changes nothing
     let (code, _, err) = run(&data, &["ingest", "arxiv", "--file", dir]);
@@ -96,18 +102,38 @@ fn usage_errors_name_the_flag() {
         (vec!["ingest", "arxiv"], "--file"),
         (vec!["ingest", "arxiv", "--category", "cs.LG"], "--from"),
         (
-            vec!["ingest", "arxiv", "--category", "cs LG", "--from", "2024-01-01"],
+            vec![
+                "ingest",
+                "arxiv",
+                "--category",
+                "cs LG",
+                "--from",
+                "2024-01-01",
+            ],
             "--category",
         ),
         (
             vec![
-                "ingest", "arxiv", "--category", "cs.LG", "--from", "2024-01-01", "--delay", "1",
+                "ingest",
+                "arxiv",
+                "--category",
+                "cs.LG",
+                "--from",
+                "2024-01-01",
+                "--delay",
+                "1",
             ],
             "--delay",
         ),
         (
             vec![
-                "ingest", "arxiv", "--category", "cs.LG", "--from", "2024-02-01", "--to",
+                "ingest",
+                "arxiv",
+                "--category",
+                "cs.LG",
+                "--from",
+                "2024-02-01",
+                "--to",
                 "2024-01-01",
             ],
             "--to",

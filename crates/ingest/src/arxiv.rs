@@ -159,7 +159,10 @@ pub fn load_paper(
     }
     *report.by_type.entry("paper".into()).or_default() += 1;
     if p.code_url().is_some() {
-        *report.by_type.entry("paper linking code".into()).or_default() += 1;
+        *report
+            .by_type
+            .entry("paper linking code".into())
+            .or_default() += 1;
     }
     let authors: Vec<(String, String)> = cs
         .iter()
@@ -277,7 +280,9 @@ fn ingest_file(
         Ok(f) => f,
         Err(e) => return failed(format!("{}: {e}", path.display())),
     };
-    let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
     let mut reader: Box<dyn BufRead> = if gz {
         Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
     } else {
@@ -527,8 +532,11 @@ pub fn crawl(
                     total: Some(total),
                     done: end && stable,
                 };
-                let papers: Vec<&Paper> =
-                    feed.entries.iter().filter_map(|e| e.as_ref().ok()).collect();
+                let papers: Vec<&Paper> = feed
+                    .entries
+                    .iter()
+                    .filter_map(|e| e.as_ref().ok())
+                    .collect();
                 let key = page_key(category, w, start, &papers);
                 if n == 0 {
                     store.set_arxiv_cursor(category, &label, &c)?;

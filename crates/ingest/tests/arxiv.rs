@@ -77,7 +77,12 @@ fn files_load_once_with_bad_entries_named() {
             3,
             0,
             &[
-                entry("2401.00001", "2024-01-01", &["Ana Bell", "Bo Chen"], "We do it."),
+                entry(
+                    "2401.00001",
+                    "2024-01-01",
+                    &["Ana Bell", "Bo Chen"],
+                    "We do it.",
+                ),
                 entry("2401.00002", "2024-01-01", &["Ana Bell"], "Again."),
                 entry("2401.00003", "2024-01-01", &[], "No authors."),
             ],
@@ -129,7 +134,9 @@ fn files_load_once_with_bad_entries_named() {
     // what is not a feed fails that file alone
     let html = write(&dir, "err.xml", "<html>503</html>");
     let r = ingest_files(&mut store, &[html], &|_| {}).unwrap();
-    assert!(matches!(&r.report.files[0].outcome, FileOutcome::Failed { error } if error.contains("not an Atom feed")));
+    assert!(
+        matches!(&r.report.files[0].outcome, FileOutcome::Failed { error } if error.contains("not an Atom feed"))
+    );
 }
 
 /// The fake export API: window 2024-01-01 holds three papers (two pages of two), window
@@ -150,7 +157,12 @@ fn fake_api(fail: Arc<AtomicBool>) -> fake_github::Fake {
             let all = [
                 entry("2401.00001", "2024-01-01", &["Ana Bell"], "One."),
                 entry("2401.00002", "2024-01-01", &["Bo Chen"], "Two."),
-                entry("2401.00003", "2024-01-01", &["Cy Dee", "Ana Bell"], "Three."),
+                entry(
+                    "2401.00003",
+                    "2024-01-01",
+                    &["Cy Dee", "Ana Bell"],
+                    "Three.",
+                ),
             ];
             if start == 2 && fail.load(Ordering::SeqCst) {
                 return Reply {
@@ -253,7 +265,11 @@ fn the_export_api_is_paged_spaced_and_resumed() {
     let r = crawl(&mut store, &c, &plan, &|_| {}).unwrap();
     assert_eq!(r.error, None);
     assert_eq!((r.pages_loaded, r.windows_read, r.requests), (1, 2, 2));
-    assert_eq!(store.count_kind(Kind::Paper).unwrap(), 4, "three papers, four authors");
+    assert_eq!(
+        store.count_kind(Kind::Paper).unwrap(),
+        4,
+        "three papers, four authors"
+    );
     let after: usize = fake
         .counts
         .lock()
@@ -383,9 +399,24 @@ fn a_paper_linking_a_repository_suggests_its_people_by_name() {
     assert_eq!(
         got,
         [
-            ("arxiv:ana-bell".into(), "git:aaa".into(), 0.6, "paper_code".into()),
-            ("arxiv:bo-chen".into(), "git:bb1".into(), 0.15, "paper_code".into()),
-            ("arxiv:bo-chen".into(), "git:bb2".into(), 0.15, "paper_code".into()),
+            (
+                "arxiv:ana-bell".into(),
+                "git:aaa".into(),
+                0.6,
+                "paper_code".into()
+            ),
+            (
+                "arxiv:bo-chen".into(),
+                "git:bb1".into(),
+                0.15,
+                "paper_code".into()
+            ),
+            (
+                "arxiv:bo-chen".into(),
+                "git:bb2".into(),
+                0.15,
+                "paper_code".into()
+            ),
             ("arxiv:cy-dee".into(), "cy".into(), 0.6, "paper_code".into()),
         ]
     );
@@ -406,7 +437,10 @@ fn a_paper_linking_a_repository_suggests_its_people_by_name() {
         assert_eq!(v.person, a);
         assert_eq!(v.accounts.len(), 1, "{a}: not linked");
     }
-    assert_eq!(store.identity("git:aaa").unwrap().unwrap().accounts.len(), 1);
+    assert_eq!(
+        store.identity("git:aaa").unwrap().unwrap().accounts.len(),
+        1
+    );
 
     // a person accepts one: the arXiv account joins git:aaa's person, logged
     store
@@ -416,10 +450,16 @@ fn a_paper_linking_a_repository_suggests_its_people_by_name() {
     let keys: Vec<&str> = v.accounts.iter().map(|a| a.key.as_str()).collect();
     assert_eq!(keys, ["git:aaa", "arxiv:ana-bell"]);
     let log = store.identity_log(1).unwrap();
-    assert_eq!((log[0].action.as_str(), log[0].account.as_str()), ("link", "arxiv:ana-bell"));
+    assert_eq!(
+        (log[0].action.as_str(), log[0].account.as_str()),
+        ("link", "arxiv:ana-bell")
+    );
     // and the next ingest leaves the decision as it is
     assert_eq!(relink(&mut store).unwrap(), 0);
-    assert_eq!(store.identity("git:aaa").unwrap().unwrap().accounts.len(), 2);
+    assert_eq!(
+        store.identity("git:aaa").unwrap().unwrap().accounts.len(),
+        2
+    );
 }
 
 #[test]
@@ -447,8 +487,14 @@ fn papers_loaded_before_their_repository_are_linked_later() {
     assert_eq!(relink(&mut store).unwrap(), 1);
     let s = store.identity_suggestions(None, 50).unwrap();
     assert_eq!(s.len(), 1);
-    assert_eq!((s[0].account.as_str(), s[0].person.as_str()), ("arxiv:ana-bell", "git:aaa"));
-    assert_eq!(s[0].evidence[0], "https://arxiv.org/abs/2401.00009 links https://github.com/o/r");
+    assert_eq!(
+        (s[0].account.as_str(), s[0].person.as_str()),
+        ("arxiv:ana-bell", "git:aaa")
+    );
+    assert_eq!(
+        s[0].evidence[0],
+        "https://arxiv.org/abs/2401.00009 links https://github.com/o/r"
+    );
     // nothing new: nothing written
     assert_eq!(relink(&mut store).unwrap(), 0);
     // a rejected suggestion is not made again

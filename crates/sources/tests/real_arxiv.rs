@@ -79,7 +79,10 @@ fn the_2016_format_of_one_author_s_papers() {
             .filter(|e| e.as_ref().unwrap().authors.iter().any(|a| a == name))
             .count()
     };
-    assert_eq!((count("Adrian Del Maestro"), count("A. Del Maestro")), (6, 4));
+    assert_eq!(
+        (count("Adrian Del Maestro"), count("A. Del Maestro")),
+        (6, 4)
+    );
     let p = f.entries[0].as_ref().unwrap();
     assert_eq!(p.categories[0], "cond-mat.mes-hall");
     assert_eq!(p.doi.as_deref(), Some("10.1142/S021797921244002X"));

@@ -26,7 +26,8 @@ pub struct RepoPerson {
     pub names: Vec<(String, String)>,
 }
 
-const CURSOR_UPSERT: &str = "INSERT INTO arxiv_cursors(category, time_window, next_start, total, done, at)
+const CURSOR_UPSERT: &str =
+    "INSERT INTO arxiv_cursors(category, time_window, next_start, total, done, at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6)
      ON CONFLICT DO UPDATE SET next_start = ?3, total = ?4, done = ?5, at = ?6";
 
@@ -78,7 +79,12 @@ impl Store {
 
 impl Batch<'_> {
     /// Writes a cursor with this batch's records (both or neither).
-    pub fn set_arxiv_cursor(&mut self, category: &str, window: &str, c: &ArxivCursor) -> Result<()> {
+    pub fn set_arxiv_cursor(
+        &mut self,
+        category: &str,
+        window: &str,
+        c: &ArxivCursor,
+    ) -> Result<()> {
         self.tx()
             .prepare_cached(CURSOR_UPSERT)
             .and_then(|mut s| {

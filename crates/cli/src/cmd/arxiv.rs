@@ -71,7 +71,11 @@ pub fn run(env: &Env, a: &ArxivArgs) -> Result<ExitCode> {
         }
     }
     if !(1..=2000).contains(&a.page_size) {
-        return Err(usage("page-size", format!("{} is not between 1 and 2000", a.page_size)).into());
+        return Err(usage(
+            "page-size",
+            format!("{} is not between 1 and 2000", a.page_size),
+        )
+        .into());
     }
     if a.window_days == 0 {
         return Err(usage("window-days", "must be at least 1".into()).into());
@@ -188,13 +192,11 @@ pub fn run(env: &Env, a: &ArxivArgs) -> Result<ExitCode> {
             backoff: Duration::from_secs_f64(a.backoff),
         };
         let quiet = env.quiet;
-        let client = Client::new(cfg, Arc::new(SystemClock::default()))?.with_progress(
-            move |m| {
-                if !quiet {
-                    eprintln!("{m}");
-                }
-            },
-        );
+        let client = Client::new(cfg, Arc::new(SystemClock::default()))?.with_progress(move |m| {
+            if !quiet {
+                eprintln!("{m}");
+            }
+        });
         let r = crawl(&mut store, &client, &plan, &|m| {
             if !quiet {
                 eprintln!("{m}");

@@ -62,14 +62,11 @@ struct Builder {
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
-    e.try_get_attribute(name)
-        .ok()
-        .flatten()
-        .and_then(|a| {
-            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .ok()
-                .map(|v| v.into_owned())
-        })
+    e.try_get_attribute(name).ok().flatten().and_then(|a| {
+        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .ok()
+            .map(|v| v.into_owned())
+    })
 }
 
 /// The text of an entity reference: the five XML entities and character references;
@@ -359,7 +356,10 @@ Code: https://github.com/o/r</summary>
         let no_date = ENTRY.replace("<published>2024-01-01T09:00:00Z</published>", "");
         let bad_date = ENTRY.replace("2024-01-01T09:00:00Z", "yesterday");
         let no_authors = ENTRY
-            .replace("<author><name>Ana  Bell</name><arxiv:affiliation>Uni</arxiv:affiliation></author>", "")
+            .replace(
+                "<author><name>Ana  Bell</name><arxiv:affiliation>Uni</arxiv:affiliation></author>",
+                "",
+            )
             .replace("<name>Bo Chen</name>", "");
         let bad_id = ENTRY.replace("http://arxiv.org/abs/2401.00001v2", "urn:x");
         let body = [ENTRY, &no_date, &bad_date, &no_authors, &bad_id].join("\n");

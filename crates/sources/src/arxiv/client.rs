@@ -156,11 +156,7 @@ pub fn windows(from: NaiveDate, to: NaiveDate, days: u32) -> Vec<Window> {
 
 /// An arXiv category as the API takes it: `cs.LG`, `stat.ML`, `cond-mat.mes-hall`, `hep-th`.
 pub fn valid_category(s: &str) -> bool {
-    let part = |p: &str| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_alphabetic() || b == b'-')
-    };
+    let part = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-');
     match s.split_once('.') {
         Some((a, b)) => part(a) && part(b),
         None => part(s),
@@ -332,7 +328,10 @@ impl Client {
                 }
             };
             if attempt >= self.cfg.max_retries {
-                return Err(fail(format!("{why} (gave up after {} attempts)", attempt + 1)));
+                return Err(fail(format!(
+                    "{why} (gave up after {} attempts)",
+                    attempt + 1
+                )));
             }
             let backoff = self.cfg.backoff * 2u32.saturating_pow(attempt);
             let d = wait.map_or(backoff, |w| w.max(backoff));

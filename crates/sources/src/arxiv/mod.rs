@@ -201,7 +201,9 @@ pub fn github_repo_url(text: &str) -> Option<String> {
             .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-')
             .count();
         let owner = &rest[..owner_len];
-        if owner.is_empty() || owner.len() > 39 || NOT_OWNERS.contains(&&*owner.to_ascii_lowercase())
+        if owner.is_empty()
+            || owner.len() > 39
+            || NOT_OWNERS.contains(&&*owner.to_ascii_lowercase())
         {
             continue;
         }
@@ -298,7 +300,10 @@ mod tests {
 
     #[test]
     fn names_are_normalised_for_keys_and_matching() {
-        assert_eq!(normalise_name("  Adrián  Del-Maestro "), "adrian del maestro");
+        assert_eq!(
+            normalise_name("  Adrián  Del-Maestro "),
+            "adrian del maestro"
+        );
         assert_eq!(author_key("Adrian Del Maestro"), "adrian-del-maestro");
         assert_eq!(author_key("Peter H. N. de With"), "peter-h-n-de-with");
         assert_eq!(author_key("Jürgen Schmidhuber"), "jurgen-schmidhuber");
@@ -331,7 +336,10 @@ mod tests {
             github_repo_url("\\url{https://github.com/facebookresearch/detr}").as_deref(),
             Some("https://github.com/facebookresearch/detr")
         );
-        assert_eq!(github_repo_url("https://github.com/ana only a profile"), None);
+        assert_eq!(
+            github_repo_url("https://github.com/ana only a profile"),
+            None
+        );
         assert_eq!(github_repo_url("https://github.com/topics/x"), None);
         assert_eq!(github_repo_url("https://notgithub.com/o/r"), None);
         assert_eq!(github_repo_url("https://ana.github.io/r"), None);
@@ -350,7 +358,12 @@ mod tests {
             published: 1_704_067_200,
             updated: Some(1_704_153_600),
             title: "Attention, again".into(),
-            authors: vec!["Ana Bell".into(), "Bo Chen".into(), "ana bell".into(), "-".into()],
+            authors: vec![
+                "Ana Bell".into(),
+                "Bo Chen".into(),
+                "ana bell".into(),
+                "-".into(),
+            ],
             categories: vec!["cs.LG".into(), "cs.AI".into()],
             summary: "We do it. Code: https://github.com/o/r".into(),
             comment: None,
@@ -377,7 +390,10 @@ mod tests {
         assert_eq!(c.repo, "arxiv.org/abs/2401.00001");
         assert_eq!(c.actor.login, "arxiv:ana-bell");
         assert_eq!(c.actor.github_id, None);
-        assert_eq!(c.profile.as_ref().unwrap().name.as_deref(), Some("Ana Bell"));
+        assert_eq!(
+            c.profile.as_ref().unwrap().name.as_deref(),
+            Some("Ana Bell")
+        );
         assert_eq!(c.at, 1_704_067_200, "the first version's date");
         assert_eq!(c.link(), "https://arxiv.org/abs/2401.00001");
         assert_eq!(c.title.as_deref(), Some("Attention, again"));

@@ -45,7 +45,10 @@ pub fn parse_line(line: &str, n: u64) -> Option<Result<Paper, EntryError>> {
             return Some(Err(bad(
                 None,
                 "id",
-                format!("not a string: {}", builtby_model::prefix(&other.to_string(), 40)),
+                format!(
+                    "not a string: {}",
+                    builtby_model::prefix(&other.to_string(), 40)
+                ),
             )))
         }
         None => return Some(Err(bad(None, "id", "missing".into()))),
@@ -193,12 +196,21 @@ mod tests {
             p.title,
             "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
         );
-        assert_eq!(p.authors, ["C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C. -P. Yuan"]);
+        assert_eq!(
+            p.authors,
+            ["C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C. -P. Yuan"]
+        );
         assert_eq!(p.categories, ["hep-ph"]);
         assert_eq!(p.published, 1_175_541_522, "v1's date");
         assert_eq!(p.updated, Some(1_185_307_827));
-        assert_eq!(p.comment.as_deref(), Some("37 pages, 15 figures; published version"));
-        assert_eq!(p.summary, "A fully differential calculation in perturbative quantum chromodynamics is presented.");
+        assert_eq!(
+            p.comment.as_deref(),
+            Some("37 pages, 15 figures; published version")
+        );
+        assert_eq!(
+            p.summary,
+            "A fully differential calculation in perturbative quantum chromodynamics is presented."
+        );
         assert_eq!(p.doi.as_deref(), Some("10.1103/PhysRevD.76.013009"));
     }
 
@@ -226,8 +238,14 @@ mod tests {
             ("[1]", "line 4: (line): not a JSON object"),
             (r#"{"title":"T"}"#, "line 4: id: missing"),
             (r#"{"id":704.0001,"title":"T"}"#, "line 4: id: not a string"),
-            (r#"{"id":"x","title":"T"}"#, "line 4: id: not an arXiv id: `x`"),
-            (r#"{"id":"2401.00001"}"#, "line 4 (2401.00001): title: missing"),
+            (
+                r#"{"id":"x","title":"T"}"#,
+                "line 4: id: not an arXiv id: `x`",
+            ),
+            (
+                r#"{"id":"2401.00001"}"#,
+                "line 4 (2401.00001): title: missing",
+            ),
             (
                 r#"{"id":"2401.00001","title":"T","authors":"A B","versions":[{"version":"v1","created":"soon"}]}"#,
                 "line 4 (2401.00001): versions: version 1: `created` is not a date: `soon`",
