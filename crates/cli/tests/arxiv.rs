@@ -165,16 +165,14 @@ fn usage_errors_name_the_flag() {
 fn a_crawl_of_a_fake_export_api() {
     let fake = fake_github::serve(Arc::new(|path: &str, _n: usize, _: Option<&str>| {
         let body = if path.contains("[202401010000+TO+202401012359]") {
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?>
+            r#"<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom">
 <opensearch:totalResults>1</opensearch:totalResults><opensearch:startIndex>0</opensearch:startIndex>
 <entry><id>http://arxiv.org/abs/2401.00001v1</id><title>Fast attention</title>
 <published>2024-01-01T10:00:00Z</published><updated>2024-01-01T10:00:00Z</updated>
 <summary>Code: https://github.com/o/r</summary>
 <arxiv:primary_category term="cs.LG"/><category term="cs.LG"/>
-<author><name>Ana Bell</name></author></entry></feed>"#
-            )
+<author><name>Ana Bell</name></author></entry></feed>"#.to_string()
         } else {
             r#"<feed xmlns="http://www.w3.org/2005/Atom"><opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:totalResults></feed>"#.to_string()
         };
