@@ -220,6 +220,56 @@ pub enum IngestSource {
         after_help = "Examples:\n  builtby ingest kaggle ~/data/meta-kaggle\n  builtby ingest kaggle ~/data/meta-kaggle --min-tier master\n\nReads whichever of Users.csv, UserAchievements.csv, Teams.csv, TeamMemberships.csv, Competitions.csv, Organizations.csv, Kernels.csv and KernelVersions.csv are in DIR, each once, as a stream: memory stays flat however many users there are. Kept: tiers at or above --min-tier in each category (with points, rankings and medal counts), competition medals (for every member of the team), notebooks that won a medal. Organisations are hosts, never people.\nColumns are found by header name; a missing or renamed column is an error naming the file and the column, before anything is read. Bad rows are reported (file:line) and skipped.\nA Kaggle account (`kaggle:<user>`, shown as `Name (Kaggle)`) joins a GitHub person only by an identity link: when its user name is a GitHub login in the store and its display name is that account's name, a suggestion is recorded (`builtby identity suggest`); accept it with `builtby identity link kaggle:<user> LOGIN`.\nRe-ingesting the same tables changes nothing.\nExit status: 0 when every table was read to its end (skipped rows are reported, not fatal), 1 when a table could not be read or lacks a column, 2 for usage errors."
     )]
     Kaggle(KaggleArgs),
+    /// arXiv papers, one row per author: Atom answers or JSON-lines metadata snapshots (--file), or a category's submissions fetched from the export API (--category, --from)
+    #[command(
+        after_help = "Examples:\n  builtby ingest arxiv --file ../shared/data/arxiv/*.atom.xml\n  builtby ingest arxiv --file arxiv-metadata-oai-snapshot.json\n  builtby ingest arxiv --category cs.LG --category cs.AI --from 2024-01-01 --to 2024-03-31\n  builtby person arxiv:adrian-del-maestro\n\nAn author is the account arxiv:<name> (accents folded, lower case, words joined by -): arXiv gives names, not ids, so one such account may be several people with the same name, and one person may write their name two ways. An author joins a GitHub person only through the identity verbs: when a paper links a GitHub repository that is in the store (ingest it first) and one of that repository's people has the author's name, the author is suggested as that person (`builtby identity suggest`), never linked automatically.\n\nThe export API is asked one request every 3 seconds (--delay), on one connection, a window of --window-days days at a time, --page-size papers a page. Each page is stored with its window's cursor: a killed run resumes at the page it was reading, and windows read to their end (older than 3 days) are not asked again. Re-ingesting a loaded file changes nothing.\n\nExit status: 0 when every input was read (bad entries are reported and skipped), 1 when a file could not be read or the API failed after its retries (what was loaded is kept), 2 for usage errors."
+    )]
+    Arxiv(ArxivArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ArxivArgs {
+    /// Atom answers of the export API, or JSON-lines metadata snapshots (.json, .jsonl, .gz); a folder is read for those (repeatable)
+    #[arg(long = "file", value_name = "PATH", num_args = 1.., required_unless_present_any = ["categories", "relink"])]
+    pub files: Vec<PathBuf>,
+    /// Only suggest the authors of stored papers as people of the repositories the papers link (done at the end of every run; use it after `ingest git` of such a repository)
+    #[arg(long)]
+    pub relink: bool,
+    /// A category whose submissions to fetch from the export API, e.g. cs.LG, cs.AI, stat.ML (repeatable)
+    #[arg(long = "category", value_name = "CATEGORY", requires = "from")]
+    pub categories: Vec<String>,
+    /// First day of submissions: a date (2024-01-31) or this long ago (30d, 12m)
+    #[arg(long, value_name = "WHEN", requires = "categories")]
+    pub from: Option<String>,
+    /// Last day of submissions, inclusive [default: today]
+    #[arg(long, value_name = "WHEN", requires = "from")]
+    pub to: Option<String>,
+    /// Days of submissions per query (each query is paged)
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub window_days: u32,
+    /// Papers per request (max_results), 1 to 2000
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub page_size: u32,
+    /// Seconds between requests: arXiv asks for at least 3 (less only with another --api-url)
+    #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
+    pub delay: f64,
+    /// The export API's query URL, or a mirror's or a fake's
+    #[arg(
+        long,
+        env = "BUILTBY_ARXIV_API_URL",
+        default_value = builtby_sources::arxiv::client::API_URL,
+        value_name = "URL"
+    )]
+    pub api_url: String,
+    /// Seconds before a request is abandoned (and retried)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Retries on 5xx, 429, timeouts, cut answers and empty pages
+    #[arg(long, default_value_t = 4)]
+    pub retries: u32,
+    /// First retry delay in seconds (doubles each retry)
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub backoff: f64,
 }
 
 #[derive(ClapArgs, Debug)]

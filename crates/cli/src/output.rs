@@ -211,9 +211,14 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
             .as_deref()
             .map(|n| format!(" — {n}"))
             .unwrap_or_default(),
-        p.profile_url
-            .as_deref()
-            .unwrap_or("(git identity: no GitHub account known)")
+        p.profile_url.as_deref().unwrap_or(
+            match builtby_model::Identity::parse(&p.login).namespace {
+                builtby_model::Namespace::Arxiv => {
+                    "(arXiv author, known by name only: may be several people; no GitHub account known)"
+                }
+                _ => "(git identity: no GitHub account known)",
+            }
+        )
     )?;
     for (label, v) in [
         ("location", &p.location),
@@ -320,7 +325,10 @@ mod tests {
             code_url: Some("https://github.com/o/r".into()),
             ..Default::default()
         };
-        assert_eq!(measured(&paper), "cs.LG, cs.AI; code: https://github.com/o/r");
+        assert_eq!(
+            measured(&paper),
+            "cs.LG, cs.AI; code: https://github.com/o/r"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! Profile locations are normalised off the writer's path: on a background thread while the
 //! files load, stored in one batch after (see [`locations`]).
 
+pub mod arxiv;
 pub mod gharchive;
 pub mod git;
 pub mod github;

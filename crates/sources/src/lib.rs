@@ -29,7 +29,12 @@
 //!    in `cli/src/cmd/ingest.rs` that parses flags and prints.
 //!
 //! Nothing in the store, search or server changes for a source that brings known kinds.
+//!
+//! [`arxiv`] is such a source: its reader ([`arxiv::atom`], [`arxiv::snapshot`]), its
+//! conversion ([`arxiv::contributions`]), its API client ([`arxiv::client`], with an
+//! injectable clock), and `ingest/src/arxiv.rs` driving them.
 
+pub mod arxiv;
 pub mod gharchive;
 pub mod git;
 pub mod github_api;

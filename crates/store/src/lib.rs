@@ -19,6 +19,7 @@
 //! E-mail addresses have no column here; the model has no field for one.
 
 mod accounts;
+mod arxiv;
 mod batch;
 mod commits_api;
 mod crawl;
@@ -31,6 +32,7 @@ mod query;
 mod schema;
 
 pub use accounts::GithubAccount;
+pub use arxiv::{ArxivCursor, PaperWithCode, RepoPerson};
 pub use batch::{Batch, InputFile, LoadSummary, Loaded};
 pub use commits_api::{CommitAccount, ExistingLink};
 pub use git::{GitRepoSummary, MergedPr, PersonPath};

@@ -102,7 +102,23 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_identity", IDENTITY),
     ("0008_commits_cursors", COMMITS_CURSORS),
     ("0009_measures", MEASURES),
+    ("0010_arxiv_cursors", ARXIV_CURSORS),
 ];
+
+/// `ingest arxiv --category`: per category and submission window, the next result to read
+/// (`next_start`) and whether the window was read to its end once it could no longer change
+/// (`done`), written with each page's records.
+const ARXIV_CURSORS: &str = r#"
+CREATE TABLE IF NOT EXISTS arxiv_cursors(
+    category TEXT NOT NULL,
+    time_window TEXT NOT NULL,
+    next_start INTEGER NOT NULL,
+    total INTEGER,
+    done INTEGER NOT NULL DEFAULT 0,
+    at INTEGER NOT NULL,
+    PRIMARY KEY(category, time_window)
+) WITHOUT ROWID;
+"#;
 
 /// `ingest github --commits`: per repository, the newest committer date whose commits the
 /// commits API was read for (the next run asks `since` it).

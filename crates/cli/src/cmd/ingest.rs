@@ -139,7 +139,7 @@ pub fn ingest(
     Ok(report)
 }
 
-pub(super) fn print_problems(report: &IngestReport) {
+pub(crate) fn print_problems(report: &IngestReport) {
     for f in &report.files {
         match &f.outcome {
             FileOutcome::Failed { error } => eprintln!("error: {error}"),

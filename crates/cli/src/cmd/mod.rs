@@ -1,5 +1,6 @@
 //! One file per subcommand. Each returns the process exit code.
 
+mod arxiv;
 mod bench;
 mod demo;
 mod export;
@@ -89,6 +90,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Ingest(IngestSource::Github(a)) => github::ingest(&env, &a),
         Command::Ingest(IngestSource::Huggingface(a)) => huggingface::run(&env, &a),
         Command::Ingest(IngestSource::Kaggle(a)) => kaggle::run(&env, &a),
+        Command::Ingest(IngestSource::Arxiv(a)) => arxiv::run(&env, &a),
         Command::Search(a) => search::run(&env, &a),
         Command::Locate(a) => github::locate(&a),
         Command::Enrich(EnrichWhat::People(a)) => github::enrich_people(&env, &a),

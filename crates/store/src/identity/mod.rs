@@ -17,7 +17,9 @@
 //!   organisation's branches;
 //! - suggestions only, never applied: `email_local_part`, `name_is_login`, `same_name`,
 //!   `profile_link` (a Hugging Face model card links `github.com/<login>`: the card may name
-//!   a collaborator, so it is never more than a suggestion).
+//!   a collaborator, so it is never more than a suggestion), and `paper_code` (an arXiv author
+//!   named like one of the people of the repository the paper links; not automatic: its
+//!   precision has not been measured on labelled data).
 //!
 //! Decisions (`confirmed`, `rejected`, locks) are a person's and always win; every change is
 //! appended to `identity_log`. All of it is keyed by natural keys (`git:<hash>`, logins), so
@@ -53,10 +55,11 @@ pub enum Method {
     SameName,
     ProfileLink,
     Manual,
+    PaperCode,
 }
 
 impl Method {
-    pub const ALL: [Method; 10] = [
+    pub const ALL: [Method; 11] = [
         Method::Noreply,
         Method::CommitsApi,
         Method::MergeBranch,
@@ -67,6 +70,7 @@ impl Method {
         Method::SameName,
         Method::ProfileLink,
         Method::Manual,
+        Method::PaperCode,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +85,7 @@ impl Method {
             Method::SameName => "same_name",
             Method::ProfileLink => "profile_link",
             Method::Manual => "manual",
+            Method::PaperCode => "paper_code",
         }
     }
 
@@ -103,6 +108,9 @@ impl Method {
                 "the account's own page (a model card) links this GitHub profile"
             }
             Method::Manual => "linked by a person",
+            Method::PaperCode => {
+                "an author of a paper that links a repository, named like one of its people"
+            }
         }
     }
 }
@@ -174,9 +182,9 @@ pub(crate) struct IdentityBatch {
     proven: Vec<(String, i64, Method, String)>,
     /// (account key, login, method, evidence)
     votes: Vec<(String, String, Method, String)>,
-    /// (account key, login, method, evidence): suggestions the source saw (an e-mail's local
-    /// part, a profile link)
-    hints: Vec<(String, String, Method, String)>,
+    /// (account key, login, method, confidence, evidence): suggestions the source saw (an
+    /// e-mail's local part, a paper's author named like a person of its repository)
+    hints: Vec<(String, String, Method, f64, Vec<String>)>,
     /// (commit, merged PR) rows linked in this batch: the commit's git identity votes for
     /// the PR's author (looked up at settle, once the batch's people are written)
     pub(crate) squash: Vec<(i64, i64)>,
@@ -216,17 +224,38 @@ impl Batch<'_> {
 
     /// A suggestion the source saw (the e-mail's local part is a known login): never applied.
     pub fn hint(&mut self, account: &str, login: &str, evidence: &str) {
-        self.hint_with(account, login, Method::EmailLocalPart, evidence);
+        self.suggest(
+            account,
+            login,
+            Method::EmailLocalPart,
+            0.3,
+            &[evidence.to_string()],
+        );
     }
 
     /// A suggestion by another method (`profile_link`: a model card links the GitHub
     /// profile): never applied, whatever the method.
     pub fn hint_with(&mut self, account: &str, login: &str, method: Method, evidence: &str) {
+        self.suggest(account, login, method, 0.3, &[evidence.to_string()]);
+    }
+
+    /// A suggestion by `method` with its confidence (0..1) and evidence: never applied, shown
+    /// with `identity suggest` for a person to accept or reject. A suggestion already stored
+    /// for the same pair is kept as it is.
+    pub fn suggest(
+        &mut self,
+        account: &str,
+        login: &str,
+        method: Method,
+        confidence: f64,
+        evidence: &[String],
+    ) {
         self.identity.hints.push((
             account.to_string(),
             login.to_string(),
             method,
-            evidence.to_string(),
+            confidence.clamp(0.0, 1.0),
+            evidence.to_vec(),
         ));
     }
 
@@ -284,14 +313,15 @@ pub(crate) fn settle(tx: &Transaction, mut b: IdentityBatch) -> rusqlite::Result
         // a hint never replaces what is known about the same pair (an automatic link)
         let mut hint = tx.prepare_cached(
             "INSERT OR IGNORE INTO identity_links(account, person, method, evidence, confidence, state, at, by)
-             VALUES (?1, ?2, ?3, ?4, 0.3, 'suggested', ?5, ?6)",
+             VALUES (?1, ?2, ?3, ?4, ?5, 'suggested', ?6, ?7)",
         )?;
-        for (account, login, method, evidence) in &b.hints {
+        for (account, login, method, confidence, evidence) in &b.hints {
             hint.execute(params![
                 account,
                 login,
                 method.as_str(),
-                serde_json::to_string(&[evidence]).expect("serialises"),
+                serde_json::to_string(evidence).expect("serialises"),
+                confidence,
                 now,
                 AUTO_BY
             ])?;

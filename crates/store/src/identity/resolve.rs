@@ -392,10 +392,12 @@ fn name_suggestions(
         }
     }
     // The same name on another account whose person has a GitHub login (a profile, or a git
-    // identity proven to be that login).
+    // identity proven to be that login). Never a person known only by an account of another
+    // namespace (`arxiv:`, `hf:`, `kaggle:`): an arXiv author is a name, and a name alone
+    // suggests nothing about them.
     let mut st = tx.prepare_cached(
         "SELECT DISTINCT q.login FROM people p INDEXED BY people_name JOIN people q ON q.id = coalesce(p.member_of, p.id)
-         WHERE p.name = ?1 COLLATE NOCASE AND p.id <> ?2 AND q.login NOT LIKE 'git:%' AND q.id <> ?2 LIMIT 3",
+         WHERE p.name = ?1 COLLATE NOCASE AND p.id <> ?2 AND q.login NOT LIKE '%:%' AND q.id <> ?2 LIMIT 3",
     )?;
     let logins: Vec<String> = st
         .query_map(params![name, id], |r| r.get(0))?
