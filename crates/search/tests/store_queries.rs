@@ -284,7 +284,7 @@ fn models_kaggle_and_papers_rank_filter_and_explain() {
     assert_eq!(ev.url, "https://huggingface.co/di/tiny-bert");
     let m = ev.measured.as_deref().unwrap();
     assert!(
-        m.contains("25000 downloads") && m.contains("6 of 8 sections"),
+        m.contains("25,000 downloads") && m.contains("6 of 8 sections"),
         "{m}"
     );
     let models = r.results[0]

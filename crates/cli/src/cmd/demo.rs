@@ -9,6 +9,27 @@ use builtby_search::Query;
 use builtby_sources::gharchive::download;
 use std::process::ExitCode;
 
+/// A few Hugging Face model records with their cards (fictional authors, the Hub's record
+/// shape), written as JSON lines for `ingest huggingface --from-dir`: the demo shows a person
+/// ranked by a model.
+fn models_sample(dir: &std::path::Path) -> Result<std::path::PathBuf> {
+    let card_full = "---\nlicense: apache-2.0\nlibrary_name: transformers\n---\n# tiny-llama-lora\n\nA LoRA adapter for instruction following.\n\n## Intended uses & limitations\nResearch on small instruction-tuned models; not for medical advice.\n\n## Training data\nAn open instruction dataset, deduplicated.\n\n## Training procedure\nLoRA r=16, learning rate 2e-4, 3 epochs.\n\n## Evaluation results\nMMLU 41.2.\n\n## Bias, risks and limitations\nInherits the base model's biases.\n\n## How to use\n```python\nfrom peft import PeftModel\n```\n\n## Citation\n@misc{demo}\n";
+    let card_thin = "# bert-ner\n\nFine-tuned BERT for NER.\n";
+    let records = [
+        serde_json::json!({"modelId": "maya-okafor/tiny-llama-lora", "author": "maya-okafor", "downloads": 48_210, "likes": 132,
+            "pipeline_tag": "text-generation", "library_name": "peft", "tags": ["peft", "lora"], "lastModified": "2024-05-02T10:00:00.000Z", "card": card_full}),
+        serde_json::json!({"modelId": "maya-okafor/whisper-small-yo", "author": "maya-okafor", "downloads": 3_904, "likes": 21,
+            "pipeline_tag": "automatic-speech-recognition", "library_name": "transformers", "lastModified": "2024-03-11T10:00:00.000Z", "card": card_thin}),
+        serde_json::json!({"modelId": "tomas-lind/bert-ner-sv", "author": "tomas-lind", "downloads": 610, "likes": 4,
+            "pipeline_tag": "token-classification", "library_name": "transformers", "lastModified": "2023-11-20T10:00:00.000Z", "card": card_thin}),
+    ];
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join("models-sample.jsonl");
+    let text: String = records.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
 /// Real pre-trim hours (full payloads), small enough to fetch quickly.
 const HOURS: (&str, &str) = ("2024-05-21T14", "2024-05-21T15");
 
@@ -53,6 +74,11 @@ pub fn run(env: &Env, a: &DemoArgs) -> Result<ExitCode> {
         files = crate::demo::sample::write_sample(&dir, end, 6)?;
     }
     super::ingest::ingest(&demo_env, &files, None, false)?;
+    let models = models_sample(&demo_env.data_dir)?;
+    {
+        let mut store = demo_env.store()?;
+        builtby_ingest::huggingface::ingest_dump(&mut store, &models, &[], &|_| {})?;
+    }
     let q = Query {
         ecosystems: env
             .catalog
@@ -71,6 +97,16 @@ pub fn run(env: &Env, a: &DemoArgs) -> Result<ExitCode> {
         if sample { " (generated sample)" } else { "" }
     );
     crate::output::results_table(&mut std::io::stdout().lock(), &results, true)?;
+    // Work off GitHub ranks too: models weighed by downloads, likes and their cards.
+    let q = Query {
+        sources: vec!["huggingface".into()],
+        limit: 3,
+        evidence: 2,
+        ..Default::default()
+    };
+    let models = builtby_search::search(&store, &env.catalog, &env.bots, &q)?;
+    println!("\nModels on Hugging Face (a generated sample: fictional authors), ranked by downloads, likes and model-card quality:\n");
+    crate::output::results_table(&mut std::io::stdout().lock(), &models, true)?;
     if let Some(top) = results.results.first() {
         println!(
             "\nNext: builtby --data-dir {} person {}",
