@@ -298,9 +298,15 @@ def first_login(wd, base):
     return api_first_login(base, "kind=pr_merged&limit=1")
 
 
+# Rules over work off GitHub get a bar only for people who have such work (app.js).
+OFF_GITHUB_RULES = {"models", "papers", "kaggle"}
+
+
 def first_result_rules(base, search):
+    """How many rule bars the page shows for the first result."""
     with urllib.request.urlopen(base + "/api/search" + search + "&limit=1", timeout=120) as r:
-        return len(json.loads(r.read())["results"][0]["details"])
+        details = json.loads(r.read())["results"][0]["details"]
+    return len([d for d in details if d["score"] > 0 or d["rule"] not in OFF_GITHUB_RULES])
 
 
 def api_first_login(base, query):
