@@ -3,6 +3,11 @@
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+mod identity;
+mod ml_sources;
+pub use identity::*;
+pub use ml_sources::*;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "builtby",
@@ -74,105 +79,6 @@ pub enum Command {
     Identity(IdentityVerb),
 }
 
-#[derive(Subcommand, Debug)]
-pub enum IdentityVerb {
-    /// A person's accounts, each with its links: method, evidence, confidence, state
-    Show(IdentityShowArgs),
-    /// Pending suggestions, best first
-    Suggest(IdentitySuggestArgs),
-    /// Link an account to a person (confirmed: applied now and after every re-ingest)
-    Link(IdentityLinkArgs),
-    /// Take an account out of its person (never linked back automatically)
-    Unlink(IdentityAccountArgs),
-    /// Every account of a person stands alone again
-    Split(IdentityPersonArgs),
-    /// Never change this person's accounts automatically
-    Lock(IdentityPersonArgs),
-    /// Undo a lock
-    Unlock(IdentityPersonArgs),
-    /// Reject a suggested (or automatic) link: never offered or applied again
-    Reject(IdentityLinkArgs),
-    /// The audit log of identity changes, newest first
-    Log(IdentityLogArgs),
-    /// Re-decide every git identity from its evidence and the decisions about it
-    Resolve(IdentityJsonArgs),
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct IdentityJsonArgs {
-    /// Print JSON
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct IdentityShowArgs {
-    /// A GitHub login or a git identity (`git:<key>`)
-    pub person: String,
-    /// Print JSON
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct IdentitySuggestArgs {
-    /// Only accounts with work in this repository (owner/name)
-    #[arg(long, value_name = "OWNER/NAME")]
-    pub repo: Option<String>,
-    /// At most this many suggestions
-    #[arg(long, default_value_t = 50)]
-    pub limit: u32,
-    /// Print JSON
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct Decision {
-    /// Why (kept in the audit log)
-    #[arg(long, default_value = "")]
-    pub why: String,
-    /// Who decides [default: $USER]
-    #[arg(long)]
-    pub by: Option<String>,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct IdentityLinkArgs {
-    /// The account: a git identity (`git:<key>`) or a GitHub login
-    pub account: String,
-    /// The person: a GitHub login (or another account's key)
-    pub person: String,
-    #[command(flatten)]
-    pub decision: Decision,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct IdentityAccountArgs {
-    /// The account: a git identity (`git:<key>`) or a GitHub login
-    pub account: String,
-    #[command(flatten)]
-    pub decision: Decision,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct IdentityPersonArgs {
-    /// The person: a GitHub login, or a git identity (`git:<key>`)
-    pub person: String,
-    #[command(flatten)]
-    pub decision: Decision,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct IdentityLogArgs {
-    /// At most this many entries
-    #[arg(long, default_value_t = 50)]
-    pub limit: u32,
-    /// Print JSON
-    #[arg(long)]
-    pub json: bool,
-}
-
 #[derive(ClapArgs, Debug)]
 pub struct ServeArgs {
     /// Address to listen on
@@ -225,126 +131,6 @@ pub enum IngestSource {
         after_help = "Examples:\n  builtby ingest arxiv --file ../shared/data/arxiv/*.atom.xml\n  builtby ingest arxiv --file arxiv-metadata-oai-snapshot.json\n  builtby ingest arxiv --category cs.LG --category cs.AI --from 2024-01-01 --to 2024-03-31\n  builtby person arxiv:adrian-del-maestro\n\nAn author is the account arxiv:<name> (accents folded, lower case, words joined by -): arXiv gives names, not ids, so one such account may be several people with the same name, and one person may write their name two ways. An author joins a GitHub person only through the identity verbs: when a paper links a GitHub repository that is in the store (ingest it first) and one of that repository's people has the author's name, the author is suggested as that person (`builtby identity suggest`), never linked automatically.\n\nThe export API is asked one request every 3 seconds (--delay), on one connection, a window of --window-days days at a time, --page-size papers a page. Each page is stored with its window's cursor: a killed run resumes at the page it was reading, and windows read to their end (older than 3 days) are not asked again. Re-ingesting a loaded file changes nothing.\n\nExit status: 0 when every input was read (bad entries are reported and skipped), 1 when a file could not be read or the API failed after its retries (what was loaded is kept), 2 for usage errors."
     )]
     Arxiv(ArxivArgs),
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct ArxivArgs {
-    /// Atom answers of the export API, or JSON-lines metadata snapshots (.json, .jsonl, .gz); a folder is read for those (repeatable)
-    #[arg(long = "file", value_name = "PATH", num_args = 1.., required_unless_present_any = ["categories", "relink"])]
-    pub files: Vec<PathBuf>,
-    /// Only suggest the authors of stored papers as people of the repositories the papers link (done at the end of every run; use it after `ingest git` of such a repository)
-    #[arg(long)]
-    pub relink: bool,
-    /// A category whose submissions to fetch from the export API, e.g. cs.LG, cs.AI, stat.ML (repeatable)
-    #[arg(long = "category", value_name = "CATEGORY", requires = "from")]
-    pub categories: Vec<String>,
-    /// First day of submissions: a date (2024-01-31) or this long ago (30d, 12m)
-    #[arg(long, value_name = "WHEN", requires = "categories")]
-    pub from: Option<String>,
-    /// Last day of submissions, inclusive [default: today]
-    #[arg(long, value_name = "WHEN", requires = "from")]
-    pub to: Option<String>,
-    /// Days of submissions per query (each query is paged)
-    #[arg(long, value_name = "DAYS", default_value_t = 7)]
-    pub window_days: u32,
-    /// Papers per request (max_results), 1 to 2000
-    #[arg(long, value_name = "N", default_value_t = 200)]
-    pub page_size: u32,
-    /// Seconds between requests: arXiv asks for at least 3 (less only with another --api-url)
-    #[arg(long, value_name = "SECONDS", default_value_t = 3.0)]
-    pub delay: f64,
-    /// The export API's query URL, or a mirror's or a fake's
-    #[arg(
-        long,
-        env = "BUILTBY_ARXIV_API_URL",
-        default_value = builtby_sources::arxiv::client::API_URL,
-        value_name = "URL"
-    )]
-    pub api_url: String,
-    /// Seconds before a request is abandoned (and retried)
-    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
-    pub timeout: f64,
-    /// Retries on 5xx, 429, timeouts, cut answers and empty pages
-    #[arg(long, default_value_t = 4)]
-    pub retries: u32,
-    /// First retry delay in seconds (doubles each retry)
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
-    pub backoff: f64,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct HuggingfaceArgs {
-    /// A user's models (repeatable)
-    #[arg(long = "author", value_name = "NAME", conflicts_with = "from_dir")]
-    pub authors: Vec<String>,
-    /// An organisation's models, credited to no person; with --from-dir: treat this author as an organisation (repeatable)
-    #[arg(long = "org", value_name = "NAME")]
-    pub orgs: Vec<String>,
-    /// The authors of Hugging Face accounts in the store that are linked to a person
-    #[arg(long, conflicts_with = "from_dir")]
-    pub linked: bool,
-    /// A dump instead of the API: a models/<author>/<name>/{infos.json,README.md} folder, the same as .tar.zst, or JSON records (one a line, or an array)
-    #[arg(long, value_name = "PATH", required_unless_present_any = ["authors", "orgs", "linked"])]
-    pub from_dir: Option<PathBuf>,
-    #[command(flatten)]
-    pub api: HfApiArgs,
-}
-
-/// How to talk to the Hugging Face Hub. The token comes from HF_TOKEN and is never printed.
-#[derive(ClapArgs, Debug, Clone)]
-pub struct HfApiArgs {
-    /// The Hub's root: https://huggingface.co, a mirror, or a test server
-    #[arg(
-        long,
-        env = "BUILTBY_HF_API_URL",
-        default_value = "https://huggingface.co",
-        value_name = "URL"
-    )]
-    pub api_url: String,
-    /// Requests in flight at once (cards are fetched in parallel)
-    #[arg(long, default_value_t = 4)]
-    pub concurrency: usize,
-    /// Seconds before a request is abandoned (and retried)
-    #[arg(long, default_value_t = 30.0)]
-    pub timeout: f64,
-    /// Retries on 5xx, timeouts and cut bodies
-    #[arg(long, default_value_t = 5)]
-    pub retries: u32,
-    /// First retry delay in seconds (doubles each retry, plus jitter)
-    #[arg(long, default_value_t = 1.0)]
-    pub backoff: f64,
-    /// Longest rate-limit wait in seconds before giving up (the Hub's windows are 5 minutes)
-    #[arg(long, default_value_t = 400)]
-    pub max_wait: u64,
-}
-
-#[derive(ClapArgs, Debug)]
-pub struct KaggleArgs {
-    /// The Meta Kaggle folder
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
-    /// Keep tiers from this one up (lower tiers are counted, not kept)
-    #[arg(long, value_enum, default_value_t = KaggleTier::Expert)]
-    pub min_tier: KaggleTier,
-    /// Print how long each phase took and the peak memory, as one `timings key=value…` line on stderr
-    #[arg(long)]
-    pub timings: bool,
-}
-
-#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
-pub enum KaggleTier {
-    Novice,
-    Contributor,
-    Expert,
-    Master,
-    Grandmaster,
-}
-
-impl KaggleTier {
-    /// Kaggle's number for it (0 Novice … 4 Grandmaster).
-    pub fn number(self) -> u8 {
-        self as u8
-    }
 }
 
 #[derive(ClapArgs, Debug)]

@@ -49,6 +49,43 @@ fn gz(path: &Path, text: &str) {
     std::fs::write(path, e.finish().unwrap()).unwrap();
 }
 
+/// A git repository at `repo` with one commit per `(author name, e-mail)`, each adding a file
+/// (`f0.py`, `f1.py`…) a month apart from 2024-01-01.
+fn git_repo_with_commits(repo: &Path, authors: &[(&str, &str)]) {
+    std::fs::create_dir_all(repo).unwrap();
+    let git = |args: &[&str], env: &[(&str, &str)]| {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q", "-b", "main"], &[]);
+    for (i, (who, email)) in authors.iter().enumerate() {
+        std::fs::write(repo.join(format!("f{i}.py")), format!("x = {i}\n")).unwrap();
+        git(&["add", "-A"], &[]);
+        let date = format!("2024-0{}-01T00:00:00Z", i + 1);
+        let env = [
+            ("GIT_AUTHOR_NAME", *who),
+            ("GIT_AUTHOR_EMAIL", *email),
+            ("GIT_AUTHOR_DATE", date.as_str()),
+            ("GIT_COMMITTER_NAME", *who),
+            ("GIT_COMMITTER_EMAIL", *email),
+            ("GIT_COMMITTER_DATE", date.as_str()),
+        ];
+        git(&["commit", "-q", "-m", &format!("Add f{i}")], &env);
+    }
+}
+
 #[test]
 fn bad_lines_are_reported_and_good_records_kept() {
     let dir = temp("badlines");
@@ -299,43 +336,10 @@ fn a_closed_pipe_ends_output_quietly() {
 fn stats_show_git_inputs_and_git_people_link_nowhere() {
     let d = temp("stats-git");
     let repo = d.join("repo");
-    std::fs::create_dir_all(&repo).unwrap();
-    let git = |args: &[&str], env: &[(&str, &str)]| {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(&repo)
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .envs(env.iter().copied())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    git(&["init", "-q", "-b", "main"], &[]);
-    for (i, (who, email)) in [("Ana B", "ana@uni.example"), ("Bo C", "bo@corp.example")]
-        .iter()
-        .enumerate()
-    {
-        std::fs::write(repo.join(format!("f{i}.py")), format!("x = {i}\n")).unwrap();
-        git(&["add", "-A"], &[]);
-        let date = format!("2024-0{}-01T00:00:00Z", i + 1);
-        git(
-            &["commit", "-q", "-m", &format!("Add f{i}")],
-            &[
-                ("GIT_AUTHOR_NAME", who),
-                ("GIT_AUTHOR_EMAIL", email),
-                ("GIT_AUTHOR_DATE", &date),
-                ("GIT_COMMITTER_NAME", who),
-                ("GIT_COMMITTER_EMAIL", email),
-                ("GIT_COMMITTER_DATE", &date),
-            ],
-        );
-    }
+    git_repo_with_commits(
+        &repo,
+        &[("Ana B", "ana@uni.example"), ("Bo C", "bo@corp.example")],
+    );
     let data = d.join("data");
     let (code, _, err) = run(
         &data,
@@ -445,44 +449,13 @@ fn as_of_and_offset_past_the_end() {
 fn identity_verbs_link_show_log_and_refuse_clearly() {
     let d = temp("identity-verbs");
     let repo = d.join("repo");
-    std::fs::create_dir_all(&repo).unwrap();
-    let git = |args: &[&str], env: &[(&str, &str)]| {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(&repo)
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .envs(env.iter().copied())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    git(&["init", "-q", "-b", "main"], &[]);
-    for (i, (who, email)) in [
-        ("Ana B", "ana@uni.example"),
-        ("Claude Opus 4.8", "noreply@anthropic.com"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        std::fs::write(repo.join(format!("f{i}.py")), format!("x = {i}\n")).unwrap();
-        git(&["add", "-A"], &[]);
-        let date = format!("2024-0{}-01T00:00:00Z", i + 1);
-        let env = [
-            ("GIT_AUTHOR_NAME", *who),
-            ("GIT_AUTHOR_EMAIL", *email),
-            ("GIT_AUTHOR_DATE", date.as_str()),
-            ("GIT_COMMITTER_NAME", *who),
-            ("GIT_COMMITTER_EMAIL", *email),
-            ("GIT_COMMITTER_DATE", date.as_str()),
-        ];
-        git(&["commit", "-q", "-m", &format!("Add f{i}")], &env);
-    }
+    git_repo_with_commits(
+        &repo,
+        &[
+            ("Ana B", "ana@uni.example"),
+            ("Claude Opus 4.8", "noreply@anthropic.com"),
+        ],
+    );
     let data = d.join("data");
     let (code, _, err) = run(
         &data,
