@@ -7,10 +7,11 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 /// The thresholds of automatic links, chosen from `builtby bench identity` on the six shared
 /// git histories and the shared GH Archive hours. On the labelled set (1,564 identities with a
-/// noreply address, proof hidden; 170 of them with votes), one vote links 161 with 2 wrong
-/// (98.8 %: a branch pushed from an employer's fork); two votes and 80 % link 33, all right;
-/// three votes link 16, all right. Two votes keep precision at 100 % with twice the recall
-/// of three; an identity with one vote is shown with its "likely @login" suggestion.
+/// noreply address, bots left out, proof hidden; 161 of them with votes), one vote links 161
+/// with 1 wrong (99.4 %: a branch pushed from an employer's fork); two votes and 80 % link 35,
+/// all right; three votes link 18, all right. Two votes keep precision at 100 % with about
+/// twice the recall of three; an identity with one vote is shown with its "likely @login"
+/// suggestion.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Rules {
     /// Votes for one login an identity needs before it is linked automatically.
