@@ -49,6 +49,16 @@ pub fn write_evidence(out: &mut impl Write, indent: &str, e: &Evidence) -> Resul
     if let Some(m) = &e.measured {
         writeln!(out, "{indent}    {m}")?;
     }
+    if let Some(q) = &e.quote {
+        writeln!(out, "{indent}    “{q}”")?;
+    }
+    if let Some(w) = e.weighing() {
+        writeln!(
+            out,
+            "{indent}    counts {:.2}: {w}",
+            e.weight * e.focus.unwrap_or(1.0)
+        )?;
+    }
     Ok(())
 }
 

@@ -53,6 +53,13 @@ impl BotRules {
         is_bot_type || l.ends_with("[bot]") || self.listed.contains(&l)
     }
 
+    /// A bot by the three rules, or an account whose activity the store found is not a
+    /// person's (`behaviour`: bursts of pushes, badge PRs) unless the bot file says `!login`.
+    pub fn is_bot_by(&self, login: &str, is_bot_type: bool, behaviour: Option<&str>) -> bool {
+        self.is_bot(login, is_bot_type)
+            || (behaviour.is_some() && !self.not_bots.contains(&login.to_ascii_lowercase()))
+    }
+
     pub fn listed_len(&self) -> usize {
         self.listed.len()
     }
@@ -74,5 +81,9 @@ mod tests {
         assert!(r.is_bot("my-deploy-bot", false));
         assert!(!r.is_bot("bors", false));
         assert!(r.listed_len() > 20);
+        assert!(r.is_bot_by("kin", false, Some("401 pushes in one hour")));
+        assert!(!r.is_bot_by("kin", false, None));
+        r.extend_from_text("!kin\n");
+        assert!(!r.is_bot_by("kin", false, Some("401 pushes in one hour")));
     }
 }

@@ -39,10 +39,14 @@ pub enum Kind {
     KaggleMedal = 17,
     /// A public Kaggle notebook.
     Notebook = 18,
+    /// One's own merged PR that went through others' review and was revised in answer:
+    /// derived by the store from the PR's conversation (`pr_revised/<repo>#<n>`), weighted
+    /// by the review rounds it survived.
+    PrRevised = 19,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::PrOpened,
         Kind::PrMerged,
         Kind::PrClosedUnmerged,
@@ -62,6 +66,7 @@ impl Kind {
         Kind::KaggleTier,
         Kind::KaggleMedal,
         Kind::Notebook,
+        Kind::PrRevised,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +90,7 @@ impl Kind {
             Kind::KaggleTier => "kaggle_tier",
             Kind::KaggleMedal => "kaggle_medal",
             Kind::Notebook => "notebook",
+            Kind::PrRevised => "pr_revised",
         }
     }
 
@@ -107,7 +113,8 @@ impl Kind {
             10..=13 => "git",
             14 => "huggingface",
             15 => "arxiv",
-            _ => "kaggle",
+            16..=18 => "kaggle",
+            _ => "github",
         }
     }
 
@@ -122,6 +129,7 @@ impl Kind {
                 | Kind::PrClosedUnmerged
                 | Kind::Review
                 | Kind::ReviewComment
+                | Kind::PrRevised
         )
     }
 
@@ -147,6 +155,7 @@ impl Kind {
             Kind::KaggleTier => "Kaggle tier",
             Kind::KaggleMedal => "Kaggle medal",
             Kind::Notebook => "Kaggle notebook",
+            Kind::PrRevised => "PR revised after review",
         }
     }
 }
@@ -203,6 +212,7 @@ mod tests {
                 ("kaggle_tier", 16),
                 ("kaggle_medal", 17),
                 ("notebook", 18),
+                ("pr_revised", 19),
             ]
         );
     }
@@ -213,7 +223,7 @@ mod tests {
             assert_eq!(k.as_str().parse::<Kind>().unwrap(), k);
             assert_eq!(Kind::from_code(k.code()), Some(k));
         }
-        assert_eq!(Kind::from_code(19), None);
+        assert_eq!(Kind::from_code(20), None);
         assert_eq!(Kind::from_code(-1), None);
         let err = "stars".parse::<Kind>().unwrap_err().to_string();
         assert!(

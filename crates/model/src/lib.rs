@@ -9,6 +9,7 @@
 //! - e-mail addresses are never part of the vocabulary: no type here has a field for one.
 
 pub mod bots;
+pub mod grade;
 pub mod identity;
 pub mod kind;
 pub mod pseudo;

@@ -54,9 +54,11 @@ pub fn natural_id<'a>(
     object_id: Option<i64>,
 ) -> Option<WorkId<'a>> {
     match kind {
-        Kind::PrOpened | Kind::PrMerged | Kind::PrClosedUnmerged | Kind::IssueOpened => {
-            number.map(WorkId::Number)
-        }
+        Kind::PrOpened
+        | Kind::PrMerged
+        | Kind::PrClosedUnmerged
+        | Kind::IssueOpened
+        | Kind::PrRevised => number.map(WorkId::Number),
         Kind::Review | Kind::ReviewComment | Kind::IssueComment | Kind::Release | Kind::Push => {
             object_id.map(WorkId::Id)
         }

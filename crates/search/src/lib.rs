@@ -32,8 +32,9 @@ use builtby_model::Kind;
 
 /// The order evidence is listed in, strongest first: the work that holds up (merged PRs,
 /// commits on the default branch, reviews) before what anyone can do (comments, issues).
-pub const EVIDENCE_ORDER: [Kind; 19] = [
+pub const EVIDENCE_ORDER: [Kind; 20] = [
     Kind::PrMerged,
+    Kind::PrRevised,
     Kind::Commit,
     Kind::Model,
     Kind::Paper,

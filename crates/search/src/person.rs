@@ -131,7 +131,8 @@ pub fn person_report(
         .collect();
     let areas = person_areas(store, catalog, id)?;
     Ok(Some(PersonReport {
-        is_bot: bots.is_bot(&p.login, p.is_bot_type) || p.not_person.is_some(),
+        is_bot: bots.is_bot_by(&p.login, p.is_bot_type, p.behaviour.as_deref())
+            || p.not_person.is_some(),
         profile_url: Identity::parse(&p.login).profile_url(),
         display: crate::run::display_name(&p.login, p.name.as_deref()),
         login: p.login,

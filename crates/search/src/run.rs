@@ -43,6 +43,18 @@ pub struct Evidence {
     /// The same, in words: "1,204 downloads, card: 6 of 8 sections, usage example".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub measured: Option<String>,
+    /// What it weighs in the ranking: 1 for ordinary work (see `builtby_model::grade`).
+    pub weight: f64,
+    /// Why the weight is not 1 ("mechanical: a chore", "burst: 548 in one hour, counted as
+    /// 20", "substantive: proposes code").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// Within a path or area search: the share of its files and lines there (0–1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub focus: Option<f64>,
+    /// A review's or comment's words, at most 200 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
 }
 
 /// Measures in words, the one formatter for evidence lines (the CLI's and the page's):
@@ -144,7 +156,26 @@ impl From<EvidenceRow> for Evidence {
                 .map(measures_text)
                 .filter(|t| !t.is_empty()),
             measures: r.measures,
+            weight: r.weight,
+            why: r.why,
+            focus: r.focus,
+            quote: r.quote,
         }
+    }
+}
+
+impl Evidence {
+    /// What the ranking made of it, in words, when that is not "one ordinary contribution":
+    /// `12% of its files in scope; mechanical: a chore`. `None` for ordinary, focused work.
+    pub fn weighing(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(f) = self.focus.filter(|f| *f < 0.995) {
+            parts.push(format!("{:.0}% of it in scope", f * 100.0));
+        }
+        if let Some(w) = &self.why {
+            parts.push(w.clone());
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
     }
 }
 
@@ -310,7 +341,9 @@ pub fn search(
     let people: Vec<_> = people
         .into_iter()
         .filter(|p| {
-            q.include_bots || !(bots.is_bot(&p.login, p.is_bot_type) || p.not_person.is_some())
+            q.include_bots
+                || !(bots.is_bot_by(&p.login, p.is_bot_type, p.behaviour.as_deref())
+                    || p.not_person.is_some())
         })
         .filter(|p| crate::place::matches(q, p.location.as_deref(), places.get(&p.id)))
         .collect();

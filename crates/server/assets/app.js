@@ -4,6 +4,7 @@
 
 const KINDS = [
   ["pr_merged", "Merged PRs", "merged PR", "merged PRs"],
+  ["pr_revised", "PRs revised after review", "PR revised after review", "PRs revised after review"],
   ["review", "Reviews", "review", "reviews"],
   ["review_comment", "Review comments", "review comment", "review comments"],
   ["pr_opened", "Opened PRs", "opened PR", "opened PRs"],
@@ -28,6 +29,7 @@ KIND.active_month = { title: "Active months", one: "active month", many: "active
 const RULES = {
   merged_work: "Merged work",
   reviews: "Reviews",
+  feedback: "Answers review",
   conversation: "PRs & discussion",
   maintenance: "Maintenance",
   recency: "Recent activity",
@@ -39,7 +41,7 @@ const RULES = {
 };
 // Kinds grouped for the activity chart's stacked bars.
 const GROUPS = [
-  ["Merged PRs", "g-merged", ["pr_merged"]],
+  ["Merged PRs", "g-merged", ["pr_merged", "pr_revised"]],
   ["Reviews", "g-review", ["review", "review_comment", "commit_review"]],
   ["PRs, issues & comments", "g-talk", ["pr_opened", "pr_closed_unmerged", "issue_opened", "issue_comment"]],
   ["Commits, pushes & releases", "g-other", ["pr_commit", "commit", "co_authored", "push", "release", "member_added"]],
@@ -384,7 +386,7 @@ function who(r) {
 }
 
 // Rules over work off GitHub are shown only for people who have such work.
-const OFF_GITHUB_RULES = ["models", "papers", "kaggle"];
+const OFF_GITHUB_RULES = ["feedback", "models", "papers", "kaggle"];
 
 function ruleBars(details, scale) {
   return h("dl", { class: "bars", "aria-label": "Score by rule" },
@@ -423,10 +425,14 @@ function evidenceItem(e) {
   const what = KIND[e.kind]?.one || e.kind;
   const title = e.title || (e.number ? `${what} on #${e.number}` : `${what} (no title recorded) — open on GitHub`);
   const measured = e.measured || measuresText(e.measures);
+  // what the ranking made of it, when not one ordinary contribution (see grade.rs)
+  const weighing = [e.focus != null && e.focus < 0.995 ? `${Math.round(e.focus * 100)}% of it in scope` : null, e.why].filter(Boolean).join("; ");
   return h("li", { class: "ev" },
     h("span", { class: "kind k-" + e.kind }, KIND[e.kind]?.one || e.kind),
     h("a", { href: e.url, rel: "noopener noreferrer", target: "_blank", class: "ev-title" }, title),
-    h("span", { class: "ev-meta" }, e.repo, " · ", date(e.at), e.needs_hydration ? " · details pending" : "", measured ? " · " + measured : ""));
+    h("span", { class: "ev-meta" }, e.repo, " · ", date(e.at), e.needs_hydration ? " · details pending" : "", measured ? " · " + measured : ""),
+    e.quote ? h("q", { class: "ev-quote" }, e.quote) : null,
+    weighing ? h("span", { class: "ev-weight", title: "What this counts for in the ranking" }, `counts ${(e.weight * (e.focus ?? 1)).toFixed(2)}: ${weighing}`) : null);
 }
 
 function whyTable(details) {

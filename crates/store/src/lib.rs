@@ -432,3 +432,5 @@ pub(crate) fn kind_of(code: i64) -> std::result::Result<Kind, BadCode> {
 mod tests;
 #[cfg(test)]
 mod tests_renames;
+#[cfg(test)]
+mod tests_weights;

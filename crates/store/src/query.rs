@@ -37,14 +37,19 @@ pub fn bucket_day(day: i64) -> i64 {
 }
 
 /// A count of one person's contributions of one kind in one repository within one 30-day
-/// bucket (`day` is the bucket's middle day, days since the epoch).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// bucket (`day` is the bucket's middle day, days since the epoch), and what they weigh.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cell {
     pub person_id: i64,
     pub repo_id: i64,
     pub kind: Kind,
     pub day: i64,
     pub n: i64,
+    /// The sum of the contributions' weights (`builtby_model::grade`: 1 each for ordinary
+    /// work; less for mechanical edits, acknowledgements and capped bursts; more for
+    /// substantive reviews), times, within a path or area search, the share of each
+    /// contribution's files and lines that fall in it.
+    pub w: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,6 +64,9 @@ pub struct PersonRow {
     pub is_bot_type: bool,
     /// Why this account is not a person (an import identity, an AI co-author), if it is not.
     pub not_person: Option<String>,
+    /// Why this account's activity is not a person's (bursts of pushes, badge PRs), if so;
+    /// the bot file's `!login` overrides it.
+    pub behaviour: Option<String>,
     /// Other logins this person was seen under.
     pub previous_logins: Vec<String>,
 }
@@ -90,6 +98,18 @@ pub struct EvidenceRow {
     /// The paths the contribution touched, most-changed first (at most 20).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<String>,
+    /// What the contribution weighs (1 for ordinary work; see [`Cell::w`]).
+    pub weight: f64,
+    /// Why the weight is not 1: "mechanical: a chore", "burst: 548 in one hour, counted as 10",
+    /// "substantive: proposes code".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// Within a path or area search: the share of its files and lines in scope (0–1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub focus: Option<f64>,
+    /// For reviews and comments: what was said, at most 200 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
     /// What a source measured about work off GitHub (downloads, card quality, tier…).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub measures: Option<builtby_model::Measures>,
@@ -183,16 +203,14 @@ fn id_list(ids: &[i64]) -> String {
     s
 }
 
-/// `c.id IN (…)` for contributions touching a path in scope; empty without a path filter.
+/// The condition on `contribution_paths` rows for a path scope; `None` without a path filter.
 ///
 /// Scopes with the same prefix are one condition with an `IN` list of their repositories (a
 /// seek per repository on the primary key (repo_id, path, …)), and the conditions are joined
 /// by a balanced tree of `OR`s: however many scopes, the expression stays shallow (SQLite
 /// refuses trees deeper than 1,000).
-fn paths_sql(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> String {
-    let Some(scopes) = &q.paths else {
-        return String::new();
-    };
+fn path_cond(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> Option<String> {
+    let scopes = q.paths.as_ref()?;
     // (prefix, anywhere) → repository ids, None for any repository; in first-seen order.
     type Group<'a> = ((&'a str, bool), Option<Vec<i64>>);
     let mut groups: Vec<Group> = Vec::new();
@@ -243,12 +261,27 @@ fn paths_sql(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> String {
         ors.push(format!("({})", conds.join(" AND ")));
     }
     if ors.is_empty() {
-        return " AND 0".to_string();
+        return Some("0".to_string());
     }
-    format!(
-        " AND c.id IN (SELECT contribution_id FROM contribution_paths WHERE {})",
-        balanced_or(&ors)
-    )
+    Some(balanced_or(&ors))
+}
+
+/// A join giving each contribution in a path scope its `share`: the mean of the share of its
+/// files and the share of its lines (when known) that fall in scope. A 325-file sweep with two
+/// files in the area counts 0.006 of a contribution there.
+fn share_join(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> Option<String> {
+    let cond = path_cond(q, args)?;
+    let files = format!("sum(CASE WHEN {cond} THEN 1.0 ELSE 0.0 END) / count(*)");
+    let lines = format!(
+        "total(CASE WHEN {cond} THEN coalesce(added, 0) + coalesce(deleted, 0) END)
+           / nullif(total(coalesce(added, 0) + coalesce(deleted, 0)), 0)"
+    );
+    Some(format!(
+        " JOIN (SELECT contribution_id, 0.5 * ({files}) + 0.5 * coalesce({lines}, {files}) AS share
+                FROM contribution_paths INDEXED BY contribution_paths_contribution
+                WHERE contribution_id IN (SELECT contribution_id FROM contribution_paths WHERE {cond})
+                GROUP BY contribution_id) s ON s.contribution_id = c.id"
+    ))
 }
 
 /// `a OR b OR …` as a balanced tree of parenthesised halves: depth grows with the logarithm
@@ -316,25 +349,31 @@ impl Store {
         let mut args = Vec::new();
         let sql = match q.text.as_deref().and_then(fts_query) {
             None if q.text.is_none() && q.paths.is_some() => {
-                let p = paths_sql(q, &mut args);
+                let join = share_join(q, &mut args).unwrap_or_default();
                 let w = scope_sql(q, "c.at", false, &mut args);
                 format!(
-                    "SELECT person_id, repo_id, kind, at / 86400, 1 FROM contributions c WHERE {w}{p}"
+                    "SELECT person_id, repo_id, kind, at / 86400, 1, c.weight * s.share FROM contributions c{join} WHERE {w}"
                 )
             }
             Some(m) => {
                 args.push(m.into());
+                let join = share_join(q, &mut args);
                 let w = scope_sql(q, "c.at", false, &mut args);
-                let p = paths_sql(q, &mut args);
+                let weight = if join.is_some() {
+                    "c.weight * s.share"
+                } else {
+                    "c.weight"
+                };
                 format!(
-                    "SELECT person_id, repo_id, kind, at / 86400, 1 FROM contributions c
-                     WHERE c.id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?1) AND {w}{p}"
+                    "SELECT person_id, repo_id, kind, at / 86400, 1, {weight} FROM contributions c{}
+                     WHERE c.id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?1) AND {w}",
+                    join.unwrap_or_default()
                 )
             }
             None if q.text.is_some() => return Ok(Vec::new()),
             None => {
                 let w = scope_sql(q, "day", true, &mut args);
-                format!("SELECT person_id, repo_id, kind, day, n FROM rollup WHERE {w}")
+                format!("SELECT person_id, repo_id, kind, day, n, w FROM rollup WHERE {w}")
             }
         };
         // Bucketed here rather than with GROUP BY: a hash map beats SQLite's sorter on big
@@ -343,17 +382,27 @@ impl Store {
         let mut rows = stmt
             .query(params_from_iter(args))
             .map_err(|e| self.err(e))?;
-        let mut acc: std::collections::HashMap<(i64, i64, i64, i64), i64> =
+        let mut acc: std::collections::HashMap<(i64, i64, i64, i64), (i64, f64)> =
             std::collections::HashMap::new();
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let get = |i| r.get::<_, i64>(i);
-            let (p, repo, kind, day, n) =
-                (|| Ok::<_, rusqlite::Error>((get(0)?, get(1)?, get(2)?, get(3)?, get(4)?)))()
-                    .map_err(|e| self.err(e))?;
-            *acc.entry((p, repo, kind, bucket_day(day))).or_default() += n;
+            let (p, repo, kind, day, n, w) = (|| {
+                Ok::<_, rusqlite::Error>((
+                    get(0)?,
+                    get(1)?,
+                    get(2)?,
+                    get(3)?,
+                    get(4)?,
+                    r.get::<_, f64>(5)?,
+                ))
+            })()
+            .map_err(|e| self.err(e))?;
+            let e = acc.entry((p, repo, kind, bucket_day(day))).or_default();
+            e.0 += n;
+            e.1 += w;
         }
         let mut cells: Vec<Cell> = Vec::with_capacity(acc.len());
-        for ((person_id, repo_id, kind, day), n) in acc {
+        for ((person_id, repo_id, kind, day), (n, w)) in acc {
             let kind = crate::kind_of(kind).map_err(|e| StoreError::Corrupt {
                 path: self.path.clone(),
                 source: e,
@@ -364,6 +413,7 @@ impl Store {
                 kind,
                 day,
                 n,
+                w,
             });
         }
         cells.sort_unstable_by_key(|c| (c.person_id, c.repo_id, c.kind, c.day));
@@ -384,17 +434,22 @@ impl Store {
             }
             None => String::new(),
         };
+        let join = share_join(&scope, &mut args);
         let w = scope_sql(&scope, "c.at", false, &mut args);
-        let p = paths_sql(&scope, &mut args);
+        let share = if join.is_some() { "s.share" } else { "NULL" };
+        // Strongest first: focused, whole work (weight × focus ≥ 0.5) before sweeps and
+        // passing mentions, then by kind (merged before the rest), then newest.
         let sql = format!(
             "SELECT c.kind, r.name, c.url, c.at, c.title, c.number, c.review_state, c.path, c.additions, c.deletions,
                     c.needs_hydration, c.on_pr,
                     (SELECT group_concat(path, char(10)) FROM (SELECT path FROM contribution_paths
                        WHERE contribution_id = c.id ORDER BY coalesce(added, 0) + coalesce(deleted, 0) DESC, path LIMIT 20)),
-                    c.measures
-             FROM contributions c JOIN repos r ON r.id = c.repo_id
-             WHERE c.person_id = ?1 {text_sql} AND {w}{p}
-             ORDER BY {}, c.at DESC, c.id DESC LIMIT {} OFFSET {}",
+                    c.measures, c.weight, c.why, {share},
+                    CASE WHEN c.kind IN (3, 4, 6) THEN substr(c.body, 1, 600) END
+             FROM contributions c JOIN repos r ON r.id = c.repo_id{}
+             WHERE c.person_id = ?1 {text_sql} AND {w}
+             ORDER BY c.weight * coalesce({share}, 1) >= 0.5 DESC, {}, c.at DESC, c.id DESC LIMIT {} OFFSET {}",
+            join.unwrap_or_default(),
             kind_order_sql(&q.kind_order),
             q.limit,
             q.offset
@@ -415,7 +470,7 @@ impl Store {
             // a person with no name of their own shows a linked account's (a git identity's)
             "SELECT id, github_id, login,
                coalesce(name, (SELECT m.name FROM people m INDEXED BY people_member_of WHERE m.member_of = people.id AND m.name IS NOT NULL LIMIT 1)),
-               location, company, blog, is_bot_type, not_person FROM people",
+               location, company, blog, is_bot_type, not_person, behaviour FROM people",
             ids,
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
@@ -431,6 +486,7 @@ impl Store {
                     blog: r.get(6)?,
                     is_bot_type: r.get(7)?,
                     not_person: r.get(8)?,
+                    behaviour: r.get(9)?,
                     previous_logins: Vec::new(),
                 })
             })
@@ -600,7 +656,7 @@ impl Store {
             .conn
             .prepare(
                 // not a person (an import identity, an AI co-author) counts as a bot here
-                "SELECT p.login, p.is_bot_type OR p.not_person IS NOT NULL, r.name, x.kind, x.n FROM
+                "SELECT p.login, p.is_bot_type OR p.not_person IS NOT NULL OR p.behaviour IS NOT NULL, r.name, x.kind, x.n FROM
                    (SELECT person_id, repo_id, kind, sum(n) AS n FROM rollup GROUP BY person_id, repo_id, kind) x
                  JOIN people p ON p.id = x.person_id JOIN repos r ON r.id = x.repo_id
                  ORDER BY p.login COLLATE NOCASE, p.login, p.github_id, p.id, r.name, x.kind",
@@ -701,6 +757,13 @@ fn evidence_row(r: &Row) -> rusqlite::Result<EvidenceRow> {
         measures: r
             .get::<_, Option<String>>(13)?
             .and_then(|m| serde_json::from_str(&m).ok()),
+        weight: r.get(14)?,
+        why: r.get(15)?,
+        focus: r.get(16)?,
+        quote: r
+            .get::<_, Option<String>>(17)?
+            .map(|b| crate::batch::weights::excerpt(&b, 200))
+            .filter(|q| !q.is_empty()),
     })
 }
 

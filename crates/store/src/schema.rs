@@ -103,7 +103,23 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_commits_cursors", COMMITS_CURSORS),
     ("0009_measures", MEASURES),
     ("0010_arxiv_cursors", ARXIV_CURSORS),
+    ("0011_weights", WEIGHTS),
 ];
+
+/// What a contribution says about expertise (`builtby_model::grade`): `weight` (1 = an
+/// ordinary contribution of its kind) and `why` when it is not 1; the rollup sums weights
+/// beside counts (`w`). `thread` finds a PR's or issue's conversation (reviews, comments,
+/// the merge) for the review-round and per-thread rules. `people.behaviour` says why an
+/// account's activity is not a person's (bursts of pushes, badge PRs), overridable by the
+/// bot file.
+const WEIGHTS: &str = r#"
+ALTER TABLE contributions ADD COLUMN weight REAL NOT NULL DEFAULT 1.0;
+ALTER TABLE contributions ADD COLUMN why TEXT;
+ALTER TABLE rollup ADD COLUMN w REAL NOT NULL DEFAULT 0;
+UPDATE rollup SET w = n;
+ALTER TABLE people ADD COLUMN behaviour TEXT;
+CREATE INDEX IF NOT EXISTS contributions_thread ON contributions(repo_id, number) WHERE number IS NOT NULL;
+"#;
 
 /// `ingest arxiv --category`: per category and submission window, the next result to read
 /// (`next_start`) and whether the window was read to its end once it could no longer change
@@ -365,6 +381,10 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
         )?;
         if !done {
             tx.execute_batch(sql)?;
+            if *name == "0011_weights" {
+                // rows written before weights existed are graded once, here
+                crate::batch::weights::regrade_all(&tx)?;
+            }
             tx.execute(
                 "INSERT INTO schema_migrations(name, applied_at) VALUES (?1, strftime('%s','now'))",
                 [name],

@@ -9,6 +9,11 @@ use super::{num, Context, Counted, Explain};
 use builtby_model::Kind;
 use builtby_store::Cell;
 
+/// What a month's work of the counted kinds must weigh to make it active: one ordinary
+/// contribution, or several small ones; a month of mechanical edits alone (0.1 each) does
+/// not. Monotone: more work only adds weight.
+const ACTIVE: f64 = 0.5;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Depth {
     pub points_per_month: f64,
@@ -32,16 +37,29 @@ impl Depth {
 
     #[inline]
     pub fn score<E: Explain>(&self, cells: &[Cell], ctx: &Context, out: &mut E) -> f64 {
-        // (repository, 30-day bucket), each once, in order: the sum's order is fixed.
-        let mut months: Vec<(i64, i64)> = cells
+        // (repository, 30-day bucket) with the month's weight, in order: the sum's order is
+        // fixed.
+        let mut months: Vec<(i64, i64, f64)> = cells
             .iter()
             .filter(|c| c.n > 0 && self.kinds.contains(&c.kind))
-            .map(|c| (c.repo_id, c.day.div_euclid(30)))
+            .map(|c| (c.repo_id, c.day.div_euclid(30), c.w))
             .collect();
-        months.sort_unstable();
-        months.dedup();
+        months.sort_unstable_by_key(|m| (m.0, m.1));
+        let mut active: Vec<(i64, i64)> = Vec::with_capacity(months.len());
+        let mut i = 0;
+        while i < months.len() {
+            let (repo, bucket) = (months[i].0, months[i].1);
+            let mut w = 0.0;
+            while i < months.len() && (months[i].0, months[i].1) == (repo, bucket) {
+                w += months[i].2;
+                i += 1;
+            }
+            if w >= ACTIVE {
+                active.push((repo, bucket));
+            }
+        }
         let mut score = 0.0;
-        for (repo, bucket) in months {
+        for (repo, bucket) in active {
             let points =
                 self.points_per_month * ctx.repo_weight(repo) * ctx.decay(bucket * 30 + 15);
             score += points;

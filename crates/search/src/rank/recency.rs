@@ -53,7 +53,7 @@ impl Recency {
             .iter()
             .filter(|c| c.day >= ctx.as_of_day - self.window_days)
         {
-            let points = c.n as f64 * self.weight(c.kind);
+            let points = c.w * self.weight(c.kind);
             score += points;
             out.add(c.repo_id, Counted::Kind(c.kind), c.n, points);
         }

@@ -75,6 +75,11 @@ const RULES: &[(&str, Shape, &str)] = &[
         Shape::Weighted,
         "Reviews and review comments given to others",
     ),
+    (
+        "feedback",
+        Shape::Weighted,
+        "Own merged PRs revised after others' review, × rounds survived (up to 3)",
+    ),
     ("models", Shape::Measured(MODELS_KEYS), ""),
     ("papers", Shape::Measured(PAPERS_KEYS), ""),
     ("kaggle", Shape::Measured(KAGGLE_KEYS), ""),

@@ -39,7 +39,7 @@ impl Weighted {
             let Some(&(_, w)) = self.weights.iter().find(|(k, _)| *k == c.kind) else {
                 continue;
             };
-            let points = c.n as f64 * w * ctx.repo_weight(c.repo_id) * ctx.decay(c.day);
+            let points = c.w * w * ctx.repo_weight(c.repo_id) * ctx.decay(c.day);
             score += points;
             out.add(c.repo_id, Counted::Kind(c.kind), c.n, points);
         }

@@ -298,8 +298,9 @@ def first_login(wd, base):
     return api_first_login(base, "kind=pr_merged&limit=1")
 
 
-# Rules over work off GitHub get a bar only for people who have such work (app.js).
-OFF_GITHUB_RULES = {"models", "papers", "kaggle"}
+# Rules over work off GitHub, and answering review, get a bar only for people who have such
+# work (app.js).
+OFF_GITHUB_RULES = {"feedback", "models", "papers", "kaggle"}
 
 
 def first_result_rules(base, search):

@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 mod people;
+pub(crate) mod weights;
 use people::{merge_login_only, write_people, Person};
 
 /// An input as the ingest log records it.
@@ -78,6 +79,8 @@ pub struct Batch<'a> {
     /// New commits naming a PR and new merged PRs, linked at commit (see [`Batch::commit`]).
     new_commit_prs: Vec<(i64, i64, i64)>,
     new_merged_prs: Vec<(i64, i64, i64)>,
+    /// Contributions added, completed or given paths: graded at commit (see [`weights`]).
+    touched: Vec<i64>,
     pub(crate) git: crate::git::GitBatch,
     pub(crate) profiles: crate::profiles::ProfileBatch,
     pub(crate) identity: crate::identity::IdentityBatch,
@@ -182,6 +185,7 @@ impl Store {
             rollup: HashMap::new(),
             new_commit_prs: Vec::new(),
             new_merged_prs: Vec::new(),
+            touched: Vec::new(),
             git: Default::default(),
             profiles: Default::default(),
             identity: Default::default(),
@@ -294,10 +298,12 @@ impl<'a> Batch<'a> {
             self.summary.duplicates += 1;
             let id = self.complete(c, labels.as_deref(), merged_by, measures.as_deref())?;
             self.insert_paths(repo, id, &c.paths)?;
+            self.touched.push(id);
             return Ok((id, false));
         }
         self.summary.new_contributions += 1;
         let rowid = self.tx.last_insert_rowid();
+        self.touched.push(rowid);
         if c.title.is_some() || c.body.is_some() {
             self.tx
                 .prepare_cached(
@@ -426,6 +432,7 @@ impl<'a> Batch<'a> {
             .optional()?;
         if let Some((id, repo)) = found {
             self.insert_paths(repo, id, paths)?;
+            self.touched.push(id);
         }
         Ok(())
     }
@@ -486,6 +493,7 @@ impl<'a> Batch<'a> {
     pub fn commit(mut self, input: &InputFile, report: &ReadReport) -> Result<LoadSummary> {
         self.link_commits_to_prs().map_err(|e| self.err(e))?;
         self.write_git().map_err(|e| self.err(e))?;
+        let (weighted, touched) = self.settle_weights().map_err(|e| self.err(e))?;
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite {
             path: path.clone(),
@@ -528,6 +536,8 @@ impl<'a> Batch<'a> {
                         .map_err(wrap)?;
                 }
             }
+            // sums of weights, from the rows, for every cell whose rows changed
+            weights::refresh_w(&tx, rollup.keys().chain(weighted.iter())).map_err(wrap)?;
             let mut nr = tx
                 .prepare_cached("INSERT INTO repos(id, name, github_id) VALUES (?1, ?2, ?3)")
                 .map_err(wrap)?;
@@ -537,6 +547,9 @@ impl<'a> Batch<'a> {
             write_people(&tx, &people).map_err(wrap)?;
             merge_login_only(&tx, &people).map_err(wrap)?;
             profiles.write(&tx).map_err(wrap)?;
+            // after the batch's people and repositories are written: the flags read them
+            weights::flag_behaviour(&tx, &weights::people_of(&tx, &touched).map_err(wrap)?)
+                .map_err(wrap)?;
             let mut rc = tx
                 .prepare_cached("UPDATE repos SET contributors = contributors + ?2 WHERE id = ?1")
                 .map_err(wrap)?;
@@ -566,6 +579,35 @@ impl<'a> Batch<'a> {
         }
         tx.commit().map_err(wrap)?;
         Ok(summary)
+    }
+
+    /// Revised PRs, grades and caps, and behaviour flags for what this batch touched (see
+    /// [`weights`]); returns the rollup cells whose rows changed weight, and the rows touched.
+    #[allow(clippy::type_complexity)]
+    fn settle_weights(
+        &mut self,
+    ) -> rusqlite::Result<(std::collections::HashSet<weights::Key>, Vec<i64>)> {
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.sort_unstable();
+        touched.dedup();
+        let names: HashMap<i64, String> = self
+            .repos
+            .iter()
+            .map(|(name, id)| (*id, name.clone()))
+            .collect();
+        let tx = &self.tx;
+        let name_of = |id: i64| -> Option<String> {
+            names.get(&id).cloned().or_else(|| {
+                tx.query_row("SELECT name FROM repos WHERE id = ?1", [id], |r| r.get(0))
+                    .optional()
+                    .ok()
+                    .flatten()
+            })
+        };
+        let revised = weights::derive_revised(tx, &touched, &name_of, &mut self.rollup)?;
+        touched.extend(revised);
+        let changed = weights::regrade(tx, &touched)?;
+        Ok((changed, touched))
     }
 
     /// A commit that names a merged PR in the store is part of that PR's work: it becomes a
@@ -635,6 +677,7 @@ impl<'a> Batch<'a> {
                      SELECT repo_id, path, ?2, added, deleted FROM contribution_paths WHERE contribution_id = ?1",
                 )?
                 .execute(params![commit, pr])?;
+            self.touched.push(pr);
             self.summary.linked_to_prs += 1;
         }
         Ok(())

@@ -95,6 +95,8 @@ fn move_rows(tx: &Transaction, account: i64, target: i64) -> rusqlite::Result<us
             }
         }
     }
+    // the weights move with the rows
+    crate::batch::weights::refresh_w(tx, delta.keys())?;
     // Breadth: who has work that counts for it in each repository.
     let mut pairs: Vec<(i64, i64, bool)> = delta
         .iter()

@@ -122,6 +122,11 @@ fn assert_consistent(s: &Store) {
         "rollup"
     );
     assert_eq!(
+        q("SELECT repo_id, kind, day, person_id, CAST(round(w * 1e6) AS INTEGER) FROM rollup ORDER BY 1, 2, 3, 4"),
+        q("SELECT repo_id, kind, at / 86400, person_id, CAST(round(total(weight) * 1e6) AS INTEGER) FROM contributions GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"),
+        "rollup weights"
+    );
+    assert_eq!(
         q("SELECT repo_id, person_id, 0, 0, 0 FROM repo_people ORDER BY 1, 2"),
         q("SELECT DISTINCT repo_id, person_id, 0, 0, 0 FROM contributions WHERE kind IN (1, 3, 10, 12) ORDER BY 1, 2"),
         "repo_people"
