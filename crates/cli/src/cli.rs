@@ -202,8 +202,8 @@ pub struct QueryArgs {
     /// Ecosystem from the catalog, any case, e.g. pytorch, huggingface, jax (repeatable)
     #[arg(long = "ecosystem", value_name = "ID")]
     pub ecosystems: Vec<String>,
-    /// Only these kinds: pr_merged, pr_opened, pr_closed_unmerged, review, review_comment, issue_opened, issue_comment, push, release, member_added (repeatable)
-    #[arg(long = "kind", value_name = "KIND")]
+    // The help lists every kind from `Kind::ALL` (see `kinds_help`), so it cannot drift.
+    #[arg(long = "kind", value_name = "KIND", help = kinds_help())]
     pub kinds: Vec<String>,
     /// From this date (2024-01-31) or this long before --as-of or today (30d, 8w, 12m, 2y)
     #[arg(long, value_name = "WHEN")]
@@ -214,7 +214,7 @@ pub struct QueryArgs {
     /// Words that must all appear in a PR/issue title or body, e.g. "nccl timeout" (at most 10 different words)
     #[arg(long, value_name = "WORDS")]
     pub text: Option<String>,
-    /// Code area: a name from the catalog ("distributed training", "model: bert") or an automatic one (a folder such as jax/_src, or tests, docs) (repeatable)
+    /// Code area: a name from the catalog ("distributed training", "model: bert") or an automatic one (a folder such as jax/_src, or tests, docs, vendor, ci) (repeatable); an unknown one lists the valid names
     #[arg(long = "area", value_name = "NAME")]
     pub areas: Vec<String>,
     /// Path prefix in the repositories' trees, e.g. torch/distributed/ (repeatable)
@@ -238,8 +238,7 @@ pub struct QueryArgs {
     /// Include bot accounts (excluded by default)
     #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub include_bots: Option<String>,
-    /// Only work on these platforms: github, git, huggingface, arxiv, kaggle (repeatable)
-    #[arg(long = "source", value_name = "PLATFORM")]
+    #[arg(long = "source", value_name = "PLATFORM", help = sources_help())]
     pub sources: Vec<String>,
     /// People who reached at least this Kaggle tier in a category: novice, contributor, expert, master, grandmaster
     #[arg(long, value_name = "TIER")]
@@ -256,6 +255,35 @@ pub struct QueryArgs {
     /// Score as of this date instead of today: nothing later counts; durations in --since and --until count back from it
     #[arg(long, value_name = "WHEN")]
     pub as_of: Option<String>,
+}
+
+/// `--kind`'s help: every kind, by the platform it is done on, generated from
+/// [`Kind::ALL`](builtby_model::Kind::ALL).
+pub fn kinds_help() -> String {
+    use builtby_model::Kind;
+    let groups: Vec<String> = Kind::PLATFORMS
+        .iter()
+        .map(|p| {
+            let kinds: Vec<&str> = Kind::ALL
+                .iter()
+                .filter(|k| k.platform() == *p)
+                .map(|k| k.as_str())
+                .collect();
+            format!("{p}: {}", kinds.join(", "))
+        })
+        .collect();
+    format!(
+        "Only these kinds of work (repeatable, or comma-separated). {}",
+        groups.join("; ")
+    )
+}
+
+/// `--source`'s help, from [`Kind::PLATFORMS`](builtby_model::Kind::PLATFORMS).
+pub fn sources_help() -> String {
+    format!(
+        "Only work on these platforms: {} (repeatable)",
+        builtby_model::Kind::PLATFORMS.join(", ")
+    )
 }
 
 impl QueryArgs {

@@ -90,7 +90,7 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
     }
     writeln!(
         out,
-        "{} people matched{}; showing {}–{}. Scores decay with a {}-month half-life as of {}.\n",
+        "{} people matched{}; showing {}–{}. Scores decay with a {}-month half-life as of {}; standing is among all {} in this search.\n",
         r.total,
         if r.repos_matched.is_empty() {
             String::new()
@@ -100,12 +100,13 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
         r.query.offset + 1,
         r.query.offset as usize + r.results.len(),
         r.query.half_life_months,
-        time::date_string(r.query.as_of)
+        time::date_string(r.query.as_of),
+        r.total
     )?;
     writeln!(
         out,
-        "{:>4}  {:<24} {:>10} {:>7} {:>8}  location",
-        "rank", "login", "score", "merged", "reviews"
+        "{:>4}  {:<24} {:>10}  {:<11} {:>7} {:>8}  location",
+        "rank", "login", "score", "standing", "merged", "reviews"
     )?;
     for p in &r.results {
         let who = match &p.name {
@@ -116,10 +117,11 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
         };
         writeln!(
             out,
-            "{:>4}  {:<24} {:>10} {:>7} {:>8}  {}",
+            "{:>4}  {:<24} {:>10}  {:<11} {:>7} {:>8}  {}",
             p.rank,
             short(&who, 24),
             fmt_score(p.score),
+            p.standing.short(),
             count(&p.counts, Kind::PrMerged),
             count(&p.counts, Kind::Review) + count(&p.counts, Kind::ReviewComment),
             short(&place_text(p), 40)
@@ -163,6 +165,11 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             write_evidence(out, "        ", e)?;
         }
     }
+    if explain {
+        if let Some(first) = r.results.first() {
+            rules_legend(out, &first.details)?;
+        }
+    }
     if r.total as usize > r.query.offset as usize + r.results.len() {
         writeln!(
             out,
@@ -170,6 +177,15 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             r.total as usize - r.query.offset as usize - r.results.len(),
             r.query.offset + r.query.limit
         )?;
+    }
+    Ok(())
+}
+
+/// What each rule counts, in full (the lines above give its short label): every number.
+fn rules_legend(out: &mut impl Write, details: &[builtby_search::rank::ScoreDetail]) -> Result<()> {
+    writeln!(out, "\nhow the rules count")?;
+    for d in details {
+        writeln!(out, "  {:<13} {}", d.rule, d.about)?;
     }
     Ok(())
 }
@@ -258,6 +274,7 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
             d.label
         )?;
     }
+    rules_legend(out, &p.details)?;
     writeln!(out, "\ntotals by repository and kind")?;
     for t in p.totals.iter().take(30) {
         writeln!(out, "  {:>6}  {:<22} {}", t.count, t.kind.as_str(), t.repo)?;

@@ -239,7 +239,11 @@ fn search_person_and_json_agree() {
         "{table}"
     );
     let (_, csv, _) = run(&data, &["search", "--csv"]);
-    assert!(csv.starts_with("rank,login,name,location,company,score,merged_prs,reviews,profile_url,top_evidence,likely_login\n1,ana,"), "{csv}");
+    assert!(csv.starts_with("rank,login,name,location,company,score,standing,top_percent,merged_prs,reviews,profile_url,top_evidence,likely_login\n1,ana,"), "{csv}");
+    assert!(
+        csv.contains(",the only person in this search,100,"),
+        "{csv}"
+    );
     let (code, person, _) = run(&data, &["person", "ANA"]);
     assert_eq!(code, 0);
     assert!(
@@ -528,4 +532,187 @@ fn identity_verbs_link_show_log_and_refuse_clearly() {
     assert_ne!(code, 0);
     assert!(err.contains("nothing to split"), "{err}");
     assert_eq!(search(&[])["results"][0]["display"], "Ana B (git)");
+}
+
+/// A merged PR by `login` (GitHub id `id`) in pytorch/pytorch, number `n`.
+fn merged_pr(n: u64, login: &str, id: u64) -> String {
+    format!(
+        r#"{{"id":"{n}","type":"PullRequestEvent","actor":{{"id":{id},"login":"{login}"}},"repo":{{"id":9,"name":"pytorch/pytorch"}},"payload":{{"action":"closed","number":{n},"pull_request":{{"number":{n},"title":"Work {n}","user":{{"id":{id},"login":"{login}"}},"merged":true,"merged_by":{{"id":{id},"login":"{login}"}},"html_url":"https://github.com/pytorch/pytorch/pull/{n}"}}}},"public":true,"created_at":"2021-07-21T06:00:00Z"}}"#
+    )
+}
+
+/// 25 people: p24 alone at the top with 13 merged PRs, then pairs tied (p22 and p23 with 12,
+/// p20 and p21 with 11, …).
+fn standing_store(name: &str) -> PathBuf {
+    let dir = temp(name);
+    let data = dir.join("data");
+    let f = dir.join("2021-07-21-6.json.gz");
+    let mut lines = String::new();
+    for k in 0..25u64 {
+        for j in 0..=k / 2 {
+            lines.push_str(&merged_pr(1000 * k + j + 1, &format!("p{k}"), 100 + k));
+            lines.push('\n');
+        }
+    }
+    gz(&f, &lines);
+    let (code, _, err) = run(&data, &["ingest", "gharchive", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    data
+}
+
+/// Understandable scores: each result says where it stands among everyone who matched (ties
+/// alike, pages counted over the whole search), rule labels are short and the long
+/// explanation is printed once under --explain.
+#[test]
+fn search_shows_standing_and_short_labels() {
+    let data = standing_store("standing");
+    let q = ["search", "--kind", "pr_merged", "--as-of", "2021-08-01"];
+    let json = |extra: &[&str]| {
+        let args: Vec<&str> = q.iter().chain(extra).copied().collect();
+        let (code, out, err) = run(&data, &args);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let v = json(&["--json"]);
+    assert_eq!(v["total"], 25, "{v}");
+    let s = |r: &serde_json::Value| {
+        (
+            r["login"].as_str().unwrap().to_string(),
+            r["standing"]["position"].as_u64().unwrap(),
+            r["standing"]["tied"].as_u64().unwrap(),
+            r["standing"]["of"].as_u64().unwrap(),
+        )
+    };
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(s(&results[0]), ("p24".into(), 1, 0, 25));
+    assert_eq!(
+        results[0]["standing"]["text"],
+        "top 4% of 25 people in this search"
+    );
+    assert_eq!(results[0]["standing"]["tier"], "top_5");
+    // p22 and p23 tie: the same standing, whatever their order.
+    assert_eq!((s(&results[1]).1, s(&results[2]).1), (2, 2));
+    assert_eq!(results[1]["standing"], results[2]["standing"]);
+    assert_eq!(results[1]["standing"]["tied"], 1);
+    // A later page stands among all 25, not among the page.
+    let page = json(&["--offset", "3", "--limit", "1", "--json"]);
+    let r = &page["results"][0];
+    assert_eq!(
+        (r["rank"].as_u64(), s(r).1, s(r).3),
+        (Some(4), 4, 25),
+        "{page}"
+    );
+    assert_eq!(r["standing"]["text"], "top 16% of 25 people in this search");
+
+    let (code, table, _) = run(
+        &data,
+        &q.iter().chain(&["--explain"]).copied().collect::<Vec<_>>(),
+    );
+    assert_eq!(code, 0);
+    assert!(
+        table.contains("standing is among all 25 in this search"),
+        "{table}"
+    );
+    let first = table.lines().find(|l| l.contains("p24")).unwrap();
+    assert!(first.contains("top 4%"), "{first}");
+    // The short label beside the rule's score; the long one once, under the rows.
+    assert!(
+        table.contains("Merged PRs: 10 points each × repo scrutiny × recency"),
+        "{table}"
+    );
+    let legend = table.split("how the rules count").nth(1).expect("a legend");
+    assert!(
+        legend.contains("commits")
+            && legend.contains("count with the PR, not again")
+            && legend.contains("merged PR 10 points each"),
+        "{legend}"
+    );
+    let rows = table.split("how the rules count").next().unwrap();
+    for l in rows
+        .lines()
+        .filter(|l| l.trim_start().starts_with("merged_work"))
+    {
+        assert!(l.split_whitespace().count() <= 16, "a short label: {l}");
+    }
+    let (_, csv, _) = run(
+        &data,
+        &q.iter().chain(&["--csv"]).copied().collect::<Vec<_>>(),
+    );
+    let row = csv.lines().nth(1).unwrap();
+    assert!(
+        row.contains(",top 4% of 25 people in this search,4,"),
+        "{row}"
+    );
+}
+
+/// An unknown --area exits 2 and lists the valid names for the repositories searched (all the
+/// catalog's without --repo), suggesting a close one, as --metro lists the metros.
+#[test]
+fn unknown_area_exits_2_with_the_valid_names() {
+    let data = standing_store("areas");
+    for (args, want) in [
+        (
+            vec!["search", "--area", "pallas"],
+            vec![
+                "error: --area: unknown area `pallas`; did you mean `Pallas kernels`?",
+                "named in the catalog:",
+                "distributed training",
+            ],
+        ),
+        (
+            vec!["search", "--repo", "pytorch/pytorch", "--area", "LoRA"],
+            vec!["unknown area `LoRA`", "named in pytorch/pytorch:"],
+        ),
+        (
+            vec!["search", "--repo", "pytorch/pytorch", "--area", "FSDP"],
+            vec![
+                "unknown area `FSDP`.",
+                "named in pytorch/pytorch: distributed training, compiler (Inductor)",
+                "anywhere: tests, docs, vendor, ci, or a folder",
+            ],
+        ),
+        (
+            vec!["search", "--area", "single file"],
+            vec!["unknown area `single file`"],
+        ),
+        (
+            vec!["search", "--area", "distributed trainng"],
+            vec!["did you mean `distributed training`?"],
+        ),
+    ] {
+        let (code, out, err) = run(&data, &args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{out}");
+        for w in want {
+            assert!(err.contains(w), "{args:?} should say {w:?}: {err}");
+        }
+    }
+    // Names are areas whether or not any stored path falls in them.
+    for area in ["distributed training", "tests", "Docs", "LoRA"] {
+        let (code, _, err) = run(&data, &["search", "--area", area]);
+        assert_eq!(code, 0, "{area}: {err}");
+    }
+}
+
+/// `search --help` lists every kind there is, from the Kind list, and every platform.
+#[test]
+fn search_help_lists_every_kind() {
+    let data = temp("help").join("data");
+    for flag in ["--help", "-h"] {
+        let (code, out, _) = run(&data, &["search", flag]);
+        assert_eq!(code, 0);
+        for k in builtby_model::Kind::ALL {
+            assert!(
+                out.contains(k.as_str()),
+                "{flag}: {} missing:\n{out}",
+                k.as_str()
+            );
+        }
+        for p in builtby_model::Kind::PLATFORMS {
+            assert!(
+                out.contains(&format!("{p}:")),
+                "{flag}: {p} missing:\n{out}"
+            );
+        }
+    }
 }

@@ -19,8 +19,8 @@
 //!   [`SUBSTANTIVE`]; "LGTM", "+1", "thanks" and one-word nits weigh [`ACK`]; everything else
 //!   weighs 1.
 //! - **Volume** ([`share_of_cap`]): group caps applied by the store over all of an account's
-//!   rows — at most [`CAP_PER_HOUR`] contributions' worth of issues, comments and PR activity
-//!   in one hour (a bulk import of 548 comments in an hour counts as 10), at most
+//!   rows — at most [`CAP_PER_HOUR`] contributions' worth of issues, comments, reviews and
+//!   opened PRs in one hour (merged PRs passed someone else's review: never capped) (a bulk import of 548 comments in an hour counts as 10), at most
 //!   [`CAP_PER_THREAD`] comments' worth on one PR or issue. Capping a group's total rather than
 //!   dropping rows keeps the ranking monotone: one more comment never lowers a score.
 //! - **Review rounds** ([`rounds`]): a merged PR revised after others' review counts the

@@ -173,6 +173,86 @@ pub fn resolve_area(
     out
 }
 
+/// The automatic areas that are not folders: they match anywhere in any repository.
+pub const AUTOMATIC: [&str; 4] = ["tests", "docs", "vendor", "ci"];
+
+/// Is `area` a name, rather than a folder: a catalog area of one of `repos` (`model: bert`
+/// for `model: {1}` too), or an automatic one ([`AUTOMATIC`])? A name is valid whether or
+/// not any stored path falls in it; anything else must be a folder with stored paths.
+pub fn is_named(catalog: &Catalog, area: &str, repos: &[String]) -> bool {
+    let area = area.trim();
+    AUTOMATIC.iter().any(|a| a.eq_ignore_ascii_case(area))
+        || repos.iter().any(|r| {
+            catalog
+                .area_rules(r)
+                .iter()
+                .any(|rule| rule_prefix_for(rule, area).is_some())
+        })
+}
+
+/// The catalog's area names in `repos` (in the catalog's order, each once), or in every
+/// catalogued repository (sorted) when `repos` is `None`; a name with a folder in it reads
+/// `model: <folder>`.
+pub fn known_names(catalog: &Catalog, repos: Option<&[String]>) -> Vec<String> {
+    let rules: Vec<&AreaRule> = match repos {
+        Some(names) => names.iter().flat_map(|n| catalog.area_rules(n)).collect(),
+        None => catalog.repos_with_areas().flat_map(|(_, r)| r).collect(),
+    };
+    let mut out: Vec<String> = Vec::new();
+    for r in rules {
+        let name = r.name.replace("{1}", "<folder>");
+        if !out.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+            out.push(name);
+        }
+    }
+    if repos.is_none() {
+        out.sort_by_key(|n| n.to_lowercase());
+    }
+    out
+}
+
+/// The error for an area that is neither a name nor a folder with stored paths: it lists the
+/// names valid in the searched repositories (`repos`, or every catalogued one when `None`)
+/// and, when one is close, suggests it.
+pub fn unknown_area(
+    catalog: &Catalog,
+    area: &str,
+    repos: Option<&[String]>,
+) -> crate::query::QueryError {
+    // the automatic names are said once, as such
+    let names: Vec<String> = known_names(catalog, repos)
+        .into_iter()
+        .filter(|n| !AUTOMATIC.iter().any(|a| a.eq_ignore_ascii_case(n)))
+        .collect();
+    let candidates = names
+        .iter()
+        .filter(|n| !n.contains("<folder>"))
+        .map(String::as_str)
+        .chain(AUTOMATIC);
+    let hint = match crate::query::closest(area, candidates) {
+        Some(c) => format!("; did you mean `{c}`?"),
+        None => ".".to_string(),
+    };
+    let where_ = match repos {
+        Some([one]) => format!("in {one}"),
+        Some(r) => format!("in the {} repositories searched", r.len()),
+        None => "in the catalog".to_string(),
+    };
+    let named = if names.is_empty() {
+        format!("No areas are named {where_}")
+    } else {
+        format!("Areas named {where_}: {}", names.join(", "))
+    };
+    crate::query::QueryError {
+        param: "area",
+        message: format!(
+            "unknown area `{}`{hint} {named}; anywhere: {}, or a folder of the tree with stored paths (paths come from git histories: builtby ingest git)",
+            area.trim(),
+            AUTOMATIC.join(", ")
+        ),
+    }
+}
+
 /// The concrete prefix of a rule whose name is `area` (`model: bert` against `model: {1}`).
 fn rule_prefix_for(r: &AreaRule, area: &str) -> Option<String> {
     match r.name.split_once("{1}") {
@@ -252,6 +332,44 @@ mod tests {
         );
         let s = resolve_area(&c, "tests", &[(None, String::new())]);
         assert!(s.iter().all(|p| p.anywhere));
+    }
+
+    #[test]
+    fn names_are_the_catalogs_for_the_repositories_searched() {
+        let c = Catalog::shipped();
+        let pt = vec!["pytorch/pytorch".to_string()];
+        assert!(is_named(&c, "Distributed Training", &pt));
+        assert!(is_named(&c, "tests", &[]));
+        assert!(!is_named(&c, "FSDP", &pt));
+        assert!(!is_named(&c, "model: bert", &pt), "a transformers name");
+        let tf = vec!["huggingface/transformers".to_string()];
+        assert!(is_named(&c, "model: bert", &tf));
+        let names = known_names(&c, Some(&pt));
+        assert_eq!(names[0], "distributed training", "the catalog's order");
+        assert_eq!(
+            names.iter().filter(|n| *n == "CUDA").count(),
+            1,
+            "each name once"
+        );
+        let all = known_names(&c, None);
+        assert!(all.contains(&"model: <folder>".to_string()) && all.len() > names.len());
+        let e = unknown_area(&c, "pallas", None);
+        assert_eq!(e.param, "area");
+        assert!(
+            e.message.contains("did you mean `Pallas kernels`?"),
+            "{}",
+            e.message
+        );
+        // LoRA is vLLM's (vllm/lora/), not PyTorch's
+        let every: Vec<String> = c.repos_with_areas().map(|(n, _)| n.to_string()).collect();
+        assert!(is_named(&c, "lora", &every));
+        assert!(!is_named(&c, "LoRA", &pt));
+        let e = unknown_area(&c, "x", Some(&["me/tool".to_string()]));
+        assert!(
+            e.message.contains("No areas are named in me/tool"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -394,7 +394,7 @@ mod tests {
             weighted(&c, "merged_work"),
             weighted(&shipped, "merged_work")
         );
-        let recency = c.rules().get("recency").unwrap().label();
+        let recency = c.rules().get("recency").unwrap().about();
         assert!(
             recency.contains("last 91 days (about 3 months)"),
             "{recency}"

@@ -3,13 +3,15 @@
 
 use crate::SearchResults;
 
-pub const HEADER: [&str; 11] = [
+pub const HEADER: [&str; 13] = [
     "rank",
     "login",
     "name",
     "location",
     "company",
     "score",
+    "standing",
+    "top_percent",
     "merged_prs",
     "reviews",
     "profile_url",
@@ -42,6 +44,8 @@ pub fn results_csv<W: std::io::Write>(results: &SearchResults, w: W) -> std::io:
             r.location.clone().unwrap_or_default(),
             r.company.clone().unwrap_or_default(),
             format!("{:.4}", r.score),
+            r.standing.text.clone(),
+            r.standing.top_percent.to_string(),
             count(builtby_model::Kind::PrMerged).to_string(),
             count(builtby_model::Kind::Review).to_string(),
             r.profile_url.clone().unwrap_or_default(),

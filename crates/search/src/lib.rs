@@ -20,6 +20,7 @@ pub mod place;
 pub mod query;
 pub mod rank;
 mod run;
+pub mod standing;
 
 pub use catalog::Catalog;
 pub use query::{Query, QueryError};
@@ -27,6 +28,7 @@ pub use run::{
     display_name, measures_text, search, thousands, AlsoLikely, Evidence, Likely, SearchError,
     SearchResult, SearchResults,
 };
+pub use standing::Standing;
 
 use builtby_model::Kind;
 

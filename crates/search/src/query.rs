@@ -256,7 +256,7 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("since", false, "Earliest contribution: a date (2024-01-31), an RFC 3339 time, or a duration back from `as_of` (today when not given): 30d, 8w, 12m, 2y."),
     ("until", false, "Latest contribution, in the same forms as `since`."),
     ("text", false, "Words that must all appear in a contribution's title or body (letters and digits; other characters separate words): at most 300 characters, 20 words, 10 different words."),
-    ("area", true, "Code area: a catalog name (`distributed training`, `model: bert`) or an automatic one (a folder such as `jax/_src`, or `tests`, `docs`). Paths come from git histories (`builtby ingest git`)."),
+    ("area", true, "Code area: a catalog name (`distributed training`, `model: bert`) or an automatic one (a folder such as `jax/_src`, or `tests`, `docs`). Paths come from git histories (`builtby ingest git`). Anything else (not a name in the repositories searched, nor a folder with stored paths) is refused, listing the valid names."),
     ("path", true, "Path prefix in the repository tree, e.g. `torch/distributed/`."),
     ("location", false, "Part of the profile location, any case (e.g. `berlin`); also matches the normalised city, region, metro and country (`zurich` finds \"Zürich, CH\")."),
     ("metro", false, "Recruiter metro of the normalised profile location, e.g. `bay area`, `new york`, `london`, `zurich`, `bangalore`, `tokyo`."),
@@ -551,6 +551,61 @@ pub fn parse_metro(s: &str) -> Result<&'static str, QueryError> {
             format!("unknown metro `{s}`; known: {}", known.join(", ")),
         )
     })
+}
+
+/// The candidate closest to what was typed, if one is close: the same but for case, a few
+/// letters off (Levenshtein distance up to a third of the length), or holding every typed
+/// word at the start of one of its words (`lora` → `loaders (LoRA, adapters)`). Ties go to
+/// the first candidate.
+pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let t = typed.trim().to_lowercase();
+    let typed_words: Vec<&str> = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if typed_words.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let l = c.to_lowercase();
+        let dist = edit_distance(&t, &l);
+        let limit = (t.chars().count().max(l.chars().count()) / 3).max(1);
+        let words: Vec<&str> = l
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let within = typed_words
+            .iter()
+            .all(|tw| tw.chars().count() >= 3 && words.iter().any(|w| w.starts_with(tw)));
+        let rank = if dist <= limit {
+            dist
+        } else if within {
+            usize::MAX - 1
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(r, _)| rank < r) {
+            best = Some((rank, c));
+        }
+    }
+    best.map(|b| b.1)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// A country code or name to its ISO 3166-1 alpha-2 code.
@@ -882,6 +937,27 @@ mod tests {
             q.validate(&crate::Catalog::shipped()).unwrap_err().param,
             "half_life"
         );
+    }
+
+    #[test]
+    fn closest_suggests_near_names() {
+        let names = [
+            "distributed training",
+            "loaders (LoRA, adapters)",
+            "tests",
+            "docs",
+        ];
+        assert_eq!(closest("Tests", names), Some("tests"));
+        assert_eq!(
+            closest("distributed trainng", names),
+            Some("distributed training")
+        );
+        assert_eq!(closest("LoRA", names), Some("loaders (LoRA, adapters)"));
+        assert_eq!(closest("distributed", names), Some("distributed training"));
+        assert_eq!(closest("FSDP", names), None);
+        assert_eq!(closest("single file", names), None);
+        assert_eq!(closest("", names), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     /// Issue 9, defect 5: nothing after as_of counts, so a since after it is an error.

@@ -294,6 +294,9 @@ pub struct SearchResult {
     /// The account's public page; `None` for a git identity (a hashed e-mail, no account).
     pub profile_url: Option<String>,
     pub score: f64,
+    /// Where `score` stands among everyone who matched (before paging): "top 2% of 505
+    /// people in this search". Ties share it.
+    pub standing: crate::Standing,
     /// Contributions in scope by kind.
     pub counts: Vec<(Kind, i64)>,
     pub details: Vec<ScoreDetail>,
@@ -376,6 +379,19 @@ pub fn search(
     scored.sort_by(|a, b| rank::compare((a.1, a.2, &a.0.login), (b.1, b.2, &b.0.login)));
     let (order, mut also, mut likely) = fold_likely(store, &scored, q)?;
     let total = (scored.len() - also.values().map(Vec::len).sum::<usize>()) as u32;
+    // Standings are over the rows counted in `total`: identities folded under another row
+    // are not people of their own.
+    let folded: std::collections::HashSet<usize> =
+        also.values().flatten().map(|(j, _)| *j).collect();
+    let counted: Vec<usize> = (0..scored.len()).filter(|i| !folded.contains(i)).collect();
+    let mut position = vec![None; scored.len()];
+    let counted_scores: Vec<f64> = counted.iter().map(|&i| scored[i].1).collect();
+    for (&i, p) in counted
+        .iter()
+        .zip(crate::standing::positions(&counted_scores))
+    {
+        position[i] = Some(p);
+    }
     let mut scored: Vec<Option<_>> = scored.into_iter().map(Some).collect();
     let mut results = Vec::new();
     for (i, idx) in order
@@ -432,6 +448,10 @@ pub fn search(
             place: places.remove(&p.id),
             company: p.company,
             score,
+            standing: {
+                let (at, tied) = position[idx].expect("a shown row is counted in total");
+                crate::Standing::new(at, tied, total)
+            },
             counts,
             details,
             evidence,
@@ -496,6 +516,18 @@ pub(crate) fn scope(
         }
     }
     if !q.areas.is_empty() {
+        // An area is a name in the searched repositories (every catalogued one without a
+        // repository filter) or a folder with stored paths; anything else is refused, naming
+        // the valid ones. A repository filter that matched nothing is said as such instead.
+        let searched: Option<Vec<String>> = repo_ids.as_ref().map(|_| names.clone());
+        let named_in: Vec<String> = match &searched {
+            Some(n) => n.clone(),
+            None => catalog
+                .repos_with_areas()
+                .map(|(n, _)| n.to_string())
+                .collect(),
+        };
+        let check = repo_ids.as_ref().is_none_or(|r| !r.is_empty());
         let repos = if repo_ids.is_some() {
             in_repos
         } else {
@@ -513,7 +545,14 @@ pub(crate) fn scope(
             v
         };
         for a in &q.areas {
-            paths.extend(crate::areas::resolve_area(catalog, a, &repos));
+            let scopes = crate::areas::resolve_area(catalog, a, &repos);
+            if check
+                && !crate::areas::is_named(catalog, a, &named_in)
+                && !store.has_paths(&scopes)?
+            {
+                return Err(crate::areas::unknown_area(catalog, a, searched.as_deref()).into());
+            }
+            paths.extend(scopes);
         }
     }
     let has_path_filter = !q.paths.is_empty() || !q.areas.is_empty();

@@ -67,6 +67,42 @@ fn store(name: &str) -> Store {
     store
 }
 
+/// A commit by `cy` in `repo` touching `paths`: folders with stored paths are areas.
+fn add_commit_with_paths(store: &mut Store, repo: &str, paths: &[String]) {
+    let mut c = Contribution::new(
+        format!("commit/{repo}@1"),
+        Kind::Commit,
+        repo.into(),
+        Actor {
+            github_id: Some(3),
+            login: "cy".into(),
+            is_bot_type: false,
+        },
+        19_100 * DAY,
+    );
+    c.paths = paths
+        .iter()
+        .map(|p| builtby_model::ChangedPath {
+            path: p.clone(),
+            added: Some(1),
+            deleted: Some(0),
+        })
+        .collect();
+    let mut load = store.begin().unwrap();
+    load.add(&Record::Contribution(Box::new(c))).unwrap();
+    let input = InputFile {
+        source: builtby_model::Source::Git,
+        path: "git".into(),
+        size: 1,
+        checksum: format!("sum-git-{repo}"),
+    };
+    load.commit(
+        &input,
+        &builtby_model::ReadReport::new(builtby_model::Source::Git),
+    )
+    .unwrap();
+}
+
 fn query(pairs: &[(&str, String)]) -> Query {
     let p: Params = pairs.iter().map(|(n, v)| (*n, v.clone())).collect();
     p.build(&Catalog::shipped(), 20_000 * DAY).unwrap()
@@ -76,7 +112,10 @@ fn query(pairs: &[(&str, String)]) -> Query {
 /// SQL SQLite accepts (each path in each repository was once an `OR` term: 30,000 of them).
 #[test]
 fn the_largest_allowed_lists_make_sql_sqlite_accepts() {
-    let store = store("lists");
+    let mut store = store("lists");
+    // The areas are folders with stored paths (an unknown area is refused before any SQL).
+    let folders: Vec<String> = (0..100).map(|i| format!("a{i}/x.py")).collect();
+    add_commit_with_paths(&mut store, "o/r0", &folders);
     let c = Catalog::shipped();
     let mut pairs: Vec<(&str, String)> = vec![("repo", "o/*".into())];
     pairs.extend((0..100).map(|i| ("path", format!("p{i}/"))));
@@ -84,7 +123,8 @@ fn the_largest_allowed_lists_make_sql_sqlite_accepts() {
     let q = query(&pairs);
     let r = search(&store, &c, &BotRules::default(), &q).unwrap();
     assert_eq!(r.repos_matched.len(), 300);
-    assert_eq!(r.total, 0, "no contribution has paths");
+    assert_eq!(r.total, 1, "only the commit has paths");
+    assert_eq!(r.results[0].login, "cy");
     // And with text too (the other SQL shape).
     pairs.push(("text", "kernel".into()));
     let q = query(&pairs);
@@ -305,4 +345,34 @@ fn models_kaggle_and_papers_rank_filter_and_explain() {
             .unwrap_err();
         assert_eq!(e.param, p, "{e:?}");
     }
+}
+
+/// An area that is neither a name in the repositories searched nor a folder with stored paths
+/// is an error naming `area`, whatever else the query says.
+#[test]
+fn unknown_areas_are_refused() {
+    let mut store = store("unknown-areas");
+    add_commit_with_paths(&mut store, "o/r1", &["src/lora/layer.py".to_string()]);
+    let c = Catalog::shipped();
+    let bots = BotRules::default();
+    let err = |pairs: &[(&str, String)]| match search(&store, &c, &bots, &query(pairs)) {
+        Err(builtby_search::SearchError::Query(q)) => q,
+        other => panic!("{pairs:?}: {:?}", other.map(|r| r.total)),
+    };
+    let e = err(&[("area", "FSDP".into())]);
+    assert_eq!(e.param, "area");
+    assert!(e.message.contains("Areas named in the catalog"), "{e}");
+    let e = err(&[("repo", "o/r1".into()), ("area", "src/LoRA".into())]);
+    assert!(e.message.contains("No areas are named in o/r1"), "{e}");
+    // among several areas, the unknown one is named
+    let e = err(&[("area", "tests".into()), ("area", "single file".into())]);
+    assert!(e.message.contains("unknown area `single file`"), "{e}");
+    for area in ["src/lora", "src", "tests"] {
+        let q = query(&[("repo", "o/r1".into()), ("area", area.into())]);
+        assert!(search(&store, &c, &bots, &q).is_ok(), "{area}");
+    }
+    // a repository filter that matched nothing says so (no results), not "unknown area"
+    let q = query(&[("repo", "nobody/here".into()), ("area", "FSDP".into())]);
+    let r = search(&store, &c, &bots, &q).unwrap();
+    assert!(r.repos_matched.is_empty() && r.total == 0);
 }

@@ -393,7 +393,7 @@ function ruleBars(details, scale) {
     details.filter((d) => d.score > 0 || !OFF_GITHUB_RULES.includes(d.rule)).map((d) => {
       const bar = h("span", { class: "bar-fill rule-" + d.rule });
       bar.style.width = `${Math.max(0, Math.min(100, (d.score / scale) * 100)).toFixed(1)}%`;
-      return h("div", { class: "bar-row", title: d.label },
+      return h("div", { class: "bar-row", title: d.about ? `${d.label}\n\n${d.about}` : d.label },
         h("dt", {}, RULES[d.rule] || d.rule), h("dd", {}, h("span", { class: "bar" }, bar), h("span", { class: "bar-num" }, num(d.score))));
     }));
 }
@@ -451,7 +451,8 @@ function resultCard(r, max) {
     h("div", { class: "card-head" },
       h("span", { class: "rank", "aria-label": `Rank ${r.rank}` }, r.rank),
       who(r),
-      h("div", { class: "score", title: "Sum of the rules' scores" }, h("span", { class: "score-num" }, num(r.score)), h("span", { class: "muted" }, "score"))),
+      h("div", { class: "score", title: "Sum of the rules' scores" }, h("span", { class: "score-num" }, num(r.score)), h("span", { class: "muted" }, "score"),
+        r.standing ? h("span", { class: "standing tier-" + r.standing.tier, title: "Where this score stands among everyone who matched the search" + (r.standing.tied ? ` (tied with ${num(r.standing.tied)} ${r.standing.tied === 1 ? "other" : "others"})` : "") }, r.standing.text) : null)),
     h("p", { class: "counts" }, countsLine(r.counts)),
     ruleBars(r.details, max),
     r.evidence.length ? h("ul", { class: "evidence" }, r.evidence.slice(0, 3).map(evidenceItem)) : null,

@@ -49,14 +49,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
             ("query", "object", "The query as understood, with defaults filled in."),
             ("repos_matched", "array", "Repositories the repo/ecosystem filters matched."),
             ("total", "integer", "People who matched, before paging."),
-            ("results", "array", "Ranked people: rank, login, name, location, company, profile_url, score, counts, details (per rule: score and the counts used), evidence (links)."),
+            ("results", "array", "Ranked people: rank, login, name, location, company, profile_url, score, standing (where the score stands among everyone who matched, before paging: see the Standing schema), counts, details (per rule: rule, a short label, about (the rule in full, with every number), score and the counts used), evidence (links)."),
         ],
     },
     Endpoint {
         path: "/api/search.csv",
         method: "get",
         summary: "Search results as CSV",
-        description: "One row per person: rank, login, name, location, company, score, merged_prs, reviews, profile_url, top_evidence.",
+        description: "One row per person: rank, login, name, location, company, score, standing (in words), top_percent, merged_prs, reviews, profile_url, top_evidence, likely_login.",
         params: ALL_SEARCH,
         content_type: "text/csv",
         fields: &[],
@@ -74,7 +74,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
             ("name", "string", "Public profile name, when known."),
             ("location", "string", "Public profile location, when known."),
             ("score", "number", "Sum of the rules' scores over the whole record."),
-            ("details", "array", "Per rule: score and the counts used."),
+            ("details", "array", "Per rule: rule, label (short), about (in full), score and the counts used."),
             ("totals", "array", "{repo, kind, count}, largest first."),
             ("timeline", "array", "{month: YYYY-MM, total, by_kind}."),
             ("evidence", "array", "{kind, repo, url, at, title, ...}, strongest first."),
@@ -259,6 +259,19 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "schemas": {
+                "Standing": {
+                    "type": "object",
+                    "description": "Where a result's score stands among everyone who matched the search, before paging (a score alone has no scale). People with the same score share a standing.",
+                    "required": ["position", "of", "tied", "top_percent", "tier", "text"],
+                    "properties": {
+                        "position": {"type": "integer", "minimum": 1, "description": "1 + the people in this search with a higher score; tied people share it."},
+                        "of": {"type": "integer", "minimum": 1, "description": "People in this search: the results' `total`."},
+                        "tied": {"type": "integer", "minimum": 0, "description": "Others in this search with the same score."},
+                        "top_percent": {"type": "number", "exclusiveMinimum": 0, "maximum": 100, "description": "position / of in percent, rounded up (to a tenth below 1%): the 2 of \"top 2%\"."},
+                        "tier": {"type": "string", "enum": ["top_1", "top_5", "top_10", "top_25", "top_half", "lower_half", "only"], "description": "A band of top_percent; `only` when one person matched."},
+                        "text": {"type": "string", "description": "In words, as the CLI and the page show it: \"top 2% of 505 people in this search\", \"bottom 10% of 505 people in this search\", \"#2 of 7 people in this search\" (fewer than 20 people), \"the only person in this search\"."},
+                    },
+                },
                 "Error": {
                     "type": "object",
                     "required": ["error", "detail", "param"],

@@ -662,7 +662,10 @@ async fn hostile_parameters_are_a_quick_400_naming_them() {
     .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
     assert_eq!(ok.json()["total"], 2);
-    let areas: String = (0..100).map(|i| format!("&area=a{i}")).collect();
+    // (areas must be names or folders with stored paths: the automatic ones, repeated)
+    let areas: String = (0..100)
+        .map(|i| format!("&area={}", builtby_search::areas::AUTOMATIC[i % 4]))
+        .collect();
     let paths: String = (0..100).map(|i| format!("&path=p{i}/")).collect();
     let a = get(&state, &format!("/api/search?repo=pytorch/*{areas}{paths}")).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
@@ -797,4 +800,171 @@ async fn identity_decisions_over_http() {
         get(&state, "/api/identity/nobody").await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+/// Each result says where its score stands among everyone who matched, before paging, in the
+/// JSON and in the CSV; the OpenAPI document describes it.
+#[tokio::test]
+async fn results_say_where_they_stand() {
+    let state = fixture("standing");
+    let v = get(&state, &format!("/api/search?as_of={AS_OF}"))
+        .await
+        .json();
+    assert_eq!(v["total"], 2, "{v}");
+    let first = &v["results"][0]["standing"];
+    assert_eq!(first["position"], 1, "{v}");
+    assert_eq!(first["of"], 2);
+    assert_eq!(first["tied"], 0);
+    assert_eq!(first["text"], "#1 of 2 people in this search");
+    assert!(
+        first["top_percent"].is_number() && first["tier"].is_string(),
+        "{first}"
+    );
+    // The second page's person stands second of two, not first of one.
+    let v = get(
+        &state,
+        &format!("/api/search?as_of={AS_OF}&offset=1&limit=1"),
+    )
+    .await
+    .json();
+    assert_eq!(v["results"][0]["rank"], 2);
+    assert_eq!(v["results"][0]["standing"]["position"], 2, "{v}");
+    assert_eq!(v["results"][0]["standing"]["of"], 2);
+    // One person: the only one.
+    let v = get(&state, &format!("/api/search?as_of={AS_OF}&kind=pr_merged"))
+        .await
+        .json();
+    assert_eq!(
+        v["results"][0]["standing"]["text"], "the only person in this search",
+        "{v}"
+    );
+    let csv = get(&state, &format!("/api/search.csv?as_of={AS_OF}"))
+        .await
+        .text();
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("rank,login,name,location,company,score,standing,top_percent,"),
+        "{csv}"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .contains(",#1 of 2 people in this search,50,"),
+        "{csv}"
+    );
+    // Labels are short, and the long explanation is there too.
+    let v = get(&state, &format!("/api/search?as_of={AS_OF}"))
+        .await
+        .json();
+    for d in v["results"][0]["details"].as_array().unwrap() {
+        let label = d["label"].as_str().unwrap();
+        assert!(label.split_whitespace().count() <= 14, "{label}");
+        assert!(d["about"].as_str().unwrap().len() > label.len(), "{d}");
+    }
+    let doc = get(&state, "/api/openapi.json").await.json();
+    let standing = &doc["components"]["schemas"]["Standing"];
+    for field in ["position", "of", "tied", "top_percent", "tier", "text"] {
+        assert!(
+            standing["properties"][field].is_object(),
+            "{field}: {standing}"
+        );
+    }
+    let results = doc["paths"]["/api/search"]["get"]["responses"]["200"]["content"]
+        ["application/json"]["schema"]["properties"]["results"]
+        .to_string();
+    assert!(
+        results.contains("standing") && results.contains("about"),
+        "{results}"
+    );
+}
+
+/// An unknown area is a 400 naming `area`, with the valid names for the repositories searched
+/// (all the catalog's without a repository filter) and a suggestion when one is close; a
+/// folder with stored paths is an area.
+#[tokio::test]
+async fn unknown_areas_are_a_400_listing_the_known_ones() {
+    let dir = temp_dir("areas");
+    let mut store = Store::open(&dir).unwrap();
+    let mut c = Contribution::new(
+        "commit/pytorch/pytorch@1".into(),
+        Kind::Commit,
+        "pytorch/pytorch".into(),
+        actor(1, "ana"),
+        19_700 * DAY,
+    );
+    c.paths = vec![builtby_model::ChangedPath {
+        path: "torch/distributed/fsdp/api.py".into(),
+        added: Some(3),
+        deleted: Some(1),
+    }];
+    let input = InputFile {
+        source: builtby_model::Source::Git,
+        path: "git".into(),
+        size: 1,
+        checksum: "sum-areas".into(),
+    };
+    let mut load = store.begin().unwrap();
+    load.add(&Record::Contribution(Box::new(c))).unwrap();
+    load.commit(
+        &input,
+        &builtby_model::ReadReport::new(builtby_model::Source::Git),
+    )
+    .unwrap();
+    drop(store);
+    let state = AppState::new(dir, Catalog::shipped(), BotRules::default());
+    let bad = |qs: &'static str| {
+        let state = state.clone();
+        async move {
+            let a = get(&state, &format!("/api/search?as_of={AS_OF}&{qs}")).await;
+            assert_eq!(a.status, StatusCode::BAD_REQUEST, "{qs}: {}", a.text());
+            let v = a.json();
+            assert_eq!(v["param"], "area", "{qs}: {v}");
+            v["detail"].as_str().unwrap().to_string()
+        }
+    };
+    let d = bad("repo=pytorch/pytorch&area=FSDP").await;
+    assert!(
+        d.contains("unknown area `FSDP`")
+            && d.contains("in pytorch/pytorch: distributed training")
+            && d.contains("tests, docs, vendor, ci"),
+        "{d}"
+    );
+    assert!(!d.contains("model: <folder>"), "only pytorch's names: {d}");
+    let d = bad("area=pallas").await;
+    assert!(d.contains("did you mean `Pallas kernels`?"), "{d}");
+    assert!(
+        d.contains("in the catalog") && d.contains("model: <folder>"),
+        "{d}"
+    );
+    // LoRA is an area of vLLM's, not of PyTorch's
+    let d = bad("repo=pytorch/pytorch&area=LoRA").await;
+    assert!(
+        d.contains("unknown area `LoRA`") && d.contains("ONNX export"),
+        "{d}"
+    );
+    let d = bad("area=single+file").await;
+    assert!(d.contains("unknown area `single file`"), "{d}");
+    let d = bad("repo=pytorch/pytorch&area=distributed+trainng").await;
+    assert!(d.contains("did you mean `distributed training`?"), "{d}");
+    // Names and folders with stored paths are areas.
+    for qs in [
+        "area=distributed+training",
+        "area=LoRA",
+        "repo=pytorch/pytorch&area=Distributed+Training",
+        "area=torch",
+        "repo=pytorch/pytorch&area=torch/distributed",
+        "area=tests",
+        "repo=huggingface/transformers&area=model:+bert",
+    ] {
+        let a = get(&state, &format!("/api/search?as_of={AS_OF}&{qs}")).await;
+        assert_eq!(a.status, StatusCode::OK, "{qs}: {}", a.text());
+    }
+    let v = get(&state, &format!("/api/search?as_of={AS_OF}&area=torch"))
+        .await
+        .json();
+    assert_eq!(v["total"], 1, "{v}");
 }

@@ -203,14 +203,20 @@ fn id_list(ids: &[i64]) -> String {
     s
 }
 
-/// The condition on `contribution_paths` rows for a path scope; `None` without a path filter.
+/// The condition on `contribution_paths` rows for a query's path scope (`0` for an empty
+/// one); `None` without a path filter.
+fn path_cond(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> Option<String> {
+    let scopes = q.paths.as_ref()?;
+    Some(paths_where(scopes, args).unwrap_or_else(|| "0".to_string()))
+}
+
+/// The condition on `contribution_paths` rows for `scopes`; `None` when there is no scope.
 ///
 /// Scopes with the same prefix are one condition with an `IN` list of their repositories (a
 /// seek per repository on the primary key (repo_id, path, …)), and the conditions are joined
 /// by a balanced tree of `OR`s: however many scopes, the expression stays shallow (SQLite
 /// refuses trees deeper than 1,000).
-fn path_cond(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> Option<String> {
-    let scopes = q.paths.as_ref()?;
+fn paths_where(scopes: &[PathScope], args: &mut Vec<rusqlite::types::Value>) -> Option<String> {
     // (prefix, anywhere) → repository ids, None for any repository; in first-seen order.
     type Group<'a> = ((&'a str, bool), Option<Vec<i64>>);
     let mut groups: Vec<Group> = Vec::new();
@@ -261,7 +267,7 @@ fn path_cond(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> Option<St
         ors.push(format!("({})", conds.join(" AND ")));
     }
     if ors.is_empty() {
-        return Some("0".to_string());
+        return None;
     }
     Some(balanced_or(&ors))
 }
@@ -562,6 +568,60 @@ impl Store {
         }
         out.sort();
         out.dedup();
+        Ok(out)
+    }
+
+    /// Does any stored path (from git histories) fall in one of `scopes`? A scope of any
+    /// repository is looked up in each repository that has paths: a seek or two each, where
+    /// a scan of every path would read them all.
+    pub fn has_paths(&self, scopes: &[PathScope]) -> Result<bool> {
+        let mut expanded = Vec::new();
+        let mut any_repo: Option<Vec<i64>> = None;
+        for s in scopes {
+            match s.repo_id {
+                Some(_) => expanded.push(s.clone()),
+                None => {
+                    if any_repo.is_none() {
+                        any_repo = Some(self.repos_with_paths()?);
+                    }
+                    for &id in any_repo.as_deref().unwrap_or_default() {
+                        expanded.push(PathScope {
+                            repo_id: Some(id),
+                            ..s.clone()
+                        });
+                    }
+                }
+            }
+        }
+        let mut args = Vec::new();
+        let Some(w) = paths_where(&expanded, &mut args) else {
+            return Ok(false);
+        };
+        let sql = format!("SELECT EXISTS(SELECT 1 FROM contribution_paths WHERE {w})");
+        self.conn
+            .query_row(&sql, params_from_iter(args), |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// The repositories with stored paths, one seek on the primary key (repo_id, path, …)
+    /// each.
+    pub fn repos_with_paths(&self) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT repo_id FROM contribution_paths WHERE repo_id > ?1 ORDER BY repo_id LIMIT 1",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        let mut last = i64::MIN;
+        while let Some(id) = stmt
+            .query_row([last], |r| r.get::<_, i64>(0))
+            .optional()
+            .map_err(|e| self.err(e))?
+        {
+            out.push(id);
+            last = id;
+        }
         Ok(out)
     }
 

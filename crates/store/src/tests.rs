@@ -430,6 +430,69 @@ fn commits_link_to_their_merged_pr_in_either_order() {
     }
 }
 
+/// Whether a folder has stored paths, in one repository or any: what tells an area that is a
+/// folder of the tree from a typo.
+#[test]
+fn has_paths_looks_in_the_repositories_with_paths() {
+    let mut s = temp_store("haspaths");
+    let mut recs = Vec::new();
+    for (i, (repo, path)) in [
+        ("o/a", "torch/distributed/x.py"),
+        ("o/b", "jax/_src/lax.py"),
+        ("o/none", ""),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut c = Contribution::new(
+            format!("commit/{repo}@{i}"),
+            Kind::Commit,
+            repo.to_string(),
+            actor(None, "git:aaaa"),
+            DAY,
+        );
+        if !path.is_empty() {
+            c.paths = vec![builtby_model::ChangedPath {
+                path: path.to_string(),
+                added: Some(1),
+                deleted: Some(0),
+            }];
+        }
+        recs.push(Record::Contribution(Box::new(c)));
+    }
+    load(&mut s, "git", &recs);
+    let id = |n: &str| s.repos_matching(&[n.into()]).unwrap()[0].0;
+    let (a, b) = (id("o/a"), id("o/b"));
+    let mut with = s.repos_with_paths().unwrap();
+    with.sort();
+    let mut expected = vec![a, b];
+    expected.sort();
+    assert_eq!(with, expected, "o/none has no paths");
+    let scope = |repo_id, prefix: &str| PathScope {
+        repo_id,
+        prefix: prefix.into(),
+        anywhere: false,
+    };
+    assert!(s.has_paths(&[scope(None, "torch/")]).unwrap());
+    assert!(s.has_paths(&[scope(None, "jax/_src/")]).unwrap());
+    assert!(s
+        .has_paths(&[scope(Some(a), "torch/distributed/")])
+        .unwrap());
+    assert!(
+        !s.has_paths(&[scope(Some(b), "torch/")]).unwrap(),
+        "not in o/b"
+    );
+    assert!(!s.has_paths(&[scope(None, "FSDP/")]).unwrap());
+    assert!(
+        !s.has_paths(&[scope(None, "Torch/")]).unwrap(),
+        "paths are case-sensitive"
+    );
+    assert!(s
+        .has_paths(&[scope(None, "FSDP/"), scope(Some(b), "jax/")])
+        .unwrap());
+    assert!(!s.has_paths(&[]).unwrap());
+}
+
 /// A stored kind code no kind has is an error, not a push.
 #[test]
 fn a_corrupt_kind_code_is_an_error() {

@@ -5,7 +5,7 @@
 //! in the area. Monotone: more work never removes an active period. What it reports is
 //! months, not contributions: a month with fifty commits is one month.
 
-use super::{num, Context, Counted, Explain};
+use super::{num, points, Context, Counted, Explain};
 use builtby_model::Kind;
 use builtby_store::Cell;
 
@@ -23,6 +23,13 @@ pub struct Depth {
 
 impl Depth {
     pub fn label(&self) -> String {
+        format!(
+            "Active months per repo: {} each × repo scrutiny × recency",
+            points(self.points_per_month)
+        )
+    }
+
+    pub fn about(&self) -> String {
         let kinds: Vec<&str> = self.kinds.iter().map(|k| k.label()).collect();
         let kinds = match kinds.split_last() {
             None => "nothing".to_string(),

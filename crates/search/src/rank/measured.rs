@@ -4,7 +4,7 @@
 //! [`builtby_model::Measures`] from [`Context::measured`], limited to the work in the search's
 //! scope (the repositories, or rather places, and days of the person's cells).
 
-use super::{num, Context, Counted, Explain};
+use super::{num, points, Context, Counted, Explain};
 use builtby_model::{time, Kind};
 use builtby_store::{Cell, MeasuredRow};
 use std::collections::HashSet;
@@ -70,8 +70,15 @@ fn tenfold(n: Option<i64>) -> f64 {
 impl Models {
     pub fn label(&self) -> String {
         format!(
-            "Models on Hugging Face: {} points each, + {} per tenfold downloads, + {} per tenfold likes, × (1 + {} × model-card quality), × recency",
-            num(self.per_model),
+            "Hugging Face models: {} + downloads, likes, card × recency",
+            points(self.per_model)
+        )
+    }
+
+    pub fn about(&self) -> String {
+        format!(
+            "Models on Hugging Face: {} each, + {} per tenfold downloads, + {} per tenfold likes, × (1 + {} × model-card quality), × recency",
+            points(self.per_model),
             num(self.per_tenfold_downloads),
             num(self.per_tenfold_likes),
             num(self.card)
@@ -99,8 +106,16 @@ impl Models {
 impl Papers {
     pub fn label(&self) -> String {
         format!(
-            "Papers on arXiv: {} points each, + {} when the paper links its code, × {} outside machine-learning categories, × recency",
-            num(self.per_paper),
+            "arXiv papers: {}, + {} with code, × recency",
+            points(self.per_paper),
+            num(self.code)
+        )
+    }
+
+    pub fn about(&self) -> String {
+        format!(
+            "Papers on arXiv: {} each, + {} when the paper links its code, × {} outside machine-learning categories, × recency",
+            points(self.per_paper),
             num(self.code),
             num(self.off_topic)
         )
@@ -126,6 +141,15 @@ impl Papers {
 
 impl Kaggle {
     pub fn label(&self) -> String {
+        let most = |v: &[f64]| num(v.iter().copied().fold(0.0, f64::max));
+        format!(
+            "Kaggle: best tier per category (up to {}), medals (up to {})",
+            most(&self.tiers),
+            most(&self.medals)
+        )
+    }
+
+    pub fn about(&self) -> String {
         format!(
             "Kaggle: the highest tier reached in each category (expert {}, master {}, grandmaster {}), medals gold {}, silver {}, bronze {} × recency",
             num(self.tiers[2]),

@@ -23,6 +23,11 @@
 //! points per active month, the recency window) are the `[rank]` section of the catalog
 //! (`catalog/default.toml`), which a user's catalog file overrides key by key. Labels are
 //! written from those numbers, so they cannot disagree with what is computed.
+//!
+//! **Two texts.** A rule's [`Rule::label`] is short (a dozen words: "Merged PRs: 10 points
+//! each × repo scrutiny × recency"), for a line next to a score; its [`Rule::about`] is the
+//! whole explanation with every number (each kind's weight, what counts once). Both are
+//! written from the same numbers.
 
 mod depth;
 pub mod measured;
@@ -125,8 +130,10 @@ pub struct Used {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreDetail {
     pub rule: &'static str,
-    /// Written from the rule's parameters (see [`Rule::label`]).
+    /// A dozen words at most, written from the rule's parameters (see [`Rule::label`]).
     pub label: String,
+    /// The whole explanation, with every number (see [`Rule::about`]).
+    pub about: String,
     pub score: f64,
     pub used: Vec<Used>,
 }
@@ -207,7 +214,7 @@ impl Rule {
         }
     }
 
-    /// What the rule counts, with its actual numbers.
+    /// What the rule counts, in a dozen words at most, with its actual numbers.
     pub fn label(&self) -> String {
         match self {
             Rule::Weighted(r) => r.label(),
@@ -216,6 +223,18 @@ impl Rule {
             Rule::Models(r) => r.label(),
             Rule::Papers(r) => r.label(),
             Rule::Kaggle(r) => r.label(),
+        }
+    }
+
+    /// What the rule counts and how, in full, with every number.
+    pub fn about(&self) -> String {
+        match self {
+            Rule::Weighted(r) => r.about(),
+            Rule::Depth(r) => r.about(),
+            Rule::Recency(r) => r.about(),
+            Rule::Models(r) => r.about(),
+            Rule::Papers(r) => r.about(),
+            Rule::Kaggle(r) => r.about(),
         }
     }
 
@@ -239,6 +258,7 @@ impl Rule {
         ScoreDetail {
             rule: self.name(),
             label: self.label(),
+            about: self.about(),
             score,
             used: record.into_used(ctx),
         }
@@ -276,14 +296,24 @@ pub(crate) fn num(x: f64) -> String {
     format!("{x}")
 }
 
+/// `1 point`, `10 points`, `0.5 points`.
+pub(crate) fn points(x: f64) -> String {
+    format!("{} point{}", num(x), if x == 1.0 { "" } else { "s" })
+}
+
 /// Orders two scored people: higher score first; near-equal scores (float noise) by more
 /// contributions; then by login for a stable order.
 pub fn compare(a: (f64, i64, &str), b: (f64, i64, &str)) -> std::cmp::Ordering {
-    let tol = 1e-9 * a.0.abs().max(b.0.abs()).max(1e-300);
-    if (a.0 - b.0).abs() > tol {
+    if !same_score(a.0, b.0) {
         return b.0.total_cmp(&a.0);
     }
     b.1.cmp(&a.1).then_with(|| a.2.cmp(b.2))
+}
+
+/// Two scores equal but for float noise: a tie, in ranking and in a result's standing.
+pub fn same_score(a: f64, b: f64) -> bool {
+    let tol = 1e-9 * a.abs().max(b.abs()).max(1e-300);
+    (a - b).abs() <= tol
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! PR), whatever the repository and without decay. Someone who shipped last month beats
 //! someone equally strong who stopped three years ago.
 
-use super::{num, Context, Counted, Explain};
+use super::{num, points, Context, Counted, Explain};
 use builtby_model::Kind;
 use builtby_store::Cell;
 
@@ -17,13 +17,40 @@ pub struct Recency {
 }
 
 impl Recency {
-    pub fn label(&self) -> String {
+    /// `6 months` when the window is close to whole months, else `45 days`.
+    fn window(&self) -> String {
+        match self.months() {
+            Some(m) => format!("{m} month{}", if m == 1 { "" } else { "s" }),
+            None => format!("{} days", self.window_days),
+        }
+    }
+
+    fn months(&self) -> Option<i64> {
         let months = self.window_days as f64 / 30.44;
-        let about = if months >= 0.9 && (months - months.round()).abs() < 0.1 {
-            let m = months.round() as i64;
-            format!(" (about {m} month{})", if m == 1 { "" } else { "s" })
+        (months >= 0.9 && (months - months.round()).abs() < 0.1).then(|| months.round() as i64)
+    }
+
+    pub fn label(&self) -> String {
+        let max = self
+            .weights
+            .iter()
+            .map(|w| w.1)
+            .fold(self.default, f64::max);
+        let each = if self.weights.iter().all(|w| w.1 == self.default) {
+            points(self.default)
         } else {
-            String::new()
+            format!("up to {}", points(max))
+        };
+        format!(
+            "Recent work (last {}): {each} each, no decay",
+            self.window()
+        )
+    }
+
+    pub fn about(&self) -> String {
+        let about = match self.months() {
+            Some(_) => format!(" (about {})", self.window()),
+            None => String::new(),
         };
         let mut s = format!(
             "Contributions in the last {} days{about}, any repository: {} point{} each",
@@ -34,6 +61,7 @@ impl Recency {
         for (k, w) in &self.weights {
             s.push_str(&format!(", {} {}", k.label(), num(*w)));
         }
+        s.push_str("; no recency decay, whatever the repository");
         s
     }
 

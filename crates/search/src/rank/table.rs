@@ -63,43 +63,50 @@ const KAGGLE_KEYS: &[&str] = &[
     "bronze",
 ];
 
-/// The rules in order of importance: name, shape, and (for weighted rules) what they are for.
-const RULES: &[(&str, Shape, &str)] = &[
+/// The rules in order of importance: name, shape, and (for weighted rules) a short title for
+/// the label and what they are for, in words, for the rule's `about`.
+const RULES: &[(&str, Shape, &str, &str)] = &[
     (
         "merged_work",
         Shape::Weighted,
+        "Merged PRs",
         "Merged pull requests, weighted by the repository's review scrutiny",
     ),
     (
         "reviews",
         Shape::Weighted,
+        "Reviews",
         "Reviews and review comments given to others",
     ),
     (
         "feedback",
         Shape::Weighted,
-        "Own merged PRs revised after others' review, × rounds survived (up to 3)",
+        "Answers review",
+        "Own merged PRs that others reviewed and the author answered, × review rounds survived (up to 3)",
     ),
-    ("models", Shape::Measured(MODELS_KEYS), ""),
-    ("papers", Shape::Measured(PAPERS_KEYS), ""),
-    ("kaggle", Shape::Measured(KAGGLE_KEYS), ""),
+    ("models", Shape::Measured(MODELS_KEYS), "", ""),
+    ("papers", Shape::Measured(PAPERS_KEYS), "", ""),
+    ("kaggle", Shape::Measured(KAGGLE_KEYS), "", ""),
     (
         "conversation",
         Shape::Weighted,
+        "PRs opened, issues, comments",
         "Pull requests opened, issues and discussion",
     ),
     (
         "maintenance",
         Shape::Weighted,
+        "Maintenance",
         "Write access granted, releases published, pushes",
     ),
     (
         "commits",
         Shape::Weighted,
+        "Commits",
         "Commits on the default branch (git histories), co-authored and reviewed commits; commits of a merged PR in the store count with the PR, not again",
     ),
-    ("depth", Shape::Depth, ""),
-    ("recency", Shape::Recency, ""),
+    ("depth", Shape::Depth, "", ""),
+    ("recency", Shape::Recency, "", ""),
 ];
 
 const WEIGHT: &str = "a number ≥ 0 (a negative weight would let more work lower a score)";
@@ -115,7 +122,7 @@ impl RankTable {
     /// Checks one file's `[rank]` table and lays it over what earlier files said.
     pub(crate) fn merge(&mut self, rank: Table) -> Result<(), RankError> {
         for (rule, body) in rank {
-            let Some(&(name, shape, _)) = RULES.iter().find(|r| r.0 == rule) else {
+            let Some(&(name, shape, _, _)) = RULES.iter().find(|r| r.0 == rule) else {
                 return Err(RankError::UnknownKey {
                     key: format!("rank.{rule}"),
                     expected: format!(
@@ -141,7 +148,7 @@ impl RankTable {
     /// The rules with their numbers, once every file is merged.
     pub(crate) fn rules(&self) -> Result<Rules, RankError> {
         let mut rules = Vec::new();
-        for &(name, shape, about) in RULES {
+        for &(name, shape, title, about) in RULES {
             let get = |key: &'static str| {
                 self.values
                     .get(&(name, key.to_string()))
@@ -150,6 +157,7 @@ impl RankTable {
             rules.push(match shape {
                 Shape::Weighted => Rule::Weighted(Weighted {
                     name,
+                    title,
                     about,
                     weights: self.kind_weights(name),
                 }),

@@ -199,27 +199,56 @@ fn depth_reports_active_months_and_labels_say_their_numbers() {
     );
     let json = serde_json::to_value(&d.used[0]).unwrap();
     assert_eq!(json["kind"], "active_month");
-    assert!(d.label.contains("3 points per active month"), "{}", d.label);
+    assert!(d.label.contains("3 points each"), "{}", d.label);
+    assert!(d.about.contains("3 points per active month"), "{}", d.about);
 
-    let recency = rule("recency").label();
+    let recency = rule("recency");
+    assert_eq!(
+        recency.label(),
+        "Recent work (last 6 months): up to 1 point each, no decay"
+    );
     assert!(
-        recency.contains("last 182 days (about 6 months)") && recency.contains("push 0.2"),
-        "{recency}"
+        recency.about().contains("last 182 days (about 6 months)")
+            && recency.about().contains("push 0.2"),
+        "{}",
+        recency.about()
     );
     let r = Recency {
         window_days: 30,
         default: 1.0,
         weights: vec![],
     };
-    assert!(
-        r.label().contains("last 30 days (about 1 month)"),
-        "{}",
-        r.label()
+    assert_eq!(
+        r.label(),
+        "Recent work (last 1 month): 1 point each, no decay"
     );
-    let reviews = rule("reviews").label();
     assert!(
-        reviews.contains("review 4") && reviews.contains("review comment 1.5"),
-        "{reviews}"
+        r.about().contains("last 30 days (about 1 month)"),
+        "{}",
+        r.about()
+    );
+    let r = Recency {
+        window_days: 45,
+        default: 2.0,
+        weights: vec![(Kind::Push, 0.5)],
+    };
+    assert_eq!(
+        r.label(),
+        "Recent work (last 45 days): up to 2 points each, no decay"
+    );
+    let reviews = rule("reviews");
+    assert_eq!(
+        reviews.label(),
+        "Reviews: 4 to 1.5 points each × repo scrutiny × recency"
+    );
+    assert!(
+        reviews.about().contains("review 4") && reviews.about().contains("review comment 1.5"),
+        "{}",
+        reviews.about()
+    );
+    assert_eq!(
+        rule("merged_work").label(),
+        "Merged PRs: 10 points each × repo scrutiny × recency"
     );
     // A weighted rule's rows are contributions of their kind.
     let m = rule("merged_work").explain(&[cell(1, Kind::PrMerged, 20_000, 3)], &c);
@@ -227,6 +256,71 @@ fn depth_reports_active_months_and_labels_say_their_numbers() {
         serde_json::to_value(&m.used[0]).unwrap()["kind"],
         "pr_merged"
     );
+}
+
+/// Labels are short (a dozen words; `×` is not a word) and the long explanation is kept in
+/// `about`, which says at least as much: every number in a label is in the rule's table.
+#[test]
+fn labels_are_short_and_about_keeps_the_explanation() {
+    let words = |s: &str| {
+        s.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    };
+    for r in rules().iter() {
+        let (label, about) = (r.label(), r.about());
+        assert!(words(&label) <= 12, "{}: {label}", r.name());
+        assert!(words(&about) > words(&label), "{}: {about}", r.name());
+        let d = r.explain(&[], &ctx());
+        assert_eq!((d.label, d.about), (label, about));
+    }
+    // The commits rule's label was 40 words; what it said is in `about`.
+    let commits = rule("commits");
+    assert_eq!(
+        commits.label(),
+        "Commits: 6 to 2 points each × repo scrutiny × recency"
+    );
+    assert!(
+        commits.about().contains("count with the PR, not again")
+            && commits.about().contains("co-authored commit 3"),
+        "{}",
+        commits.about()
+    );
+}
+
+/// Labels follow the `[rank]` table: change a number there and the label says the new one.
+#[test]
+fn labels_are_written_from_the_rank_table() {
+    let dir = std::env::temp_dir().join(format!("builtby-labels-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("rank.toml");
+    std::fs::write(
+        &p,
+        "[rank.merged_work]\npr_merged = 7.5\n[rank.depth]\npoints_per_month = 1\n[rank.recency]\nwindow_days = 91\n[rank.papers]\nper_paper = 2\n[rank.kaggle]\ngrandmaster = 30\n",
+    )
+    .unwrap();
+    let c = Catalog::with_user_file(Some(&p)).unwrap();
+    let label = |n: &str| c.rules().get(n).unwrap().label();
+    assert_eq!(
+        label("merged_work"),
+        "Merged PRs: 7.5 points each × repo scrutiny × recency"
+    );
+    assert_eq!(
+        label("depth"),
+        "Active months per repo: 1 point each × repo scrutiny × recency"
+    );
+    assert!(
+        label("recency").contains("last 3 months"),
+        "{}",
+        label("recency")
+    );
+    assert!(
+        label("papers").starts_with("arXiv papers: 2 points"),
+        "{}",
+        label("papers")
+    );
+    assert!(label("kaggle").contains("up to 30"), "{}", label("kaggle"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn arb_cells() -> impl Strategy<Value = Vec<(i64, usize, i64, i64)>> {

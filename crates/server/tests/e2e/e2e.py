@@ -5,7 +5,8 @@ chromedriver (W3C WebDriver over plain HTTP, so the Python standard library is e
 usage: e2e.py BASE_URL OUT_DIR
 
 Opens the page, runs a search from the form with the keyboard, checks the ranked results
-(names, score bars, evidence links to github.com, "why this rank"), follows the first result
+(names, score bars, the standing next to the score, evidence links to github.com, "why
+this rank"), follows the first result
 to the person page (name, activity chart as SVG, totals, evidence links, paging), goes back,
 shows an error for a bad filter, and looks at both pages at phone width. Screenshots go to
 OUT_DIR. Exits non-zero with a message on the first failed check.
@@ -198,6 +199,11 @@ def run(wd, base, out):
     bars = wd.js("return [...document.querySelectorAll('.result:first-child .bar-fill')].map(b => b.getBoundingClientRect().width)")
     rules = first_result_rules(base, wd.js("return location.search"))
     check(len(bars) == rules and max(bars) > 0, f"first result has a bar per rule ({[round(b) for b in bars]})")
+    standing = wd.text(".result:first-child .score .standing")
+    api_standing = first_result_standing(base, wd.js("return location.search"))
+    check(standing == api_standing and "in this search" in standing, f"first result's standing is shown next to its score: {standing!r}")
+    total = wd.js("return document.querySelector('.summary h1').innerText.replace(/[^0-9]/g, '')")
+    check(standing == "the only person in this search" or f"of {int(total)} people" in standing, f"the standing counts everyone who matched ({total})")
     counts = wd.text(".result:first-child .counts")
     check("merged PR" in counts, f"counts line: {counts}")
     summary = wd.find_all(".result:first-child .why-wrap summary")[0]
@@ -308,6 +314,12 @@ def first_result_rules(base, search):
     with urllib.request.urlopen(base + "/api/search" + search + "&limit=1", timeout=120) as r:
         details = json.loads(r.read())["results"][0]["details"]
     return len([d for d in details if d["score"] > 0 or d["rule"] not in OFF_GITHUB_RULES])
+
+
+def first_result_standing(base, search):
+    """The first result's standing in words, as the API gives it."""
+    with urllib.request.urlopen(base + "/api/search" + search + "&limit=1", timeout=120) as r:
+        return json.loads(r.read())["results"][0]["standing"]["text"]
 
 
 def api_first_login(base, query):

@@ -26,10 +26,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 /// A rollup cell: (repo, kind code, day, person).
 pub(crate) type Key = (i64, i64, i64, i64);
 
-/// Kinds of conversation capped per clock hour.
-const HOURLY: [Kind; 7] = [
+/// Kinds of conversation capped per clock hour: what an account can produce on its own.
+/// Merged PRs are not: each passed someone else's review (a maintainer merging a stack of
+/// thirteen PRs in an hour is not a burst of the author's).
+const HOURLY: [Kind; 6] = [
     Kind::PrOpened,
-    Kind::PrMerged,
     Kind::PrClosedUnmerged,
     Kind::Review,
     Kind::ReviewComment,
