@@ -157,7 +157,7 @@ pub fn squash_title(subject: &str) -> &str {
         Some(i)
             if s.ends_with(')') && s[i + 3..s.len() - 1].bytes().all(|b| b.is_ascii_digit()) =>
         {
-            &s[..i]
+            s[..i].trim_end()
         }
         _ => s,
     }
@@ -245,6 +245,7 @@ mod tests {
     #[test]
     fn titles() {
         assert_eq!(squash_title("Fix x (#12)"), "Fix x");
+        assert_eq!(squash_title("Fix x  (#12)"), "Fix x");
         assert_eq!(squash_title("Fix (#x)"), "Fix (#x)");
         assert_eq!(
             merge_title("\nAdd batch_dot\n\nmore"),
