@@ -169,11 +169,11 @@ pub fn ingest_repo(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    if let Err(e) = git::read_commits_with(path, &missing, threads, false, |c| {
+    // One git cannot read (a shallow clone's boundary) leaves its PR uncredited, reported.
+    let unread_heads = git::read_commits_with(path, &missing, threads, false, |c| {
         heads.insert(c.id.clone(), c.author);
-    }) {
-        return Ok(failed(Some(repo), e.to_string()));
-    }
+    })
+    .err();
     if !reread.merges.is_empty() {
         let read = git::read_commits_with(path, &reread.merges, threads, true, |c| {
             if err.is_none() {
@@ -196,7 +196,12 @@ pub fn ingest_repo(
     branches.vote(&mut load, &repo)?;
     let local = path.display().to_string();
     load.set_git_tip(&repo, &local, &tip, stats.commits)?;
-    let report_of_read = read_report(&stats, kept);
+    let mut report_of_read = read_report(&stats, kept);
+    if let Some(e) = unread_heads {
+        report_of_read.messages.push(format!(
+            "merged branches' heads not read, their PRs not credited: {e}"
+        ));
+    }
     let input = InputFile {
         source: Source::Git,
         path: path.to_path_buf(),
@@ -394,7 +399,7 @@ fn add_merge_pr(
     kept: &mut ReadReport,
 ) -> Result<(), builtby_store::StoreError> {
     let Some(head) = c.parents.get(1).and_then(|p| heads.get(p)) else {
-        return Ok(()); // not in the repository (a shallow clone): nobody to credit
+        return Ok(()); // a head git could not read (reported): nobody to credit
     };
     let (actor, profile) = git_account(head);
     let title = prs::merge_title(&c.body).unwrap_or(&c.subject);
