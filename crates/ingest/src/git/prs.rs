@@ -39,8 +39,8 @@
 //! had merged #14,300 two years before: 595 commits below the floor, 66 of their numbers also
 //! Keras PRs merged in 2015. With a window of 365 days the guard also rejected 9 genuine
 //! long-lived PRs (accelerate 1, peft 1, JAX 7); with 730 days, none in the five other
-//! repositories. Numbers on two chain commits once the guard has run: JAX 3 (PRs merged twice:
-//! a GitHub merge and an import's), Keras 3, the others none.
+//! repositories. Numbers on two chain commits once the guard has run: JAX 3 (the same `Merge
+//! pull request #N` twice), Keras 3, the others none.
 
 use builtby_sources::git::{link, MainlineCommit};
 use std::collections::{HashMap, HashSet};
