@@ -19,8 +19,24 @@
 //! - an address whose local part is a login the store knows is a suggestion only;
 //! - names and addresses of import identities and AI co-authors mark them as not people.
 //!
-//! Merges carry no authorship (the PR's own commits do); a `Merge pull request #N` whose PR
-//! is in the store gives that PR its paths.
+//! Merged PRs, from the history itself ([`prs`]): on the default branch's first-parent chain
+//! (read whole by one `git log --first-parent`, also on an incremental run), a `Merge pull
+//! request #N` merge and, in a repository that merges through GitHub, a commit whose subject
+//! ends `(#N)` are the merges of PR N. Each becomes a `pr_merged` keyed like GitHub's
+//! (`pr_merged/<repo>#N`, so one row whichever source tells of it), linked to `/pull/N`, at
+//! the commit time, with the commit's diff (a merge's: against its first parent, read again
+//! with it) as the PR's paths; credited to the squash commit's author, or to the author of
+//! the merged branch's head (the merge's second parent). The commits naming PR N then become
+//! its `pr_commit`s in the store, so the work counts once. A GitHub source later bringing the
+//! same PR moves the credit to the PR's GitHub author (see `Batch::add`).
+//!
+//! Other merges carry no authorship (the PR's own commits do); a `Merge pull request #N` that
+//! is not PR N's merge here (off the chain, or a second one) gives PR N its paths when the
+//! store has it.
+
+pub mod prs;
+
+pub use prs::MainlineStats;
 
 use crate::IngestError;
 use builtby_model::{
@@ -30,7 +46,7 @@ use builtby_model::{
 use builtby_sources::git::{self, Commit, Ident, ReadStats};
 use builtby_store::identity::Method;
 use builtby_store::{Batch, InputFile, LoadSummary, Store};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -45,6 +61,8 @@ pub enum GitOutcome {
         commits: u64,
         summary: LoadSummary,
         stats: ReadStats,
+        /// What the first-parent chain says about PR merges (see [`prs`]).
+        prs: MainlineStats,
         secs: f64,
     },
     Failed {
@@ -109,17 +127,28 @@ pub fn ingest_repo(
         Ok(ids) => ids,
         Err(e) => return Ok(failed(Some(repo), e.to_string())),
     };
+    // The whole chain, also on an incremental run: whether the repository merges through
+    // GitHub, and which number is whose, are properties of the history, not of the range.
+    let merges = match git::first_parent(path, &tip) {
+        Ok(chain) => prs::decide(&chain),
+        Err(e) => return Ok(failed(Some(repo), e.to_string())),
+    };
     let mut load = store.begin()?;
     let mut err: Option<builtby_store::StoreError> = None;
-    // Merges are read without their diffs; the few whose PR is in the store are read again
-    // with them, to give the PR its paths.
-    let mut merges_of_known_prs: Vec<String> = Vec::new();
+    // Merges are read without their diffs; the merges of PRs (and the few merges whose PR is
+    // in the store) are read again with them, to give the PR its paths.
+    let mut reread = Reread::default();
     let mut kept = ReadReport::new(Source::Git);
     let mut branches = Branches::default();
+    // the authors of the branch heads the merges of PRs are credited to
+    let mut heads: HashMap<String, Ident> = HashMap::new();
     let read = git::read_commits_with(path, &ids, threads, false, |c| {
         if err.is_none() {
             branches.see(&repo, &c);
-            if let Err(e) = load_commit(&mut load, &repo, &c, &mut merges_of_known_prs, &mut kept) {
+            if merges.branch_heads.contains(&c.id) {
+                heads.insert(c.id.clone(), c.author.clone());
+            }
+            if let Err(e) = load_commit(&mut load, &repo, &c, &merges, &mut reread, &mut kept) {
                 err = Some(e);
             }
         }
@@ -131,10 +160,28 @@ pub fn ingest_repo(
         Ok(s) => s,
         Err(e) => return Ok(failed(Some(repo), e.to_string())),
     };
-    if !merges_of_known_prs.is_empty() {
-        let read = git::read_commits_with(path, &merges_of_known_prs, threads, true, |c| {
+    // A branch head an earlier run read (rare: merged after the tip that run stopped at).
+    let missing: Vec<String> = reread
+        .heads
+        .iter()
+        .filter(|h| !heads.contains_key(*h))
+        .cloned()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    // One git cannot read (a shallow clone's boundary) leaves its PR uncredited, reported.
+    let unread_heads = git::read_commits_with(path, &missing, threads, false, |c| {
+        heads.insert(c.id.clone(), c.author);
+    })
+    .err();
+    if !reread.merges.is_empty() {
+        let read = git::read_commits_with(path, &reread.merges, threads, true, |c| {
             if err.is_none() {
-                if let Err(e) = attach_merge_paths(&mut load, &repo, &c) {
+                let r = match merges.merged.get(&c.id) {
+                    Some(&n) => add_merge_pr(&mut load, &repo, &c, n, &heads, &mut kept),
+                    None => attach_merge_paths(&mut load, &repo, &c),
+                };
+                if let Err(e) = r {
                     err = Some(e);
                 }
             }
@@ -149,7 +196,12 @@ pub fn ingest_repo(
     branches.vote(&mut load, &repo)?;
     let local = path.display().to_string();
     load.set_git_tip(&repo, &local, &tip, stats.commits)?;
-    let report_of_read = read_report(&stats, kept);
+    let mut report_of_read = read_report(&stats, kept);
+    if let Some(e) = unread_heads {
+        report_of_read.messages.push(format!(
+            "merged branches' heads not read, their PRs not credited: {e}"
+        ));
+    }
     let input = InputFile {
         source: Source::Git,
         path: path.to_path_buf(),
@@ -164,6 +216,7 @@ pub fn ingest_repo(
             commits: stats.commits,
             summary,
             stats,
+            prs: merges.stats,
             secs: started.elapsed().as_secs_f64(),
         },
     ))
@@ -176,19 +229,7 @@ fn account(
     at: i64,
     evidence: &str,
 ) -> Result<(Actor, Option<Profile>), builtby_store::StoreError> {
-    let actor = Actor {
-        github_id: None,
-        login: Identity::git(&id.email_hash).to_string(),
-        is_bot_type: false,
-    };
-    let profile = Profile {
-        name: Some(if id.name.is_empty() {
-            "(no name)".into()
-        } else {
-            id.name.clone()
-        }),
-        ..Default::default()
-    };
+    let (actor, profile) = git_account(id);
     if let Some(g) = &id.github {
         let github = Actor {
             github_id: g.id,
@@ -205,6 +246,32 @@ fn account(
         }
     }
     Ok((actor, Some(profile)))
+}
+
+/// The git account of an identity and its profile (its name), with no side effect.
+fn git_account(id: &Ident) -> (Actor, Profile) {
+    let actor = Actor {
+        github_id: None,
+        login: Identity::git(&id.email_hash).to_string(),
+        is_bot_type: false,
+    };
+    let profile = Profile {
+        name: Some(if id.name.is_empty() {
+            "(no name)".into()
+        } else {
+            id.name.clone()
+        }),
+        ..Default::default()
+    };
+    (actor, profile)
+}
+
+/// Merges to read again with their diffs (against the first parent).
+#[derive(Default)]
+struct Reread {
+    merges: Vec<String>,
+    /// The second parents of the merges of PRs among them.
+    heads: Vec<String>,
 }
 
 /// Merges of PR branches, and who authored each commit this run read: after the run, the
@@ -288,44 +355,102 @@ fn attach_merge_paths(
     Ok(())
 }
 
+/// Lines added and deleted by a commit (its diff against its first parent).
+fn line_counts(c: &Commit) -> (i64, i64) {
+    let sum = |f: fn(&git::PathChange) -> Option<u32>| -> i64 {
+        c.paths.iter().filter_map(f).map(i64::from).sum()
+    };
+    (sum(|p| p.added), sum(|p| p.deleted))
+}
+
+/// PR `n`, merged by `c` (its squash commit, or its merge with the first-parent diff), credited
+/// to `actor`: the `pr_merged` GitHub would show, with the commit's diff as its paths.
+fn merged_pr(
+    repo: &str,
+    n: i64,
+    c: &Commit,
+    actor: Actor,
+    profile: Option<Profile>,
+    title: &str,
+) -> Contribution {
+    let key = work_key(Kind::PrMerged, repo, WorkId::Number(n));
+    // committed: when it reached the default branch, i.e. when the PR merged
+    let mut x = Contribution::new(key, Kind::PrMerged, repo.to_string(), actor, c.committer_at);
+    let (additions, deletions) = line_counts(c);
+    x.profile = profile;
+    x.number = Some(n);
+    x.title = Some(title.to_string());
+    x.url = Some(format!("https://github.com/{repo}/pull/{n}"));
+    x.additions = Some(additions);
+    x.deletions = Some(deletions);
+    x.changed_files = Some(c.paths.len() as i64);
+    x.paths = path_rows(c);
+    x
+}
+
+/// The merge `c` of PR `n`, read with its first-parent diff: the PR, credited to the author
+/// of the branch head it merged.
+fn add_merge_pr(
+    load: &mut Batch<'_>,
+    repo: &str,
+    c: &Commit,
+    n: i64,
+    heads: &HashMap<String, Ident>,
+    kept: &mut ReadReport,
+) -> Result<(), builtby_store::StoreError> {
+    let Some(head) = c.parents.get(1).and_then(|p| heads.get(p)) else {
+        return Ok(()); // a head git could not read (reported): nobody to credit
+    };
+    let (actor, profile) = git_account(head);
+    let title = prs::merge_title(&c.body).unwrap_or(&c.subject);
+    kept.kept_kind(Kind::PrMerged);
+    load.add(&Record::Contribution(Box::new(merged_pr(
+        repo,
+        n,
+        c,
+        actor,
+        Some(profile),
+        title,
+    ))))
+}
+
 fn load_commit(
     load: &mut Batch<'_>,
     repo: &str,
     c: &Commit,
-    merges_of_known_prs: &mut Vec<String>,
+    merges: &prs::PrMerges,
+    reread: &mut Reread,
     kept: &mut ReadReport,
 ) -> Result<(), builtby_store::StoreError> {
-    let pr = match c.pr {
-        Some(n) => load.merged_pr(repo, n)?,
-        None => None,
-    };
+    // the PR this commit names, unless the number is another repository's
+    let named = merges.pr_of(&c.id, c.pr);
     if c.is_merge() {
-        if let (Some(n), Some(_)) = (c.pr, &pr) {
-            if c.paths.is_empty() {
-                merges_of_known_prs.push(c.id.clone()); // read again with its diff
-            } else {
-                load.add(&Record::Paths {
-                    key: work_key(Kind::PrMerged, repo, WorkId::Number(n)),
-                    paths: path_rows(c),
-                })?;
+        if merges.merged.contains_key(&c.id) {
+            // the merge of a PR: read again with its diff, credited to its branch's head
+            reread.merges.push(c.id.clone());
+            reread.heads.extend(c.parents.get(1).cloned());
+        } else if let Some(n) = named {
+            if load.merged_pr(repo, n)?.is_some() {
+                if c.paths.is_empty() {
+                    reread.merges.push(c.id.clone()); // read again with its diff
+                } else {
+                    load.add(&Record::Paths {
+                        key: work_key(Kind::PrMerged, repo, WorkId::Number(n)),
+                        paths: path_rows(c),
+                    })?;
+                }
             }
         }
         return Ok(());
     }
     let paths = path_rows(c);
     let url = format!("https://github.com/{repo}/commit/{}", c.id);
-    let additions: i64 = c.paths.iter().filter_map(|p| p.added).map(i64::from).sum();
-    let deletions: i64 = c
-        .paths
-        .iter()
-        .filter_map(|p| p.deleted)
-        .map(i64::from)
-        .sum();
+    let (additions, deletions) = line_counts(c);
     let make = |kind: Kind, who: Option<&str>, actor: Actor, profile: Option<Profile>| {
         let key = work_key(kind, repo, WorkId::Sha(&c.id, who));
         let mut x = Contribution::new(key, kind, repo.to_string(), actor, c.author_at);
         x.profile = profile;
-        x.number = c.pr;
+        x.number = named;
         x.title = Some(c.subject.clone());
         x.body = (!c.body.is_empty() && kind == Kind::Commit).then(|| c.body.clone());
         x.url = Some(url.clone());
@@ -351,6 +476,12 @@ fn load_commit(
                 load.vote(&actor.login, &g.login, Method::SignedOff, &url);
             }
         }
+    }
+    if let Some(&n) = merges.merged.get(&c.id) {
+        // GitHub's squash merge of PR n: the PR, credited to the commit's author; the commit
+        // names it, so it becomes the PR's `pr_commit` and the work counts once
+        let title = prs::squash_title(&c.subject);
+        add(load, merged_pr(repo, n, c, actor.clone(), None, title))?;
     }
     add(load, make(Kind::Commit, None, actor, profile))?;
     for co in &c.co_authors {

@@ -9,7 +9,7 @@ use builtby_ingest::git::{ingest_repo, GitOutcome};
 use builtby_model::{BotRules, Kind};
 use builtby_search::{Catalog, Query};
 use builtby_store::Store;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -88,6 +88,23 @@ struct Expected {
     co_authors: u64,
     /// author name → non-merge commits since 2024-01-01 touching jax/_src/
     jax_src_2024: HashMap<String, u64>,
+    /// The first-parent chain from the tip (the first record), oldest first: PR numbers of
+    /// squash commits `(#N)` and `Merge pull request #N` merges, with the paths touched.
+    mainline: Vec<MainlinePr>,
+}
+
+#[derive(Debug)]
+struct MainlinePr {
+    number: i64,
+    is_merge: bool,
+    paths: Vec<String>,
+}
+
+/// One record, as the first-parent walk needs it.
+struct Rec {
+    first_parent: Option<String>,
+    pr: Option<(i64, bool)>,
+    paths: Vec<String>,
 }
 
 fn noreply_login(email: &str) -> Option<String> {
@@ -108,13 +125,57 @@ fn noreply_login(email: &str) -> Option<String> {
     .then(|| login.to_ascii_lowercase())
 }
 
+/// The PR a commit's subject says it merged: `Merge pull request #N` for a merge, `(#N)` at
+/// the end for another commit.
+fn subject_merges(subject: &str, is_merge: bool) -> Option<i64> {
+    let n = if is_merge {
+        let rest = subject.strip_prefix("Merge pull request #")?;
+        rest.split(|c: char| !c.is_ascii_digit()).next()?
+    } else {
+        let (_, n) = subject.strip_suffix(')')?.rsplit_once("(#")?;
+        n
+    };
+    n.parse().ok().filter(|n| *n > 0)
+}
+
+/// The numstat paths of a record's tail.
+fn numstat_paths(tail: &[u8]) -> Vec<String> {
+    tail.split(|&b| b == b'\n')
+        .filter_map(|line| {
+            let first = *line.first()?;
+            if !(first.is_ascii_digit() || first == b'-') {
+                return None;
+            }
+            let p = line.splitn(3, |&b| b == b'\t').nth(2)?;
+            Some(String::from_utf8_lossy(p).into_owned())
+        })
+        .collect()
+}
+
 fn expected(data: &[u8]) -> Expected {
     let mut e = Expected::default();
+    let mut recs: HashMap<String, Rec> = HashMap::new();
+    let mut tip: Option<String> = None;
     for rec in data.split(|&b| b == 0x1e).skip(1) {
         e.records += 1;
         let f: Vec<&[u8]> = rec.splitn(9, |&b| b == 0x1f).collect();
         let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let parents = s(f[1]).split_whitespace().count();
+        {
+            let id = s(f[0]);
+            let cut = f[8].iter().rposition(|&b| b == 0x1f).unwrap();
+            let msg = s(&f[8][..cut]);
+            let subject = msg.lines().next().unwrap_or("").trim_end();
+            tip.get_or_insert_with(|| id.clone());
+            recs.insert(
+                id,
+                Rec {
+                    first_parent: s(f[1]).split_whitespace().next().map(str::to_string),
+                    pr: subject_merges(subject, parents >= 2).map(|n| (n, parents >= 2)),
+                    paths: numstat_paths(&f[8][cut + 1..]),
+                },
+            );
+        }
         if parents >= 2 {
             let msg = s(f[8]);
             if let Some(rest) = msg.strip_prefix("Merge pull request #") {
@@ -197,6 +258,19 @@ fn expected(data: &[u8]) -> Expected {
             *e.jax_src_2024.entry(author).or_default() += 1;
         }
     }
+    let mut at = tip;
+    while let Some(id) = at {
+        let Some(r) = recs.remove(&id) else { break };
+        if let Some((number, is_merge)) = r.pr {
+            e.mainline.push(MainlinePr {
+                number,
+                is_merge,
+                paths: r.paths,
+            });
+        }
+        at = r.first_parent;
+    }
+    e.mainline.reverse();
     e
 }
 
@@ -208,7 +282,13 @@ fn check(name: &str, repo: &str) -> Option<(tempdir::Dir, Expected)> {
     let mut store = Store::open(&dir.0).unwrap();
     let t = std::time::Instant::now();
     let r = ingest_repo(&mut store, &path, Some(repo), 2).unwrap();
-    let GitOutcome::Loaded { commits, stats, .. } = &r.outcome else {
+    let GitOutcome::Loaded {
+        commits,
+        stats,
+        prs,
+        ..
+    } = &r.outcome
+    else {
         panic!("{r:?}")
     };
     eprintln!(
@@ -242,8 +322,42 @@ fn check(name: &str, repo: &str) -> Option<(tempdir::Dir, Expected)> {
         g.git_identity_authors as usize <= e.other_emails.len(),
         "{name}: at most one git identity per other author address"
     );
+    // Merged PRs from the history itself (squash commits and merges on the first-parent
+    // chain): one row per PR, none from GitHub in this store.
+    let numbers: HashSet<i64> = e.mainline.iter().map(|m| m.number).collect();
+    eprintln!(
+        "{name}: first-parent {} commits, {} `(#N)`, {} `Merge pull request`, share {:.3} \
+         (through GitHub: {}); {} pr_merged rows ({} by git accounts), {} numbers seen again on \
+         the chain, {} another repository's; {} distinct numbers on the chain",
+        prs.first_parent,
+        prs.squash,
+        prs.merges,
+        prs.share,
+        prs.through_github,
+        g.merged_prs,
+        g.merged_prs_by_git_accounts,
+        prs.repeated,
+        prs.foreign,
+        numbers.len()
+    );
     assert_eq!(
-        g.commits_with_pr as u64, e.with_pr,
+        (prs.squash + prs.merges) as usize,
+        e.mainline.len(),
+        "{name}: PR numbers on the chain"
+    );
+    assert_eq!(g.merged_prs as u64, prs.prs, "{name}: one pr_merged per PR");
+    assert_eq!(g.merged_prs, g.merged_prs_by_git_accounts, "{name}");
+    if prs.foreign == 0 {
+        assert_eq!(
+            prs.prs as usize,
+            numbers.len(),
+            "{name}: every number merged once"
+        );
+    }
+    // Commits whose `(#N)` is another repository's PR name no PR here.
+    assert_eq!(
+        g.commits_with_pr as u64 + prs.foreign,
+        e.with_pr,
         "{name}: commits naming a PR"
     );
     assert_eq!(
@@ -320,14 +434,158 @@ fn accelerate() {
     check("huggingface__accelerate", "huggingface/accelerate");
 }
 
+/// The issue's "merged PRs from git histories": in diffusers every PR is squash-merged, so
+/// the people whose PRs touched `src/diffusers/loaders/single_file` have merged PRs, and
+/// their evidence is the PR's page, not the commit's.
 #[test]
 fn diffusers() {
-    check("huggingface__diffusers", "huggingface/diffusers");
+    let Some((dir, e)) = check("huggingface__diffusers", "huggingface/diffusers") else {
+        return;
+    };
+    let area = "src/diffusers/loaders/single_file";
+    let want: Vec<i64> = e
+        .mainline
+        .iter()
+        .filter(|m| !m.is_merge && m.paths.iter().any(|p| p.starts_with(area)))
+        .map(|m| m.number)
+        .collect();
+    assert!(
+        want.len() >= 20,
+        "{} squash-merged PRs in {area}",
+        want.len()
+    );
+    let db = rusqlite::Connection::open(dir.0.join("builtby.sqlite")).unwrap();
+    let mut by_number: BTreeMap<i64, (String, String, bool)> = BTreeMap::new();
+    {
+        let mut st = db
+            .prepare(
+                "SELECT c.number, p.login, c.url,
+                        EXISTS (SELECT 1 FROM contribution_paths x WHERE x.contribution_id = c.id
+                                AND x.path LIKE 'src/diffusers/loaders/single_file%')
+                 FROM contributions c JOIN people p ON p.id = c.person_id
+                 JOIN repos r ON r.id = c.repo_id
+                 WHERE c.kind = 1 AND r.name = 'huggingface/diffusers'",
+            )
+            .unwrap();
+        let rows = st
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+            })
+            .unwrap();
+        for row in rows {
+            let (n, v) = row.unwrap();
+            by_number.insert(n, v);
+        }
+    }
+    let mut logins: BTreeMap<String, u64> = BTreeMap::new();
+    for n in &want {
+        let (login, url, in_area) = by_number
+            .get(n)
+            .unwrap_or_else(|| panic!("PR #{n} is not stored as merged"));
+        assert_eq!(
+            url,
+            &format!("https://github.com/huggingface/diffusers/pull/{n}")
+        );
+        assert!(in_area, "PR #{n} has no path in {area}");
+        *logins.entry(login.clone()).or_default() += 1;
+    }
+    let q = Query {
+        repos: vec!["huggingface/diffusers".into()],
+        paths: vec![area.into()],
+        limit: 500,
+        ..Default::default()
+    };
+    let res = builtby_search::search(
+        &store_of(&dir),
+        &Catalog::shipped(),
+        &BotRules::default(),
+        &q,
+    )
+    .unwrap();
+    let mut found = 0;
+    let mut missing = Vec::new();
+    let mut folded = Vec::new();
+    for (login, prs) in &logins {
+        if let Some(r) = res
+            .results
+            .iter()
+            .find(|r| r.also.iter().any(|a| &a.login == login))
+        {
+            // a git identity whose likely GitHub login is in the results: one row, theirs
+            folded.push(format!("{login} under {}", r.login));
+            continue;
+        }
+        let Some(r) = res.results.iter().find(|r| &r.login == login) else {
+            let (name, not_person): (Option<String>, Option<String>) = db
+                .query_row(
+                    "SELECT name, not_person FROM people WHERE login = ?1",
+                    [login],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            missing.push(format!("{login} {name:?} not a person: {not_person:?}"));
+            continue;
+        };
+        found += 1;
+        let merged = r
+            .counts
+            .iter()
+            .find(|(k, _)| *k == Kind::PrMerged)
+            .map_or(0, |c| c.1);
+        assert!(merged > 0, "{}: {:?}", r.display, r.counts);
+        assert!(merged as u64 >= *prs, "{}: {merged} < {prs}", r.display);
+        // Focused work comes first (a co-authored commit mostly in the area before a merged
+        // PR with a tenth of its files there); the merged PRs link to their conversation.
+        let first = r
+            .evidence
+            .iter()
+            .find(|e| e.kind == Kind::PrMerged)
+            .unwrap_or_else(|| panic!("{}: no merged PR in {:?}", r.display, r.evidence));
+        assert!(
+            first
+                .url
+                .starts_with("https://github.com/huggingface/diffusers/pull/"),
+            "{}: {}",
+            r.display,
+            first.url
+        );
+        assert!(r.details.iter().any(|d| d.rule == "merged_work"));
+    }
+    eprintln!(
+        "diffusers: {} squash-merged PRs in {area} by {} people; {found} of them ranked with \
+         their merged PRs, {} folded under their likely GitHub login ({folded:?}), {} not \
+         ranked ({missing:?})",
+        want.len(),
+        logins.len(),
+        folded.len(),
+        missing.len()
+    );
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
+fn store_of(dir: &tempdir::Dir) -> Store {
+    Store::open(&dir.0).unwrap()
 }
 
 #[test]
 fn keras() {
-    check("keras-team__keras", "keras-team/keras");
+    let Some((dir, e)) = check("keras-team__keras", "keras-team/keras") else {
+        return;
+    };
+    // keras-core's history (2023) is on Keras's chain with its own numbers: `(#1)`…, none of
+    // them is Keras's PR, and its commits stay commits (they are not linked to the Keras PR
+    // with the same number).
+    let db = rusqlite::Connection::open(dir.0.join("builtby.sqlite")).unwrap();
+    let (linked_core, commits_core): (i64, i64) = db
+        .query_row(
+            "SELECT sum(kind = 13), sum(kind = 10) FROM contributions
+             WHERE title = 'Add some numpy ops (#1)' OR title = 'Some dtype fixes (#935)'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((linked_core, commits_core), (0, 2));
+    assert!(e.mainline.iter().any(|m| m.number == 935 && m.is_merge));
 }
 
 /// The issue's "done when": `search --repo jax-ml/jax --path jax/_src/ --since 2024-01-01`
@@ -352,10 +610,21 @@ fn jax_and_the_people_who_worked_in_jax_src() {
         assert!(!r.evidence.is_empty());
         for ev in &r.evidence {
             assert!(ev.area.is_some(), "{} {:?}", r.login, ev);
-            assert!(matches!(
-                ev.kind,
-                Kind::Commit | Kind::CoAuthored | Kind::CommitReview
-            ));
+            assert!(
+                matches!(
+                    ev.kind,
+                    Kind::Commit | Kind::CoAuthored | Kind::CommitReview | Kind::PrMerged
+                ),
+                "{ev:?}"
+            );
+            if ev.kind == Kind::PrMerged {
+                // merged through `Merge pull request #N` (or a 2019–2020 squash commit)
+                assert!(
+                    ev.url.starts_with("https://github.com/jax-ml/jax/pull/"),
+                    "{}",
+                    ev.url
+                );
+            }
             assert!(ev.at.as_str() >= "2024-01-01");
         }
     }

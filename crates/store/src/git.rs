@@ -2,7 +2,10 @@
 //! repository's ingest stopped (for incremental runs). Git identities are accounts (`git:<hash>`,
 //! never the address) resolved by [`crate::identity`]. Commits themselves are ordinary
 //! contributions (`commit/<repo>@<sha>`), with their paths; a commit that names a merged PR in
-//! the store becomes a `pr_commit` at commit time, whichever of the two arrived first.
+//! the store becomes a `pr_commit` at commit time, whichever of the two arrived first. The
+//! merged PRs a history itself shows (squash commits and merges on its first-parent chain) are
+//! `pr_merged` rows credited to git accounts until a GitHub source credits them to the PR's
+//! author (see [`Batch::add`]).
 
 use crate::{Batch, Result, Store};
 use builtby_model::Kind;
@@ -137,6 +140,10 @@ pub struct GitRepoSummary {
     pub by_kind: Vec<(Kind, i64)>,
     /// `commit` and `pr_commit` rows that name a PR.
     pub commits_with_pr: i64,
+    /// `pr_merged` rows (from git or GitHub), and those credited to git accounts (no GitHub
+    /// source has told of them yet).
+    pub merged_prs: i64,
+    pub merged_prs_by_git_accounts: i64,
     /// Distinct people credited with commits: (GitHub people, git identities).
     pub github_authors: i64,
     pub git_identity_authors: i64,
@@ -187,6 +194,9 @@ impl Store {
                 .map_err(e)?,
             by_kind,
             commits_with_pr: one("SELECT count(*) FROM contributions WHERE repo_id = ?1 AND kind IN (10, 13) AND number IS NOT NULL")?,
+            merged_prs: one("SELECT count(*) FROM contributions WHERE repo_id = ?1 AND kind = 1")?,
+            merged_prs_by_git_accounts: one("SELECT count(*) FROM contributions c JOIN people p ON p.id = coalesce(c.account_id, c.person_id)
+                                             WHERE c.repo_id = ?1 AND c.kind = 1 AND p.login LIKE 'git:%'")?,
             github_authors: one("SELECT count(DISTINCT c.person_id) FROM contributions c JOIN people p ON p.id = c.person_id
                                  WHERE c.repo_id = ?1 AND c.kind IN (10, 13) AND p.login NOT LIKE 'git:%'")?,
             git_identity_authors: one("SELECT count(DISTINCT c.person_id) FROM contributions c JOIN people p ON p.id = c.person_id

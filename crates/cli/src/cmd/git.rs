@@ -46,6 +46,7 @@ fn print_report(env: &Env, r: &GitReport) {
             commits,
             summary,
             stats,
+            prs,
             secs,
             ..
         } => {
@@ -59,6 +60,29 @@ fn print_report(env: &Env, r: &GitReport) {
                     summary.new_contributions,
                     summary.paths,
                     summary.linked_to_prs
+                );
+                let mut notes = Vec::new();
+                if !prs.through_github {
+                    notes.push("too few to take `(#N)` subjects for merges".to_string());
+                }
+                if prs.foreign > 0 {
+                    notes.push(format!(
+                        "{} numbered as another repository's PRs",
+                        prs.foreign
+                    ));
+                }
+                eprintln!(
+                    "{repo}: {} PRs merged on the default branch: of its {} first-parent commits, {} end `(#N)` and {} are `Merge pull request` merges ({:.0}%){}",
+                    prs.prs,
+                    prs.first_parent,
+                    prs.squash,
+                    prs.merges,
+                    prs.share * 100.0,
+                    if notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {}", notes.join("; "))
+                    }
                 );
             }
         }

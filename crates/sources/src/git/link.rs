@@ -99,6 +99,18 @@ pub fn subject_pr(subject: &str) -> Option<i64> {
     s[open + 2..].parse().ok().filter(|n| *n > 0)
 }
 
+/// The PR a commit of the default branch's first-parent chain says it merged, by its subject
+/// alone: `Merge pull request #N from …` for a merge (GitHub's merge commit), `… (#N)` for any
+/// other commit (GitHub's squash merge). Trailers name PRs too, but not as their merge.
+pub fn mainline_pr(subject: &str, is_merge: bool) -> Option<i64> {
+    if !is_merge {
+        return subject_pr(subject);
+    }
+    let rest = subject.strip_prefix("Merge pull request #")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
 /// `https://github.com/owner/repo/pull/N…` → N.
 fn pull_url_number(s: &str) -> Option<i64> {
     let i = s.find("/pull/")?;
@@ -160,5 +172,22 @@ mod tests {
             "Copybara import\n\nCOPYBARA_INTEGRATE_REVIEW=https://github.com/jax-ml/jax/pull/4242 from a:b 123\nPiperOrigin-RevId: 1",
         );
         assert_eq!(m.pr, Some(4242));
+    }
+
+    #[test]
+    fn mainline_prs_by_subject() {
+        assert_eq!(mainline_pr("Fix x (#1234)", false), Some(1234));
+        assert_eq!(mainline_pr("Fix x (#1234)", true), None, "a merge's (#N)");
+        assert_eq!(
+            mainline_pr("Merge pull request #77 from ana:fix", true),
+            Some(77)
+        );
+        assert_eq!(
+            mainline_pr("Merge pull request #77 from ana:fix", false),
+            None,
+            "a single-parent commit only says so"
+        );
+        assert_eq!(mainline_pr("Merge pull request #0 from a/b", true), None);
+        assert_eq!(mainline_pr("Merge branch 'main' into x", true), None);
     }
 }

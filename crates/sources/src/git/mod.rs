@@ -235,6 +235,73 @@ pub fn rev_list(repo: &Path, tip: &str, exclude: &[String]) -> Result<Vec<String
     Ok(out.lines().map(str::to_string).collect())
 }
 
+/// One commit of the default branch's first-parent chain: the commits that *are* the branch
+/// (merges and direct commits), not those a merge's second parent brought in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MainlineCommit {
+    pub id: String,
+    /// The second parent of a merge: the merged branch's head.
+    pub second_parent: Option<String>,
+    pub is_merge: bool,
+    /// Committer time, Unix seconds: when the commit reached the branch.
+    pub committed_at: i64,
+    /// The message's first line, as [`Commit::subject`] has it (before e-mails are scrubbed).
+    pub subject: String,
+}
+
+/// The first-parent chain from `tip`, newest first (`git log --first-parent`): one process,
+/// ids, parents, committer times and subjects only (0.4 s on JAX's 26k first-parent commits).
+pub fn first_parent(repo: &Path, tip: &str) -> Result<Vec<MainlineCommit>, GitError> {
+    let out = git(repo)
+        .args([
+            "log",
+            "--first-parent",
+            "--format=%x1e%H%x1f%P%x1f%ct%x1f%B",
+            tip,
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|source| GitError::Spawn {
+            path: repo.to_path_buf(),
+            source,
+        })?;
+    if !out.status.success() {
+        return Err(GitError::Git {
+            path: repo.to_path_buf(),
+            message: format!(
+                "git log --first-parent failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+        });
+    }
+    let mut chain = Vec::new();
+    for rec in out.stdout.split(|&b| b == 0x1e).skip(1) {
+        let mut f = rec.splitn(4, |&b| b == 0x1f);
+        let (Some(id), Some(parents), Some(at), Some(message)) =
+            (f.next(), f.next(), f.next(), f.next())
+        else {
+            continue;
+        };
+        let parents = String::from_utf8_lossy(parents);
+        let mut parents = parents.split_ascii_whitespace();
+        let _first = parents.next();
+        let second = parents.next().map(str::to_string);
+        let message = String::from_utf8_lossy(message);
+        let subject = match message.split_once('\n') {
+            Some((s, _)) => s.trim_end(),
+            None => message.trim_end(),
+        };
+        chain.push(MainlineCommit {
+            id: String::from_utf8_lossy(id).into_owned(),
+            is_merge: second.is_some(),
+            second_parent: second,
+            committed_at: String::from_utf8_lossy(at).trim().parse().unwrap_or(0),
+            subject: subject.to_string(),
+        });
+    }
+    Ok(chain)
+}
+
 /// `owner/name` from the `origin` remote when it is on github.com, else from a folder named
 /// `owner__name` (the shared exports' naming).
 pub fn guess_repo_name(repo: &Path) -> Option<String> {

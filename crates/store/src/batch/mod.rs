@@ -8,7 +8,8 @@
 //! derived tables (rollup, full-text index, `repo_people`, logins), so no source can drift.
 //! A contribution is keyed by what the work is ([`builtby_model::work_key`]): a second copy
 //! (the same review in two events, a PR from GH Archive and from the API) is an upsert that
-//! completes missing fields and counts nothing twice.
+//! completes missing fields and counts nothing twice. Who is credited never changes, with one
+//! exception, a merged PR git told of first (see [`Batch::add`]).
 //!
 //! People and repositories are resolved through small per-batch caches; profile updates and
 //! login history are gathered per batch and written once at commit, so the per-record cost is
@@ -17,7 +18,8 @@
 
 use crate::{Result, Store, StoreError};
 use builtby_model::{
-    time, ChangedPath, Contribution, Hydration, Kind, Pointer, ReadReport, Record, Source,
+    time, ChangedPath, Contribution, Hydration, Identity, Kind, Namespace, Pointer, ReadReport,
+    Record, Source,
 };
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashMap;
@@ -81,6 +83,10 @@ pub struct Batch<'a> {
     new_merged_prs: Vec<(i64, i64, i64)>,
     /// Contributions added, completed or given paths: graded at commit (see [`weights`]).
     touched: Vec<i64>,
+    /// (repo, person) that lost a row counting for breadth in this batch (a commit become a
+    /// `pr_commit`, a PR whose credit moved): out of `repo_people` at commit unless another
+    /// such row is left.
+    lost_breadth: Vec<(i64, i64)>,
     pub(crate) git: crate::git::GitBatch,
     pub(crate) profiles: crate::profiles::ProfileBatch,
     pub(crate) identity: crate::identity::IdentityBatch,
@@ -186,6 +192,7 @@ impl Store {
             new_commit_prs: Vec::new(),
             new_merged_prs: Vec::new(),
             touched: Vec::new(),
+            lost_breadth: Vec::new(),
             git: Default::default(),
             profiles: Default::default(),
             identity: Default::default(),
@@ -219,6 +226,14 @@ impl<'a> Batch<'a> {
     /// it lacks, its hydration, its text in the full-text index) and counts nothing again. A
     /// sighting ([`Record::Seen`]) only resolves its account: the login it had then, and the
     /// login-only person with that login, join the account's person.
+    ///
+    /// Who is credited never changes, except for a merged PR told first by git: a
+    /// `pr_merged` stored under a git account (`git:…`, the author of its squash commit or of
+    /// its merged branch's head) moves to the GitHub account a GitHub source (GH Archive, the
+    /// API) credits the same PR to, its author as GitHub records it: the row, the rollup and
+    /// `repo_people` move, and the PR's commits vote for that account (`squash_pr`). Never the
+    /// other way: a git copy of a PR stored under a GitHub account only fills the fields the
+    /// row lacks.
     pub fn add(&mut self, record: &Record) -> Result<()> {
         let r = match record {
             Record::Contribution(c) => self.add_contribution(c).map(|_| ()),
@@ -296,7 +311,13 @@ impl<'a> Batch<'a> {
             ])?;
         if inserted == 0 {
             self.summary.duplicates += 1;
-            let id = self.complete(c, labels.as_deref(), merged_by, measures.as_deref())?;
+            let id = self.complete(
+                c,
+                labels.as_deref(),
+                merged_by,
+                measures.as_deref(),
+                (person, account),
+            )?;
             self.insert_paths(repo, id, &c.paths)?;
             self.touched.push(id);
             return Ok((id, false));
@@ -343,48 +364,84 @@ impl<'a> Batch<'a> {
     }
 
     /// Completes the stored row with `c`'s key: where `c` has a field it wins (a later, fuller
-    /// source), where it has none the stored one stays; who is credited and when never change.
-    /// The full-text row follows the text. Returns the row id.
+    /// source), where it has none the stored one stays; who is credited and when never change
+    /// (but for a merged PR git told of first: [`Batch::add`]). `credit` is `c`'s (person,
+    /// account). The full-text row follows the text. Returns the row id.
     fn complete(
         &mut self,
         c: &Contribution,
         labels: Option<&str>,
         merged_by: Option<i64>,
         measures: Option<&str>,
+        credit: (i64, Option<i64>),
     ) -> rusqlite::Result<i64> {
         let (id, title, body): (i64, Option<String>, Option<String>) = self
             .tx
             .prepare_cached("SELECT id, title, body FROM contributions WHERE key = ?1")?
             .query_row([&c.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        let hydrated = (!c.needs_hydration).then_some(Hydration::Complete.code());
-        self.tx
-            .prepare_cached(
-                "UPDATE contributions SET title = coalesce(?2, title), body = coalesce(?3, body), url = coalesce(?4, url),
-                 labels = coalesce(?5, labels), additions = coalesce(?6, additions), deletions = coalesce(?7, deletions),
-                 changed_files = coalesce(?8, changed_files), commits = coalesce(?9, commits),
-                 review_state = coalesce(?10, review_state), path = coalesce(?11, path),
-                 merged_by = coalesce(merged_by, ?12), on_pr = on_pr OR ?13,
-                 needs_hydration = coalesce(?14, needs_hydration), measures = coalesce(?15, measures) WHERE id = ?1",
-            )?
-            .execute(params![
-                id,
-                c.title,
-                c.body,
-                c.url,
-                labels,
-                c.additions,
-                c.deletions,
-                c.changed_files,
-                c.commits,
-                c.review_state,
-                c.path,
-                merged_by,
-                c.on_pr,
-                hydrated,
-                measures
-            ])?;
-        let new_title = c.title.clone().or_else(|| title.clone());
-        let new_body = c.body.clone().or_else(|| body.clone());
+        // A merged PR: git's copy and GitHub's meet here.
+        let mut fill_only = false;
+        if c.kind == Kind::PrMerged {
+            let incoming = Identity::parse(&c.actor.login);
+            let stored_by_git = self.stored_by_git(id)?;
+            if stored_by_git && incoming.is_github() {
+                self.move_pr_credit(id, credit)?;
+            }
+            fill_only = !stored_by_git && incoming.namespace == Namespace::Git;
+        }
+        // A git copy of GitHub's PR keeps GitHub's fields and hydration state.
+        let hydrated = (!c.needs_hydration && !fill_only).then_some(Hydration::Complete.code());
+        let set = |col: &str, param: &str| {
+            if fill_only {
+                format!("{col} = coalesce({col}, {param})")
+            } else {
+                format!("{col} = coalesce({param}, {col})")
+            }
+        };
+        let sql = format!(
+            "UPDATE contributions SET {}, {}, {}, {}, {}, {}, {}, {}, {}, {},
+             merged_by = coalesce(merged_by, ?12), on_pr = on_pr OR ?13,
+             needs_hydration = coalesce(?14, needs_hydration), {} WHERE id = ?1",
+            set("title", "?2"),
+            set("body", "?3"),
+            set("url", "?4"),
+            set("labels", "?5"),
+            set("additions", "?6"),
+            set("deletions", "?7"),
+            set("changed_files", "?8"),
+            set("commits", "?9"),
+            set("review_state", "?10"),
+            set("path", "?11"),
+            set("measures", "?15"),
+        );
+        self.tx.prepare_cached(&sql)?.execute(params![
+            id,
+            c.title,
+            c.body,
+            c.url,
+            labels,
+            c.additions,
+            c.deletions,
+            c.changed_files,
+            c.commits,
+            c.review_state,
+            c.path,
+            merged_by,
+            c.on_pr,
+            hydrated,
+            measures
+        ])?;
+        let (new_title, new_body) = if fill_only {
+            (
+                title.clone().or(c.title.clone()),
+                body.clone().or(c.body.clone()),
+            )
+        } else {
+            (
+                c.title.clone().or_else(|| title.clone()),
+                c.body.clone().or_else(|| body.clone()),
+            )
+        };
         if (&new_title, &new_body) != (&title, &body) {
             // External-content FTS5: a row is deleted with exactly the values it was indexed
             // with, which are the stored ones (every write of text goes through here).
@@ -402,6 +459,71 @@ impl<'a> Batch<'a> {
                 .execute(params![id, new_title, new_body])?;
         }
         Ok(id)
+    }
+
+    /// True when row `id` is credited to a git account (`git:…`), as a person of its own or
+    /// as a member of one.
+    fn stored_by_git(&self, id: i64) -> rusqlite::Result<bool> {
+        let (account, login): (i64, Option<String>) = self
+            .tx
+            .prepare_cached(
+                "SELECT coalesce(c.account_id, c.person_id), a.login FROM contributions c
+                 LEFT JOIN people a ON a.id = coalesce(c.account_id, c.person_id) WHERE c.id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        // an account first seen in this load is written at its commit
+        let login = login.as_deref().or_else(|| self.cached_login(account));
+        Ok(login.is_some_and(|l| Identity::parse(l).namespace == Namespace::Git))
+    }
+
+    /// Moves merged PR `id` to `credit` (person, account), the GitHub account a GitHub source
+    /// credits it to: the row, the rollup and `repo_people`; the commits naming the PR vote
+    /// for its author (`squash_pr`, settled at commit).
+    fn move_pr_credit(&mut self, id: i64, credit: (i64, Option<i64>)) -> rusqlite::Result<()> {
+        let (person, account) = credit;
+        let (old, repo, kind, at, number): (i64, i64, i64, i64, Option<i64>) = self
+            .tx
+            .prepare_cached(
+                "SELECT person_id, repo_id, kind, at, number FROM contributions WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?;
+        self.tx
+            .prepare_cached(
+                "UPDATE contributions SET person_id = ?2, account_id = ?3 WHERE id = ?1",
+            )?
+            .execute(params![id, person, account])?;
+        if old != person {
+            let day = time::day_of(at);
+            *self.rollup.entry((repo, kind, day, old)).or_default() -= 1;
+            *self.rollup.entry((repo, kind, day, person)).or_default() += 1;
+            if Kind::from_code(kind).is_some_and(counts_for_breadth) {
+                let added = self
+                    .tx
+                    .prepare_cached(
+                        "INSERT OR IGNORE INTO repo_people(repo_id, person_id) VALUES (?1, ?2)",
+                    )?
+                    .execute(params![repo, person])?;
+                if added == 1 {
+                    *self.new_repo_people.entry(repo).or_default() += 1;
+                }
+                self.lost_breadth.push((repo, old));
+            }
+        }
+        if let Some(n) = number {
+            let commits = self
+                .tx
+                .prepare_cached(
+                    "SELECT contribution_id FROM git_commit_prs WHERE repo_id = ?1 AND number = ?2",
+                )?
+                .query_map(params![repo, n], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()?;
+            self.identity
+                .squash
+                .extend(commits.into_iter().map(|commit| (commit, id)));
+        }
+        Ok(())
     }
 
     fn insert_paths(
@@ -509,6 +631,7 @@ impl<'a> Batch<'a> {
             summary,
             profiles,
             identity,
+            mut lost_breadth,
             ..
         } = self;
         {
@@ -556,6 +679,9 @@ impl<'a> Batch<'a> {
             for (repo, n) in &new_repo_people {
                 rc.execute(params![repo, n]).map_err(wrap)?;
             }
+            lost_breadth.sort_unstable();
+            lost_breadth.dedup();
+            drop_lost_breadth(&tx, &lost_breadth).map_err(wrap)?;
             let stats_json = serde_json::to_string(report).expect("a report serialises");
             tx.execute(
                 "INSERT INTO files(id, source, path, size, checksum, loaded_at, complete, events, contributions, new_contributions, stats)
@@ -667,6 +793,7 @@ impl<'a> Batch<'a> {
                 .rollup
                 .entry((repo, Kind::Commit.code(), day, person))
                 .or_default() -= 1;
+            self.lost_breadth.push((repo, person));
             *self
                 .rollup
                 .entry((repo, Kind::PrCommit.code(), day, person))
@@ -682,6 +809,38 @@ impl<'a> Batch<'a> {
         }
         Ok(())
     }
+}
+
+/// People who lost rows counting for breadth in a repository (the rollup already written) and
+/// have none left there leave its `repo_people` and its count of contributors.
+fn drop_lost_breadth(tx: &Transaction, lost: &[(i64, i64)]) -> rusqlite::Result<()> {
+    if lost.is_empty() {
+        return Ok(());
+    }
+    let codes: Vec<String> = Kind::ALL
+        .iter()
+        .filter(|k| counts_for_breadth(**k))
+        .map(|k| k.code().to_string())
+        .collect();
+    let mut still_there = tx.prepare_cached(&format!(
+        "SELECT 1 FROM rollup WHERE person_id = ?1 AND repo_id = ?2 AND kind IN ({}) AND n > 0 LIMIT 1",
+        codes.join(",")
+    ))?;
+    let mut remove =
+        tx.prepare_cached("DELETE FROM repo_people WHERE repo_id = ?1 AND person_id = ?2")?;
+    let mut uncount =
+        tx.prepare_cached("UPDATE repos SET contributors = contributors - 1 WHERE id = ?1")?;
+    for &(repo, person) in lost {
+        if still_there
+            .query_row(params![person, repo], |_| Ok(()))
+            .optional()?
+            .is_none()
+            && remove.execute(params![repo, person])? == 1
+        {
+            uncount.execute([repo])?;
+        }
+    }
+    Ok(())
 }
 
 /// Earlier loads of the same source and file name that ended early are superseded by this

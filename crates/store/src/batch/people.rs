@@ -67,6 +67,16 @@ impl Batch<'_> {
         })
     }
 
+    /// The latest login of a person this load resolved, if it did (a person new in this load
+    /// is not in the `people` table before the commit).
+    pub(super) fn cached_login(&self, id: i64) -> Option<&str> {
+        let p = self.people.iter().rev().find(|p| p.id == id)?;
+        p.logins
+            .last()
+            .or(p.stored.as_ref().map(|s| &s.login))
+            .map(String::as_str)
+    }
+
     /// Marks an account as not a person, with the reason (written at commit).
     pub fn not_a_person(&mut self, a: &Actor, at: i64, why: &'static str) -> Result<()> {
         self.person(a, at, None).map_err(|e| self.err(e))?;

@@ -266,19 +266,23 @@ impl Batch<'_> {
 }
 
 /// A squash commit `(#N)` of a PR whose author is known: the commit's git identity votes for
-/// the PR's author (one vote per PR, whatever the number of its commits).
+/// the PR's author (one vote per PR, whatever the number of its commits). A PR credited to a
+/// git account (git told of it first) names no author: no vote, not even for the person that
+/// account is a member of (that would be the account voting for its own link).
 fn squash_vote(
     tx: &Transaction,
     commit: i64,
     pr: i64,
 ) -> rusqlite::Result<Option<(String, String, String)>> {
     use rusqlite::OptionalExtension;
+    // the PR's own account (not only its person) is a GitHub account
     let found: Option<(String, String, Option<String>, Option<i64>)> = tx
         .prepare_cached(
             "SELECT a.login, q.login, p.url, p.number FROM contributions c
              JOIN people a ON a.id = coalesce(c.account_id, c.person_id)
              JOIN contributions p ON p.id = ?2 JOIN people q ON q.id = p.person_id
-             WHERE c.id = ?1",
+             JOIN people pa ON pa.id = coalesce(p.account_id, p.person_id)
+             WHERE c.id = ?1 AND instr(pa.login, ':') = 0",
         )?
         .query_row(params![commit, pr], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))

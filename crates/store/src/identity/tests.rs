@@ -380,3 +380,255 @@ fn proven_links_apply_at_ingest_and_an_organisations_branches_say_nothing() {
     assert_eq!(person_of(&s, "git:o3"), "git:o3", "nobody joins `corp`");
     assert_consistent(&s);
 }
+
+/// One batch of records from `source`.
+fn load_batch(s: &mut Store, source: Source, name: &str, records: &[Record]) {
+    let mut b = s.begin().unwrap();
+    for r in records {
+        b.add(r).unwrap();
+    }
+    b.commit(
+        &InputFile {
+            source,
+            path: name.into(),
+            size: 0,
+            checksum: name.into(),
+        },
+        &ReadReport::new(source),
+    )
+    .unwrap();
+}
+
+/// What git tells of PR #7 of o/r: the squash commit `(#7)` by `git:aaa` and the PR it
+/// merged, credited to the same account (`ingest::git`).
+fn pr7_from_git() -> Vec<Record> {
+    let mut commit = Contribution::new(
+        "commit/o/r@s7".into(),
+        Kind::Commit,
+        "o/r".into(),
+        git("aaa"),
+        10 * DAY,
+    );
+    commit.number = Some(7);
+    commit.title = Some("Speed up the loader (#7)".into());
+    commit.profile = Some(Profile {
+        name: Some("Ana B".into()),
+        ..Default::default()
+    });
+    let mut pr = Contribution::new(
+        "pr_merged/o/r#7".into(),
+        Kind::PrMerged,
+        "o/r".into(),
+        git("aaa"),
+        10 * DAY,
+    );
+    pr.number = Some(7);
+    pr.title = Some("Speed up the loader".into());
+    pr.url = Some("https://github.com/o/r/pull/7".into());
+    pr.additions = Some(5);
+    vec![
+        Record::Contribution(Box::new(commit)),
+        Record::Contribution(Box::new(pr)),
+    ]
+}
+
+/// What GitHub tells of PR #7: merged, by ana.
+fn pr7_from_github() -> Record {
+    let mut pr = Contribution::new(
+        "pr_merged/o/r#7".into(),
+        Kind::PrMerged,
+        "o/r".into(),
+        gh(1, "ana"),
+        10 * DAY + 60,
+    );
+    pr.number = Some(7);
+    pr.title = Some("Speed up the loader, by ana".into());
+    pr.url = Some("https://github.com/o/r/pull/7".into());
+    Record::Contribution(Box::new(pr))
+}
+
+/// (person's login, account's login or "", title, additions) of PR #7.
+fn pr7(s: &Store) -> (String, String, String, Option<i64>) {
+    s.conn
+        .query_row(
+            "SELECT p.login, coalesce(a.login, ''), c.title, c.additions FROM contributions c
+             JOIN people p ON p.id = c.person_id LEFT JOIN people a ON a.id = c.account_id
+             WHERE c.key = 'pr_merged/o/r#7'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap()
+}
+
+fn kind_of(s: &Store, key: &str) -> Kind {
+    let code: i64 = s
+        .conn
+        .query_row(
+            "SELECT kind FROM contributions WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .unwrap();
+    Kind::from_code(code).unwrap()
+}
+
+fn squash_votes(s: &Store) -> Vec<(String, String, String)> {
+    let mut st = s
+        .conn
+        .prepare("SELECT account, login, evidence FROM identity_votes WHERE method = 'squash_pr' ORDER BY 1, 2")
+        .unwrap();
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    rows.collect::<rusqlite::Result<_>>().unwrap()
+}
+
+fn in_repo_people(s: &Store, login: &str) -> bool {
+    s.conn
+        .query_row(
+            "SELECT count(*) FROM repo_people rp JOIN people p ON p.id = rp.person_id WHERE p.login = ?1",
+            [login],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+        > 0
+}
+
+#[test]
+fn a_pr_git_told_of_first_moves_to_its_github_author() {
+    let mut s = temp_store("pr-git-first");
+    load_batch(&mut s, Source::Git, "git", &pr7_from_git());
+    assert_eq!(
+        pr7(&s),
+        (
+            "git:aaa".into(),
+            String::new(),
+            "Speed up the loader".into(),
+            Some(5)
+        )
+    );
+    assert_eq!(
+        kind_of(&s, "commit/o/r@s7"),
+        Kind::PrCommit,
+        "the squash commit is the PR's: the work counts once"
+    );
+    assert!(
+        squash_votes(&s).is_empty(),
+        "a PR credited to the commit's own account names nobody"
+    );
+    assert!(in_repo_people(&s, "git:aaa"));
+    assert_consistent(&s);
+
+    load_batch(&mut s, Source::Github, "gharchive", &[pr7_from_github()]);
+    assert_eq!(
+        pr7(&s),
+        (
+            "ana".into(),
+            String::new(),
+            "Speed up the loader, by ana".into(),
+            Some(5)
+        ),
+        "credited to GitHub's author; GitHub's fields win, git's fill the rest"
+    );
+    assert_eq!(
+        squash_votes(&s),
+        vec![(
+            "git:aaa".into(),
+            "ana".into(),
+            "https://github.com/o/r/pull/7".into()
+        )],
+        "the squash commit's account votes for the PR's author"
+    );
+    assert!(in_repo_people(&s, "ana"));
+    assert!(
+        !in_repo_people(&s, "git:aaa"),
+        "aaa's only work left is the PR's commit, which counts for no breadth"
+    );
+    assert_consistent(&s);
+    assert_eq!(
+        person_of(&s, "git:aaa"),
+        "git:aaa",
+        "one vote suggests, it does not link"
+    );
+    let sugg = s.identity_suggestions(None, 10).unwrap();
+    assert!(
+        sugg.iter()
+            .any(|x| x.account == "git:aaa" && x.person == "ana" && x.method == Method::SquashPr),
+        "{sugg:?}"
+    );
+
+    // the same history again: nothing moves back
+    load_batch(&mut s, Source::Git, "git again", &pr7_from_git());
+    assert_eq!(pr7(&s).0, "ana");
+    assert_consistent(&s);
+}
+
+#[test]
+fn a_pr_github_told_of_first_keeps_its_author() {
+    let mut s = temp_store("pr-github-first");
+    load_batch(&mut s, Source::Github, "gharchive", &[pr7_from_github()]);
+    load_batch(&mut s, Source::Git, "git", &pr7_from_git());
+    assert_eq!(
+        pr7(&s),
+        (
+            "ana".into(),
+            String::new(),
+            "Speed up the loader, by ana".into(),
+            Some(5)
+        ),
+        "GitHub's credit and title stay; git only fills what was missing"
+    );
+    assert_eq!(kind_of(&s, "commit/o/r@s7"), Kind::PrCommit);
+    assert_eq!(
+        squash_votes(&s),
+        vec![(
+            "git:aaa".into(),
+            "ana".into(),
+            "https://github.com/o/r/pull/7".into()
+        )]
+    );
+    assert!(!in_repo_people(&s, "git:aaa"));
+    assert_consistent(&s);
+}
+
+#[test]
+fn a_pr_credited_to_a_linked_git_account_moves_to_the_account_github_names() {
+    let mut s = temp_store("pr-linked");
+    // aaa is ana's by a noreply address: its PR counts for ana through the account
+    let mut b = s.begin().unwrap();
+    b.prove_link(&git("aaa"), &gh(1, "ana"), DAY, Method::Noreply, "noreply")
+        .unwrap();
+    for r in pr7_from_git() {
+        b.add(&r).unwrap();
+    }
+    b.commit(
+        &InputFile {
+            source: Source::Git,
+            path: "git".into(),
+            size: 0,
+            checksum: "git".into(),
+        },
+        &ReadReport::new(Source::Git),
+    )
+    .unwrap();
+    assert_eq!(pr7(&s).0, "ana");
+    assert_eq!(pr7(&s).1, "git:aaa");
+    assert!(
+        squash_votes(&s).is_empty(),
+        "no vote of aaa for the person it is a member of"
+    );
+    assert_consistent(&s);
+    // GH Archive credits the same PR to bo: the PR is bo's
+    let mut pr = pr7_from_github();
+    if let Record::Contribution(c) = &mut pr {
+        c.actor = gh(2, "bo");
+    }
+    load_batch(&mut s, Source::Github, "gharchive", &[pr]);
+    assert_eq!((pr7(&s).0.as_str(), pr7(&s).1.as_str()), ("bo", ""));
+    assert!(in_repo_people(&s, "bo"));
+    assert!(
+        !in_repo_people(&s, "ana"),
+        "ana's only work left here is the PR's commit"
+    );
+    assert_consistent(&s);
+}
