@@ -126,6 +126,9 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             count(&p.counts, Kind::Review) + count(&p.counts, Kind::ReviewComment),
             short(&place_text(p), 40)
         )?;
+        if let Some(why) = &p.not_a_person {
+            writeln!(out, "        not counted as a person: {why}")?;
+        }
         if let Some(l) = &p.likely {
             writeln!(out, "        likely @{} ({})", l.login, l.why)?;
         }

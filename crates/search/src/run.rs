@@ -293,6 +293,10 @@ pub struct SearchResult {
     pub company: Option<String>,
     /// The account's public page; `None` for a git identity (a hashed e-mail, no account).
     pub profile_url: Option<String>,
+    /// Why this account is not counted as a person (shown only with `include_bots`): the
+    /// bot rules, an import identity, or behaviour ("401 pushes in one hour: automation").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_a_person: Option<String>,
     pub score: f64,
     /// Where `score` stands among everyone who matched (before paging): "top 2% of 505
     /// people in this search". Ties share it.
@@ -434,7 +438,17 @@ pub fn search(
         }
         let mut counts: Vec<(Kind, i64)> = counts.into_iter().collect();
         counts.sort();
+        let not_a_person = if bots.is_bot(&p.login, p.is_bot_type) {
+            Some("a bot (GitHub's type, a [bot] login or the bot list)".to_string())
+        } else if let Some(why) = &p.not_person {
+            Some(why.clone())
+        } else if bots.is_bot_by(&p.login, false, p.behaviour.as_deref()) {
+            p.behaviour.clone()
+        } else {
+            None
+        };
         results.push(SearchResult {
+            not_a_person,
             rank: i as u32 + 1,
             profile_url: Identity::parse(&p.login).profile_url(),
             display: display_name(&p.login, p.name.as_deref()),
