@@ -234,6 +234,13 @@ fn mechanical_words(title: &str) -> Option<&'static str> {
     None
 }
 
+/// `term` in `text` at the start of a word ("memory" in "the memory cost", not "overflow" in
+/// "stackoverflow").
+fn has_term(text: &str, term: &str) -> bool {
+    text.match_indices(term)
+        .any(|(i, _)| !matches!(text[..i].chars().next_back(), Some(c) if c.is_alphanumeric()))
+}
+
 /// `word` in `text` as a whole word.
 fn has_word(text: &str, word: &str) -> bool {
     text.split(|c: char| !c.is_alphanumeric() && c != '-')
@@ -290,7 +297,7 @@ pub fn comment(kind: Kind, body: Option<&str>) -> Grade {
     ];
     let words = lower.split_whitespace().count();
     let asks = body.contains('?') && words >= 6;
-    if let Some(t) = tradeoffs.iter().find(|t| lower.contains(*t)) {
+    if let Some(t) = tradeoffs.iter().find(|t| has_term(&lower, t)) {
         if words >= 6 {
             return Grade::new(
                 SUBSTANTIVE,
@@ -451,6 +458,15 @@ mod tests {
             Some("Why not keep this in the scheduler, so that every pipeline gets it?"),
         );
         assert_eq!(q.weight, SUBSTANTIVE);
+        // a term inside another word is not the term
+        assert_eq!(
+            comment(
+                Kind::ReviewComment,
+                Some("Couldn't you just do [this](http://stackoverflow.com/a/6306745)?")
+            )
+            .weight,
+            1.0
+        );
         for ack in [
             "LGTM",
             "lgtm!",

@@ -208,7 +208,7 @@ fn volume_gaming_on_one_thread_does_not_win() {
     let (_, reason) = why(&s, "review_comment/o/r/3");
     assert_eq!(
         reason.as_deref(),
-        Some("an acknowledgement; 50 comments on one thread, counted as 5")
+        Some("an acknowledgement; 50 worth 12.5 on one thread, counted as 5")
     );
     assert_eq!(
         why(&s, "review_comment/o/r/900").1.as_deref(),

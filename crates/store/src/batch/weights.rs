@@ -411,13 +411,19 @@ pub(crate) fn regrade(tx: &Transaction, touched: &[i64]) -> rusqlite::Result<Has
         if let (true, Some(n)) = (THREAD.contains(&g.kind), g.number) {
             let (sum, count) = thread_sum[&(g.person, g.repo, n)];
             w = w.capped(grade::share_of_cap(sum, CAP_PER_THREAD), || {
-                format!("{count} comments on one thread, counted as {CAP_PER_THREAD}")
+                format!(
+                    "{} on one thread, counted as {CAP_PER_THREAD}",
+                    worth(count, sum)
+                )
             });
         }
         if HOURLY.contains(&g.kind) {
             let (sum, count) = hour_sum[&(g.person, g.at.div_euclid(3600))];
             w = w.capped(grade::share_of_cap(sum, CAP_PER_HOUR), || {
-                format!("burst: {count} in one hour, counted as {CAP_PER_HOUR}")
+                format!(
+                    "burst: {} in one hour, counted as {CAP_PER_HOUR}",
+                    worth(count, sum)
+                )
             });
         }
         if (w.weight - g.stored.0).abs() > 1e-12 || w.why != g.stored.1 {
@@ -426,6 +432,15 @@ pub(crate) fn regrade(tx: &Transaction, touched: &[i64]) -> rusqlite::Result<Has
         }
     }
     Ok(changed)
+}
+
+/// "12", or "8 worth 16" when the rows' grades sum to more or less than their count.
+fn worth(count: i64, sum: f64) -> String {
+    if (sum - count as f64).abs() < 1e-9 {
+        count.to_string()
+    } else {
+        format!("{count} worth {}", (sum * 100.0).round() / 100.0)
+    }
 }
 
 /// Recomputes the rollup's `w` for `keys` from the rows.
