@@ -11,6 +11,7 @@
 pub mod bots;
 pub mod identity;
 pub mod kind;
+pub mod path_class;
 pub mod pseudo;
 pub mod report;
 pub mod state;
@@ -20,6 +21,7 @@ pub mod work;
 pub use bots::BotRules;
 pub use identity::{Identity, Namespace};
 pub use kind::Kind;
+pub use path_class::PathClass;
 pub use pseudo::pseudo_identity;
 pub use report::{ReadReport, Source};
 pub use state::{BadCode, Hydration, PointerState};

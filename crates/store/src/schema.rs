@@ -103,7 +103,17 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_commits_cursors", COMMITS_CURSORS),
     ("0009_measures", MEASURES),
     ("0010_arxiv_cursors", ARXIV_CURSORS),
+    ("0011_path_rollup", crate::path_rollup::SCHEMA),
 ];
+
+/// The part of a migration SQL cannot do, run after its SQL in the same transaction.
+fn rust_step(name: &str) -> Option<fn(&Connection) -> Result<()>> {
+    match name {
+        // paths are classified by Rust code (`PathClass::of`)
+        "0011_path_rollup" => Some(crate::path_rollup::rebuild),
+        _ => None,
+    }
+}
 
 /// `ingest arxiv --category`: per category and submission window, the next result to read
 /// (`next_start`) and whether the window was read to its end once it could no longer change
@@ -365,6 +375,9 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
         )?;
         if !done {
             tx.execute_batch(sql)?;
+            if let Some(step) = rust_step(name) {
+                step(&tx)?;
+            }
             tx.execute(
                 "INSERT INTO schema_migrations(name, applied_at) VALUES (?1, strftime('%s','now'))",
                 [name],

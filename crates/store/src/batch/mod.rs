@@ -17,7 +17,8 @@
 
 use crate::{Result, Store, StoreError};
 use builtby_model::{
-    time, ChangedPath, Contribution, Hydration, Kind, Pointer, ReadReport, Record, Source,
+    time, ChangedPath, Contribution, Hydration, Kind, PathClass, Pointer, ReadReport, Record,
+    Source,
 };
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashMap;
@@ -75,6 +76,8 @@ pub struct Batch<'a> {
     new_repo_people: HashMap<i64, i64>,
     /// Rollup increments, summed in memory and written once at commit.
     rollup: HashMap<(i64, i64, i64, i64), i64>,
+    /// Changed files per (person, repository, path class), written once at commit.
+    path_rollup: crate::path_rollup::Delta,
     /// New commits naming a PR and new merged PRs, linked at commit (see [`Batch::commit`]).
     new_commit_prs: Vec<(i64, i64, i64)>,
     new_merged_prs: Vec<(i64, i64, i64)>,
@@ -180,6 +183,7 @@ impl Store {
             next_repo,
             new_repo_people: HashMap::new(),
             rollup: HashMap::new(),
+            path_rollup: HashMap::new(),
             new_commit_prs: Vec::new(),
             new_merged_prs: Vec::new(),
             git: Default::default(),
@@ -292,8 +296,9 @@ impl<'a> Batch<'a> {
             ])?;
         if inserted == 0 {
             self.summary.duplicates += 1;
-            let id = self.complete(c, labels.as_deref(), merged_by, measures.as_deref())?;
-            self.insert_paths(repo, id, &c.paths)?;
+            let (id, stored_person) =
+                self.complete(c, labels.as_deref(), merged_by, measures.as_deref())?;
+            self.insert_paths(repo, id, stored_person, &c.paths)?;
             return Ok((id, false));
         }
         self.summary.new_contributions += 1;
@@ -332,24 +337,26 @@ impl<'a> Batch<'a> {
             (Kind::PrMerged, Some(n)) => self.new_merged_prs.push((repo, n, rowid)),
             _ => {}
         }
-        self.insert_paths(repo, rowid, &c.paths)?;
+        self.insert_paths(repo, rowid, person, &c.paths)?;
         Ok((rowid, true))
     }
 
     /// Completes the stored row with `c`'s key: where `c` has a field it wins (a later, fuller
     /// source), where it has none the stored one stays; who is credited and when never change.
-    /// The full-text row follows the text. Returns the row id.
+    /// The full-text row follows the text. Returns the row id and the person it is credited to.
     fn complete(
         &mut self,
         c: &Contribution,
         labels: Option<&str>,
         merged_by: Option<i64>,
         measures: Option<&str>,
-    ) -> rusqlite::Result<i64> {
-        let (id, title, body): (i64, Option<String>, Option<String>) = self
+    ) -> rusqlite::Result<(i64, i64)> {
+        let (id, person, title, body): (i64, i64, Option<String>, Option<String>) = self
             .tx
-            .prepare_cached("SELECT id, title, body FROM contributions WHERE key = ?1")?
-            .query_row([&c.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            .prepare_cached("SELECT id, person_id, title, body FROM contributions WHERE key = ?1")?
+            .query_row([&c.key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
         let hydrated = (!c.needs_hydration).then_some(Hydration::Complete.code());
         self.tx
             .prepare_cached(
@@ -395,13 +402,15 @@ impl<'a> Batch<'a> {
                 )?
                 .execute(params![id, new_title, new_body])?;
         }
-        Ok(id)
+        Ok((id, person))
     }
 
+    /// Paths of a contribution credited to `person`; each new one counts in `path_rollup`.
     fn insert_paths(
         &mut self,
         repo: i64,
         contribution: i64,
+        person: i64,
         paths: &[ChangedPath],
     ) -> rusqlite::Result<()> {
         if paths.is_empty() {
@@ -411,21 +420,26 @@ impl<'a> Batch<'a> {
             "INSERT OR IGNORE INTO contribution_paths(repo_id, path, contribution_id, added, deleted) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for p in paths {
-            self.summary.paths +=
-                st.execute(params![repo, p.path, contribution, p.added, p.deleted])? as u64;
+            if st.execute(params![repo, p.path, contribution, p.added, p.deleted])? == 1 {
+                self.summary.paths += 1;
+                *self
+                    .path_rollup
+                    .entry((person, repo, PathClass::of(&p.path).code()))
+                    .or_default() += 1;
+            }
         }
         Ok(())
     }
 
     /// Paths for work stored under `key` (nothing when no such work is stored).
     fn add_paths_to(&mut self, key: &str, paths: &[ChangedPath]) -> rusqlite::Result<()> {
-        let found: Option<(i64, i64)> = self
+        let found: Option<(i64, i64, i64)> = self
             .tx
-            .prepare_cached("SELECT id, repo_id FROM contributions WHERE key = ?1")?
-            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached("SELECT id, repo_id, person_id FROM contributions WHERE key = ?1")?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        if let Some((id, repo)) = found {
-            self.insert_paths(repo, id, paths)?;
+        if let Some((id, repo, person)) = found {
+            self.insert_paths(repo, id, person, paths)?;
         }
         Ok(())
     }
@@ -498,6 +512,7 @@ impl<'a> Batch<'a> {
             new_repos,
             new_repo_people,
             rollup,
+            path_rollup,
             summary,
             profiles,
             identity,
@@ -528,6 +543,7 @@ impl<'a> Batch<'a> {
                         .map_err(wrap)?;
                 }
             }
+            crate::path_rollup::apply(&tx, &path_rollup).map_err(wrap)?;
             let mut nr = tx
                 .prepare_cached("INSERT INTO repos(id, name, github_id) VALUES (?1, ?2, ?3)")
                 .map_err(wrap)?;
@@ -629,12 +645,30 @@ impl<'a> Batch<'a> {
                 .rollup
                 .entry((repo, Kind::PrCommit.code(), day, person))
                 .or_default() += 1;
-            self.tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO contribution_paths(repo_id, path, contribution_id, added, deleted)
-                     SELECT repo_id, path, ?2, added, deleted FROM contribution_paths WHERE contribution_id = ?1",
-                )?
-                .execute(params![commit, pr])?;
+            // The PR gets the commit's paths, counted for the PR's author.
+            let (pr_person, paths) = {
+                let pr_person: i64 = self
+                    .tx
+                    .prepare_cached("SELECT person_id FROM contributions WHERE id = ?1")?
+                    .query_row([pr], |r| r.get(0))?;
+                let mut st = self.tx.prepare_cached(
+                    "SELECT path, added, deleted FROM contribution_paths WHERE contribution_id = ?1",
+                )?;
+                let paths = st
+                    .query_map([commit], |r| {
+                        Ok(ChangedPath {
+                            path: r.get(0)?,
+                            added: r.get(1)?,
+                            deleted: r.get(2)?,
+                        })
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                (pr_person, paths)
+            };
+            let before = self.summary.paths;
+            self.insert_paths(repo, pr, pr_person, &paths)?;
+            // (these are not new paths of the input: the summary counts what it brought)
+            self.summary.paths = before;
             self.summary.linked_to_prs += 1;
         }
         Ok(())
