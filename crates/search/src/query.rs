@@ -273,7 +273,7 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("kaggle_tier", false, "People who reached at least this Kaggle tier in a category: novice, contributor, expert, master, grandmaster."),
     ("min_downloads", false, "People whose Hugging Face models have at least this many downloads in all."),
     ("papers", false, "People with an arXiv paper: `any`, or a category such as `cs.LG`."),
-    ("role", true, "People whose work shows this role: ml_engineer (model and library code), ml_infra (kernels, compilers, distributed training, serving, build and deployment), researcher (papers, research code), data_scientist (notebooks, examples, analysis, Kaggle). Judged from each person's whole record (changed files by kind, the catalog's repositories, papers, models, Kaggle), before ranking and paging."),
+    ("role", true, "People whose work shows this role: ml_engineer (model and library code), ml_infra (kernels, compilers, distributed training, serving, build and deployment), researcher (papers, research code), data_scientist (notebooks, examples, analysis, Kaggle). Judged from each person's whole ML record (changed files by kind, titles, the catalog's repositories, papers, models, Kaggle), before ranking and paging; a person matches when the role is among those listed for them (at least a quarter of their evidence), not only their best."),
     ("as_of", false, "Score as of this date or time instead of now (makes a shared link reproducible): nothing after it counts, and recency is measured from it. Also where durations in `since` and `until` count back from."),
 ];
 

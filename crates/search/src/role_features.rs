@@ -27,6 +27,11 @@ const ML_CATEGORIES: &[&str] = &[
 
 /// The features of each of `person_ids`, from their whole record up to `as_of` (changed files
 /// per class are counted over everything stored: paths carry no date there).
+///
+/// Only ML work counts: work in the catalog's repositories, in repositories read in depth
+/// because someone asked (a git history, an API crawl: [`Store::studied_repos`]), and work off
+/// GitHub (papers, models, Kaggle). A web shop's pull requests seen in GH Archive say nothing
+/// of an ML role, however many files they changed.
 pub fn role_features(
     store: &Store,
     catalog: &Catalog,
@@ -52,23 +57,33 @@ pub fn role_features(
             })
         })
         .collect();
+    let studied = store.studied_repos()?;
+    let ml_repo = |repo: i64| leans.contains_key(&repo) || studied.contains(&repo);
+    // work off GitHub is ML work wherever it is (a model's "repository" is the model)
+    let ml_work = |repo: i64, kind: Kind| {
+        matches!(
+            kind,
+            Kind::Model | Kind::Paper | Kind::KaggleTier | Kind::KaggleMedal | Kind::Notebook
+        ) || ml_repo(repo)
+    };
     // per person: role → repository → weighted work
     let mut lean: HashMap<i64, BTreeMap<Role, BTreeMap<String, f64>>> = HashMap::new();
     let mut off_github = Vec::new();
     let mut coders = Vec::new();
     for &(person, repo, kind, n) in &totals {
+        if !ml_work(repo, kind) {
+            continue;
+        }
         let f = out.entry(person).or_default();
         match kind {
             Kind::Commit | Kind::PrMerged => {
                 f.code_work += n;
                 f.titled_work += n;
+                coders.push(person);
             }
             Kind::Model => f.titled_work += n,
             Kind::Notebook => f.kaggle_notebooks += n,
             _ => {}
-        }
-        if matches!(kind, Kind::Commit | Kind::PrMerged) {
-            coders.push(person);
         }
         if matches!(
             kind,
@@ -100,11 +115,13 @@ pub fn role_features(
         }
     }
     for c in store.path_classes(person_ids)? {
-        *out.entry(c.person_id)
-            .or_default()
-            .files
-            .entry(c.class)
-            .or_default() += c.n;
+        if ml_repo(c.repo_id) {
+            *out.entry(c.person_id)
+                .or_default()
+                .files
+                .entry(c.class)
+                .or_default() += c.n;
+        }
     }
     off_github.sort_unstable();
     off_github.dedup();
@@ -136,30 +153,26 @@ pub fn role_features(
     }
     coders.sort_unstable();
     coders.dedup();
-    let mut titled = coders.clone();
-    titled.extend(&off_github);
-    titled.sort_unstable();
-    titled.dedup();
+    let code_kinds = [Kind::Commit, Kind::PrMerged];
     for (role, words) in TOPIC_WORDS {
-        let found = store.count_with_any_word(
-            &titled,
-            words,
-            false,
-            &[Kind::Commit, Kind::PrMerged, Kind::Model],
-            as_of,
-        )?;
-        for (person, n) in found {
-            out.entry(person).or_default().topics.insert(*role, n);
+        // code only in ML repositories; models wherever they are
+        let code = store.count_with_any_word(&coders, words, false, &code_kinds, as_of)?;
+        let models = store.count_with_any_word(&off_github, words, false, &[Kind::Model], as_of)?;
+        let code = code.into_iter().filter(|&(_, repo, _)| ml_repo(repo));
+        for (person, _, n) in code.chain(models) {
+            *out.entry(person)
+                .or_default()
+                .topics
+                .entry(*role)
+                .or_default() += n;
         }
     }
-    for (person, n) in store.count_with_any_word(
-        &coders,
-        &["arxiv"],
-        true,
-        &[Kind::Commit, Kind::PrMerged],
-        as_of,
-    )? {
-        out.entry(person).or_default().cites_papers = n;
+    for (person, repo, n) in
+        store.count_with_any_word(&coders, &["arxiv"], true, &code_kinds, as_of)?
+    {
+        if ml_repo(repo) {
+            out.entry(person).or_default().cites_papers += n;
+        }
     }
     Ok(out)
 }

@@ -50,11 +50,14 @@ fn commits(who: &Actor, repo: &str, n: i64, paths: &[&str]) -> Vec<Record> {
         .collect()
 }
 
+/// Loads `records` as a git history of `o/lib` (a repository read in depth: its work is ML
+/// work, as work in the catalog's repositories is).
 fn load(store: &mut Store, name: &str, records: &[Record]) {
     let mut b = store.begin().unwrap();
     for r in records {
         b.add(r).unwrap();
     }
+    b.set_git_tip("o/lib", "/src/lib", "abc123", 120).unwrap();
     b.commit(
         &InputFile {
             source: builtby_model::Source::Git,
@@ -68,7 +71,8 @@ fn load(store: &mut Store, name: &str, records: &[Record]) {
 }
 
 /// kira writes kernels, mo model code, nora notebooks; ri has papers; web pushes to a web
-/// app (no ML evidence at all); `git:k2` is a git identity with more kernel work.
+/// app seen in GH Archive (no ML evidence at all: not the catalog's, not read in depth);
+/// `git:k2` is a git identity with more kernel work; gamer writes CUDA for a game engine.
 fn store(name: &str) -> Store {
     let dir = std::env::temp_dir().join(format!("builtby-roles-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -97,6 +101,13 @@ fn store(name: &str) -> Store {
         "o/lib",
         40,
         &["csrc/gemm.cu", "csrc/gemm.cuh"],
+    ));
+    // CUDA in a game engine nobody asked builtby to read: not ML work
+    r.extend(commits(
+        &gh(6, "gamer"),
+        "games/engine",
+        30,
+        &["src/render.cu"],
     ));
     let mut push = Contribution::new(
         "push/web".into(),
@@ -146,7 +157,7 @@ fn logins(r: &builtby_search::SearchResults) -> Vec<String> {
 fn the_role_filter_keeps_people_whose_work_shows_it_before_paging() {
     let s = store("filter");
     let all = run(&s, &[]);
-    assert_eq!(all.total, 6);
+    assert_eq!(all.total, 7);
     let role_of = |login: &str| {
         all.results
             .iter()
@@ -167,6 +178,10 @@ fn the_role_filter_keeps_people_whose_work_shows_it_before_paging() {
     assert!(
         role_of("web").is_empty(),
         "a web app's pushes show no ML role"
+    );
+    assert!(
+        role_of("gamer").is_empty(),
+        "kernels outside ML work say nothing"
     );
 
     let infra = run(&s, &[("role", "ml_infra")]);

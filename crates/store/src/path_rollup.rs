@@ -6,7 +6,8 @@
 //! paths a merged PR takes from its commits) and by every operation that moves work between
 //! people (identity links, a login-only person joining its account). Reading all paths of a
 //! search's candidates instead costs one row per changed file: 245,360 rows for the 20,231
-//! people of the shared data (0.7 s in SQLite), against about 11,000 rows here.
+//! people of the shared data (197 ms in SQLite, best of three, before a single path is
+//! classified), against 13,302 rows here (9 ms).
 
 use builtby_model::PathClass;
 use rusqlite::{params, Connection};

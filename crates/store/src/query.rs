@@ -695,7 +695,8 @@ impl Store {
 
     /// How many of each person's contributions of `kinds` up to `until` have one of `words`
     /// (whole words, any case) in their title, or with `with_body` in their title or body (the
-    /// full-text index): commits that cite an arXiv paper, commits about GPUs.
+    /// full-text index): commits that cite an arXiv paper, commits about GPUs. Per person and
+    /// repository: (person, repository, count).
     pub fn count_with_any_word(
         &self,
         person_ids: &[i64],
@@ -703,8 +704,8 @@ impl Store {
         with_body: bool,
         kinds: &[Kind],
         until: i64,
-    ) -> Result<std::collections::HashMap<i64, i64>> {
-        let mut out = std::collections::HashMap::new();
+    ) -> Result<Vec<(i64, i64, i64)>> {
+        let mut out = Vec::new();
         // each word one quoted term: nothing in them is FTS syntax
         let terms: Vec<String> = words
             .iter()
@@ -726,24 +727,39 @@ impl Store {
         let filter = filter.replace("WHERE", "AND");
         let codes: Vec<i64> = kinds.iter().map(|k| k.code()).collect();
         let sql = format!(
-            "SELECT person_id, count(*) FROM contributions
+            "SELECT person_id, repo_id, count(*) FROM contributions
              WHERE id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?1)
-               AND at <= ?2 AND kind IN ({}) {filter} GROUP BY person_id",
+               AND at <= ?2 AND kind IN ({}) {filter} GROUP BY person_id, repo_id",
             id_list(&codes)
         );
         let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = st
-            .query_map(params![m, until], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })
+            .query_map(params![m, until], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(|e| self.err(e))?;
         for row in rows {
-            let (p, n) = row.map_err(|e| self.err(e))?;
-            if keep(p) {
-                out.insert(p, n);
+            let row: (i64, i64, i64) = row.map_err(|e| self.err(e))?;
+            if keep(row.0) {
+                out.push(row);
             }
         }
         Ok(out)
+    }
+
+    /// Repositories read in depth because someone asked for them: a git history ingested, or
+    /// crawled through the GitHub API (as opposed to seen in GH Archive's stream of everything).
+    pub fn studied_repos(&self) -> Result<std::collections::HashSet<i64>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT repo_id FROM git_repos
+                 UNION SELECT r.id FROM crawl_cursors c JOIN repos r ON r.name = c.repo",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| r.get::<_, i64>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
     }
 }
 
