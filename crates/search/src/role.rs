@@ -18,6 +18,14 @@
 //! relations apart from data science) was considered and left out: the labelled set
 //! (`crates/ingest/tests/roles_labelled.tsv`) has too few such people to measure it.
 //!
+//! Only ML work is evidence ([`crate::role_features`] reads it): the catalog's repositories,
+//! repositories read in depth (git histories, API crawls) and work off GitHub. Someone whose
+//! work shows no role gets none, and `--role` leaves them out.
+//!
+//! Known blind spots, measured on the labelled set: a method's author who maintains it in a
+//! library without citing the paper looks like an ML engineer (the files are library code), and
+//! a Hub author's demo models look like anyone's models.
+//!
 //! Evidence is counted in *units*, one unit being about one changed file of a telling kind;
 //! a role's share of all units is its strength, and the amount of evidence its certainty: a
 //! role from three files is a guess, from three hundred a fact. `confidence = share ×

@@ -137,6 +137,72 @@ fn store(name: &str) -> Store {
         });
         r.push(Record::Contribution(Box::new(p)));
     }
+    // a Kaggle Master with medals and notebooks, and a Hub author of scikit-learn models
+    let kg = Actor {
+        github_id: None,
+        login: "kaggle:kat".into(),
+        is_bot_type: false,
+    };
+    let mut off = vec![
+        (
+            Kind::KaggleTier,
+            "tier/competitions".to_string(),
+            Measures {
+                tier: Some(3),
+                category: Some("competitions".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            Kind::KaggleMedal,
+            "medal/1".to_string(),
+            Measures {
+                medal: Some(1),
+                ..Default::default()
+            },
+        ),
+        (
+            Kind::KaggleMedal,
+            "medal/2".to_string(),
+            Measures {
+                medal: Some(2),
+                ..Default::default()
+            },
+        ),
+    ];
+    for i in 0..5 {
+        off.push((Kind::Notebook, format!("nb/{i}"), Measures::default()));
+    }
+    for (kind, key, m) in off {
+        let mut c = Contribution::new(
+            format!("{kind}/kaggle/{key}"),
+            kind,
+            "kaggle.com/kat".into(),
+            kg.clone(),
+            19_800 * DAY,
+        );
+        c.measures = Some(m);
+        r.push(Record::Contribution(Box::new(c)));
+    }
+    for i in 0..6 {
+        let mut c = Contribution::new(
+            format!("model/huggingface.co/sk/iris-{i}"),
+            Kind::Model,
+            format!("huggingface.co/sk/iris-{i}"),
+            Actor {
+                github_id: None,
+                login: "hf:sk".into(),
+                is_bot_type: false,
+            },
+            19_800 * DAY,
+        );
+        c.title = Some(format!("sk/iris-{i}"));
+        c.measures = Some(Measures {
+            categories: vec!["tabular-classification".into(), "sklearn".into()],
+            ..Default::default()
+        });
+        r.push(Record::Contribution(Box::new(c)));
+    }
     load(&mut s, name, &r);
     s
 }
@@ -157,7 +223,7 @@ fn logins(r: &builtby_search::SearchResults) -> Vec<String> {
 fn the_role_filter_keeps_people_whose_work_shows_it_before_paging() {
     let s = store("filter");
     let all = run(&s, &[]);
-    assert_eq!(all.total, 7);
+    assert_eq!(all.total, 9);
     let role_of = |login: &str| {
         all.results
             .iter()
@@ -175,6 +241,19 @@ fn the_role_filter_keeps_people_whose_work_shows_it_before_paging() {
     assert_eq!(role_of("mo")[0].role, Role::MlEngineer);
     assert_eq!(role_of("nora")[0].role, Role::DataScientist);
     assert_eq!(role_of("arxiv:ri")[0].role, Role::Researcher);
+    let kat = role_of("kaggle:kat");
+    assert_eq!(kat[0].role, Role::DataScientist);
+    assert!(
+        kat[0].reasons.contains(&"Kaggle Master".to_string())
+            && kat[0]
+                .reasons
+                .contains(&"2 medals in Kaggle competitions".to_string())
+            && kat[0]
+                .reasons
+                .contains(&"5 notebooks on Kaggle".to_string()),
+        "{kat:?}"
+    );
+    assert_eq!(role_of("hf:sk")[0].role, Role::DataScientist);
     assert!(
         role_of("web").is_empty(),
         "a web app's pushes show no ML role"
@@ -192,7 +271,7 @@ fn the_role_filter_keeps_people_whose_work_shows_it_before_paging() {
     assert_eq!((page2.total, page2.results.len()), (2, 1));
     assert_eq!(page2.results[0].rank, 2);
     let two = run(&s, &[("role", "researcher,data_scientist")]);
-    assert_eq!(logins(&two), ["arxiv:ri", "nora"]);
+    assert_eq!(logins(&two), ["arxiv:ri", "hf:sk", "kaggle:kat", "nora"]);
     // a role filter with another filter: the scope first, then the role
     let scoped = run(&s, &[("role", "ml_engineer"), ("kind", "commit")]);
     assert_eq!(logins(&scoped), ["mo"]);
