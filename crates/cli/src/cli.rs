@@ -249,6 +249,9 @@ pub struct QueryArgs {
     /// People with an arXiv paper (any), or one in this category (cs.LG)
     #[arg(long, value_name = "CATEGORY", num_args = 0..=1, require_equals = true, default_missing_value = "any")]
     pub papers: Option<String>,
+    /// People whose work shows this role: ml_engineer, ml_infra, researcher, data_scientist (repeatable, or comma-separated); judged from each person's whole record before ranking
+    #[arg(long = "role", value_name = "ROLE")]
+    pub roles: Vec<String>,
     /// Contributions lose half their weight every this many months, 0.1 to 1200 [default: 12]
     #[arg(long, value_name = "MONTHS")]
     pub half_life: Option<String>,
@@ -308,6 +311,7 @@ impl QueryArgs {
             .push_each("kaggle_tier", &self.kaggle_tier)
             .push_each("min_downloads", &self.min_downloads)
             .push_each("papers", &self.papers)
+            .push_each("role", &self.roles)
             .push_each("half_life", &self.half_life)
             .push_each("as_of", &self.as_of);
         p

@@ -105,8 +105,8 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
     )?;
     writeln!(
         out,
-        "{:>4}  {:<24} {:>10}  {:<11} {:>7} {:>8}  location",
-        "rank", "login", "score", "standing", "merged", "reviews"
+        "{:>4}  {:<24} {:>10}  {:<11} {:>7} {:>8}  {:<19} location",
+        "rank", "login", "score", "standing", "merged", "reviews", "role"
     )?;
     for p in &r.results {
         let who = match &p.name {
@@ -117,13 +117,14 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
         };
         writeln!(
             out,
-            "{:>4}  {:<24} {:>10}  {:<11} {:>7} {:>8}  {}",
+            "{:>4}  {:<24} {:>10}  {:<11} {:>7} {:>8}  {:<19} {}",
             p.rank,
             short(&who, 24),
             fmt_score(p.score),
             p.standing.short(),
             count(&p.counts, Kind::PrMerged),
             count(&p.counts, Kind::Review) + count(&p.counts, Kind::ReviewComment),
+            best_role(&p.roles),
             short(&place_text(p), 40)
         )?;
         if let Some(why) = &p.not_a_person {
@@ -144,6 +145,15 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             )?;
         }
         if explain {
+            for g in &p.roles {
+                writeln!(
+                    out,
+                    "        role {:<14} {:.2}  {}",
+                    g.role.as_str(),
+                    g.confidence,
+                    g.reasons.join("; ")
+                )?;
+            }
             for d in p.details.iter().filter(|d| d.score > 0.0) {
                 writeln!(
                     out,
@@ -191,6 +201,14 @@ fn rules_legend(out: &mut impl Write, details: &[builtby_search::rank::ScoreDeta
         writeln!(out, "  {:<13} {}", d.rule, d.about)?;
     }
     Ok(())
+}
+
+/// The best role and its confidence (`ml_infra 0.82`); `-` without one.
+pub fn best_role(roles: &[builtby_search::RoleGuess]) -> String {
+    match roles.first() {
+        Some(g) => format!("{} {:.2}", g.role.as_str(), g.confidence),
+        None => "-".to_string(),
+    }
 }
 
 /// The normalised place (`bay area · San Francisco, US`) when the profile's location resolved,
@@ -265,6 +283,15 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
         writeln!(
             out,
             "  (a bot account: excluded from search and export by default)"
+        )?;
+    }
+    for g in &p.roles {
+        writeln!(
+            out,
+            "  role: {} {:.2} ({})",
+            g.role.as_str(),
+            g.confidence,
+            g.reasons.join("; ")
         )?;
     }
     writeln!(out, "\nscore {} as of today", fmt_score(p.score))?;

@@ -85,6 +85,8 @@ const GOOD: &[(&str, &str)] = &[
     ("kaggle_tier", "Master"),
     ("min_downloads", "1000"),
     ("papers", "cs.LG"),
+    ("role", "ML-Infra"),
+    ("role", "researcher,data_scientist"),
     ("as_of", "2024-07-01"),
 ];
 
@@ -222,6 +224,9 @@ fn bad_values_give_the_same_error_naming_the_same_parameter() {
         (&[("min_downloads", "-1")], "min_downloads"),
         (&[("min_downloads", "many")], "min_downloads"),
         (&[("papers", "not a category")], "papers"),
+        // Roles.
+        (&[("role", "wizard")], "role"),
+        (&[("role", "ml_infra,wizard")], "role"),
     ];
     let mut named: Vec<&str> = cases.iter().map(|c| c.1).collect();
     named.sort();

@@ -197,6 +197,12 @@ fn usage_errors_exit_2_and_name_the_parameter() {
     let (code, _, err) = run(&data, &["person", "ana", "--limit", "0"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--limit:"), "{err}");
+    let (code, _, err) = run(&data, &["search", "--role", "ml_infra,wizard"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--role: unknown role `wizard`; known: ml_engineer, ml_infra, researcher, data_scientist"),
+        "{err}"
+    );
     // Flags of other commands have their own usage errors, also exit 2.
     let (code, _, err) = run(&data, &["ingest", "git", ".", "--repo", "owner/*"]);
     assert_eq!(code, 2, "{err}");
@@ -238,8 +244,32 @@ fn search_person_and_json_agree() {
         table.contains("merged_work") && table.contains("https://github.com/pytorch/pytorch/pull/"),
         "{table}"
     );
+    // The table has a role column: the best role and its confidence, or `-` without one.
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains("role") && l.contains("location")),
+        "{table}"
+    );
+    let roles = r["roles"].as_array().unwrap();
+    let shown = match roles.first() {
+        Some(g) => format!(
+            "{} {:.2}",
+            g["role"].as_str().unwrap(),
+            g["confidence"].as_f64().unwrap()
+        ),
+        None => "-".to_string(),
+    };
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains(" ana") && l.contains(&shown)),
+        "{shown}: {table}"
+    );
+    let (code, _, err) = run(&data, &["search", "--role", "researcher"]);
+    assert_eq!(code, 0, "{err}");
     let (_, csv, _) = run(&data, &["search", "--csv"]);
-    assert!(csv.starts_with("rank,login,name,location,company,score,standing,top_percent,merged_prs,reviews,profile_url,top_evidence,likely_login\n1,ana,"), "{csv}");
+    assert!(csv.starts_with("rank,login,name,location,company,score,standing,top_percent,merged_prs,reviews,profile_url,top_evidence,likely_login,role,role_confidence\n1,ana,"), "{csv}");
     assert!(
         csv.contains(",the only person in this search,100,"),
         "{csv}"

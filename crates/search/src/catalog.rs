@@ -22,6 +22,10 @@ pub struct CatalogRepo {
     pub scrutiny: f64,
     #[serde(default)]
     pub old_names: Vec<String>,
+    /// The role work here speaks for (`ml_infra` for a serving engine inside a library
+    /// ecosystem), when it differs from the ecosystem's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     /// Named code areas: path prefixes (a `*` stands for one folder name, `{1}` in the name
     /// for what it matched), most specific first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -47,6 +51,11 @@ pub struct Ecosystem {
     pub description: String,
     #[serde(default)]
     pub topics: Vec<String>,
+    /// The role work in these repositories speaks for (see [`crate::role`]): `ml_infra` for
+    /// serving engines, compilers, kernels and distributed training; `researcher` for research
+    /// code; by default `ml_engineer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     pub repos: Vec<CatalogRepo>,
 }
 
@@ -91,6 +100,12 @@ pub enum CatalogError {
         ecosystem: String,
         name: String,
     },
+    #[error("catalog {path}: ecosystem `{ecosystem}`: {error}")]
+    BadRole {
+        path: String,
+        ecosystem: String,
+        error: crate::role::UnknownRole,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -99,6 +114,10 @@ pub struct Catalog {
     /// lower-cased name or old name → (canonical name, scrutiny)
     #[serde(skip)]
     index: HashMap<String, (String, f64)>,
+    /// lower-cased name or old name → the role work there speaks for, and whether the catalog
+    /// says so (else it is the default, `ml_engineer`)
+    #[serde(skip)]
+    roles: HashMap<String, (crate::role::Role, bool)>,
     /// lower-cased canonical name → area rules
     #[serde(skip)]
     areas: HashMap<String, Vec<AreaRule>>,
@@ -157,6 +176,17 @@ impl Catalog {
                 extra_areas.insert(0, a);
             }
             for e in f.ecosystem {
+                let bad_role = |error| CatalogError::BadRole {
+                    path: path.into(),
+                    ecosystem: e.id.clone(),
+                    error,
+                };
+                if let Some(r) = &e.role {
+                    r.parse::<crate::role::Role>().map_err(bad_role)?;
+                }
+                for r in e.repos.iter().filter_map(|r| r.role.as_ref()) {
+                    r.parse::<crate::role::Role>().map_err(bad_role)?;
+                }
                 for r in &e.repos {
                     for n in std::iter::once(&r.name).chain(&r.old_names) {
                         if !valid_repo_name(n) {
@@ -178,10 +208,17 @@ impl Catalog {
             }
         }
         let mut index = HashMap::new();
+        let mut roles = HashMap::new();
         for e in &ecosystems {
             for r in &e.repos {
+                // checked above
+                let role = match r.role.as_ref().or(e.role.as_ref()) {
+                    Some(x) => (x.parse().unwrap_or(crate::role::Role::MlEngineer), true),
+                    None => (crate::role::Role::MlEngineer, false),
+                };
                 for n in std::iter::once(&r.name).chain(&r.old_names) {
                     index.insert(n.to_ascii_lowercase(), (r.name.clone(), r.scrutiny));
+                    roles.insert(n.to_ascii_lowercase(), role);
                 }
             }
         }
@@ -212,6 +249,7 @@ impl Catalog {
         Ok(Catalog {
             ecosystems,
             index,
+            roles,
             areas,
             rules,
         })
@@ -252,6 +290,13 @@ impl Catalog {
     /// Review scrutiny of a catalogued repository (any of its names).
     pub fn scrutiny(&self, name: &str) -> Option<f64> {
         self.index.get(&name.to_ascii_lowercase()).map(|(_, s)| *s)
+    }
+
+    /// The role work in a catalogued repository (any of its names) speaks for: its own, its
+    /// ecosystem's (`true`: the catalog says so), else `ml_engineer` (`false`). `None` outside
+    /// the catalog.
+    pub fn repo_role(&self, name: &str) -> Option<(crate::role::Role, bool)> {
+        self.roles.get(&name.to_ascii_lowercase()).copied()
     }
 
     /// The current name of a catalogued repository, if `name` is an old one.
@@ -356,6 +401,44 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("mine.toml"));
+    }
+
+    #[test]
+    fn repositories_lean_to_roles() {
+        use crate::Role;
+        let c = Catalog::shipped();
+        assert_eq!(
+            c.repo_role("vllm-project/vllm"),
+            Some((Role::MlInfra, true))
+        );
+        // a repository's own role wins over its ecosystem's, under any of its names
+        assert_eq!(
+            c.repo_role("HuggingFace/Accelerate"),
+            Some((Role::MlInfra, true))
+        );
+        assert_eq!(c.repo_role("pytorch-labs/ao"), Some((Role::MlInfra, true)));
+        assert_eq!(
+            c.repo_role("huggingface/transformers"),
+            Some((Role::MlEngineer, false))
+        );
+        assert_eq!(c.repo_role("me/tool"), None);
+        let e = user_file(
+            "bad-role.toml",
+            "[[ecosystem]]\nid = \"x\"\nname = \"X\"\nrole = \"wizard\"\nrepos = [{ name = \"me/tool\" }]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("bad-role.toml") && e.contains("wizard") && e.contains("ml_infra"),
+            "{e}"
+        );
+        let c = user_file(
+            "roles.toml",
+            "[[ecosystem]]\nid = \"x\"\nname = \"X\"\nrole = \"researcher\"\nrepos = [{ name = \"me/lab\" }, { name = \"me/serve\", role = \"ml_infra\" }]\n",
+        )
+        .unwrap();
+        assert_eq!(c.repo_role("me/lab"), Some((Role::Researcher, true)));
+        assert_eq!(c.repo_role("me/serve"), Some((Role::MlInfra, true)));
     }
 
     fn user_file(name: &str, text: &str) -> Result<Catalog, CatalogError> {

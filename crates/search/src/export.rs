@@ -3,7 +3,7 @@
 
 use crate::SearchResults;
 
-pub const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 15] = [
     "rank",
     "login",
     "name",
@@ -17,6 +17,8 @@ pub const HEADER: [&str; 13] = [
     "profile_url",
     "top_evidence",
     "likely_login",
+    "role",
+    "role_confidence",
 ];
 
 /// Writes `results` as CSV (with a header) to `w`.
@@ -53,6 +55,14 @@ pub fn results_csv<W: std::io::Write>(results: &SearchResults, w: W) -> std::io:
             r.likely
                 .as_ref()
                 .map(|l| l.login.clone())
+                .unwrap_or_default(),
+            r.roles
+                .first()
+                .map(|g| g.role.to_string())
+                .unwrap_or_default(),
+            r.roles
+                .first()
+                .map(|g| format!("{:.2}", g.confidence))
                 .unwrap_or_default(),
         ])?;
     }

@@ -19,11 +19,14 @@ pub mod person;
 pub mod place;
 pub mod query;
 pub mod rank;
+pub mod role;
+pub mod role_features;
 mod run;
 pub mod standing;
 
 pub use catalog::Catalog;
 pub use query::{Query, QueryError};
+pub use role::{Role, RoleGuess};
 pub use run::{
     display_name, measures_text, search, thousands, AlsoLikely, Evidence, Likely, SearchError,
     SearchResult, SearchResults,

@@ -52,6 +52,8 @@ pub struct PersonReport {
     /// The account's public page; `None` for a git identity.
     pub profile_url: Option<String>,
     pub is_bot: bool,
+    /// The roles the whole record shows, best first (see [`crate::role`]).
+    pub roles: Vec<crate::RoleGuess>,
     pub score: f64,
     pub details: Vec<ScoreDetail>,
     pub totals: Vec<RepoTotal>,
@@ -130,7 +132,11 @@ pub fn person_report(
         .map(|r| Evidence::with_area(r, catalog, &[]))
         .collect();
     let areas = person_areas(store, catalog, id)?;
+    let roles = crate::role_features::roles_of(store, catalog, &[id], q.as_of)?
+        .remove(&id)
+        .unwrap_or_default();
     Ok(Some(PersonReport {
+        roles,
         is_bot: bots.is_bot_by(&p.login, p.is_bot_type, p.behaviour.as_deref())
             || p.not_person.is_some(),
         profile_url: Identity::parse(&p.login).profile_url(),

@@ -60,6 +60,9 @@ pub struct Query {
     pub min_downloads: Option<i64>,
     /// People with an arXiv paper (`Some("")`), or one in this category (`Some("cs.LG")`).
     pub papers: Option<String>,
+    /// People whose work shows one of these roles ([`crate::role`]), judged from their whole
+    /// record before ranking and paging.
+    pub roles: Vec<crate::Role>,
 }
 
 impl Default for Query {
@@ -86,6 +89,7 @@ impl Default for Query {
             kaggle_tier: None,
             min_downloads: None,
             papers: None,
+            roles: Vec::new(),
         }
     }
 }
@@ -269,6 +273,7 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("kaggle_tier", false, "People who reached at least this Kaggle tier in a category: novice, contributor, expert, master, grandmaster."),
     ("min_downloads", false, "People whose Hugging Face models have at least this many downloads in all."),
     ("papers", false, "People with an arXiv paper: `any`, or a category such as `cs.LG`."),
+    ("role", true, "People whose work shows this role: ml_engineer (model and library code), ml_infra (kernels, compilers, distributed training, serving, build and deployment), researcher (papers, research code), data_scientist (notebooks, examples, analysis, Kaggle). Judged from each person's whole ML record (changed files by kind, titles, the catalog's repositories, papers, models, Kaggle), before ranking and paging; a person matches when the role is among those listed for them (at least a quarter of their evidence), not only their best."),
     ("as_of", false, "Score as of this date or time instead of now (makes a shared link reproducible): nothing after it counts, and recency is measured from it. Also where durations in `since` and `until` count back from."),
 ];
 
@@ -461,6 +466,14 @@ impl Params {
                     )
                 }
                 "papers" => q.papers = Some(parse_papers(value)?),
+                "role" => {
+                    for v in items() {
+                        let r = parse_role(v)?;
+                        if !q.roles.contains(&r) {
+                            q.roles.push(r);
+                        }
+                    }
+                }
                 "as_of" => {}
                 _ => unreachable!("every SEARCH_PARAMS entry is handled"),
             }
@@ -489,6 +502,12 @@ pub fn parse_source(s: &str) -> Result<&'static str, QueryError> {
                 ),
             )
         })
+}
+
+/// A role name (`ml_infra`, any case, `-` or a space for `_`).
+pub fn parse_role(s: &str) -> Result<crate::Role, QueryError> {
+    s.parse()
+        .map_err(|e: crate::role::UnknownRole| bad("role", e.to_string()))
 }
 
 /// Kaggle's tier names, lowest first: the tier's number is its index.
@@ -797,6 +816,7 @@ mod tests {
             ("half_life", "0", "half_life"),
             ("include_bots", "maybe", "include_bots"),
             ("as_of", "soon", "as_of"),
+            ("role", "kernel_hacker", "role"),
             ("colour", "red", "query"),
         ] {
             let e = params(&[(name, value)]).build(&c, now).unwrap_err();
@@ -881,7 +901,7 @@ mod tests {
     fn long_lists_are_refused_naming_the_parameter() {
         let c = crate::Catalog::shipped();
         let now = 1_000 * time::DAY;
-        for name in ["repo", "ecosystem", "kind", "area", "path"] {
+        for name in ["repo", "ecosystem", "kind", "area", "path", "role"] {
             let values: Vec<String> = (0..600).map(|i| format!("o/r{i}")).collect();
             let p: Params = values.iter().map(|v| (name, v.as_str())).collect();
             let e = p.build(&c, now).unwrap_err();
@@ -958,6 +978,30 @@ mod tests {
         assert_eq!(closest("single file", names), None);
         assert_eq!(closest("", names), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    /// `role` is repeatable and comma-separated; an unknown one names the valid ones.
+    #[test]
+    fn roles_parse_and_unknown_ones_name_the_valid_ones() {
+        let c = crate::Catalog::shipped();
+        let now = 1_000 * time::DAY;
+        let q = params(&[("role", "ML-Infra,researcher"), ("role", "ml_infra")])
+            .build(&c, now)
+            .unwrap();
+        assert_eq!(q.roles, [crate::Role::MlInfra, crate::Role::Researcher]);
+        let e = params(&[("role", "ml_infra,wizard")])
+            .build(&c, now)
+            .unwrap_err();
+        assert_eq!(e.param, "role");
+        for valid in [
+            "ml_engineer",
+            "ml_infra",
+            "researcher",
+            "data_scientist",
+            "`wizard`",
+        ] {
+            assert!(e.message.contains(valid), "{e}");
+        }
     }
 
     /// Issue 9, defect 5: nothing after as_of counts, so a since after it is an error.

@@ -303,6 +303,9 @@ pub struct SearchResult {
     pub standing: crate::Standing,
     /// Contributions in scope by kind.
     pub counts: Vec<(Kind, i64)>,
+    /// The roles this person's whole record shows, best first, each with a confidence (0 to
+    /// 1) and reasons; empty when there is too little evidence.
+    pub roles: Vec<crate::RoleGuess>,
     pub details: Vec<ScoreDetail>,
     pub evidence: Vec<Evidence>,
 }
@@ -369,6 +372,23 @@ pub fn search(
     } else {
         people
     };
+    // Roles are judged from each person's whole record, for every candidate when a role is
+    // asked for (before ranking and paging), else for the people shown only.
+    let mut roles: HashMap<i64, Vec<crate::RoleGuess>> = HashMap::new();
+    let people = if q.roles.is_empty() {
+        people
+    } else {
+        let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+        roles = crate::role_features::roles_of(store, catalog, &ids, q.as_of)?;
+        people
+            .into_iter()
+            .filter(|p| {
+                roles
+                    .get(&p.id)
+                    .is_some_and(|g| g.iter().any(|g| q.roles.contains(&g.role)))
+            })
+            .collect()
+    };
     let ctx = context(store, catalog, q, by_person.values().flatten())?;
     let rules = catalog.rules();
     let mut scored: Vec<_> = people
@@ -396,14 +416,19 @@ pub fn search(
     {
         position[i] = Some(p);
     }
-    let mut scored: Vec<Option<_>> = scored.into_iter().map(Some).collect();
-    let mut results = Vec::new();
-    for (i, idx) in order
+    let page: Vec<(usize, usize)> = order
         .into_iter()
         .enumerate()
         .skip(q.offset as usize)
         .take(q.limit as usize)
-    {
+        .collect();
+    if q.roles.is_empty() {
+        let ids: Vec<i64> = page.iter().map(|&(_, idx)| scored[idx].0.id).collect();
+        roles = crate::role_features::roles_of(store, catalog, &ids, q.as_of)?;
+    }
+    let mut scored: Vec<Option<_>> = scored.into_iter().map(Some).collect();
+    let mut results = Vec::new();
+    for (i, idx) in page {
         let (p, score, _) = scored[idx].take().expect("each row is shown once");
         let also: Vec<AlsoLikely> = also
             .remove(&idx)
@@ -467,6 +492,7 @@ pub fn search(
                 crate::Standing::new(at, tied, total)
             },
             counts,
+            roles: roles.remove(&p.id).unwrap_or_default(),
             details,
             evidence,
         });

@@ -118,7 +118,8 @@ async function api(path) {
 
 // ---- state in the URL ------------------------------------------------------------------
 
-const FORM_FIELDS = ["text", "since", "until", "location", "metro", "country", "kaggle_tier", "min_downloads", "papers"];
+const FORM_FIELDS = ["text", "since", "until", "location", "metro", "country", "kaggle_tier", "min_downloads", "papers", "role"];
+const ROLES = { ml_engineer: "ML engineer", ml_infra: "ML infrastructure", researcher: "Researcher", data_scientist: "Data scientist" };
 
 function readParams() {
   return new URLSearchParams(location.search);
@@ -132,7 +133,7 @@ function formToParams() {
   for (const r of repos) p.append("repo", r);
   for (const cb of document.querySelectorAll("#kind-list input:checked")) p.append("kind", cb.value);
   for (const cb of document.querySelectorAll("#f-sources input:checked")) p.append("source", cb.value);
-  for (const f of ["since", "until", "location", "metro", "country", "kaggle_tier", "min_downloads", "papers"]) {
+  for (const f of ["since", "until", "location", "metro", "country", "kaggle_tier", "min_downloads", "papers", "role"]) {
     const v = $(`#f-${f}`).value.trim();
     if (v) p.set(f, v);
   }
@@ -142,6 +143,9 @@ function formToParams() {
 
 function paramsToForm(p) {
   for (const f of FORM_FIELDS) $(`#f-${f}`).value = p.get(f) || "";
+  // a shared link may name several roles (role=a,b); the select shows the first
+  const role = (p.get("role") || "").split(",")[0].trim().toLowerCase();
+  $("#f-role").value = ROLES[role] ? role : "";
   const ecos = new Set(p.getAll("ecosystem").flatMap((v) => v.split(",")));
   for (const cb of document.querySelectorAll("#eco-list input")) cb.checked = ecos.has(cb.value);
   pendingEcos = ecos;
@@ -385,6 +389,20 @@ function who(r) {
     r.company ? h("span", { class: "company" }, r.company) : null);
 }
 
+/** The roles a person's work shows, best first: the best with its confidence and first reason
+ * on a line, every reason of every role in the tooltip. */
+function roleLine(roles) {
+  if (!roles || !roles.length) return null;
+  const [best, ...rest] = roles;
+  const pct = (c) => `${Math.round(c * 100)}%`;
+  const tip = roles.map((g) => `${ROLES[g.role] || g.role} (${pct(g.confidence)}): ${g.reasons.join("; ")}`).join("\n");
+  return h("p", { class: "role", title: tip },
+    h("span", { class: "role-name" }, ROLES[best.role] || best.role),
+    h("span", { class: "role-conf muted", "aria-label": `confidence ${pct(best.confidence)}` }, ` ${pct(best.confidence)}`),
+    best.reasons.length ? h("span", { class: "role-why" }, " — " + best.reasons[0]) : null,
+    rest.length ? h("span", { class: "muted" }, " · also " + rest.map((g) => `${ROLES[g.role] || g.role} ${pct(g.confidence)}`).join(", ")) : null);
+}
+
 // Rules over work off GitHub are shown only for people who have such work.
 const OFF_GITHUB_RULES = ["feedback", "models", "papers", "kaggle"];
 
@@ -453,6 +471,7 @@ function resultCard(r, max) {
       who(r),
       h("div", { class: "score", title: "Sum of the rules' scores" }, h("span", { class: "score-num" }, num(r.score)), h("span", { class: "muted" }, "score"),
         r.standing ? h("span", { class: "standing tier-" + r.standing.tier, title: "Where this score stands among everyone who matched the search" + (r.standing.tied ? ` (tied with ${num(r.standing.tied)} ${r.standing.tied === 1 ? "other" : "others"})` : "") }, r.standing.text) : null)),
+    roleLine(r.roles),
     h("p", { class: "counts" }, countsLine(r.counts)),
     ruleBars(r.details, max),
     r.evidence.length ? h("ul", { class: "evidence" }, r.evidence.slice(0, 3).map(evidenceItem)) : null,
@@ -503,6 +522,7 @@ function renderPerson(r, offset) {
         r.company ? h("span", { class: "company" }, r.company) : null,
         r.blog ? h("span", { class: "blog" }, r.blog) : null),
       r.previous_logins.length ? h("p", { class: "muted" }, "Also seen as ", r.previous_logins.map((l) => "@" + l).join(", ")) : null,
+      roleLine(r.roles),
       r.is_bot ? h("p", { class: "warn" }, "This account looks like a bot.") : null),
     h("div", { class: "score big" }, h("span", { class: "score-num" }, num(r.score)), h("span", { class: "muted" }, "score over the whole record")));
   const maxRule = Math.max(...r.details.map((d) => d.score), 1e-9);

@@ -49,14 +49,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
             ("query", "object", "The query as understood, with defaults filled in."),
             ("repos_matched", "array", "Repositories the repo/ecosystem filters matched."),
             ("total", "integer", "People who matched, before paging."),
-            ("results", "array", "Ranked people: rank, login, name, location, company, profile_url, score, standing (where the score stands among everyone who matched, before paging: see the Standing schema), counts, details (per rule: rule, a short label, about (the rule in full, with every number), score and the counts used), evidence (links)."),
+            ("results", "array", "Ranked people: rank, login, name, location, company, profile_url, score, standing (where the score stands among everyone who matched, before paging: see the Standing schema), counts, roles (best first: {role, confidence 0 to 1, reasons}), details (per rule: rule, a short label, about (the rule in full, with every number), score and the counts used), evidence (links)."),
         ],
     },
     Endpoint {
         path: "/api/search.csv",
         method: "get",
         summary: "Search results as CSV",
-        description: "One row per person: rank, login, name, location, company, score, standing (in words), top_percent, merged_prs, reviews, profile_url, top_evidence, likely_login.",
+        description: "One row per person: rank, login, name, location, company, score, standing (in words), top_percent, merged_prs, reviews, profile_url, top_evidence, likely_login, role, role_confidence.",
         params: ALL_SEARCH,
         content_type: "text/csv",
         fields: &[],
@@ -176,6 +176,9 @@ fn param(name: &str, in_path: bool) -> Value {
         "include_bots" => json!({"type": "boolean"}),
         "half_life" => json!({"type": "number", "exclusiveMinimum": 0}),
         "kind" => json!({"type": "string", "enum": builtby_model::Kind::ALL.map(|k| k.as_str())}),
+        "role" => {
+            json!({"type": "string", "enum": builtby_search::Role::ALL.map(|r| r.as_str())})
+        }
         _ => json!({"type": "string"}),
     };
     let schema = if repeatable {

@@ -217,6 +217,8 @@ async fn every_bad_parameter_is_a_400_that_names_it() {
         ("half_life=-1", "half_life"),
         ("as_of=whenever", "as_of"),
         ("since=1d&since=2d", "since"),
+        ("role=wizard", "role"),
+        ("role=ml_infra,wizard", "role"),
         ("colour=red", "query"),
     ] {
         for path in ["/api/search", "/api/search.csv"] {
@@ -236,6 +238,18 @@ async fn every_bad_parameter_is_a_400_that_names_it() {
     }
     let v = get(&state, "/api/search?colour=red").await.json();
     assert!(v["detail"].as_str().unwrap().contains("colour"), "{v}");
+    // an unknown role names the valid ones
+    let v = get(&state, "/api/search?role=wizard").await.json();
+    let detail = v["detail"].as_str().unwrap();
+    for valid in ["ml_engineer", "ml_infra", "researcher", "data_scientist"] {
+        assert!(detail.contains(valid), "{detail}");
+    }
+    // a valid one is understood, and every result carries its roles
+    let a = get(&state, "/api/search?role=ML-Infra").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json()["query"]["roles"], serde_json::json!(["ml_infra"]));
+    let all = get(&state, "/api/search").await.json();
+    assert!(all["results"][0]["roles"].is_array(), "{all}");
     for (qs, param) in [
         ("limit=0", "limit"),
         ("offset=x", "offset"),

@@ -26,6 +26,7 @@ mod crawl;
 mod git;
 mod http_cache;
 pub mod identity;
+mod path_rollup;
 mod pointers;
 mod profiles;
 mod query;
@@ -37,6 +38,7 @@ pub use batch::{Batch, InputFile, LoadSummary, Loaded};
 pub use commits_api::{CommitAccount, ExistingLink};
 pub use git::{GitRepoSummary, MergedPr, PersonPath};
 pub use http_cache::CachedResponse;
+pub use path_rollup::PathClassCount;
 pub use profiles::{Place, ProfileTarget};
 pub use query::{
     bucket_day, fts_terms, text_words, Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow,

@@ -753,6 +753,132 @@ impl Store {
     }
 }
 
+/// `WHERE person_id IN (…)` for a few people; for many, no condition and a filter to apply to
+/// the rows read (as [`by_ids`]).
+pub(crate) fn person_filter(ids: &[i64]) -> (String, Box<dyn Fn(i64) -> bool>) {
+    const SCAN_ABOVE: usize = 2000;
+    if ids.len() > SCAN_ABOVE {
+        let set: std::collections::HashSet<i64> = ids.iter().copied().collect();
+        (String::new(), Box::new(move |id| set.contains(&id)))
+    } else {
+        (
+            format!("WHERE person_id IN ({})", id_list(ids)),
+            Box::new(|_| true),
+        )
+    }
+}
+
+impl Store {
+    /// Contributions per repository and kind of these people, everything up to `until` (their
+    /// whole record, whatever a search's scope): (person, repository, kind, count).
+    pub fn kind_totals(
+        &self,
+        person_ids: &[i64],
+        until: i64,
+    ) -> Result<Vec<(i64, i64, Kind, i64)>> {
+        if person_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (filter, keep) = person_filter(person_ids);
+        let day = builtby_model::time::day_of(until);
+        let filter = if filter.is_empty() {
+            format!("WHERE day <= {day}")
+        } else {
+            format!("{filter} AND day <= {day}")
+        };
+        let sql = format!(
+            "SELECT person_id, repo_id, kind, sum(n) FROM rollup INDEXED BY rollup_person {filter}
+             GROUP BY person_id, repo_id, kind"
+        );
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut rows = st.query([]).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let person: i64 = r.get(0).map_err(|e| self.err(e))?;
+            if !keep(person) {
+                continue;
+            }
+            let kind = crate::kind_at(r, 2).map_err(|e| self.err(e))?;
+            out.push((
+                person,
+                r.get(1).map_err(|e| self.err(e))?,
+                kind,
+                r.get(3).map_err(|e| self.err(e))?,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// How many of each person's contributions of `kinds` up to `until` have one of `words`
+    /// (whole words, any case) in their title, or with `with_body` in their title or body (the
+    /// full-text index): commits that cite an arXiv paper, commits about GPUs. Per person and
+    /// repository: (person, repository, count).
+    pub fn count_with_any_word(
+        &self,
+        person_ids: &[i64],
+        words: &[&str],
+        with_body: bool,
+        kinds: &[Kind],
+        until: i64,
+    ) -> Result<Vec<(i64, i64, i64)>> {
+        let mut out = Vec::new();
+        // each word one quoted term: nothing in them is FTS syntax
+        let terms: Vec<String> = words
+            .iter()
+            .flat_map(|w| fts_terms(w))
+            .map(|t| format!("\"{t}\""))
+            .collect();
+        if terms.is_empty() {
+            return Ok(out);
+        }
+        let m = if with_body {
+            terms.join(" OR ")
+        } else {
+            format!("title : ({})", terms.join(" OR "))
+        };
+        if person_ids.is_empty() || kinds.is_empty() {
+            return Ok(out);
+        }
+        let (filter, keep) = person_filter(person_ids);
+        let filter = filter.replace("WHERE", "AND");
+        let codes: Vec<i64> = kinds.iter().map(|k| k.code()).collect();
+        let sql = format!(
+            "SELECT person_id, repo_id, count(*) FROM contributions
+             WHERE id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?1)
+               AND at <= ?2 AND kind IN ({}) {filter} GROUP BY person_id, repo_id",
+            id_list(&codes)
+        );
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map(params![m, until], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let row: (i64, i64, i64) = row.map_err(|e| self.err(e))?;
+            if keep(row.0) {
+                out.push(row);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Repositories read in depth because someone asked for them: a git history ingested, or
+    /// crawled through the GitHub API (as opposed to seen in GH Archive's stream of everything).
+    pub fn studied_repos(&self) -> Result<std::collections::HashSet<i64>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT repo_id FROM git_repos
+                 UNION SELECT r.id FROM crawl_cursors c JOIN repos r ON r.name = c.repo",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| r.get::<_, i64>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+}
+
 /// `SELECT … WHERE id IN (…)` for a few ids; for many, a scan of the table filtered here
 /// (parsing a huge IN list costs more than reading the table).
 fn by_ids(select: &str, ids: &[i64]) -> (String, impl Fn(i64) -> bool) {

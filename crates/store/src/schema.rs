@@ -104,6 +104,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_measures", MEASURES),
     ("0010_arxiv_cursors", ARXIV_CURSORS),
     ("0011_weights", WEIGHTS),
+    ("0012_path_rollup", crate::path_rollup::SCHEMA),
 ];
 
 /// What a contribution says about expertise (`builtby_model::grade`): `weight` (1 = an
@@ -120,6 +121,17 @@ UPDATE rollup SET w = n;
 ALTER TABLE people ADD COLUMN behaviour TEXT;
 CREATE INDEX IF NOT EXISTS contributions_thread ON contributions(repo_id, number) WHERE number IS NOT NULL;
 "#;
+
+/// The part of a migration SQL cannot do, run after its SQL in the same transaction.
+fn rust_step(name: &str) -> Option<fn(&Connection) -> Result<()>> {
+    match name {
+        // paths are classified by Rust code (`PathClass::of`)
+        // rows written before weights existed are graded once
+        "0011_weights" => Some(crate::batch::weights::regrade_all),
+        "0012_path_rollup" => Some(crate::path_rollup::rebuild),
+        _ => None,
+    }
+}
 
 /// `ingest arxiv --category`: per category and submission window, the next result to read
 /// (`next_start`) and whether the window was read to its end once it could no longer change
@@ -381,9 +393,8 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
         )?;
         if !done {
             tx.execute_batch(sql)?;
-            if *name == "0011_weights" {
-                // rows written before weights existed are graded once, here
-                crate::batch::weights::regrade_all(&tx)?;
+            if let Some(step) = rust_step(name) {
+                step(&tx)?;
             }
             tx.execute(
                 "INSERT INTO schema_migrations(name, applied_at) VALUES (?1, strftime('%s','now'))",

@@ -427,6 +427,24 @@ fn commits_link_to_their_merged_pr_in_either_order() {
             })
             .unwrap();
         assert_eq!(on_path.len(), 1, "the PR has the commit's path");
+        // Both contributions' paths count in `path_rollup`, each for its own person, and a
+        // rebuild from `contribution_paths` (migration 0011's Rust step) finds the same.
+        let ana = s.person_by_login("ana").unwrap().unwrap();
+        let git = s.person_by_login("git:aaaa").unwrap().unwrap();
+        let classes = s.path_classes(&[ana, git]).unwrap();
+        let mut got: Vec<(i64, builtby_model::PathClass, i64)> = classes
+            .iter()
+            .map(|c| (c.person_id, c.class, c.n))
+            .collect();
+        got.sort();
+        let mut want = vec![
+            (ana, builtby_model::PathClass::Distributed, 1),
+            (git, builtby_model::PathClass::Distributed, 1),
+        ];
+        want.sort();
+        assert_eq!(got, want, "pr first: {pr_first}");
+        crate::path_rollup::rebuild(&s.conn).unwrap();
+        assert_eq!(s.path_classes(&[ana, git]).unwrap(), classes);
     }
 }
 
@@ -552,4 +570,68 @@ fn a_data_folder_that_is_a_file_says_so() {
         assert!(err.contains(&f.display().to_string()), "{err}");
     }
     let _ = std::fs::remove_file(&f);
+}
+
+/// A store written before `path_rollup` existed gets it filled from its paths when opened
+/// (migration 0011 and its Rust step), and a login-only person joining its account brings
+/// its changed files along.
+#[test]
+fn path_rollup_is_filled_for_an_older_store_and_follows_merges() {
+    let mut s = temp_store("path-rollup");
+    let path = s.path().to_path_buf();
+    // The account (id 7) is known as bob; a login-only commit by ana comes next.
+    load(
+        &mut s,
+        "one",
+        &[contrib(
+            "issue/o/r#1",
+            Kind::IssueOpened,
+            "o/r",
+            actor(Some(7), "bob"),
+            DAY,
+        )],
+    );
+    let mut c = Contribution::new(
+        "commit/o/r@1".into(),
+        Kind::Commit,
+        "o/r".into(),
+        actor(None, "ana"),
+        2 * DAY,
+    );
+    c.paths = ["csrc/a.cu", "docs/a.md", "nb/a.ipynb"]
+        .map(|p| builtby_model::ChangedPath {
+            path: p.into(),
+            added: Some(1),
+            deleted: None,
+        })
+        .to_vec();
+    load(&mut s, "two", &[Record::Contribution(Box::new(c))]);
+    let login_only = s.person_by_login("ana").unwrap().unwrap();
+    let before = s.path_classes(&[login_only]).unwrap();
+    assert_eq!(before.len(), 3, "{before:?}");
+    s.conn
+        .execute_batch(
+            "DROP TABLE path_rollup; DELETE FROM schema_migrations WHERE name = '0012_path_rollup';",
+        )
+        .unwrap();
+    drop(s);
+    let mut s = Store::open_file(&path).unwrap();
+    assert_eq!(s.path_classes(&[login_only]).unwrap(), before);
+    // The account, renamed to ana: the login-only person joins it.
+    load(
+        &mut s,
+        "three",
+        &[contrib(
+            "issue/o/r#3",
+            Kind::IssueOpened,
+            "o/r",
+            actor(Some(7), "ana"),
+            3 * DAY,
+        )],
+    );
+    let account = s.person_by_login("ana").unwrap().unwrap();
+    assert_ne!(account, login_only, "merged into the account's row");
+    let after = s.path_classes(&[account, login_only]).unwrap();
+    assert_eq!(after.len(), 3, "{after:?}");
+    assert!(after.iter().all(|c| c.person_id == account && c.n == 1));
 }

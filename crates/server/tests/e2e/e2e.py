@@ -284,6 +284,9 @@ def run(wd, base, out):
         first = wd.text("#evidence .pager .muted")
         check(first.startswith("26–"), f"the next evidence page starts at 26 ({first})")
 
+    print("roles")
+    roles_check(wd, base, out)
+
     print("phone width")
     wd.size(390, 844)
     wd.get(base + "/?kind=pr_merged")
@@ -298,6 +301,55 @@ def run(wd, base, out):
     check(overflow <= 1, f"person page fits a phone screen (overflow {overflow}px)")
     wd.screenshot(f"{out}/phone-person.png")
     print("e2e: all checks passed")
+
+
+ROLE_LABELS = {"ml_engineer": "ML engineer", "ml_infra": "ML infrastructure", "researcher": "Researcher", "data_scientist": "Data scientist"}
+
+
+def roles_check(wd, base, out):
+    """The role select filters the search; each result says the role its work shows, with
+    reasons; a bad role is an error naming the parameter."""
+    wd.size(1366, 900)
+    # the role with the most people in the loaded data (GH Archive alone has none: then the
+    # page must say nobody matched)
+    totals = {r: api_json(base, f"role={r}&limit=1")["total"] for r in ROLE_LABELS}
+    role = max(totals, key=totals.get)
+    wd.get(base + "/")
+    wd.wait(".results li.result")
+    wd.js("document.querySelector('#f-role').value = arguments[0]", role)
+    wd.click(wd.find_all('#search button[type="submit"]')[0])
+    end = time.time() + 30
+    while time.time() < end and f"role={role}" not in wd.js("return location.search"):
+        time.sleep(0.05)
+    check(f"role={role}" in wd.js("return location.search"), f"the role select is kept in the URL (role={role})")
+    if totals[role] == 0:
+        wd.wait(".empty", what="the empty state")
+        check("Nobody" in wd.text(".empty"), "no one has a role in this data: the page says nobody matched")
+    else:
+        wd.wait(".results li.result", what="role results")
+        label = ROLE_LABELS[role]
+        lines = wd.js("return [...document.querySelectorAll('.result')].map(r => { const p = r.querySelector('.role'); return p ? [p.innerText, p.title] : null; })")
+        check(len(lines) > 0 and all(lines), f"every result has a role line ({len(lines)})")
+        check(all(label in tip for _, tip in lines), f"every result's roles include {label} (tooltip)")
+        first = lines[0][0]
+        check("%" in first and "—" in first, f"the role line has a confidence and a reason: {first}")
+        check(wd.js("return document.querySelector('#f-role').value") == role, "the select shows the role asked for")
+        wd.screenshot(f"{out}/roles.png", full=False)
+        wd.size(1366, 900)
+        link = wd.find_all(".result:first-child .who .name")[0]
+        wd.click(link)
+        wd.wait(".person-head", what="the person page")
+        check(label in wd.js("return (document.querySelector('.person-head .role') || {}).title || ''"), "the person page shows the role with its reasons")
+    wd.get(base + "/?role=wizard")
+    wd.wait(".error", what="an error for an unknown role")
+    err = wd.text(".error")
+    check("role" in err and "wizard" in err and "ml_infra" in err, "an unknown role is explained, naming the valid ones")
+    check(wd.js("return document.querySelector('#f-role').getAttribute('aria-invalid')") == "true", "the role select is marked")
+
+
+def api_json(base, query):
+    with urllib.request.urlopen(base + "/api/search?" + query, timeout=120) as r:
+        return json.loads(r.read())
 
 
 def first_login(wd, base):

@@ -11,6 +11,9 @@
 # Needs: chromium + chromium-driver (installed with apt-get when missing and running as root),
 # python3, cargo. Environment:
 #   BUILTBY_E2E_INPUTS  GH Archive files/folder to load (default ../shared/data/gharchive)
+#   BUILTBY_E2E_GIT     a git history export to replay and load too, so people have changed
+#                       files and so roles (default ../shared/data/git/huggingface__peft.log.zst;
+#                       skipped when absent, or with the example server)
 #   BUILTBY_E2E_OUT     screenshot folder (default target/e2e)
 #   BUILTBY_BIN         a built `builtby` binary to use (`ingest gharchive` + `serve --addr`)
 #   BUILTBY_E2E_SERVER  `cli` or `example` to force one; by default the CLI is used when
@@ -21,6 +24,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../../../.." && pwd)
 INPUTS=${BUILTBY_E2E_INPUTS:-$ROOT/../shared/data/gharchive}
+GIT_EXPORT=${BUILTBY_E2E_GIT:-$ROOT/../shared/data/git/huggingface__peft.log.zst}
+REPLAY=$ROOT/../shared/tools/replay-git-history
 OUT=${BUILTBY_E2E_OUT:-$ROOT/target/e2e}
 PROFILE=${CARGO_PROFILE:-dev}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -77,6 +82,12 @@ START=$(date +%s)
 if use_cli; then
   echo "e2e: loading $INPUTS with $BIN" >&2
   "$BIN" --data-dir "$DATA" ingest gharchive "$INPUTS" >"$WORK/ingest.log" 2>&1 || { cat "$WORK/ingest.log" >&2; exit 1; }
+  if [ -f "$GIT_EXPORT" ] && [ -f "$REPLAY" ] && command -v git >/dev/null; then
+    NAME=$(basename "$GIT_EXPORT"); NAME=${NAME%%.log*}
+    echo "e2e: replaying and loading $GIT_EXPORT as ${NAME/__//}" >&2
+    python3 "$REPLAY" "$GIT_EXPORT" "$WORK/git" --bare --quiet
+    "$BIN" --data-dir "$DATA" ingest git "$WORK/git" --repo "${NAME/__//}" >>"$WORK/ingest.log" 2>&1 || { cat "$WORK/ingest.log" >&2; exit 1; }
+  fi
   "$BIN" --data-dir "$DATA" serve --addr "$ADDR" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
 else

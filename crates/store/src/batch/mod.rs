@@ -18,8 +18,8 @@
 
 use crate::{Result, Store, StoreError};
 use builtby_model::{
-    time, ChangedPath, Contribution, Hydration, Identity, Kind, Namespace, Pointer, ReadReport,
-    Record, Source,
+    time, ChangedPath, Contribution, Hydration, Identity, Kind, Namespace, PathClass, Pointer,
+    ReadReport, Record, Source,
 };
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashMap;
@@ -78,6 +78,8 @@ pub struct Batch<'a> {
     new_repo_people: HashMap<i64, i64>,
     /// Rollup increments, summed in memory and written once at commit.
     rollup: HashMap<(i64, i64, i64, i64), i64>,
+    /// Changed files per (person, repository, path class), written once at commit.
+    path_rollup: crate::path_rollup::Delta,
     /// New commits naming a PR and new merged PRs, linked at commit (see [`Batch::commit`]).
     new_commit_prs: Vec<(i64, i64, i64)>,
     new_merged_prs: Vec<(i64, i64, i64)>,
@@ -189,6 +191,7 @@ impl Store {
             next_repo,
             new_repo_people: HashMap::new(),
             rollup: HashMap::new(),
+            path_rollup: HashMap::new(),
             new_commit_prs: Vec::new(),
             new_merged_prs: Vec::new(),
             touched: Vec::new(),
@@ -311,14 +314,14 @@ impl<'a> Batch<'a> {
             ])?;
         if inserted == 0 {
             self.summary.duplicates += 1;
-            let id = self.complete(
+            let (id, stored_person) = self.complete(
                 c,
                 labels.as_deref(),
                 merged_by,
                 measures.as_deref(),
                 (person, account),
             )?;
-            self.insert_paths(repo, id, &c.paths)?;
+            self.insert_paths(repo, id, stored_person, &c.paths)?;
             self.touched.push(id);
             return Ok((id, false));
         }
@@ -359,14 +362,15 @@ impl<'a> Batch<'a> {
             (Kind::PrMerged, Some(n)) => self.new_merged_prs.push((repo, n, rowid)),
             _ => {}
         }
-        self.insert_paths(repo, rowid, &c.paths)?;
+        self.insert_paths(repo, rowid, person, &c.paths)?;
         Ok((rowid, true))
     }
 
     /// Completes the stored row with `c`'s key: where `c` has a field it wins (a later, fuller
     /// source), where it has none the stored one stays; who is credited and when never change
     /// (but for a merged PR git told of first: [`Batch::add`]). `credit` is `c`'s (person,
-    /// account). The full-text row follows the text. Returns the row id.
+    /// account). The full-text row follows the text. Returns the row id and the person it is
+    /// credited to.
     fn complete(
         &mut self,
         c: &Contribution,
@@ -374,11 +378,13 @@ impl<'a> Batch<'a> {
         merged_by: Option<i64>,
         measures: Option<&str>,
         credit: (i64, Option<i64>),
-    ) -> rusqlite::Result<i64> {
-        let (id, title, body): (i64, Option<String>, Option<String>) = self
+    ) -> rusqlite::Result<(i64, i64)> {
+        let (id, mut person, title, body): (i64, i64, Option<String>, Option<String>) = self
             .tx
-            .prepare_cached("SELECT id, title, body FROM contributions WHERE key = ?1")?
-            .query_row([&c.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            .prepare_cached("SELECT id, person_id, title, body FROM contributions WHERE key = ?1")?
+            .query_row([&c.key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
         // A merged PR: git's copy and GitHub's meet here.
         let mut fill_only = false;
         if c.kind == Kind::PrMerged {
@@ -386,6 +392,7 @@ impl<'a> Batch<'a> {
             let stored_by_git = self.stored_by_git(id)?;
             if stored_by_git && incoming.is_github() {
                 self.move_pr_credit(id, credit)?;
+                person = credit.0;
             }
             fill_only = !stored_by_git && incoming.namespace == Namespace::Git;
         }
@@ -458,7 +465,7 @@ impl<'a> Batch<'a> {
                 )?
                 .execute(params![id, new_title, new_body])?;
         }
-        Ok(id)
+        Ok((id, person))
     }
 
     /// True when row `id` is credited to a git account (`git:…`), as a person of its own or
@@ -498,6 +505,17 @@ impl<'a> Batch<'a> {
             let day = time::day_of(at);
             *self.rollup.entry((repo, kind, day, old)).or_default() -= 1;
             *self.rollup.entry((repo, kind, day, person)).or_default() += 1;
+            // the PR's files move with it
+            let paths: Vec<String> = self
+                .tx
+                .prepare_cached("SELECT path FROM contribution_paths WHERE contribution_id = ?1")?
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for p in paths {
+                let class = PathClass::of(&p).code();
+                *self.path_rollup.entry((old, repo, class)).or_default() -= 1;
+                *self.path_rollup.entry((person, repo, class)).or_default() += 1;
+            }
             if Kind::from_code(kind).is_some_and(counts_for_breadth) {
                 let added = self
                     .tx
@@ -526,10 +544,12 @@ impl<'a> Batch<'a> {
         Ok(())
     }
 
+    /// Paths of a contribution credited to `person`; each new one counts in `path_rollup`.
     fn insert_paths(
         &mut self,
         repo: i64,
         contribution: i64,
+        person: i64,
         paths: &[ChangedPath],
     ) -> rusqlite::Result<()> {
         if paths.is_empty() {
@@ -539,21 +559,26 @@ impl<'a> Batch<'a> {
             "INSERT OR IGNORE INTO contribution_paths(repo_id, path, contribution_id, added, deleted) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for p in paths {
-            self.summary.paths +=
-                st.execute(params![repo, p.path, contribution, p.added, p.deleted])? as u64;
+            if st.execute(params![repo, p.path, contribution, p.added, p.deleted])? == 1 {
+                self.summary.paths += 1;
+                *self
+                    .path_rollup
+                    .entry((person, repo, PathClass::of(&p.path).code()))
+                    .or_default() += 1;
+            }
         }
         Ok(())
     }
 
     /// Paths for work stored under `key` (nothing when no such work is stored).
     fn add_paths_to(&mut self, key: &str, paths: &[ChangedPath]) -> rusqlite::Result<()> {
-        let found: Option<(i64, i64)> = self
+        let found: Option<(i64, i64, i64)> = self
             .tx
-            .prepare_cached("SELECT id, repo_id FROM contributions WHERE key = ?1")?
-            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached("SELECT id, repo_id, person_id FROM contributions WHERE key = ?1")?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        if let Some((id, repo)) = found {
-            self.insert_paths(repo, id, paths)?;
+        if let Some((id, repo, person)) = found {
+            self.insert_paths(repo, id, person, paths)?;
             self.touched.push(id);
         }
         Ok(())
@@ -628,6 +653,7 @@ impl<'a> Batch<'a> {
             new_repos,
             new_repo_people,
             rollup,
+            path_rollup,
             summary,
             profiles,
             identity,
@@ -661,6 +687,7 @@ impl<'a> Batch<'a> {
             }
             // sums of weights, from the rows, for every cell whose rows changed
             weights::refresh_w(&tx, rollup.keys().chain(weighted.iter())).map_err(wrap)?;
+            crate::path_rollup::apply(&tx, &path_rollup).map_err(wrap)?;
             let mut nr = tx
                 .prepare_cached("INSERT INTO repos(id, name, github_id) VALUES (?1, ?2, ?3)")
                 .map_err(wrap)?;
@@ -798,12 +825,30 @@ impl<'a> Batch<'a> {
                 .rollup
                 .entry((repo, Kind::PrCommit.code(), day, person))
                 .or_default() += 1;
-            self.tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO contribution_paths(repo_id, path, contribution_id, added, deleted)
-                     SELECT repo_id, path, ?2, added, deleted FROM contribution_paths WHERE contribution_id = ?1",
-                )?
-                .execute(params![commit, pr])?;
+            // The PR gets the commit's paths, counted for the PR's author.
+            let (pr_person, paths) = {
+                let pr_person: i64 = self
+                    .tx
+                    .prepare_cached("SELECT person_id FROM contributions WHERE id = ?1")?
+                    .query_row([pr], |r| r.get(0))?;
+                let mut st = self.tx.prepare_cached(
+                    "SELECT path, added, deleted FROM contribution_paths WHERE contribution_id = ?1",
+                )?;
+                let paths = st
+                    .query_map([commit], |r| {
+                        Ok(ChangedPath {
+                            path: r.get(0)?,
+                            added: r.get(1)?,
+                            deleted: r.get(2)?,
+                        })
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                (pr_person, paths)
+            };
+            let before = self.summary.paths;
+            self.insert_paths(repo, pr, pr_person, &paths)?;
+            // (these are not new paths of the input: the summary counts what it brought)
+            self.summary.paths = before;
             self.touched.push(pr);
             self.summary.linked_to_prs += 1;
         }

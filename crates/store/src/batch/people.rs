@@ -269,6 +269,10 @@ pub(super) fn merge_login_only(tx: &Transaction, people: &[Person]) -> rusqlite:
                  SELECT repo_id, kind, day, {y}, n FROM rollup WHERE person_id = {x}
                  ON CONFLICT DO UPDATE SET n = n + excluded.n;
              DELETE FROM rollup WHERE person_id = {x};
+             INSERT INTO path_rollup(person_id, repo_id, class, n)
+                 SELECT {y}, repo_id, class, n FROM path_rollup WHERE person_id = {x}
+                 ON CONFLICT DO UPDATE SET n = n + excluded.n;
+             DELETE FROM path_rollup WHERE person_id = {x};
              UPDATE repos SET contributors = contributors - 1 WHERE id IN
                  (SELECT repo_id FROM repo_people WHERE person_id = {x}
                   INTERSECT SELECT repo_id FROM repo_people WHERE person_id = {y});

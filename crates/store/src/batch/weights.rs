@@ -20,7 +20,7 @@
 
 use builtby_model::grade::{self, FileChange, Grade, CAP_PER_HOUR, CAP_PER_THREAD};
 use builtby_model::{time, Kind};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A rollup cell: (repo, kind code, day, person).
@@ -72,7 +72,7 @@ pub(crate) fn excerpt(text: &str, n: usize) -> String {
 /// Step 1: `pr_revised` rows for the merged PRs among the threads of `touched`. Returns the
 /// ids of rows it inserted or changed, and counts new rows into `rollup`.
 pub(crate) fn derive_revised(
-    tx: &Transaction,
+    tx: &Connection,
     touched: &[i64],
     repo_name: &dyn Fn(i64) -> Option<String>,
     rollup: &mut HashMap<Key, i64>,
@@ -239,7 +239,7 @@ struct Graded {
 
 /// Step 2: grades and caps for `touched` and the hour and thread groups they fall in. Returns
 /// the rollup cells whose rows changed weight.
-pub(crate) fn regrade(tx: &Transaction, touched: &[i64]) -> rusqlite::Result<HashSet<Key>> {
+pub(crate) fn regrade(tx: &Connection, touched: &[i64]) -> rusqlite::Result<HashSet<Key>> {
     let hourly = codes(&HOURLY);
     let thread = codes(&THREAD);
     let mut hours: BTreeSet<(i64, i64)> = BTreeSet::new();
@@ -445,7 +445,7 @@ fn worth(count: i64, sum: f64) -> String {
 
 /// Recomputes the rollup's `w` for `keys` from the rows.
 pub(crate) fn refresh_w<'k>(
-    tx: &Transaction,
+    tx: &Connection,
     keys: impl IntoIterator<Item = &'k Key>,
 ) -> rusqlite::Result<()> {
     let mut st = tx.prepare_cached(
@@ -461,7 +461,7 @@ pub(crate) fn refresh_w<'k>(
 
 /// Step 3: flags accounts among `people` whose activity is not a person's, and clears the flag
 /// when it no longer holds.
-pub(crate) fn flag_behaviour(tx: &Transaction, people: &BTreeSet<i64>) -> rusqlite::Result<()> {
+pub(crate) fn flag_behaviour(tx: &Connection, people: &BTreeSet<i64>) -> rusqlite::Result<()> {
     let mut pushes = tx.prepare_cached(
         "SELECT at / 3600, count(*) FROM contributions WHERE person_id = ?1 AND kind = 7
          GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
@@ -523,7 +523,7 @@ pub(crate) fn flag_behaviour(tx: &Transaction, people: &BTreeSet<i64>) -> rusqli
 }
 
 /// The people credited with `ids`.
-pub(crate) fn people_of(tx: &Transaction, ids: &[i64]) -> rusqlite::Result<BTreeSet<i64>> {
+pub(crate) fn people_of(tx: &Connection, ids: &[i64]) -> rusqlite::Result<BTreeSet<i64>> {
     let mut out = BTreeSet::new();
     for chunk in ids.chunks(500) {
         let list = chunk
@@ -543,7 +543,7 @@ pub(crate) fn people_of(tx: &Transaction, ids: &[i64]) -> rusqlite::Result<BTree
 
 /// Every step for a whole store: run once by migration `0011_weights` (stores written before
 /// weights existed), and by tests that check the batch path keeps what this computes.
-pub(crate) fn regrade_all(tx: &Transaction) -> rusqlite::Result<()> {
+pub(crate) fn regrade_all(tx: &Connection) -> rusqlite::Result<()> {
     let ids: Vec<i64> = tx
         .prepare("SELECT id FROM contributions ORDER BY id")?
         .query_map([], |r| r.get(0))?

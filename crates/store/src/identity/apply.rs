@@ -1,8 +1,9 @@
 //! Moving an account's work between people: the one operation every link, unlink and split
 //! comes down to. An account's contributions are the rows it is credited with as a person
 //! (`person_id` = the account, no `account_id`) or as a member (`account_id` = the account);
-//! moving them updates the rollup, `repo_people` and the repositories' breadth with them, so
-//! derived tables never drift from the rows.
+//! moving them updates the rollup, the changed files per path class (`path_rollup`),
+//! `repo_people` and the repositories' breadth with them, so derived tables never drift from the
+//! rows.
 
 use crate::batch::counts_for_breadth;
 use builtby_model::{time, Kind};
@@ -74,12 +75,15 @@ fn move_rows(tx: &Transaction, account: i64, target: i64) -> rusqlite::Result<us
     let mut upd = tx
         .prepare_cached("UPDATE contributions SET person_id = ?2, account_id = ?3 WHERE id = ?1")?;
     let mut delta: HashMap<(i64, i64, i64, i64), i64> = HashMap::new();
+    let mut paths = crate::path_rollup::Delta::new();
     for &(id, person, repo, kind, at) in &rows {
         upd.execute(params![id, target, account_col])?;
         let day = time::day_of(at);
         *delta.entry((repo, kind, day, person)).or_default() -= 1;
         *delta.entry((repo, kind, day, target)).or_default() += 1;
+        crate::path_rollup::moved(tx, id, person, target, &mut paths)?;
     }
+    crate::path_rollup::apply(tx, &paths)?;
     let mut ru = tx.prepare_cached(
         "INSERT INTO rollup(repo_id, kind, day, person_id, n) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT DO UPDATE SET n = n + ?5",

@@ -33,6 +33,16 @@ fn work(key: &str, kind: Kind, a: &Actor, name: Option<&str>, at: i64) -> Record
         name: Some(n.into()),
         ..Default::default()
     });
+    if kind == Kind::Commit {
+        // two paths of different classes, so `path_rollup` has work to move
+        c.paths = ["csrc/k.cu", "tests/test_k.py"]
+            .map(|p| builtby_model::ChangedPath {
+                path: p.to_string(),
+                added: Some(1),
+                deleted: None,
+            })
+            .to_vec();
+    }
     Record::Contribution(Box::new(c))
 }
 
@@ -136,6 +146,27 @@ fn assert_consistent(s: &Store) {
         q("SELECT r.id, (SELECT count(*) FROM repo_people p WHERE p.repo_id = r.id), 0, 0, 0 FROM repos r ORDER BY 1"),
         "contributors"
     );
+    let mut from_paths: std::collections::BTreeMap<(i64, i64, i64), i64> = Default::default();
+    let mut st = s
+        .conn
+        .prepare("SELECT c.person_id, p.repo_id, p.path FROM contribution_paths p JOIN contributions c ON c.id = p.contribution_id")
+        .unwrap();
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))
+        .unwrap();
+    for row in rows {
+        let (person, repo, path) = row.unwrap();
+        *from_paths
+            .entry((person, repo, builtby_model::PathClass::of(&path).code()))
+            .or_default() += 1;
+    }
+    let stored: std::collections::BTreeMap<(i64, i64, i64), i64> =
+        q("SELECT person_id, repo_id, class, n, 0 FROM path_rollup")
+            .into_iter()
+            .map(|(p, r, c, n, _)| ((p, r, c), n))
+            .collect();
+    assert!(!stored.is_empty(), "the test data has paths");
+    assert_eq!(stored, from_paths, "path_rollup");
 }
 
 fn person_of(s: &Store, account: &str) -> String {
@@ -248,6 +279,7 @@ fn forget_work(s: &Store) {
         .execute_batch(
             "DELETE FROM contributions; INSERT INTO contributions_fts(contributions_fts) VALUES ('delete-all');
              DELETE FROM rollup; DELETE FROM repo_people; DELETE FROM repos; DELETE FROM people;
+             DELETE FROM contribution_paths; DELETE FROM path_rollup;
              DELETE FROM logins; DELETE FROM files; DELETE FROM identity_votes;
              DELETE FROM identity_links WHERE state NOT IN ('confirmed', 'rejected');",
         )

@@ -1,0 +1,193 @@
+//! Each person's [`RoleFeatures`], read from the store in a handful of queries whatever the
+//! number of people: their contributions per repository and kind (the rollup), their changed
+//! files per path class (`path_rollup`, kept by the store's write path), their measured work
+//! off GitHub (papers, models, Kaggle) and how much of their work cites arXiv. Work of linked
+//! accounts is the person's already (the store credits it to them).
+
+use crate::role::{
+    classify, lean_weight, Role, RoleFeatures, RoleGuess, DEFAULT_LEAN, TOPIC_WORDS,
+};
+use crate::Catalog;
+use builtby_model::Kind;
+use builtby_store::{Store, StoreError};
+use std::collections::{BTreeMap, HashMap};
+
+/// Hub models whose library or pipeline says classic or tabular ML.
+fn is_classic_model(categories: &[String]) -> bool {
+    categories.iter().any(|c| {
+        let c = c.to_ascii_lowercase();
+        c == "sklearn" || c == "scikit-learn" || c.starts_with("tabular")
+    })
+}
+
+/// The arXiv categories of machine learning (as the `papers` rule counts them).
+const ML_CATEGORIES: &[&str] = &[
+    "cs.LG", "cs.AI", "stat.ML", "cs.CL", "cs.CV", "cs.NE", "cs.IR",
+];
+
+/// The features of each of `person_ids`, from their whole record up to `as_of` (changed files
+/// per class are counted over everything stored: paths carry no date there).
+///
+/// Only ML work counts: work in the catalog's repositories, in repositories read in depth
+/// because someone asked (a git history, an API crawl: [`Store::studied_repos`]), and work off
+/// GitHub (papers, models, Kaggle). A web shop's pull requests seen in GH Archive say nothing
+/// of an ML role, however many files they changed.
+pub fn role_features(
+    store: &Store,
+    catalog: &Catalog,
+    person_ids: &[i64],
+    as_of: i64,
+) -> Result<HashMap<i64, RoleFeatures>, StoreError> {
+    let mut out: HashMap<i64, RoleFeatures> = HashMap::new();
+    if person_ids.is_empty() {
+        return Ok(out);
+    }
+    let totals = store.kind_totals(person_ids, as_of)?;
+    let mut repo_ids: Vec<i64> = totals.iter().map(|t| t.1).collect();
+    repo_ids.sort_unstable();
+    repo_ids.dedup();
+    let leans: HashMap<i64, (Role, f64, String)> = store
+        .repos(&repo_ids)?
+        .into_iter()
+        .filter_map(|(id, name, _)| {
+            catalog.repo_role(&name).map(|(role, stated)| {
+                let w = if stated { 1.0 } else { DEFAULT_LEAN };
+                let name = catalog.canonical(&name).unwrap_or(&name).to_string();
+                (id, (role, w, name))
+            })
+        })
+        .collect();
+    let studied = store.studied_repos()?;
+    let ml_repo = |repo: i64| leans.contains_key(&repo) || studied.contains(&repo);
+    // work off GitHub is ML work wherever it is (a model's "repository" is the model)
+    let ml_work = |repo: i64, kind: Kind| {
+        matches!(
+            kind,
+            Kind::Model | Kind::Paper | Kind::KaggleTier | Kind::KaggleMedal | Kind::Notebook
+        ) || ml_repo(repo)
+    };
+    // per person: role → repository → weighted work
+    let mut lean: HashMap<i64, BTreeMap<Role, BTreeMap<String, f64>>> = HashMap::new();
+    let mut off_github = Vec::new();
+    let mut coders = Vec::new();
+    for &(person, repo, kind, n) in &totals {
+        if !ml_work(repo, kind) {
+            continue;
+        }
+        let f = out.entry(person).or_default();
+        match kind {
+            Kind::Commit | Kind::PrMerged => {
+                f.code_work += n;
+                f.titled_work += n;
+                coders.push(person);
+            }
+            Kind::Model => f.titled_work += n,
+            Kind::Notebook => f.kaggle_notebooks += n,
+            _ => {}
+        }
+        if matches!(
+            kind,
+            Kind::Model | Kind::Paper | Kind::KaggleTier | Kind::KaggleMedal
+        ) {
+            off_github.push(person);
+        }
+        if let Some((role, stated, name)) = leans.get(&repo) {
+            let w = lean_weight(kind) * stated * n as f64;
+            if w > 0.0 {
+                *lean
+                    .entry(person)
+                    .or_default()
+                    .entry(*role)
+                    .or_default()
+                    .entry(name.clone())
+                    .or_default() += w;
+            }
+        }
+    }
+    for (person, roles) in lean {
+        let f = out.entry(person).or_default();
+        for (role, repos) in roles {
+            let total: f64 = repos.values().sum();
+            let mut names: Vec<(String, f64)> = repos.into_iter().collect();
+            names.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            f.repo_lean
+                .insert(role, (total, names.into_iter().map(|n| n.0).collect()));
+        }
+    }
+    for c in store.path_classes(person_ids)? {
+        if ml_repo(c.repo_id) {
+            *out.entry(c.person_id)
+                .or_default()
+                .files
+                .entry(c.class)
+                .or_default() += c.n;
+        }
+    }
+    off_github.sort_unstable();
+    off_github.dedup();
+    for r in store.measured(&off_github, as_of)? {
+        let f = out.entry(r.person_id).or_default();
+        match r.kind {
+            Kind::Paper => {
+                f.papers += 1;
+                if r.measures
+                    .categories
+                    .iter()
+                    .any(|c| ML_CATEGORIES.contains(&c.as_str()))
+                {
+                    f.papers_ml += 1;
+                }
+            }
+            Kind::Model => {
+                f.models += 1;
+                if is_classic_model(&r.measures.categories) {
+                    f.classic_models += 1;
+                }
+            }
+            Kind::KaggleTier => {
+                f.kaggle_tier = f.kaggle_tier.max(r.measures.tier);
+            }
+            Kind::KaggleMedal => f.kaggle_medals += 1,
+            _ => {}
+        }
+    }
+    coders.sort_unstable();
+    coders.dedup();
+    let code_kinds = [Kind::Commit, Kind::PrMerged];
+    for (role, words) in TOPIC_WORDS {
+        // code only in ML repositories; models wherever they are
+        let code = store.count_with_any_word(&coders, words, false, &code_kinds, as_of)?;
+        let models = store.count_with_any_word(&off_github, words, false, &[Kind::Model], as_of)?;
+        let code = code.into_iter().filter(|&(_, repo, _)| ml_repo(repo));
+        for (person, _, n) in code.chain(models) {
+            *out.entry(person)
+                .or_default()
+                .topics
+                .entry(*role)
+                .or_default() += n;
+        }
+    }
+    for (person, repo, n) in
+        store.count_with_any_word(&coders, &["arxiv"], true, &code_kinds, as_of)?
+    {
+        if ml_repo(repo) {
+            out.entry(person).or_default().cites_papers += n;
+        }
+    }
+    Ok(out)
+}
+
+/// The role guesses of each of `person_ids` (best first; no entry for someone with too little
+/// evidence).
+pub fn roles_of(
+    store: &Store,
+    catalog: &Catalog,
+    person_ids: &[i64],
+    as_of: i64,
+) -> Result<HashMap<i64, Vec<RoleGuess>>, StoreError> {
+    Ok(role_features(store, catalog, person_ids, as_of)?
+        .into_iter()
+        .map(|(p, f)| (p, classify(&f)))
+        .filter(|(_, g)| !g.is_empty())
+        .collect())
+}
