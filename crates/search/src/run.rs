@@ -403,19 +403,12 @@ pub fn search(
     scored.sort_by(|a, b| rank::compare((a.1, a.2, &a.0.login), (b.1, b.2, &b.0.login)));
     let (order, mut also, mut likely) = fold_likely(store, &scored, q)?;
     let total = (scored.len() - also.values().map(Vec::len).sum::<usize>()) as u32;
-    // Standings are over the rows counted in `total`: identities folded under another row
-    // are not people of their own.
-    let folded: std::collections::HashSet<usize> =
-        also.values().flatten().map(|(j, _)| *j).collect();
-    let counted: Vec<usize> = (0..scored.len()).filter(|i| !folded.contains(i)).collect();
-    let mut position = vec![None; scored.len()];
-    let counted_scores: Vec<f64> = counted.iter().map(|&i| scored[i].1).collect();
-    for (&i, p) in counted
-        .iter()
-        .zip(crate::standing::positions(&counted_scores))
-    {
-        position[i] = Some(p);
-    }
+    // Standings are over every account scored, folded ones included: `total` subtracts only
+    // the identities folded within the rows a page reached, so it moves with the page size,
+    // and a person's standing must not.
+    let all_scores: Vec<f64> = scored.iter().map(|s| s.1).collect();
+    let position: Vec<(u32, u32)> = crate::standing::positions(&all_scores);
+    let scored_count = scored.len() as u32;
     let page: Vec<(usize, usize)> = order
         .into_iter()
         .enumerate()
@@ -488,8 +481,8 @@ pub fn search(
             company: p.company,
             score,
             standing: {
-                let (at, tied) = position[idx].expect("a shown row is counted in total");
-                crate::Standing::new(at, tied, total)
+                let (at, tied) = position[idx];
+                crate::Standing::new(at, tied, scored_count)
             },
             counts,
             roles: roles.remove(&p.id).unwrap_or_default(),
