@@ -90,7 +90,7 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
     }
     writeln!(
         out,
-        "{} people matched{}; showing {}–{}. Scores decay with a {}-month half-life as of {}; standing is among all {} in this search.\n",
+        "{} people matched{}; showing {}–{}. Scores decay with a {}-month half-life as of {}; standing is among all {} scored.\n",
         r.total,
         if r.repos_matched.is_empty() {
             String::new()
@@ -101,7 +101,8 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
         r.query.offset as usize + r.results.len(),
         r.query.half_life_months,
         time::date_string(r.query.as_of),
-        r.total
+        // every account scored, identities folded under a person's row included
+        r.results.first().map_or(r.total, |p| p.standing.of)
     )?;
     writeln!(
         out,

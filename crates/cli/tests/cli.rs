@@ -639,10 +639,7 @@ fn search_shows_standing_and_short_labels() {
         &q.iter().chain(&["--explain"]).copied().collect::<Vec<_>>(),
     );
     assert_eq!(code, 0);
-    assert!(
-        table.contains("standing is among all 25 in this search"),
-        "{table}"
-    );
+    assert!(table.contains("standing is among all 25 scored"), "{table}");
     let first = table.lines().find(|l| l.contains("p24")).unwrap();
     assert!(first.contains("top 4%"), "{first}");
     // The short label beside the rule's score; the long one once, under the rows.
