@@ -85,6 +85,7 @@ const GOOD: &[(&str, &str)] = &[
     ("kaggle_tier", "Master"),
     ("min_downloads", "1000"),
     ("papers", "cs.LG"),
+    ("not_in_ats", "true"),
     ("as_of", "2024-07-01"),
 ];
 
@@ -222,6 +223,8 @@ fn bad_values_give_the_same_error_naming_the_same_parameter() {
         (&[("min_downloads", "-1")], "min_downloads"),
         (&[("min_downloads", "many")], "min_downloads"),
         (&[("papers", "not a category")], "papers"),
+        // Issue 13: people already in the company's ATS.
+        (&[("not_in_ats", "maybe")], "not_in_ats"),
     ];
     let mut named: Vec<&str> = cases.iter().map(|c| c.1).collect();
     named.sort();

@@ -60,6 +60,8 @@ pub struct Query {
     pub min_downloads: Option<i64>,
     /// People with an arXiv paper (`Some("")`), or one in this category (`Some("cs.LG")`).
     pub papers: Option<String>,
+    /// Leave out people the company's ATS already has (`builtby ats import`).
+    pub not_in_ats: bool,
 }
 
 impl Default for Query {
@@ -86,6 +88,7 @@ impl Default for Query {
             kaggle_tier: None,
             min_downloads: None,
             papers: None,
+            not_in_ats: false,
         }
     }
 }
@@ -269,6 +272,7 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("kaggle_tier", false, "People who reached at least this Kaggle tier in a category: novice, contributor, expert, master, grandmaster."),
     ("min_downloads", false, "People whose Hugging Face models have at least this many downloads in all."),
     ("papers", false, "People with an arXiv paper: `any`, or a category such as `cs.LG`."),
+    ("not_in_ats", false, "`true` to leave out people the company's applicant-tracking system already has (`builtby ats import`, `POST /api/ats/import`); without it they are marked `in_ats`."),
     ("as_of", false, "Score as of this date or time instead of now (makes a shared link reproducible): nothing after it counts, and recency is measured from it. Also where durations in `since` and `until` count back from."),
 ];
 
@@ -461,6 +465,7 @@ impl Params {
                     )
                 }
                 "papers" => q.papers = Some(parse_papers(value)?),
+                "not_in_ats" => q.not_in_ats = parse_bool("not_in_ats", value)?,
                 "as_of" => {}
                 _ => unreachable!("every SEARCH_PARAMS entry is handled"),
             }
