@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 mod identity;
 mod ml_sources;
+mod workflow;
 pub use identity::*;
 pub use ml_sources::*;
+pub use workflow::*;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -77,6 +79,15 @@ pub enum Command {
         after_help = "Accounts are GitHub logins or git identities (`git:<key>`, shown as `Name (git)`; the key is a hash, never the e-mail).\nbuiltby links accounts when the data proves it (noreply addresses, GitHub's commits API) or when votes clear its thresholds (merged branches, squash commits of known PRs); names only ever suggest.\nYour decisions (link, unlink, split, reject, lock) always win and survive re-ingesting everything.\n\nExamples:\n  builtby identity show jakevdp\n  builtby identity suggest --repo jax-ml/jax\n  builtby identity link git:3f2a… mattjj --why \"same person, checked their profile\"\n  builtby identity log"
     )]
     Identity(IdentityVerb),
+    /// Shortlists: people you are reaching out to, each with a status and a note; export to CSV, JSON, Greenhouse or Lever
+    #[command(subcommand, after_help = SHORTLIST_HELP)]
+    Shortlist(ShortlistVerb),
+    /// Draft a first line (and a short message) that cites a person's own work, with its link. Never sent: text to copy
+    #[command(after_help = OUTREACH_HELP)]
+    Outreach(OutreachArgs),
+    /// The people already in your applicant-tracking system: import its CSV export, so searches mark them or leave them out (--not-in-ats)
+    #[command(subcommand, after_help = ATS_HELP)]
+    Ats(AtsVerb),
 }
 
 #[derive(ClapArgs, Debug)]
@@ -252,6 +263,9 @@ pub struct QueryArgs {
     /// People whose work shows this role: ml_engineer, ml_infra, researcher, data_scientist (repeatable, or comma-separated); judged from each person's whole record before ranking
     #[arg(long = "role", value_name = "ROLE")]
     pub roles: Vec<String>,
+    /// Leave out people your applicant-tracking system already has (`builtby ats import`); without it they are marked "in ATS"
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub not_in_ats: Option<String>,
     /// Contributions lose half their weight every this many months, 0.1 to 1200 [default: 12]
     #[arg(long, value_name = "MONTHS")]
     pub half_life: Option<String>,
@@ -312,6 +326,7 @@ impl QueryArgs {
             .push_each("min_downloads", &self.min_downloads)
             .push_each("papers", &self.papers)
             .push_each("role", &self.roles)
+            .push_each("not_in_ats", &self.not_in_ats)
             .push_each("half_life", &self.half_life)
             .push_each("as_of", &self.as_of);
         p

@@ -131,6 +131,12 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
         if let Some(why) = &p.not_a_person {
             writeln!(out, "        not counted as a person: {why}")?;
         }
+        if p.in_ats {
+            writeln!(
+                out,
+                "        in your ATS already (builtby ats import; --not-in-ats leaves them out)"
+            )?;
+        }
         if let Some(l) = &p.likely {
             writeln!(out, "        likely @{} ({})", l.login, l.why)?;
         }

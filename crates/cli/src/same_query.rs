@@ -87,6 +87,7 @@ const GOOD: &[(&str, &str)] = &[
     ("papers", "cs.LG"),
     ("role", "ML-Infra"),
     ("role", "researcher,data_scientist"),
+    ("not_in_ats", "true"),
     ("as_of", "2024-07-01"),
 ];
 
@@ -227,6 +228,8 @@ fn bad_values_give_the_same_error_naming_the_same_parameter() {
         // Roles.
         (&[("role", "wizard")], "role"),
         (&[("role", "ml_infra,wizard")], "role"),
+        // Issue 13: people already in the company's ATS.
+        (&[("not_in_ats", "maybe")], "not_in_ats"),
     ];
     let mut named: Vec<&str> = cases.iter().map(|c| c.1).collect();
     named.sort();

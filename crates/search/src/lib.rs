@@ -11,10 +11,17 @@
 //!
 //! [`catalog`] says which repositories make up an ecosystem and how much scrutiny their
 //! review applies; it ships with builtby and users extend it with their own TOML file.
+//!
+//! After a search, the recruiter's side: [`outreach`] drafts a first line citing a person's
+//! work in the search's own scope (restricted to them), and [`shortlist`] joins the store's
+//! shortlists to the people as loaded, exports them (builtby's CSV and JSON, Greenhouse's and
+//! Lever's import columns) and reads an ATS export. The data flows one way: sources →
+//! contributions → store → search → outreach and exports.
 
 pub mod areas;
 pub mod catalog;
 pub mod export;
+pub mod outreach;
 pub mod person;
 pub mod place;
 pub mod query;
@@ -22,6 +29,7 @@ pub mod rank;
 pub mod role;
 pub mod role_features;
 mod run;
+pub mod shortlist;
 pub mod standing;
 
 pub use catalog::Catalog;

@@ -63,6 +63,8 @@ pub struct Query {
     /// People whose work shows one of these roles ([`crate::role`]), judged from their whole
     /// record before ranking and paging.
     pub roles: Vec<crate::Role>,
+    /// Leave out people the company's ATS already has (`builtby ats import`).
+    pub not_in_ats: bool,
 }
 
 impl Default for Query {
@@ -90,6 +92,7 @@ impl Default for Query {
             min_downloads: None,
             papers: None,
             roles: Vec::new(),
+            not_in_ats: false,
         }
     }
 }
@@ -274,6 +277,7 @@ pub const SEARCH_PARAMS: &[(&str, bool, &str)] = &[
     ("min_downloads", false, "People whose Hugging Face models have at least this many downloads in all."),
     ("papers", false, "People with an arXiv paper: `any`, or a category such as `cs.LG`."),
     ("role", true, "People whose work shows this role: ml_engineer (model and library code), ml_infra (kernels, compilers, distributed training, serving, build and deployment), researcher (papers, research code), data_scientist (notebooks, examples, analysis, Kaggle). Judged from each person's whole ML record (changed files by kind, titles, the catalog's repositories, papers, models, Kaggle), before ranking and paging; a person matches when the role is among those listed for them (at least a quarter of their evidence), not only their best."),
+    ("not_in_ats", false, "`true` to leave out people the company's applicant-tracking system already has (`builtby ats import`, `POST /api/ats/import`); without it they are marked `in_ats`."),
     ("as_of", false, "Score as of this date or time instead of now (makes a shared link reproducible): nothing after it counts, and recency is measured from it. Also where durations in `since` and `until` count back from."),
 ];
 
@@ -474,6 +478,7 @@ impl Params {
                         }
                     }
                 }
+                "not_in_ats" => q.not_in_ats = parse_bool("not_in_ats", value)?,
                 "as_of" => {}
                 _ => unreachable!("every SEARCH_PARAMS entry is handled"),
             }

@@ -301,6 +301,9 @@ pub struct SearchResult {
     /// Where `score` stands among everyone who matched (before paging): "top 2% of 505
     /// people in this search". Ties share it.
     pub standing: crate::Standing,
+    /// The company's applicant-tracking system already has this person (by their current or
+    /// a former login: `builtby ats import`).
+    pub in_ats: bool,
     /// Contributions in scope by kind.
     pub counts: Vec<(Kind, i64)>,
     /// The roles this person's whole record shows, best first, each with a confidence (0 to
@@ -348,6 +351,7 @@ pub fn search(
     let person_ids: Vec<i64> = by_person.keys().copied().collect();
     let people = store.people(&person_ids)?;
     let mut places: HashMap<i64, crate::place::Place> = store.places(&person_ids)?;
+    let ats = store.ats_logins()?;
     let people: Vec<_> = people
         .into_iter()
         .filter(|p| {
@@ -356,6 +360,7 @@ pub fn search(
                     || p.not_person.is_some())
         })
         .filter(|p| crate::place::matches(q, p.location.as_deref(), places.get(&p.id)))
+        .filter(|p| !(q.not_in_ats && in_ats(&ats, p)))
         .collect();
     // Filters on measured work look at all of a person's measured work, whatever the scope
     // (`--source github --kaggle-tier master`: GitHub work of Kaggle masters).
@@ -466,6 +471,7 @@ pub fn search(
             None
         };
         results.push(SearchResult {
+            in_ats: in_ats(&ats, &p),
             not_a_person,
             rank: i as u32 + 1,
             profile_url: Identity::parse(&p.login).profile_url(),
@@ -496,6 +502,15 @@ pub fn search(
         total,
         results,
     })
+}
+
+/// Is the person in the company's ATS (`ats`: lower-cased logins), by their current or a
+/// former login?
+fn in_ats(ats: &std::collections::HashSet<String>, p: &builtby_store::PersonRow) -> bool {
+    !ats.is_empty()
+        && std::iter::once(&p.login)
+            .chain(&p.previous_logins)
+            .any(|l| ats.contains(&l.to_lowercase()))
 }
 
 /// The store scope of a query, and the repository names its filters matched.

@@ -138,6 +138,7 @@ function formToParams() {
     if (v) p.set(f, v);
   }
   if ($("#f-bots").checked) p.set("include_bots", "true");
+  if ($("#f-not_in_ats").checked) p.set("not_in_ats", "true");
   return p;
 }
 
@@ -156,6 +157,7 @@ function paramsToForm(p) {
   repos = p.getAll("repo").flatMap((v) => v.split(",")).filter(Boolean);
   drawChips();
   $("#f-bots").checked = ["true", "1", "yes"].includes(p.get("include_bots") || "");
+  $("#f-not_in_ats").checked = ["true", "1", "yes"].includes(p.get("not_in_ats") || "");
   const active = [...p.keys()].filter((k) => k !== "offset" && k !== "limit").length;
   $("#filters-toggle").textContent = active ? `Filters (${active} set)` : "Filters";
 }
@@ -465,14 +467,15 @@ function whyTable(details) {
 }
 
 function resultCard(r, max) {
-  return h("li", { class: "card result" },
+  return h("li", { class: "card result", "data-login": r.login },
     h("div", { class: "card-head" },
       h("span", { class: "rank", "aria-label": `Rank ${r.rank}` }, r.rank),
       who(r),
       h("div", { class: "score", title: "Sum of the rules' scores" }, h("span", { class: "score-num" }, num(r.score)), h("span", { class: "muted" }, "score"),
         r.standing ? h("span", { class: "standing tier-" + r.standing.tier, title: "Where this score stands among everyone who matched the search" + (r.standing.tied ? ` (tied with ${num(r.standing.tied)} ${r.standing.tied === 1 ? "other" : "others"})` : "") }, r.standing.text) : null)),
     roleLine(r.roles),
-    h("p", { class: "counts" }, countsLine(r.counts)),
+    h("p", { class: "counts" }, countsLine(r.counts),
+      r.in_ats ? h("span", { class: "in-ats", title: "Your applicant-tracking system has this person already (builtby ats import)" }, "in your ATS") : null),
     ruleBars(r.details, max),
     r.evidence.length ? h("ul", { class: "evidence" }, r.evidence.slice(0, 3).map(evidenceItem)) : null,
     (r.also || []).length ? h("p", { class: "also muted" }, "Also likely theirs, not linked: ",
@@ -480,6 +483,8 @@ function resultCard(r, max) {
     h("details", { class: "why-wrap" }, h("summary", {}, "Why this rank"),
       h("p", { class: "muted" }, "Each rule adds points for the counts below, weighted by how demanding the repository's review is and by how recent the work is."),
       whyTable(r.details)),
+    // "Add to shortlist" and "Draft first line" (workflow.js)
+    typeof resultActions === "function" ? resultActions(r) : null,
     h("a", { class: "more", href: personHref(r.login), "data-nav": true }, `Open ${r.display || r.login}'s record →`));
 }
 

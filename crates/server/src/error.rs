@@ -111,6 +111,7 @@ pub fn status_code_name(s: StatusCode) -> &'static str {
         404 => "not_found",
         405 => "method_not_allowed",
         408 => "timeout",
+        409 => "conflict",
         413 => "payload_too_large",
         414 => "uri_too_long",
         431 => "headers_too_large",

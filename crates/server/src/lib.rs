@@ -28,6 +28,7 @@ pub mod identity;
 pub mod openapi;
 pub mod scrub;
 mod web;
+pub mod workflow;
 
 pub use bench::{bench_search, BenchReport};
 pub use error::ApiError;
@@ -36,7 +37,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use builtby_model::BotRules;
 use builtby_search::Catalog;
@@ -302,23 +303,54 @@ pub fn app(state: AppState) -> Router {
         .route("/api/identity/{key}", get(identity::show))
         .route("/api/identity-suggestions", get(identity::suggestions))
         .route("/api/identity-log", get(identity::log))
+        .route("/api/identity/decide/{verb}", post(identity::decide))
         .route(
-            "/api/identity/decide/{verb}",
-            axum::routing::post(identity::decide),
+            "/api/shortlists",
+            get(workflow::list).post(workflow::create),
         )
+        .route(
+            "/api/shortlists/{name}",
+            get(workflow::show).delete(workflow::delete),
+        )
+        .route("/api/shortlists/{name}/people", post(workflow::add))
+        .route(
+            "/api/shortlists/{name}/people/{person}",
+            axum::routing::delete(workflow::remove),
+        )
+        .route(
+            "/api/shortlists/{name}/people/{person}/status",
+            post(workflow::set_status),
+        )
+        .route(
+            "/api/shortlists/{name}/people/{person}/note",
+            post(workflow::set_note),
+        )
+        .route("/api/shortlists/{name}/export", get(workflow::export))
+        .route("/api/outreach/{person}", get(workflow::draft))
+        .route("/api/ats", get(workflow::ats_list))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/{*rest}", get(api::no_such_endpoint))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+    // The one endpoint whose body is a file: a larger limit of its own, outside the others'.
+    let uploads = Router::new()
+        .route("/api/ats/import", post(workflow::ats_import))
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(workflow::UPLOAD_LIMIT))
+        .layer(RequestBodyLimitLayer::new(workflow::UPLOAD_LIMIT));
     Router::new()
         .route("/", get(web::index))
         .route("/people/{login}", get(web::index))
         .route("/assets/app.css", get(web::css))
         .route("/assets/app.js", get(web::js))
+        .route("/assets/workflow.js", get(web::workflow_js))
+        .route("/assets/workflow.css", get(web::workflow_css))
         .route("/favicon.svg", get(web::favicon))
         .merge(api)
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .merge(uploads)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             request_timeout,

@@ -30,11 +30,13 @@ pub struct Endpoint {
 const ALL_SEARCH: &[&str] = &["*"];
 
 fn param_names(e: &Endpoint) -> Vec<&'static str> {
-    if e.params == ALL_SEARCH {
-        SEARCH_PARAMS.iter().map(|p| p.0).collect()
-    } else {
-        e.params.to_vec()
-    }
+    e.params
+        .iter()
+        .flat_map(|p| match *p {
+            "*" => SEARCH_PARAMS.iter().map(|p| p.0).collect(),
+            p => vec![p],
+        })
+        .collect()
 }
 
 pub const ENDPOINTS: &[Endpoint] = &[
@@ -159,6 +161,10 @@ fn param(name: &str, in_path: bool) -> Value {
         let description = match name {
             "key" => "A GitHub login or a git identity (`git:<key>`).",
             "verb" => "link, unlink, split, lock, unlock or reject.",
+            "name" | "person" => crate::workflow::PARAMS
+                .iter()
+                .find(|p| p.0 == name)
+                .map_or("", |p| p.1),
             _ => "GitHub login (a former login works too).",
         };
         return json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": description});
@@ -167,6 +173,12 @@ fn param(name: &str, in_path: bool) -> Value {
         .iter()
         .find(|p| p.0 == name)
         .copied()
+        .or_else(|| {
+            crate::workflow::PARAMS
+                .iter()
+                .find(|p| p.0 == name)
+                .map(|p| (p.0, false, p.1))
+        })
         .unwrap_or((name, false, ""));
     let schema = match name {
         "limit" => {
@@ -201,9 +213,9 @@ fn error_response(description: &str) -> Value {
 /// The document.
 pub fn document() -> Value {
     let mut paths = serde_json::Map::new();
-    for e in ENDPOINTS {
+    for e in ENDPOINTS.iter().chain(crate::workflow::ENDPOINTS) {
         let mut params: Vec<Value> = Vec::new();
-        for name in ["login", "key", "verb"] {
+        for name in ["login", "key", "verb", "name", "person"] {
             if e.path.contains(&format!("{{{name}}}")) {
                 params.push(param(name, true));
             }
@@ -234,23 +246,30 @@ pub fn document() -> Value {
         if e.path.contains("{login}") || e.path.contains("{key}") {
             responses["404"] = error_response("Nobody by that login is loaded.");
         }
-        if e.method == "post" {
+        if e.method == "post" && e.path.starts_with("/api/identity") {
             responses["400"] = error_response(
                 "The body is not the JSON object expected; `param` names what is wrong.",
             );
             responses["404"] = error_response("An unknown account, person or verb.");
             responses["409"] = error_response("The decision would change nothing.");
         }
-        let op = json!({
+        let id = e
+            .path
+            .trim_start_matches("/api/")
+            .replace(['/', '.', '{', '}'], "_");
+        let mut op = json!({
             "summary": e.summary,
             "description": e.description,
-            "operationId": e.path.trim_start_matches("/api/").replace(['/', '.', '{', '}'], "_"),
+            // one path may have several methods: the id is unique with the method in it
+            "operationId": if e.method == "get" || e.path.starts_with("/api/identity") { id } else { format!("{}_{id}", e.method) },
             "parameters": params,
             "responses": responses,
         });
-        let mut item = serde_json::Map::new();
-        item.insert(e.method.to_string(), op);
-        paths.insert(e.path.to_string(), Value::Object(item));
+        crate::workflow::document_operation(e.path, e.method, &mut op);
+        let item = paths
+            .entry(e.path.to_string())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        item[e.method] = op;
     }
     json!({
         "openapi": "3.1.0",
@@ -279,7 +298,7 @@ pub fn document() -> Value {
                     "type": "object",
                     "required": ["error", "detail", "param"],
                     "properties": {
-                        "error": {"type": "string", "description": "Stable code: bad_parameter, not_found, unauthorized, method_not_allowed, timeout, payload_too_large, uri_too_long, headers_too_large, bad_request, unavailable, internal."},
+                        "error": {"type": "string", "description": "Stable code: bad_parameter, not_found, unauthorized, method_not_allowed, timeout, conflict, payload_too_large, uri_too_long, headers_too_large, bad_request, unavailable, internal."},
                         "detail": {"type": "string", "description": "What went wrong, in words."},
                         "param": {"type": ["string", "null"], "description": "For bad_parameter: the parameter at fault; null otherwise."},
                     },

@@ -10,6 +10,8 @@ use axum::response::IntoResponse;
 const INDEX: &str = include_str!("../assets/index.html");
 const CSS: &str = include_str!("../assets/app.css");
 const JS: &str = include_str!("../assets/app.js");
+const WORKFLOW_JS: &str = include_str!("../assets/workflow.js");
+const WORKFLOW_CSS: &str = include_str!("../assets/workflow.css");
 const FAVICON: &str = include_str!("../assets/favicon.svg");
 
 const NO_CACHE: (header::HeaderName, &str) = (header::CACHE_CONTROL, "no-cache");
@@ -40,4 +42,23 @@ pub async fn js() -> impl IntoResponse {
 
 pub async fn favicon() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "image/svg+xml"), NO_CACHE], FAVICON)
+}
+
+/// The recruiter workflow's part of the page: the shortlist panel, "draft first line" and
+/// "add to shortlist" on each result (`crate::workflow`'s endpoints).
+pub async fn workflow_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            NO_CACHE,
+        ],
+        WORKFLOW_JS,
+    )
+}
+
+pub async fn workflow_css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), NO_CACHE],
+        WORKFLOW_CSS,
+    )
 }

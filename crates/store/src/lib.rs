@@ -31,6 +31,7 @@ mod pointers;
 mod profiles;
 mod query;
 mod schema;
+pub mod shortlists;
 
 pub use accounts::GithubAccount;
 pub use arxiv::{ArxivCursor, PaperWithCode, RepoPerson};
@@ -44,6 +45,7 @@ pub use query::{
     bucket_day, fts_terms, text_words, Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow,
     MeasuredRow, PathScope, PersonRow, StoreStats,
 };
+pub use shortlists::{ShortlistError, Status};
 
 use builtby_model::{BadCode, Kind};
 /// Stops the statement running on a store's connection from another thread

@@ -105,7 +105,43 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_arxiv_cursors", ARXIV_CURSORS),
     ("0011_weights", WEIGHTS),
     ("0012_path_rollup", crate::path_rollup::SCHEMA),
+    ("0014_shortlists", SHORTLISTS),
 ];
+
+/// The recruiter's own state (`shortlists.rs`): shortlists and the people on them, and the
+/// logins the company's applicant-tracking system already has. Keyed by natural keys (a
+/// list's name, a person's login or account key), never by row ids, so a re-ingest leaves
+/// them as they are.
+const SHORTLISTS: &str = r#"
+CREATE TABLE IF NOT EXISTS shortlists(
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    -- the query string of the search the list is for, if given
+    search TEXT,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS shortlist_people(
+    shortlist TEXT NOT NULL COLLATE NOCASE,
+    -- a GitHub login or an account key (git:<hash>, hf:<name>…)
+    person TEXT NOT NULL COLLATE NOCASE,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    -- the query string of the search the person was added from, if any
+    search TEXT,
+    added_at INTEGER NOT NULL,
+    added_by TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY(shortlist, person)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ats_people(
+    login TEXT PRIMARY KEY COLLATE NOCASE,
+    -- where it was read: file.csv:12 (nothing else from the file is kept)
+    source TEXT NOT NULL,
+    imported_at INTEGER NOT NULL,
+    imported_by TEXT NOT NULL
+) WITHOUT ROWID;
+"#;
 
 /// What a contribution says about expertise (`builtby_model::grade`): `weight` (1 = an
 /// ordinary contribution of its kind) and `why` when it is not 1; the rollup sums weights

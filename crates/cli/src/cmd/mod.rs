@@ -1,6 +1,7 @@
 //! One file per subcommand. Each returns the process exit code.
 
 mod arxiv;
+mod ats;
 mod bench;
 mod demo;
 mod export;
@@ -10,9 +11,11 @@ mod huggingface;
 mod identity;
 mod ingest;
 mod kaggle;
+mod outreach;
 mod person;
 mod search;
 mod serve;
+mod shortlist;
 mod stats;
 
 use crate::cli::{Args, BenchWhat, Command, EnrichWhat, ExportWhat, IngestSource};
@@ -107,6 +110,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Identity(v) => identity::run(&env, v),
         Command::Bench(BenchWhat::Identity(a)) => identity::bench(&env, &a),
         Command::Bench(BenchWhat::Kaggle(a)) => kaggle::bench(&env, &a),
+        Command::Shortlist(v) => shortlist::run(&env, v),
+        Command::Outreach(a) => outreach::run(&env, &a),
+        Command::Ats(v) => ats::run(&env, v),
     }
 }
 

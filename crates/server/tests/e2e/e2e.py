@@ -8,8 +8,12 @@ Opens the page, runs a search from the form with the keyboard, checks the ranked
 (names, score bars, the standing next to the score, evidence links to github.com, "why
 this rank"), follows the first result
 to the person page (name, activity chart as SVG, totals, evidence links, paging), goes back,
-shows an error for a bad filter, and looks at both pages at phone width. Screenshots go to
-OUT_DIR. Exits non-zero with a message on the first failed check.
+shows an error for a bad filter; then the recruiter workflow (issue 13): makes a shortlist in
+the panel, adds two people from the results, drafts a first line (it must link a merged PR of
+that person), sets a status and a note, exports the Greenhouse CSV (its columns checked) and
+imports an ATS file (the person is marked, and left out with not_in_ats); and looks at both
+pages at phone width. Screenshots go to OUT_DIR. Exits non-zero with a message on the first
+failed check.
 """
 
 import base64
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 CHROME_FLAGS = [
@@ -291,6 +296,7 @@ def run(wd, base, out):
 
     print("roles")
     roles_check(wd, base, out)
+    workflow(wd, base, out)
 
     print("phone width")
     wd.size(390, 844)
@@ -317,7 +323,7 @@ def roles_check(wd, base, out):
     wd.size(1366, 900)
     # the role with the most people in the loaded data (GH Archive alone has none: then the
     # page must say nobody matched)
-    totals = {r: api_json(base, f"role={r}&limit=1")["total"] for r in ROLE_LABELS}
+    totals = {r: search_json(base, f"role={r}&limit=1")["total"] for r in ROLE_LABELS}
     role = max(totals, key=totals.get)
     wd.get(base + "/")
     wd.wait(".results li.result")
@@ -352,9 +358,124 @@ def roles_check(wd, base, out):
     check(wd.js("return document.querySelector('#f-role').getAttribute('aria-invalid')") == "true", "the role select is marked")
 
 
-def api_json(base, query):
+def search_json(base, query):
     with urllib.request.urlopen(base + "/api/search?" + query, timeout=120) as r:
         return json.loads(r.read())
+
+
+GREENHOUSE_COLUMNS = ["First Name", "Last Name", "Company", "Address", "Social Media", "Source", "Tags", "Notes"]
+
+
+def api_json(base, path, method="GET", body=None, content_type="application/json"):
+    req = urllib.request.Request(base + path, data=body, method=method)
+    if body is not None:
+        req.add_header("Content-Type", content_type)
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return json.loads(r.read())
+
+
+def wait_for(wd, cond, what, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = wd.js(cond)
+        if v:
+            return v
+        time.sleep(0.05)
+    raise Fail(f"timed out waiting for {what}; page shows: {wd.text('body')[:400]!r}")
+
+
+def workflow(wd, base, out):
+    """Issue 13: search, shortlist two people, draft a first line citing a real PR of theirs,
+    set a status and a note, export the Greenhouse CSV; then the ATS import hides one."""
+    import csv
+    import io
+
+    print("recruiter workflow: shortlist, first line, status, export")
+    wd.size(1366, 900)
+    search = "kind=pr_merged&kind=review&since=2010-01-01"
+    wd.get(base + "/?" + search)
+    wd.wait(".results li.result .sl-add", what="results with “Add to shortlist”")
+    wd.wait("#shortlist-panel #sl-new", what="the shortlist panel")
+    name = f"e2e {int(time.time())}"
+    wd.type(wd.find_all("#sl-new")[0], name + "\ue007")
+    wait_for(wd, f"const s = document.querySelector('#sl-select'); return s && s.value === {json.dumps(name)}", "the new list to be chosen")
+    check(name in wd.text("#shortlist-panel"), f"the list “{name}” is made from the panel")
+
+    logins = wd.js("return [...document.querySelectorAll('.results li.result')].slice(0, 2).map(li => li.dataset.login)")
+    check(len(logins) == 2 and all(logins), f"two people to add: {logins}")
+    for i in (1, 2):
+        wd.click(wd.find_all(f".results li.result:nth-child({i}) .sl-add")[0])
+        wait_for(wd, f"return document.querySelectorAll('.sl-people tbody tr').length >= {i}", f"person {i} in the panel")
+    shown = wd.js("return [...document.querySelectorAll('.sl-people tbody tr')].map(tr => tr.dataset.person)")
+    check(sorted(shown) == sorted(logins), f"the panel lists both: {shown}")
+    check(wd.js("return document.querySelector('.results li.result:first-child .sl-add').disabled") is True, "a shortlisted result says so")
+    listed = api_json(base, "/api/shortlists/" + urllib.parse.quote(name))
+    check(sorted(p["person"] for p in listed["people"]) == sorted(logins), "the API has the same two people")
+    check(all(p["search"] and "kind=pr_merged" in p["search"] for p in listed["people"]), "each keeps the search it was added from")
+
+    print("draft a first line")
+    first = logins[0]
+    wd.click(wd.find_all(".results li.result:first-child .fl-draft")[0])
+    wd.wait(".results li.result:first-child .fl-line", what="the drafted first line")
+    line = wd.text(".results li.result:first-child .fl-line")
+    link = wd.js("return document.querySelector('.results li.result:first-child .fl-link').href")
+    evidence = api_json(base, f"/api/people/{urllib.parse.quote(first)}?limit=500")["evidence"]
+    prs = [e["url"] for e in evidence if e["kind"] == "pr_merged"]
+    check(link in prs, f"the first line links a merged PR of {first}: {link}")
+    check("/pull/" in link and line.startswith("I saw your PR to "), f"it cites the PR: {line!r}")
+    pr = next(e for e in evidence if e["url"] == link)
+    check(f"#{pr['number']}" in line, f"it names the PR's number (#{pr['number']})")
+    wd.click(wd.find_all(".results li.result:first-child .fl-copy")[0])
+    wait_for(wd, "const b = document.querySelector('.results li.result:first-child .fl-copy'); return b && b.innerText !== 'Copy'", "the copy button to answer")
+    check(no_email(wd.text("body")), "no e-mail address on the page")
+    wd.screenshot(f"{out}/first-line.png", full=False)
+
+    print("status and note")
+    wd.js(
+        "const tr = document.querySelector(`.sl-people tr[data-person='${arguments[0]}']`);"
+        "const s = tr.querySelector('.sl-status'); s.value = 'contacted'; s.dispatchEvent(new Event('change'));",
+        first,
+    )
+    wait_for(wd, "return document.querySelector('#sl-message').innerText.includes('contacted')", "the status to be saved")
+    note = wd.find_all(f".sl-people tr[data-person='{logins[1]}'] .sl-note")[0]
+    wd.type(note, "met at the meetup\ue007")
+    wait_for(wd, "return document.querySelector('#sl-message').innerText.includes('note saved')", "the note to be saved")
+    listed = api_json(base, "/api/shortlists/" + urllib.parse.quote(name))
+    by = {p["person"]: p for p in listed["people"]}
+    check(by[first]["status"] == "contacted" and by[logins[1]]["status"] == "new", "the status is stored")
+    check(by[logins[1]]["note"] == "met at the meetup", "the note is stored")
+
+    print("export the Greenhouse CSV")
+    href = wd.js("return document.querySelector('#shortlist-panel a.sl-export[data-format=greenhouse]').href")
+    check("/export?format=greenhouse" in href, f"the panel links the Greenhouse export: {href}")
+    with urllib.request.urlopen(href, timeout=120) as r:
+        ctype = r.headers.get("Content-Type", "")
+        text = r.read().decode("utf-8")
+    check(ctype.startswith("text/csv"), f"it is CSV ({ctype})")
+    rows = list(csv.reader(io.StringIO(text)))
+    check(rows[0] == GREENHOUSE_COLUMNS, f"Greenhouse columns: {rows[0]}")
+    check(len(rows) == 3, f"two people exported ({len(rows) - 1})")
+    gh = {r[4]: r for r in rows[1:]}
+    row = gh.get(f"https://github.com/{first}")
+    check(row is not None, f"Social Media holds the GitHub URL of {first}")
+    check(row[5] == "builtby" and "builtby-contacted" in row[6], f"source and tags: {row[5]!r}, {row[6]!r}")
+    check(link in row[7] and "First line" in row[7], "Notes carry the first line and its link")
+    check(no_email(text) and "email" not in text.lower(), "no e-mail column or address in the export")
+    wd.screenshot(f"{out}/shortlist.png", full=False)
+
+    print("ATS import: a person already in the pipeline")
+    hidden = logins[1]
+    body = f"First Name,Last Name,Social Media\nSam,Doe,https://github.com/{hidden}\nNo,GitHub,\n".encode()
+    report = api_json(base, "/api/ats/import?file=pipeline.csv", "POST", body, "text/csv")
+    check(report["matched"] == [{"line": 2, "login": hidden}] and report["no_github"] == [3], f"rows matched by line: {report}")
+    wd.get(base + "/?" + search)
+    wd.wait(f".results li.result[data-login='{hidden}'] .in-ats", what="the ATS mark")
+    wd.get(base + "/?" + search + "&not_in_ats=true")
+    wd.wait(".results li.result", what="results without the ATS's people")
+    check(wd.js("return document.querySelector('#f-not_in_ats').checked") is True, "the form shows “leave out people already in our ATS”")
+    left = wd.js("return [...document.querySelectorAll('.results li.result')].map(li => li.dataset.login)")
+    check(hidden not in left, f"{hidden} is left out with not_in_ats")
+    wd.size(1366, 900)
 
 
 def first_login(wd, base):

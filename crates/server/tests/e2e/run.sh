@@ -3,7 +3,8 @@
 #
 # Loads the shared GH Archive sample into a fresh data folder, starts the server on a free
 # loopback port, and drives Debian's Chromium headless through chromedriver (e2e.py, Python
-# standard library only): search, results, person page, chart, errors, phone width.
+# standard library only): search, results, person page, chart, errors, the recruiter workflow
+# (shortlist, first line, status, Greenhouse export, ATS import), phone width.
 # Screenshots land in target/e2e/.
 #
 #   crates/server/tests/e2e/run.sh            # from the workspace root (or anywhere)
