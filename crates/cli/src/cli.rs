@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 mod identity;
 mod ml_sources;
+mod watch;
 pub use identity::*;
 pub use ml_sources::*;
+pub use watch::*;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -77,6 +79,12 @@ pub enum Command {
         after_help = "Accounts are GitHub logins or git identities (`git:<key>`, shown as `Name (git)`; the key is a hash, never the e-mail).\nbuiltby links accounts when the data proves it (noreply addresses, GitHub's commits API) or when votes clear its thresholds (merged branches, squash commits of known PRs); names only ever suggest.\nYour decisions (link, unlink, split, reject, lock) always win and survive re-ingesting everything.\n\nExamples:\n  builtby identity show jakevdp\n  builtby identity suggest --repo jax-ml/jax\n  builtby identity link git:3f2a… mattjj --why \"same person, checked their profile\"\n  builtby identity log"
     )]
     Identity(IdentityVerb),
+    /// Saved searches with alerts: who newly qualifies since the last run (after new ingests) and why, who dropped out; optional webhook
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  builtby watch add pytorch-dist -- --ecosystem pytorch --kind pr_merged --since 12m\n  builtby ingest gharchive ~/gharchive/2024-05-22-*.json.gz\n  builtby watch run\n  builtby watch list"
+    )]
+    Watch(WatchVerb),
 }
 
 #[derive(ClapArgs, Debug)]

@@ -21,6 +21,7 @@ pub mod query;
 pub mod rank;
 mod run;
 pub mod standing;
+pub mod watch;
 
 pub use catalog::Catalog;
 pub use query::{Query, QueryError};

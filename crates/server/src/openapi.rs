@@ -159,6 +159,7 @@ fn param(name: &str, in_path: bool) -> Value {
         let description = match name {
             "key" => "A GitHub login or a git identity (`git:<key>`).",
             "verb" => "link, unlink, split, lock, unlock or reject.",
+            "name" => "A saved search's name (any case).",
             _ => "GitHub login (a former login works too).",
         };
         return json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": description});
@@ -198,9 +199,10 @@ fn error_response(description: &str) -> Value {
 /// The document.
 pub fn document() -> Value {
     let mut paths = serde_json::Map::new();
-    for e in ENDPOINTS {
+    let all: Vec<&Endpoint> = ENDPOINTS.iter().chain(crate::watch::ENDPOINTS).collect();
+    for e in all.iter().copied() {
         let mut params: Vec<Value> = Vec::new();
-        for name in ["login", "key", "verb"] {
+        for name in ["login", "key", "verb", "name"] {
             if e.path.contains(&format!("{{{name}}}")) {
                 params.push(param(name, true));
             }
@@ -238,16 +240,38 @@ pub fn document() -> Value {
             responses["404"] = error_response("An unknown account, person or verb.");
             responses["409"] = error_response("The decision would change nothing.");
         }
-        let op = json!({
+        let mut body = None;
+        if let Some((extra, request)) = crate::watch::openapi_extras(e) {
+            for (code, r) in extra.as_object().into_iter().flatten() {
+                match (r.is_null(), responses.as_object_mut()) {
+                    (true, Some(m)) => drop(m.remove(code)),
+                    _ => responses[code] = r.clone(),
+                }
+            }
+            body = request;
+        }
+        let mut id = e
+            .path
+            .trim_start_matches("/api/")
+            .replace(['/', '.', '{', '}'], "_");
+        // a path with several methods: each operation's id says its method
+        if all.iter().filter(|o| o.path == e.path).count() > 1 {
+            id = format!("{}_{id}", e.method);
+        }
+        let mut op = json!({
             "summary": e.summary,
             "description": e.description,
-            "operationId": e.path.trim_start_matches("/api/").replace(['/', '.', '{', '}'], "_"),
+            "operationId": id,
             "parameters": params,
             "responses": responses,
         });
-        let mut item = serde_json::Map::new();
-        item.insert(e.method.to_string(), op);
-        paths.insert(e.path.to_string(), Value::Object(item));
+        if let Some(b) = body {
+            op["requestBody"] = b;
+        }
+        let item = paths
+            .entry(e.path.to_string())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        item[e.method] = op;
     }
     json!({
         "openapi": "3.1.0",

@@ -30,6 +30,7 @@ mod pointers;
 mod profiles;
 mod query;
 mod schema;
+mod watches;
 
 pub use accounts::GithubAccount;
 pub use arxiv::{ArxivCursor, PaperWithCode, RepoPerson};
@@ -42,6 +43,7 @@ pub use query::{
     bucket_day, fts_terms, text_words, Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow,
     MeasuredRow, PathScope, PersonRow, StoreStats,
 };
+pub use watches::{valid_watch_name, Watch, WatchedPerson, MAX_WATCH_NAME};
 
 use builtby_model::{BadCode, Kind};
 /// Stops the statement running on a store's connection from another thread

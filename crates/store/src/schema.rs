@@ -104,7 +104,30 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_measures", MEASURES),
     ("0010_arxiv_cursors", ARXIV_CURSORS),
     ("0011_weights", WEIGHTS),
+    ("0015_watches", WATCHES),
 ];
+
+/// Saved searches (`builtby watch`): see `watches.rs`.
+const WATCHES: &str = r#"
+CREATE TABLE IF NOT EXISTS watches(
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    params TEXT NOT NULL,
+    min_score REAL,
+    webhook TEXT,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    runs INTEGER NOT NULL DEFAULT 0,
+    last_run_at INTEGER,
+    last_position INTEGER
+);
+CREATE TABLE IF NOT EXISTS watch_people(
+    watch TEXT NOT NULL COLLATE NOCASE,
+    login TEXT NOT NULL,
+    score REAL NOT NULL,
+    rank INTEGER NOT NULL,
+    PRIMARY KEY(watch, login)
+) WITHOUT ROWID;
+"#;
 
 /// What a contribution says about expertise (`builtby_model::grade`): `weight` (1 = an
 /// ordinary contribution of its kind) and `why` when it is not 1; the rollup sums weights

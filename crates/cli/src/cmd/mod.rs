@@ -14,6 +14,7 @@ mod person;
 mod search;
 mod serve;
 mod stats;
+mod watch;
 
 use crate::cli::{Args, BenchWhat, Command, EnrichWhat, ExportWhat, IngestSource};
 use anyhow::{Context as _, Result};
@@ -107,6 +108,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Identity(v) => identity::run(&env, v),
         Command::Bench(BenchWhat::Identity(a)) => identity::bench(&env, &a),
         Command::Bench(BenchWhat::Kaggle(a)) => kaggle::bench(&env, &a),
+        Command::Watch(v) => watch::run(&env, v),
     }
 }
 
