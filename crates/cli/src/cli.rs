@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 mod identity;
 mod ml_sources;
+mod watch;
 mod workflow;
 pub use identity::*;
 pub use ml_sources::*;
+pub use watch::*;
 pub use workflow::*;
 
 #[derive(Parser, Debug)]
@@ -88,6 +90,12 @@ pub enum Command {
     /// The people already in your applicant-tracking system: import its CSV export, so searches mark them or leave them out (--not-in-ats)
     #[command(subcommand, after_help = ATS_HELP)]
     Ats(AtsVerb),
+    /// Saved searches with alerts: who newly qualifies since the last run (after new ingests) and why, who dropped out; optional webhook
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  builtby watch add pytorch-dist -- --ecosystem pytorch --kind pr_merged --since 12m\n  builtby ingest gharchive ~/gharchive/2024-05-22-*.json.gz\n  builtby watch run\n  builtby watch list"
+    )]
+    Watch(WatchVerb),
 }
 
 #[derive(ClapArgs, Debug)]

@@ -31,6 +31,7 @@ pub mod role_features;
 mod run;
 pub mod shortlist;
 pub mod standing;
+pub mod watch;
 
 pub use catalog::Catalog;
 pub use query::{Query, QueryError};

@@ -96,13 +96,18 @@ class ApiError extends Error {
   }
 }
 
-async function api(path) {
+async function api(path, method, payload) {
   const headers = { Accept: "application/json" };
   const token = sessionStorage.getItem("builtby-token");
   if (token) headers.Authorization = `Bearer ${token}`;
+  const init = { headers, method: method || "GET" };
+  if (payload !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(payload);
+  }
   let res;
   try {
-    res = await fetch(path, { headers });
+    res = await fetch(path, init);
   } catch (e) {
     throw new ApiError(0, { detail: "Could not reach the builtby server. Is it still running?" });
   }
@@ -293,7 +298,7 @@ function showError(err, retry) {
 
 function tokenForm(retry) {
   const input = h("input", { id: "token", type: "password", autocomplete: "off" });
-  return h("form", { class: "error token", onsubmit: (e) => { e.preventDefault(); sessionStorage.setItem("builtby-token", input.value.trim()); loadStats(); loadCatalog(); retry(); } },
+  return h("form", { class: "error token", onsubmit: (e) => { e.preventDefault(); sessionStorage.setItem("builtby-token", input.value.trim()); loadStats(); loadCatalog(); loadWatches(); retry(); } },
     h("h2", {}, "This server needs a token"),
     h("p", {}, "Ask whoever runs it for the access token. It is kept for this browser tab only."),
     h("label", { for: "token" }, "Token"), input, " ", h("button", { class: "primary", type: "submit" }, "Continue"));
@@ -340,7 +345,8 @@ function renderResults(res, p) {
     h("h1", {}, res.total === 0 ? "No one matched" : `${num(res.total)} ${res.total === 1 ? "person" : "people"}`),
     h("p", { class: "muted" }, "for ", describeQuery(q),
       res.repos_matched.length ? ` — ${res.repos_matched.length} ${res.repos_matched.length === 1 ? "repository" : "repositories"} matched` : ""),
-    res.total > 0 ? h("a", { class: "button secondary", href: csv, download: "builtby-search.csv" }, "Download CSV") : null);
+    res.total > 0 ? h("a", { class: "button secondary", href: csv, download: "builtby-search.csv" }, "Download CSV") : null,
+    saveSearch(q, p));
   if (res.total === 0 || res.results.length === 0) {
     const tips = [];
     if (q.repos.length || q.ecosystems.length) tips.push(res.repos_matched.length === 0 ? "None of the chosen repositories are in the loaded data." : "Try more repositories or a whole ecosystem.");
@@ -494,6 +500,52 @@ function pager(offset, limit, total, text, onPage) {
   return h("nav", { class: "pager", "aria-label": "Pages" }, prev, h("span", { class: "muted" }, text), next);
 }
 
+// ---- saved searches (see /api/watches) ------------------------------------------------
+
+/** "Save this search": a name, then POST /api/watches with the search's query string. */
+function saveSearch(q, p) {
+  const query = new URLSearchParams(p);
+  query.delete("offset");
+  const slug = describeQuery(q).toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48) || "my-search";
+  const input = h("input", { id: "watch-name", type: "text", value: slug, maxlength: "64", "aria-label": "Name of the saved search" });
+  const note = h("span", { class: "watch-note muted", role: "status" });
+  const form = h("form", { class: "save-search", hidden: true, onsubmit: async (e) => {
+    e.preventDefault();
+    note.textContent = "Saving…";
+    try {
+      await api("/api/watches", "POST", { name: input.value.trim(), query: query.toString() });
+      note.textContent = `Saved as “${input.value.trim()}”.`;
+      form.querySelector("button[type=submit]").disabled = true;
+      loadWatches();
+    } catch (err) {
+      note.textContent = err.message;
+    }
+  } }, input, " ", h("button", { type: "submit", class: "primary" }, "Save"), " ", note);
+  const open = h("button", { type: "button", class: "secondary", id: "save-search", onclick: () => { form.hidden = false; open.hidden = true; input.focus(); input.select(); } }, "Save this search");
+  return h("div", { class: "save-wrap" }, open, form);
+}
+
+/** The saved searches, each a link to its results with a badge: people new since its last run. */
+async function loadWatches() {
+  const nav = $("#watches");
+  let res;
+  try {
+    res = await api("/api/watches");
+  } catch (e) {
+    nav.hidden = true;
+    return;
+  }
+  nav.hidden = res.watches.length === 0;
+  nav.replaceChildren(h("span", { class: "muted" }, "Saved searches:"),
+    ...res.watches.map((w) => h("span", { class: "watch", "data-name": w.name },
+      h("a", { href: "/?" + w.query, "data-nav": true, title: w.error || w.qualifies || "" }, w.name),
+      w.new ? h("span", { class: "badge", title: `${w.new} new since its last run${w.dropped ? `, ${w.dropped} dropped out` : ""}` }, `${num(w.new)} new`) : null,
+      w.new || w.dropped ? h("button", { type: "button", class: "chip-x seen", title: "Run it now: these people are no longer new", onclick: async () => {
+        try { await api(`/api/watches/${encodeURIComponent(w.name)}/run`, "POST"); } catch (e) { /* shown on the next load */ }
+        loadWatches();
+      } }, "mark seen") : null)));
+}
+
 // ---- person view -----------------------------------------------------------------------
 
 async function showPerson(login, gen) {
@@ -631,4 +683,5 @@ function chart(timeline) {
 setupForm();
 loadStats();
 loadCatalog();
+loadWatches();
 route();

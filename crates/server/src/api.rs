@@ -180,7 +180,7 @@ pub async fn not_found(uri: Uri) -> ApiError {
 
 pub async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     ApiError::MethodNotAllowed(format!(
-        "{method} is not allowed on {}; /api/openapi.json lists each endpoint's methods",
+        "{method} is not allowed on {}: the Allow header says which methods are (every endpoint's are in /api/openapi.json)",
         uri.path()
     ))
 }

@@ -27,7 +27,9 @@ pub mod error;
 pub mod identity;
 pub mod openapi;
 pub mod scrub;
+pub mod watch;
 mod web;
+pub mod webhook;
 pub mod workflow;
 
 pub use bench::{bench_search, BenchReport};
@@ -328,6 +330,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/shortlists/{name}/export", get(workflow::export))
         .route("/api/outreach/{person}", get(workflow::draft))
         .route("/api/ats", get(workflow::ats_list))
+        .route("/api/watches", get(watch::list).post(watch::add))
+        .route("/api/watches/{name}", axum::routing::delete(watch::remove))
+        .route("/api/watches/{name}/run", axum::routing::post(watch::run))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/{*rest}", get(api::no_such_endpoint))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));

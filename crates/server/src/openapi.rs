@@ -161,7 +161,8 @@ fn param(name: &str, in_path: bool) -> Value {
         let description = match name {
             "key" => "A GitHub login or a git identity (`git:<key>`).",
             "verb" => "link, unlink, split, lock, unlock or reject.",
-            "name" | "person" => crate::workflow::PARAMS
+            "name" => "A shortlist's or a saved search's name (any case).",
+            "person" => crate::workflow::PARAMS
                 .iter()
                 .find(|p| p.0 == name)
                 .map_or("", |p| p.1),
@@ -213,7 +214,12 @@ fn error_response(description: &str) -> Value {
 /// The document.
 pub fn document() -> Value {
     let mut paths = serde_json::Map::new();
-    for e in ENDPOINTS.iter().chain(crate::workflow::ENDPOINTS) {
+    let all: Vec<&Endpoint> = ENDPOINTS
+        .iter()
+        .chain(crate::workflow::ENDPOINTS)
+        .chain(crate::watch::ENDPOINTS)
+        .collect();
+    for e in all.iter().copied() {
         let mut params: Vec<Value> = Vec::new();
         for name in ["login", "key", "verb", "name", "person"] {
             if e.path.contains(&format!("{{{name}}}")) {
@@ -253,6 +259,16 @@ pub fn document() -> Value {
             responses["404"] = error_response("An unknown account, person or verb.");
             responses["409"] = error_response("The decision would change nothing.");
         }
+        let mut body = None;
+        if let Some((extra, request)) = crate::watch::openapi_extras(e) {
+            for (code, r) in extra.as_object().into_iter().flatten() {
+                match (r.is_null(), responses.as_object_mut()) {
+                    (true, Some(m)) => drop(m.remove(code)),
+                    _ => responses[code] = r.clone(),
+                }
+            }
+            body = request;
+        }
         let id = e
             .path
             .trim_start_matches("/api/")
@@ -266,6 +282,9 @@ pub fn document() -> Value {
             "responses": responses,
         });
         crate::workflow::document_operation(e.path, e.method, &mut op);
+        if let Some(b) = body {
+            op["requestBody"] = b;
+        }
         let item = paths
             .entry(e.path.to_string())
             .or_insert_with(|| Value::Object(serde_json::Map::new()));

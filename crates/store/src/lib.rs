@@ -32,6 +32,7 @@ mod profiles;
 mod query;
 mod schema;
 pub mod shortlists;
+mod watches;
 
 pub use accounts::GithubAccount;
 pub use arxiv::{ArxivCursor, PaperWithCode, RepoPerson};
@@ -46,6 +47,7 @@ pub use query::{
     MeasuredRow, PathScope, PersonRow, StoreStats,
 };
 pub use shortlists::{ShortlistError, Status};
+pub use watches::{valid_watch_name, Watch, WatchedPerson, MAX_WATCH_NAME};
 
 use builtby_model::{BadCode, Kind};
 /// Stops the statement running on a store's connection from another thread

@@ -106,6 +106,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0011_weights", WEIGHTS),
     ("0012_path_rollup", crate::path_rollup::SCHEMA),
     ("0014_shortlists", SHORTLISTS),
+    ("0015_watches", WATCHES),
 ];
 
 /// The recruiter's own state (`shortlists.rs`): shortlists and the people on them, and the
@@ -140,6 +141,28 @@ CREATE TABLE IF NOT EXISTS ats_people(
     source TEXT NOT NULL,
     imported_at INTEGER NOT NULL,
     imported_by TEXT NOT NULL
+) WITHOUT ROWID;
+"#;
+
+/// Saved searches (`builtby watch`): see `watches.rs`.
+const WATCHES: &str = r#"
+CREATE TABLE IF NOT EXISTS watches(
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    params TEXT NOT NULL,
+    min_score REAL,
+    webhook TEXT,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    runs INTEGER NOT NULL DEFAULT 0,
+    last_run_at INTEGER,
+    last_position INTEGER
+);
+CREATE TABLE IF NOT EXISTS watch_people(
+    watch TEXT NOT NULL COLLATE NOCASE,
+    login TEXT NOT NULL,
+    score REAL NOT NULL,
+    rank INTEGER NOT NULL,
+    PRIMARY KEY(watch, login)
 ) WITHOUT ROWID;
 "#;
 

@@ -17,6 +17,7 @@ mod search;
 mod serve;
 mod shortlist;
 mod stats;
+mod watch;
 
 use crate::cli::{Args, BenchWhat, Command, EnrichWhat, ExportWhat, IngestSource};
 use anyhow::{Context as _, Result};
@@ -113,6 +114,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Shortlist(v) => shortlist::run(&env, v),
         Command::Outreach(a) => outreach::run(&env, &a),
         Command::Ats(v) => ats::run(&env, v),
+        Command::Watch(v) => watch::run(&env, v),
     }
 }
 

@@ -6,7 +6,7 @@ usage: e2e.py BASE_URL OUT_DIR
 
 Opens the page, runs a search from the form with the keyboard, checks the ranked results
 (names, score bars, the standing next to the score, evidence links to github.com, "why
-this rank"), follows the first result
+this rank"), saves the search and checks its "N new" badge, follows the first result
 to the person page (name, activity chart as SVG, totals, evidence links, paging), goes back,
 shows an error for a bad filter; then the recruiter workflow (issue 13): makes a shortlist in
 the panel, adds two people from the results, drafts a first line (it must link a merged PR of
@@ -258,6 +258,7 @@ def run(wd, base, out):
     wd.wait(".results li.result", what="results after going back")
     check("kind=pr_merged" in wd.js("return location.search"), "the search is restored")
     check(wd.js("return document.querySelector('#f-since').value") == "2010-01-01", "the form shows the restored filters")
+    saved_search(wd, out)
 
     print("errors are shown in words")
     wd.get(base + "/?since=someday")
@@ -476,6 +477,31 @@ def workflow(wd, base, out):
     left = wd.js("return [...document.querySelectorAll('.results li.result')].map(li => li.dataset.login)")
     check(hidden not in left, f"{hidden} is left out with not_in_ats")
     wd.size(1366, 900)
+
+
+def saved_search(wd, out):
+    """"Save this search" on the results, then its badge: everyone shown is new before its
+    first run; "mark seen" runs it and the badge goes."""
+    print("save the search; a badge counts its new people")
+    shown = len(wd.find_all(".results li.result"))
+    wd.click(wd.find_all("#save-search")[0])
+    name = wd.wait("#watch-name", what="the name field")[0]
+    wd.js("document.querySelector('#watch-name').value = ''")
+    wd.type(name, "e2e-merged-reviews\ue007")
+    chip = '#watches .watch[data-name="e2e-merged-reviews"]'
+    wd.wait(chip, what="the saved search in the list")
+    check("Saved as" in wd.text(".save-search"), f"saved: {wd.text('.save-search')!r}")
+    href = wd.js(f"return document.querySelector('{chip} a').getAttribute('href')")
+    check("kind=pr_merged" in href and "since=2010-01-01" in href, f"it links to its search ({href})")
+    wd.wait(chip + " .badge", what="the badge")
+    badge = wd.text(chip + " .badge")
+    check(badge == f"{shown} new", f"its badge counts the {shown} people shown as new before its first run: {badge!r}")
+    wd.screenshot(f"{out}/saved-search.png", full=False)
+    wd.click(wd.find_all(chip + " .seen")[0])
+    end = time.time() + 30
+    while time.time() < end and wd.find_all(chip + " .badge"):
+        time.sleep(0.05)
+    check(not wd.find_all(chip + " .badge") and wd.find_all(chip), "“mark seen” runs it: no one is new any more")
 
 
 def first_login(wd, base):
