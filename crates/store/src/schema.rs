@@ -104,7 +104,49 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_measures", MEASURES),
     ("0010_arxiv_cursors", ARXIV_CURSORS),
     ("0011_weights", WEIGHTS),
+    ("0013_privacy", PRIVACY),
 ];
+
+/// Opt-out, erasure and the audit log (`crate::optout`, `crate::audit`).
+/// - `privacy_key`: the secret the suppression list's hashes are keyed with (32 random bytes
+///   from SQLite's generator, which is seeded from the operating system's);
+/// - `optouts`: keyed hashes of opted-out accounts (`via`: the hash of the account whose
+///   opt-out suppressed this one with it: a linked account, a former login, a GitHub id),
+///   never the plain login; never deleted by an erasure or a re-ingest;
+/// - `people.optout`: 1 on every account row of a suppressed person (the read side's filter);
+/// - `audit_log`: append-only (triggers abort any UPDATE or DELETE, and an insert that would
+///   replace a row).
+const PRIVACY: &str = r#"
+CREATE TABLE IF NOT EXISTS privacy_key(id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL);
+INSERT OR IGNORE INTO privacy_key(id, key) VALUES (1, randomblob(32));
+CREATE TABLE IF NOT EXISTS optouts(
+    hash TEXT PRIMARY KEY,
+    via TEXT,
+    at INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    reason TEXT,
+    erased_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS optouts_via ON optouts(via) WHERE via IS NOT NULL;
+ALTER TABLE people ADD COLUMN optout INTEGER;
+CREATE INDEX IF NOT EXISTS people_optout ON people(optout) WHERE optout IS NOT NULL;
+CREATE TABLE IF NOT EXISTS audit_log(
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    what TEXT NOT NULL,
+    people INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at);
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: rows cannot be changed'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: rows cannot be deleted'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN NEW.id IN (SELECT id FROM audit_log)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: rows cannot be replaced'); END;
+"#;
 
 /// What a contribution says about expertise (`builtby_model::grade`): `weight` (1 = an
 /// ordinary contribution of its kind) and `why` when it is not 1; the rollup sums weights
