@@ -61,6 +61,25 @@ pub fn valid_action(action: &str) -> bool {
         })
 }
 
+/// Query parameters (`name=value` pairs, a name given twice or more becomes a list) as the
+/// JSON object an audit row records them in.
+pub fn params_what(pairs: &[(String, String)]) -> Value {
+    let mut m = serde_json::Map::new();
+    for (name, value) in pairs {
+        match m.get_mut(name) {
+            None => {
+                m.insert(name.clone(), Value::String(value.clone()));
+            }
+            Some(Value::Array(a)) => a.push(Value::String(value.clone())),
+            Some(other) => {
+                let first = other.take();
+                *other = Value::Array(vec![first, Value::String(value.clone())]);
+            }
+        }
+    }
+    Value::Object(m)
+}
+
 /// `what` with every string scrubbed of e-mail-like words (keys too).
 fn scrubbed(v: &Value) -> Value {
     match v {

@@ -71,7 +71,9 @@ impl Batch<'_> {
         }
         let r = self
             .tx()
-            .prepare_cached("SELECT 1 FROM people WHERE login = ?1 COLLATE NOCASE AND optout IS NULL LIMIT 1")
+            .prepare_cached(
+                "SELECT 1 FROM people WHERE login = ?1 COLLATE NOCASE AND optout IS NULL LIMIT 1",
+            )
             .and_then(|mut s| s.query_row([login], |_| Ok(())).optional());
         r.map(|o| o.is_some()).map_err(|e| self.err(e))
     }

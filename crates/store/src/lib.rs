@@ -38,8 +38,8 @@ mod query;
 mod schema;
 
 pub use accounts::GithubAccount;
-pub use audit::{AuditEntry, AuditQuery};
 pub use arxiv::{ArxivCursor, PaperWithCode, RepoPerson};
+pub use audit::{AuditEntry, AuditQuery};
 pub use batch::{Batch, InputFile, LoadSummary, Loaded};
 pub use commits_api::{CommitAccount, ExistingLink};
 pub use git::{GitRepoSummary, MergedPr, PersonPath};

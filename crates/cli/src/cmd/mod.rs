@@ -1,6 +1,7 @@
 //! One file per subcommand. Each returns the process exit code.
 
 mod arxiv;
+mod audit;
 mod bench;
 mod demo;
 mod export;
@@ -10,6 +11,7 @@ mod huggingface;
 mod identity;
 mod ingest;
 mod kaggle;
+mod optout;
 mod person;
 mod search;
 mod serve;
@@ -55,6 +57,22 @@ impl Env {
 
     pub fn store(&self) -> Result<builtby_store::Store> {
         Ok(builtby_store::Store::open(&self.data_dir)?)
+    }
+
+    /// Appends to the audit log as [`actor`] (see `builtby_store::audit`). A store this user
+    /// cannot write is still read, unaudited, and stderr says so.
+    pub fn audit(&self, action: &str, what: serde_json::Value, people: u64) -> Result<()> {
+        use builtby_store::StoreError;
+        match builtby_store::Store::open(&self.data_dir) {
+            Ok(store) => Ok(store.audit(&actor(), action, &what, people)?),
+            Err(e @ (StoreError::NotWritable { .. } | StoreError::NeedsUpgrade { .. })) => {
+                if !self.quiet {
+                    eprintln!("note: not recorded in the audit log: {e}");
+                }
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The store for a command that only reads (stats, search, export, person, serve): works
@@ -107,7 +125,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Identity(v) => identity::run(&env, v),
         Command::Bench(BenchWhat::Identity(a)) => identity::bench(&env, &a),
         Command::Bench(BenchWhat::Kaggle(a)) => kaggle::bench(&env, &a),
+        Command::Optout(v) => optout::run(&env, v),
+        Command::Erase(a) => optout::erase(&env, &a),
+        Command::Audit(a) => audit::run(&env, &a),
     }
+}
+
+/// Who the CLI records in the audit log: the OS user (`USER`, else `USERNAME`).
+pub fn actor() -> String {
+    ["USER", "USERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|u| u.trim().to_string())
+        .find(|u| !u.is_empty())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// A bad value of a flag that is not a search parameter (those are `QueryError`s from the

@@ -256,10 +256,7 @@ pub(super) fn merge_login_only(tx: &Transaction, people: &[Person]) -> rusqlite:
     )?;
     let mut merges: Vec<(i64, i64)> = Vec::new();
     for p in people {
-        if p.suppressed
-            || p.github_id.is_none()
-            || (p.stored.is_none() && p.logins.len() < 2)
-        {
+        if p.suppressed || p.github_id.is_none() || (p.stored.is_none() && p.logins.len() < 2) {
             continue;
         }
         for l in &p.logins {

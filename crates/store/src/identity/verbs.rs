@@ -162,8 +162,13 @@ impl Store {
             .map_err(e)?;
         let mut accounts = Vec::new();
         for (aid, login, name, github_id, not_person) in rows {
+            let mut links = links_of(&self.conn, &login).map_err(e)?;
+            // no link names someone who opted out
+            let named: Vec<String> = links.iter().map(|l| l.person.clone()).collect();
+            let hidden = crate::optout::suppressed_logins(&self.conn, &named).map_err(e)?;
+            links.retain(|l| !hidden.contains(&l.person));
             accounts.push(AccountView {
-                links: links_of(&self.conn, &login).map_err(e)?,
+                links,
                 contributions: contributions_of(&self.conn, aid).map_err(e)?,
                 key: login,
                 name,

@@ -98,11 +98,7 @@ fn erase_person(tx: &Transaction, p: i64) -> rusqlite::Result<(u64, u64)> {
         return Ok((0, 0));
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let id_list = ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let id_list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     // Logins, current and former, as identity tables and the HTTP cache name them.
     let mut keys: Vec<String> = rows.iter().map(|r| r.1.clone()).collect();
     let former: Vec<String> = tx

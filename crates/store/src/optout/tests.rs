@@ -182,7 +182,10 @@ fn accounts_are_named_the_ways_people_name_them() {
     }
     for bad in ["", "ana@example.com", "x:y", "a b", "hf:"] {
         let e = canonical_account(bad).unwrap_err();
-        assert!(!e.contains("example.com"), "the address is not repeated: {e}");
+        assert!(
+            !e.contains("example.com"),
+            "the address is not repeated: {e}"
+        );
     }
 }
 
@@ -197,7 +200,11 @@ fn an_opt_out_hides_the_person_and_their_linked_accounts_everywhere() {
     assert!(logins_counted(&s).contains(&"zqana".to_string()));
 
     let sum = s
-        .optout_add("https://github.com/ZqAna", Some("asked on 2026-01-02"), "alice")
+        .optout_add(
+            "https://github.com/ZqAna",
+            Some("asked on 2026-01-02"),
+            "alice",
+        )
         .unwrap();
     assert!(!sum.already);
     assert_eq!((sum.people, sum.accounts), (1, 2));
@@ -209,11 +216,17 @@ fn an_opt_out_hides_the_person_and_their_linked_accounts_everywhere() {
     assert!(s.is_suppressed("zqana").unwrap());
     assert!(s.is_suppressed("git:aaaa1111").unwrap());
     assert!(!s.is_suppressed("zqbo").unwrap());
-    assert!(s.people(&[ana, git_row]).unwrap().is_empty(), "never returned");
+    assert!(
+        s.people(&[ana, git_row]).unwrap().is_empty(),
+        "never returned"
+    );
     assert_eq!(logins_counted(&s), vec!["zqbo".to_string()], "not exported");
     assert!(s.identity("zqana").unwrap().is_none());
     assert!(s.identity("git:aaaa1111").unwrap().is_none());
-    assert!(s.identity_log(100).unwrap().is_empty(), "its link is not shown");
+    assert!(
+        s.identity_log(100).unwrap().is_empty(),
+        "its link is not shown"
+    );
     // The list has hashes only: the login, the git key, the GitHub id.
     let list = s.optouts().unwrap();
     assert_eq!(list.len(), 1);
@@ -241,8 +254,13 @@ fn an_opt_out_hides_the_person_and_their_linked_accounts_everywhere() {
     let again = load_all(&mut s, "two");
     assert_eq!(again.suppressed, 6, "{again:?}");
     let renamed = load(&mut s, "three", |b| {
-        b.add(&rec(work("review/o/r/9", Kind::Review, &gh(101, "zqana-new"), 30 * DAY)))
-            .unwrap();
+        b.add(&rec(work(
+            "review/o/r/9",
+            Kind::Review,
+            &gh(101, "zqana-new"),
+            30 * DAY,
+        )))
+        .unwrap();
         b.add(&rec(work(
             "commit/o/r@a9",
             Kind::Commit,
@@ -262,7 +280,10 @@ fn an_opt_out_hides_the_person_and_their_linked_accounts_everywhere() {
         .query_row("SELECT count(*) FROM contributions", [], |r| r.get(0))
         .unwrap();
     assert_eq!(after, before);
-    assert!(!everything(&s).contains("zqana-new"), "the new login is not stored");
+    assert!(
+        !everything(&s).contains("zqana-new"),
+        "the new login is not stored"
+    );
     assert_consistent(&s);
 
     // The audit log names the person by hash only.
@@ -308,7 +329,10 @@ fn a_fresh_store_with_the_list_stores_nothing_of_them() {
     });
     assert_eq!(proven.suppressed, 1);
     assert!(s.is_suppressed("git:cccc3333").unwrap());
-    assert!(id_of(&s, "zqana").is_none(), "no row for the opted-out login");
+    assert!(
+        id_of(&s, "zqana").is_none(),
+        "no row for the opted-out login"
+    );
     assert!(id_of(&s, "git:cccc3333").is_none());
     let bo_pr: Option<i64> = s
         .conn
@@ -337,7 +361,10 @@ fn removing_an_opt_out_shows_them_again_and_is_logged() {
     s.optout_add("zqana", None, "alice").unwrap();
     // a linked account's opt-out is the person's
     assert!(s.optout_remove("git:aaaa1111", "bob").unwrap());
-    assert!(!s.optout_remove("zqana", "bob").unwrap(), "not listed any more");
+    assert!(
+        !s.optout_remove("zqana", "bob").unwrap(),
+        "not listed any more"
+    );
     assert!(s.suppressed_people(&[ana]).unwrap().is_empty());
     assert_eq!(s.people(&[ana]).unwrap().len(), 1);
     assert!(s.optouts().unwrap().is_empty());
@@ -347,7 +374,10 @@ fn removing_an_opt_out_shows_them_again_and_is_logged() {
             ..Default::default()
         })
         .unwrap();
-    assert_eq!((log.len(), log[0].actor.as_str(), log[0].people), (1, "bob", 1));
+    assert_eq!(
+        (log.len(), log[0].actor.as_str(), log[0].people),
+        (1, "bob", 1)
+    );
     assert_consistent(&s);
 }
 
@@ -365,9 +395,11 @@ fn erasure_deletes_their_data_and_keeps_every_derived_table_consistent() {
     let bo = id_of(&s, "zqbo").unwrap();
     let contributors = |s: &Store| -> i64 {
         s.conn
-            .query_row("SELECT contributors FROM repos WHERE name = 'o/r'", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT contributors FROM repos WHERE name = 'o/r'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap()
     };
     assert_eq!(contributors(&s), 2);
@@ -380,7 +412,14 @@ fn erasure_deletes_their_data_and_keeps_every_derived_table_consistent() {
     assert_consistent(&s);
     assert_eq!(contributors(&s), 1, "breadth recounted");
     let all = everything(&s);
-    for gone in ["zqana", "zq ana", "zqtown", "zqcorp", "aaaa1111", "work pr_merged/o/r#10"] {
+    for gone in [
+        "zqana",
+        "zq ana",
+        "zqtown",
+        "zqcorp",
+        "aaaa1111",
+        "work pr_merged/o/r#10",
+    ] {
         assert!(!all.contains(gone), "{gone} is still stored");
     }
     assert!(all.contains("zqbo"), "others stay");
@@ -451,7 +490,11 @@ fn the_audit_log_is_append_only() {
     let all = s.audit_log(&AuditQuery::default()).unwrap();
     assert_eq!(all.len(), 3);
     assert!(all.iter().all(|e| e.actor != "mallory"));
-    assert!(!all[0].what.to_string().contains("example.com"), "{:?}", all[0]);
+    assert!(
+        !all[0].what.to_string().contains("example.com"),
+        "{:?}",
+        all[0]
+    );
     let q = |q: AuditQuery| s.audit_log(&q).unwrap().len();
     assert_eq!(
         q(AuditQuery {
