@@ -298,7 +298,7 @@ fn opted_out_people_stay_out_of_every_answer_and_every_re_ingest() {
     }
 
     // Erasure: their rows go; the rest is as it was.
-    let out = ok(&a, &["erase", &who]);
+    let out = ok(&a, &["erase", &who, "--vacuum"]);
     assert!(out.starts_with("erased: "), "{out}");
     assert_gone(&a, &who, "after the erasure");
     assert_eq!(counts(&a), after);

@@ -57,6 +57,11 @@ pub struct Auditor {
 /// Rows written in one transaction at most.
 const BATCH: usize = 256;
 
+/// How long a request waits for its audit row to be written. Longer only when another
+/// process holds the store's write lock (an ingest committing a file): the request is then
+/// answered, and its row, still queued, is written as soon as the lock is free.
+pub const AUDIT_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 impl Auditor {
     /// Starts the writer for the store in `data_dir` (opened at the first row). It ends when
     /// the last state holding it is dropped.
@@ -69,7 +74,9 @@ impl Auditor {
         Auditor { tx }
     }
 
-    /// Appends one row and waits until it is written.
+    /// Appends one row and waits until it is written (at most [`AUDIT_WAIT`]). A row that
+    /// cannot be written (a full disk, a broken store) fails the request: nothing is answered
+    /// that the log could not record.
     pub async fn append(
         &self,
         actor: &str,
@@ -88,10 +95,16 @@ impl Auditor {
                 done,
             })
             .map_err(|e| ApiError::internal("audit writer gone", e))?;
-        match written.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(ApiError::internal("writing the audit log", e)),
-            Err(e) => Err(ApiError::internal("audit writer gone", e)),
+        match tokio::time::timeout(AUDIT_WAIT, written).await {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(e))) => Err(ApiError::internal("writing the audit log", e)),
+            Ok(Err(e)) => Err(ApiError::internal("audit writer gone", e)),
+            Err(_) => {
+                tracing::debug!(
+                    "the store is being written by another process: the audit row is queued"
+                );
+                Ok(())
+            }
         }
     }
 }

@@ -396,3 +396,47 @@ async fn documented_routed_and_linked() {
         assert!(t.contains(says), "the statement says {says:?}");
     }
 }
+
+/// While another process writes the store (an ingest holding its write lock), searches are
+/// answered all the same, without waiting for the write: their audit rows wait in the
+/// writer's queue and are written once the lock is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_do_not_wait_for_an_ingest_and_are_logged_after_it() {
+    let (dir, state) = fixture("privacy-busy");
+    // the audit writer is open before the ingest starts
+    assert_eq!(get(&state, SEARCH).await.status, StatusCode::OK);
+    let (hold, release) = std::sync::mpsc::channel::<()>();
+    let (held, is_held) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        let mut store = Store::open(&dir).unwrap();
+        let b = store.begin().unwrap();
+        held.send(()).unwrap();
+        release.recv().unwrap();
+        drop(b);
+    });
+    is_held.recv().unwrap();
+    let t0 = std::time::Instant::now();
+    for _ in 0..3 {
+        assert_eq!(get(&state, SEARCH).await.status, StatusCode::OK);
+    }
+    let took = t0.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(10),
+        "three searches took {took:?} while the store was locked"
+    );
+    hold.send(()).unwrap();
+    writer.join().unwrap();
+    // the queued rows are written once the lock is free
+    let t0 = std::time::Instant::now();
+    loop {
+        let log = get(&state, "/api/audit?action=search").await.json();
+        if log["count"] == 4 {
+            break;
+        }
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(20),
+            "the queued rows were not written: {log}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

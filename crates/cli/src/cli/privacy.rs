@@ -44,6 +44,9 @@ pub struct OptoutRemoveArgs {
 pub struct EraseArgs {
     /// The person: a GitHub login (current or former), hf:NAME, kaggle:NAME or git:<key>
     pub person: String,
+    /// Then rewrite the whole database file (VACUUM), so that nothing of theirs stays in its free space even from before this builtby zeroed replaced rows; takes as long as copying the file
+    #[arg(long)]
+    pub vacuum: bool,
     /// Print JSON
     #[arg(long)]
     pub json: bool,

@@ -121,6 +121,12 @@ pub fn erase(env: &Env, a: &EraseArgs) -> Result<ExitCode> {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
+    if a.vacuum {
+        if !env.quiet {
+            eprintln!("rewriting {} (VACUUM)…", store.path().display());
+        }
+        store.vacuum()?;
+    }
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer_pretty(&mut out, &s)?;

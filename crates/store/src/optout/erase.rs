@@ -16,7 +16,10 @@
 //! - cached API answers about them (`/users/<login>` and any answer naming their login).
 //!
 //! The deletion runs with SQLite's `secure_delete` on, so the deleted content is overwritten
-//! in the file instead of lingering on its free pages.
+//! in the file instead of lingering on its free pages; the full-text index is merged whole
+//! (FTS5 `optimize`: the cost of rewriting the index, on a large store the longest part of an
+//! erasure), so none of their words stays in its segments; and the WAL is checkpointed and
+//! emptied, so no frame keeps the pages as they were.
 //!
 //! Not touched: other people's words that mention them (a comment saying `@login`), which
 //! are those people's contributions. The audit log keeps its rows: it names people only by
@@ -53,10 +56,29 @@ impl Store {
             .pragma_update(None, "secure_delete", "ON")
             .map_err(|e| self.err(e))?;
         let out = self.erase_in(&canonical, by);
-        let reset = self.conn.pragma_update(None, "secure_delete", "OFF");
+        // back to what every connection uses (see `schema::prepare`)
+        let reset = self.conn.pragma_update(None, "secure_delete", "FAST");
         let out = out?;
         reset.map_err(|e| self.err(e))?;
+        // The WAL still holds the pages as they were before: copied into the database file
+        // (now overwritten there) and the WAL emptied. Best effort: a reader in the middle of
+        // a read keeps its frames, until the next checkpoint.
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         Ok(out)
+    }
+
+    /// Rewrites the whole database file (SQLite `VACUUM`): nothing deleted stays anywhere in
+    /// it, whenever it was written (a store written before builtby zeroed replaced rows keeps
+    /// old copies in its pages' free space until then). Takes as long as copying the file,
+    /// and as much free disk.
+    pub fn vacuum(&mut self) -> Result<()> {
+        self.conn.execute_batch("VACUUM").map_err(|e| self.err(e))?;
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        Ok(())
     }
 
     fn erase_in(&mut self, canonical: &str, by: &str) -> Result<EraseSummary> {
@@ -78,6 +100,14 @@ impl Store {
                 out.people += 1;
                 out.accounts += accounts;
                 out.contributions += contributions;
+            }
+            if out.contributions > 0 {
+                // FTS5 drops a deleted row's terms from its index segments only when they are
+                // merged: all of them are, so that no word of their text stays in the file.
+                tx.execute(
+                    "INSERT INTO contributions_fts(contributions_fts) VALUES ('optimize')",
+                    [],
+                )?;
             }
             crate::audit::append(
                 tx,

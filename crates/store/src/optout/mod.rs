@@ -203,7 +203,8 @@ pub(crate) fn settle_person(tx: &Connection, p: i64, now: i64) -> rusqlite::Resu
             break;
         }
     }
-    let mut flag = tx.prepare_cached("UPDATE people SET optout = ?2 WHERE id = ?1")?;
+    let mut flag =
+        tx.prepare_cached("UPDATE people SET optout = ?2 WHERE id = ?1 AND optout IS NOT ?2")?;
     match root {
         Some(r) => {
             for (id, _, _) in &rows {

@@ -528,3 +528,82 @@ fn the_audit_log_is_append_only() {
     assert!(!crate::audit::valid_action("Search"));
     assert!(!crate::audit::valid_action("a..b"));
 }
+
+/// Opening a current store for writing takes no lock: an audit row can be appended (after
+/// the ingest's commit) by a process that opened the store while the ingest was writing.
+#[test]
+fn opening_a_current_store_does_not_wait_for_a_writer() {
+    let dir = std::env::temp_dir().join(format!("builtby-optout-{}-busy", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut s = Store::open(&dir).unwrap();
+    let b = s.begin().unwrap(); // holds the write lock, as an ingest does
+    let t0 = std::time::Instant::now();
+    let other = std::thread::spawn({
+        let dir = dir.clone();
+        move || Store::open(&dir).map(|_| ())
+    });
+    other.join().unwrap().unwrap();
+    assert!(
+        t0.elapsed() < std::time::Duration::from_secs(5),
+        "opened in {:?}",
+        t0.elapsed()
+    );
+    drop(b);
+}
+
+/// What an erasure deletes leaves the files too: not on free pages (`secure_delete`), not in
+/// the full-text index's segments, not in the WAL, while the store is open and once closed.
+#[test]
+fn erased_text_leaves_the_files() {
+    let dir = std::env::temp_dir().join(format!("builtby-optout-{}-files", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut s = Store::open(&dir).unwrap();
+    let ana = gh(201, "zqfileana");
+    let bo = gh(202, "zqfilebo");
+    load(&mut s, "one", |b| {
+        for i in 0..300 {
+            let who = if i % 3 == 0 { &ana } else { &bo };
+            let mut c = work(
+                &format!("pr_merged/o/r#{i}"),
+                Kind::PrMerged,
+                who,
+                (10 + i) * DAY,
+            );
+            c.body = Some(if i % 3 == 0 {
+                format!("Zqsecretword number {i}: the Zqprivatephrase of a long body")
+            } else {
+                format!("An ordinary body {i} about distributed training")
+            });
+            c.profile = (i == 0).then(|| Profile {
+                name: Some("Zqfullname Person".into()),
+                ..Default::default()
+            });
+            b.add(&rec(c)).unwrap();
+        }
+    });
+    s.erase("zqfileana", "alice").unwrap();
+    let raw = |dir: &std::path::Path| -> String {
+        let mut bytes = Vec::new();
+        for f in ["builtby.sqlite", "builtby.sqlite-wal", "builtby.sqlite-shm"] {
+            if let Ok(b) = std::fs::read(dir.join(f)) {
+                bytes.extend(b);
+            }
+        }
+        String::from_utf8_lossy(&bytes).to_lowercase()
+    };
+    for (when, text) in [
+        ("open", raw(&dir)),
+        ("closed", {
+            drop(s);
+            raw(&dir)
+        }),
+    ] {
+        for gone in ["zqsecretword", "zqprivatephrase", "zqfileana", "zqfullname"] {
+            assert!(!text.contains(gone), "{when}: {gone} is still in the files");
+        }
+        assert!(
+            text.contains("zqfilebo"),
+            "{when}: the check reads the files"
+        );
+    }
+}
