@@ -1,5 +1,5 @@
 // Everything a data folder's database holds, as bytes to search: the raw `builtby.sqlite`, its
-// `-wal` (where recent writes sit until a checkpoint) and every value of every table read
+// `-wal` (where recent writes sit until a checkpoint) and `-shm`, and every value of every table read
 // through SQL (which also sees text split across pages). For "no e-mail address is stored"
 // checks. Included with `#[path]`; needs `rusqlite` as a dev-dependency.
 
@@ -16,11 +16,15 @@ impl StoredText {
         let mut bytes = std::fs::read(&db)
             .unwrap_or_else(|e| panic!("{}: {e} (nothing to check)", db.display()));
         assert!(bytes.len() >= 4096, "{} is empty", db.display());
-        let wal = dir.join("builtby.sqlite-wal");
-        match std::fs::read(&wal) {
-            Ok(w) => bytes.extend(w),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => panic!("{}: {e}", wal.display()),
+        // the WAL holds recent writes until a checkpoint; the SHM is its index (no content,
+        // but read all the same: nothing of the store is left unchecked)
+        for suffix in ["-wal", "-shm"] {
+            let f = dir.join(format!("builtby.sqlite{suffix}"));
+            match std::fs::read(&f) {
+                Ok(w) => bytes.extend(w),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => panic!("{}: {e}", f.display()),
+            }
         }
         let conn = rusqlite::Connection::open_with_flags(
             &db,

@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 mod identity;
 mod ml_sources;
+mod privacy;
 mod watch;
 mod workflow;
 pub use identity::*;
 pub use ml_sources::*;
+pub use privacy::*;
 pub use watch::*;
 pub use workflow::*;
 
@@ -56,7 +58,7 @@ pub enum Command {
     Stats(StatsArgs),
     /// Serve the web page and the JSON API (loopback by default)
     #[command(
-        after_help = "Open http://127.0.0.1:7878/ in a browser. The API is documented at /api/openapi.json.\nOn any address other than loopback a token is required, and every API request must send `Authorization: Bearer <token>`.\nGive the token in the BUILTBY_TOKEN environment variable: a --token value is visible to every user of the machine in `ps`. A blank token is refused.\nLimits: --max-connections open at once (the next is answered 503), --header-timeout to send a request head, --request-timeout per request (answered 408, its query stopped)."
+        after_help = "Open http://127.0.0.1:7878/ in a browser. The API is documented at /api/openapi.json.\nOn any address other than loopback a token is required, and every API request must send `Authorization: Bearer <token>`.\nGive the token in the BUILTBY_TOKEN environment variable: a --token value is visible to every user of the machine in `ps`. A blank token is refused.\nNamed tokens: --token-file FILE, one `name:token` a line (at least 16 characters, no spaces; `#` comments). The token's name is the actor in the audit log (BUILTBY_TOKEN is named `token`). Endpoints that change state (opt-out, erase, identity decisions) need a token even on loopback: without any they answer 403.\nEvery search, person view and export is recorded in the audit log (`builtby audit`).\nLimits: --max-connections open at once (the next is answered 503), --header-timeout to send a request head, --request-timeout per request (answered 408, its query stopped)."
     )]
     Serve(ServeArgs),
     /// Measure speed against a baseline run on the same machine in the same run
@@ -96,6 +98,30 @@ pub enum Command {
         after_help = "Examples:\n  builtby watch add pytorch-dist -- --ecosystem pytorch --kind pr_merged --since 12m\n  builtby ingest gharchive ~/gharchive/2024-05-22-*.json.gz\n  builtby watch run\n  builtby watch list"
     )]
     Watch(WatchVerb),
+    /// Opt-out: leave a person out of builtby (add, list, remove); every change is in the audit log
+    #[command(subcommand)]
+    Optout(OptoutVerb),
+    /// Erase a person: delete their profile, logins, places and contributions; keep only the hashed opt-out
+    #[command(
+        after_help = "Erasing implies opting out: re-ingesting the same files never brings the person back.
+Deleted: the person's account rows and those linked to them (name, location, company, blog, places, login history), every contribution credited to them (titles, bodies, links) with its full-text entry and paths, their pending pointers, identity evidence and decisions about them, cached API answers naming them. Kept: the keyed hashes on the suppression list, the audit log (which names people by hash only), other people's own words.
+
+Examples:
+  builtby erase some-login
+  builtby erase hf:some-name"
+    )]
+    Erase(EraseArgs),
+    /// The audit log: who searched, viewed, exported, opted out, erased or changed identities, when, what and how many people
+    #[command(
+        after_help = "Append-only: the store refuses to change or delete its rows.
+The actor is the OS user ($USER) for the CLI and the token's name for the server. People are named by their keyed hash, never their login: --person LOGIN finds the entries about a login.
+
+Examples:
+  builtby audit --since 7d
+  builtby audit --action search --json
+  builtby audit --person some-login"
+    )]
+    Audit(AuditArgs),
 }
 
 #[derive(ClapArgs, Debug)]
@@ -107,6 +133,9 @@ pub struct ServeArgs {
     /// BUILTBY_TOKEN environment variable: command-line arguments are visible in `ps`
     #[arg(long, env = "BUILTBY_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// Named tokens, one `name:token` a line (`#` starts a comment): the name is who the audit log records; needed for every state-changing endpoint
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<std::path::PathBuf>,
     /// Connections open at once; the next is answered 503 and closed
     #[arg(long, default_value_t = builtby_server::MAX_CONNECTIONS)]
     pub max_connections: usize,
@@ -581,6 +610,9 @@ pub struct BenchServeArgs {
     /// Query strings to cycle through (repeatable), e.g. "repo=rails/rails"; default: a built-in mix
     #[arg(long = "query")]
     pub queries: Vec<String>,
+    /// Do not write searches to the audit log (to measure what auditing costs; `serve` always audits)
+    #[arg(long)]
+    pub no_audit: bool,
 }
 
 #[derive(ClapArgs, Debug)]

@@ -93,6 +93,17 @@ impl IngestReport {
             .sum()
     }
 
+    /// Records not stored because their account opted out.
+    pub fn suppressed(&self) -> u64 {
+        self.files
+            .iter()
+            .map(|f| match &f.outcome {
+                FileOutcome::Loaded { summary, .. } => summary.suppressed,
+                _ => 0,
+            })
+            .sum()
+    }
+
     pub fn events(&self) -> u64 {
         self.files
             .iter()

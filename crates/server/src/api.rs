@@ -2,9 +2,10 @@
 //! builds its query with them, as the CLI does from its flags (so the same parameters mean the
 //! same, and a bad value is a 400 naming the parameter as the CLI names it), does its store
 //! work on the blocking pool, and answers the same value the CLI prints with `--json`, passed
-//! through [`crate::scrub`].
+//! through [`crate::scrub`]. Searches, person views and CSV exports are appended to the audit
+//! log ([`AppState::audit`]) before they are answered.
 
-use crate::{openapi, scrub, ApiError, AppState};
+use crate::{openapi, scrub, Actor, ApiError, AppState};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderValue, Method, Uri};
 use axum::response::{IntoResponse, Response};
@@ -39,8 +40,18 @@ pub fn person_query(catalog: &Catalog, raw: Option<&str>, now: i64) -> Result<Qu
     params(raw).build_only(PERSON_PARAMS, catalog, now)
 }
 
+/// What the audit log records of a search: its parameters as given, the format, the total.
+fn search_what(raw: Option<&str>, format: &str, total: u32) -> serde_json::Value {
+    serde_json::json!({
+        "params": builtby_store::audit::params_what(params(raw).pairs()),
+        "format": format,
+        "total": total,
+    })
+}
+
 pub async fn search(
     State(state): State<AppState>,
+    actor: Actor,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let q = search_query(state.catalog(), raw.as_deref(), builtby_model::time::now())?;
@@ -49,11 +60,20 @@ pub async fn search(
             Ok(builtby_search::search(store, st.catalog(), st.bots(), &q)?)
         })
         .await?;
+    state
+        .audit(
+            &actor,
+            "search",
+            search_what(raw.as_deref(), "json", results.total),
+            results.results.len() as u64,
+        )
+        .await?;
     json(&results)
 }
 
 pub async fn search_csv(
     State(state): State<AppState>,
+    actor: Actor,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let q = search_query(state.catalog(), raw.as_deref(), builtby_model::time::now())?;
@@ -61,6 +81,14 @@ pub async fn search_csv(
         .with_store(move |store, st| {
             Ok(builtby_search::search(store, st.catalog(), st.bots(), &q)?)
         })
+        .await?;
+    state
+        .audit(
+            &actor,
+            "export",
+            search_what(raw.as_deref(), "csv", results.total),
+            results.results.len() as u64,
+        )
         .await?;
     let mut buf = Vec::new();
     builtby_search::export::results_csv(&results, &mut buf)
@@ -82,6 +110,7 @@ pub async fn search_csv(
 
 pub async fn person(
     State(state): State<AppState>,
+    actor: Actor,
     login: Result<Path<String>, axum::extract::rejection::PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -98,16 +127,29 @@ pub async fn person(
         return Err(not_found());
     }
     let l = login.clone();
-    let report = state
+    let (report, person) = state
         .with_store(move |store, st| {
-            Ok(builtby_search::person::person_report(
-                store,
-                st.catalog(),
-                st.bots(),
-                &l,
-                &q,
-            )?)
+            let person = store
+                .person_ref(&l)
+                .map_err(|e| ApiError::internal("person", e))?;
+            Ok((
+                builtby_search::person::person_report(store, st.catalog(), st.bots(), &l, &q)?,
+                person,
+            ))
         })
+        .await?;
+    // a person who opted out is answered as nobody: the same 404, the same audit row
+    state
+        .audit(
+            &actor,
+            "person",
+            serde_json::json!({
+                "person": person,
+                "params": builtby_store::audit::params_what(params(raw.as_deref()).pairs()),
+                "format": "json",
+            }),
+            report.is_some() as u64,
+        )
         .await?;
     match report {
         Some(r) => json(&r),

@@ -22,6 +22,9 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("a bearer token is required")]
     Unauthorized,
+    /// A request that changes state, on a server started without tokens.
+    #[error("changes need a named token")]
+    NeedsToken,
     /// The request took longer than the server allows; its work was stopped.
     #[error("the request took too long")]
     Timeout,
@@ -64,6 +67,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::NeedsToken => StatusCode::FORBIDDEN,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Cancelled => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Status(s, _) => *s,
@@ -81,6 +85,11 @@ impl ApiError {
             ApiError::Unauthorized => ErrorBody {
                 error: "unauthorized",
                 detail: "this server needs a token: send `Authorization: Bearer <token>`".into(),
+                param: None,
+            },
+            ApiError::NeedsToken => ErrorBody {
+                error: "forbidden",
+                detail: "this request changes what builtby stores, so it needs a named token, even on loopback: start the server with `builtby serve --token-file FILE` (one `name:token` a line; the name is who the audit log records) and send `Authorization: Bearer <token>`".into(),
                 param: None,
             },
             ApiError::Timeout => ErrorBody {
@@ -108,6 +117,7 @@ pub fn status_code_name(s: StatusCode) -> &'static str {
     match s.as_u16() {
         400 => "bad_request",
         401 => "unauthorized",
+        403 => "forbidden",
         404 => "not_found",
         405 => "method_not_allowed",
         408 => "timeout",

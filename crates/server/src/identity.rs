@@ -4,7 +4,7 @@
 //! request. An unknown account is a 404, a decision that would change nothing a 409.
 
 use crate::api::{json, params};
-use crate::{ApiError, AppState};
+use crate::{Actor, ApiError, AppState};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -50,6 +50,7 @@ fn store_error(e: StoreError) -> ApiError {
 /// `GET /api/identity/{key}`: a person's accounts, links and suggestions.
 pub async fn show(
     State(state): State<AppState>,
+    actor: Actor,
     key: Result<Path<String>, axum::extract::rejection::PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -63,8 +64,21 @@ pub async fn show(
         ));
     }
     let k = key.clone();
-    let view = state
-        .with_store(move |store, _| store.identity(&k).map_err(store_error))
+    let (view, person) = state
+        .with_store(move |store, _| {
+            Ok((
+                store.identity(&k).map_err(store_error)?,
+                store.person_ref(&k).map_err(store_error)?,
+            ))
+        })
+        .await?;
+    state
+        .audit(
+            &actor,
+            "identity.show",
+            serde_json::json!({"person": person}),
+            view.is_some() as u64,
+        )
         .await?;
     match view {
         Some(v) => json(&v),
@@ -102,7 +116,7 @@ pub async fn log(
     json(&s)
 }
 
-/// The body of a decision.
+/// The body of a decision. `by` is accepted and ignored: who decides is the request's token.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DecisionBody {
@@ -110,12 +124,15 @@ struct DecisionBody {
     person: Option<String>,
     #[serde(default)]
     why: String,
+    #[allow(dead_code)]
     by: Option<String>,
 }
 
-/// `POST /api/identity/{verb}`: link, unlink, split, lock, unlock, reject.
+/// `POST /api/identity/{verb}`: link, unlink, split, lock, unlock, reject. Logged (identity
+/// log and audit log) as the token's name.
 pub async fn decide(
     State(state): State<AppState>,
+    actor: Actor,
     Path(verb): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -130,7 +147,7 @@ pub async fn decide(
             .filter(|s| !s.trim().is_empty())
             .ok_or_else(|| ApiError::bad(name, format!("`{verb}` needs `{name}`")))
     };
-    let by = b.by.clone().unwrap_or_else(|| "api".into());
+    let by = actor.0.clone();
     let why = b.why.clone();
     type Job = Box<dyn FnOnce(&mut Store) -> Result<(), StoreError> + Send>;
     let job: Job = match verb.as_str() {

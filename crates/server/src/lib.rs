@@ -3,9 +3,14 @@
 //! - [`app`] builds the whole router: every route is listed once, there, so tests drive it
 //!   with `tower::ServiceExt::oneshot` without a socket.
 //! - [`serve`] binds it. It refuses an address other than loopback unless a token is given;
-//!   with a token every `/api/` request needs `Authorization: Bearer <token>` (compared in
-//!   constant time). The page's own HTML, CSS and script hold no data and load without it; the
-//!   page asks for the token when the API answers 401.
+//!   with tokens every `/api/` request needs `Authorization: Bearer <token>` (compared in
+//!   constant time). Tokens are named ([`tokens`], `--token-file`): the name is who the audit
+//!   log records. Endpoints that change state (POST) need a token even on loopback; with no
+//!   token configured they answer 403. The page's own HTML, CSS and script hold no data and
+//!   load without a token; the page asks for it when the API answers 401.
+//! - Every search, person view and export is appended to the store's audit log
+//!   ([`AppState::audit`]) by one writer thread ([`privacy::Auditor`]) before it is answered;
+//!   searches still run on the pooled read-only stores.
 //! - Store work runs on the blocking pool ([`AppState::with_store`]): a SQLite connection is
 //!   not `Sync`, so a small pool of [`Store`]s is kept and at most [`STORE_PERMITS`] requests
 //!   touch the store at once; the others wait their turn instead of piling up threads.
@@ -26,7 +31,9 @@ pub mod conn;
 pub mod error;
 pub mod identity;
 pub mod openapi;
+pub mod privacy;
 pub mod scrub;
+pub mod tokens;
 pub mod watch;
 mod web;
 pub mod webhook;
@@ -34,9 +41,11 @@ pub mod workflow;
 
 pub use bench::{bench_search, BenchReport};
 pub use error::ApiError;
+pub use privacy::Actor;
+pub use tokens::Tokens;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -92,30 +101,38 @@ struct Inner {
     data_dir: PathBuf,
     catalog: Catalog,
     bots: BotRules,
-    token: Option<String>,
+    /// `None`: no token configured (GETs are open on loopback; changes are refused).
+    tokens: Option<Tokens>,
     limits: Limits,
     idle: Mutex<Vec<Store>>,
     permits: Arc<Semaphore>,
+    /// `None`: searches are not audited (only [`AppState::without_audit`], to measure).
+    auditor: Option<privacy::Auditor>,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf, catalog: Catalog, bots: BotRules) -> AppState {
-        Self::build(data_dir, catalog, bots, None, Limits::default())
+        Self::build(data_dir, catalog, bots, None, Limits::default(), true)
     }
 
-    /// The same state, requiring `Authorization: Bearer <token>` on every API request. A blank
-    /// token is no token ([`serve`] and [`bind`] refuse one).
+    /// The same state, requiring `Authorization: Bearer <token>` on every API request (the
+    /// token is named `token` in the audit log). A blank token is no token ([`serve`] and
+    /// [`bind`] refuse one).
     pub fn with_token(self, token: Option<String>) -> AppState {
+        self.with_tokens(token.map_or_else(Tokens::default, |t| Tokens::single(&t)))
+    }
+
+    /// The same state, requiring one of `tokens` on every API request; its name is the actor
+    /// the audit log records. No tokens: GETs are open (on loopback), changes answer 403.
+    pub fn with_tokens(self, tokens: Tokens) -> AppState {
         let i = &self.inner;
-        let token = token
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty());
         Self::build(
             i.data_dir.clone(),
             i.catalog.clone(),
             i.bots.clone(),
-            token,
+            (!tokens.is_empty()).then_some(tokens),
             i.limits,
+            i.auditor.is_some(),
         )
     }
 
@@ -126,8 +143,23 @@ impl AppState {
             i.data_dir.clone(),
             i.catalog.clone(),
             i.bots.clone(),
-            i.token.clone(),
+            i.tokens.clone(),
             limits,
+            i.auditor.is_some(),
+        )
+    }
+
+    /// The same state without the audit log: searches, person views and exports are not
+    /// recorded. Only to measure what auditing costs (`builtby bench serve --no-audit`).
+    pub fn without_audit(self) -> AppState {
+        let i = &self.inner;
+        Self::build(
+            i.data_dir.clone(),
+            i.catalog.clone(),
+            i.bots.clone(),
+            i.tokens.clone(),
+            i.limits,
+            false,
         )
     }
 
@@ -135,19 +167,40 @@ impl AppState {
         data_dir: PathBuf,
         catalog: Catalog,
         bots: BotRules,
-        token: Option<String>,
+        tokens: Option<Tokens>,
         limits: Limits,
+        audit: bool,
     ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
+                auditor: audit.then(|| privacy::Auditor::spawn(data_dir.clone())),
                 data_dir,
                 catalog,
                 bots,
-                token,
+                tokens,
                 limits,
                 idle: Mutex::new(Vec::new()),
                 permits: Arc::new(Semaphore::new(STORE_PERMITS)),
             }),
+        }
+    }
+
+    /// Appends to the audit log: `actor` (a token's name, or `loopback`) did `action` asking
+    /// `what` (JSON; people named by `Store::person_ref`, never a login, an e-mail address or
+    /// a token), and the answer showed `people` people. Waits until the row is written (by
+    /// the one audit writer, which batches concurrent rows into one transaction), so nothing
+    /// is answered unaudited; a store the server cannot write is served unaudited (warned
+    /// once in the log).
+    pub async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        what: serde_json::Value,
+        people: u64,
+    ) -> Result<(), ApiError> {
+        match &self.inner.auditor {
+            Some(a) => a.append(&actor.0, action, what, people).await,
+            None => Ok(()),
         }
     }
 
@@ -167,8 +220,14 @@ impl AppState {
         &self.inner.bots
     }
 
+    /// The first configured token (what `builtby bench serve` sends).
     pub fn token(&self) -> Option<&str> {
-        self.inner.token.as_deref()
+        self.inner.tokens.as_ref().and_then(Tokens::first)
+    }
+
+    /// The configured tokens, if any.
+    pub fn tokens(&self) -> Option<&Tokens> {
+        self.inner.tokens.as_ref()
     }
 
     /// Runs `f` with a store from the pool on the blocking thread pool.
@@ -333,6 +392,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/watches", get(watch::list).post(watch::add))
         .route("/api/watches/{name}", axum::routing::delete(watch::remove))
         .route("/api/watches/{name}/run", axum::routing::post(watch::run))
+        .route("/api/optouts", get(privacy::optouts))
+        .route("/api/optout", axum::routing::post(privacy::optout))
+        .route("/api/erase/{person}", axum::routing::post(privacy::erase))
+        .route("/api/audit", get(privacy::audit_log))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/{*rest}", get(api::no_such_endpoint))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
@@ -346,6 +409,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(web::index))
         .route("/people/{login}", get(web::index))
+        .route("/privacy", get(web::privacy))
         .route("/assets/app.css", get(web::css))
         .route("/assets/app.js", get(web::js))
         .route("/assets/workflow.js", get(web::workflow_js))
@@ -366,27 +430,31 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(token) = state.token() else {
-        return next.run(req).await;
+/// Who is asking: the name of the request's token. With tokens configured every API request
+/// needs one (401 without). Without any, GETs are answered (on loopback: [`bind`] refuses
+/// other addresses) as `loopback`, and requests that change state are refused with 403.
+async fn require_token(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let changes_state = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let actor = match state.tokens() {
+        None if changes_state => return ApiError::NeedsToken.into_response(),
+        None => privacy::LOOPBACK.to_string(),
+        Some(tokens) => {
+            // The scheme is case-insensitive (RFC 9110 §11.1).
+            let given = req
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim_start().split_once(' '))
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map(|(_, t)| t);
+            match given.and_then(|g| tokens.name_of(g)) {
+                Some(name) => name.to_string(),
+                None => return ApiError::Unauthorized.into_response(),
+            }
+        }
     };
-    // The scheme is case-insensitive (RFC 9110 §11.1).
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim_start().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t);
-    let ok = given.is_some_and(|g| {
-        use subtle::ConstantTimeEq;
-        g.trim().as_bytes().ct_eq(token.as_bytes()).into()
-    });
-    if ok {
-        next.run(req).await
-    } else {
-        ApiError::Unauthorized.into_response()
-    }
+    req.extensions_mut().insert(Actor(actor));
+    next.run(req).await
 }
 
 /// Answers 408 when the request takes longer than [`Limits::request_timeout`]. Dropping the
@@ -453,7 +521,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("refusing to listen on {0} without a token: it is not a loopback address, so anyone who can reach it could search. Give --token (or BUILTBY_TOKEN), or listen on 127.0.0.1")]
+    #[error("refusing to listen on {0} without a token: it is not a loopback address, so anyone who can reach it could search. Give --token-file (or BUILTBY_TOKEN), or listen on 127.0.0.1")]
     NeedsToken(SocketAddr),
     #[error("refusing a blank token: nobody could send it. Give a real token in BUILTBY_TOKEN, or none on loopback")]
     BlankToken,
@@ -464,6 +532,8 @@ pub enum ServeError {
     },
     #[error("server: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    TokenFile(#[from] tokens::TokenFileError),
 }
 
 /// Checks the address/token rule and binds. Use with [`serve_on`] when the caller wants the

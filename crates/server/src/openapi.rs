@@ -140,10 +140,64 @@ pub const ENDPOINTS: &[Endpoint] = &[
         path: "/api/identity/decide/{verb}",
         method: "post",
         summary: "Decide about an identity",
-        description: "verb is link, unlink, split, lock, unlock or reject; the body is JSON {\"account\", \"person\", \"why\", \"by\"} (link and reject need account and person; unlink needs account; split, lock and unlock need person). Decisions always win over builtby's and survive re-ingesting everything; each is logged. 404 for an unknown account, 409 for a decision that would change nothing.",
+        description: "verb is link, unlink, split, lock, unlock or reject; the body is JSON {\"account\", \"person\", \"why\"} (link and reject need account and person; unlink needs account; split, lock and unlock need person). Needs a token, even on loopback: who decides is the token's name (a `by` field is ignored). Decisions always win over builtby's and survive re-ingesting everything; each is logged in the identity log and the audit log. 404 for an unknown account (or one that opted out), 409 for a decision that would change nothing.",
         params: &[],
         content_type: "application/json",
         fields: &[("ok", "boolean", "true"), ("verb", "string", "The verb done.")],
+    },
+    Endpoint {
+        path: "/api/optouts",
+        method: "get",
+        summary: "The suppression list",
+        description: "How many people opted out, and one keyed hash per opt-out (HMAC-SHA256 with the store's own key): never a login. People who opted out appear in no search, person page, export or other answer, and their records are not stored again.",
+        params: &[],
+        content_type: "application/json",
+        fields: &[
+            ("count", "integer", "Opt-outs on the list."),
+            ("optouts", "array", "{hash, at, by, erased_at, linked}: linked counts the other identifiers suppressed with it (linked accounts, former logins, the GitHub id)."),
+        ],
+    },
+    Endpoint {
+        path: "/api/optout",
+        method: "post",
+        summary: "Opt someone out",
+        description: "The body is JSON {\"account\", \"reason\"}: account is a GitHub login (or its profile URL), hf:NAME or kaggle:NAME; reason is optional text (at most 500 characters, no login or e-mail address please). The account and the accounts linked to its person are put on the suppression list (as keyed hashes) and hidden everywhere at once; their records are not stored again, whatever is re-ingested. Needs a token, even on loopback; logged in the audit log as `optout.add` with the token's name. Opting out again changes nothing (`already`).",
+        params: &[],
+        content_type: "application/json",
+        fields: &[
+            ("ok", "boolean", "true"),
+            ("hash", "string", "The account's keyed hash: its entry on the list, and its reference in the audit log."),
+            ("already", "boolean", "It was on the list already."),
+            ("people", "integer", "People hidden (0 when none of their work is stored yet)."),
+            ("accounts", "integer", "Account rows hidden with them."),
+        ],
+    },
+    Endpoint {
+        path: "/api/erase/{person}",
+        method: "post",
+        summary: "Erase a person",
+        description: "Deletes what the store holds about the person (their profile fields, logins, places and every contribution credited to them, with the accounts linked to them) and opts them out, so a re-ingest never brings them back; only the keyed hash stays. No body. Needs a token, even on loopback; logged in the audit log as `erase`. A person the store does not have is opted out all the same (`people` 0).",
+        params: &[],
+        content_type: "application/json",
+        fields: &[
+            ("ok", "boolean", "true"),
+            ("hash", "string", "The keyed hash that stays on the suppression list."),
+            ("people", "integer", "People erased."),
+            ("accounts", "integer", "Account rows deleted."),
+            ("contributions", "integer", "Contributions deleted."),
+        ],
+    },
+    Endpoint {
+        path: "/api/audit",
+        method: "get",
+        summary: "The audit log",
+        description: "Append-only: every search, person view, export, opt-out, erasure and identity change, with who (the token's name, `loopback` for a request without one, or the OS user of a CLI command), when, what (query parameters, the person by keyed hash, the format: never a login, an e-mail address or a token) and how many people it showed. Oldest first; the newest `limit` entries.",
+        params: &["since", "action", "actor", "person", "limit"],
+        content_type: "application/json",
+        fields: &[
+            ("count", "integer", "Entries returned."),
+            ("entries", "array", "{id, at, actor, action, what, people}."),
+        ],
     },
     Endpoint {
         path: "/api/openapi.json",
@@ -156,19 +210,37 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
 ];
 
-fn param(name: &str, in_path: bool) -> Value {
+/// Parameters of `/api/audit` (not search parameters).
+const AUDIT_PARAMS: &[(&str, &str)] = &[
+    ("since", "Entries from this date (2026-01-31) or this long ago (30d, 12m)."),
+    ("action", "One action (search, person, export, optout.add, optout.remove, erase, identity.link…) or a family (`identity`, `optout`)."),
+    ("actor", "One actor: a token's name, `loopback`, or an OS user."),
+    ("person", "Entries about this account (a GitHub login, hf:NAME, kaggle:NAME): matched by its keyed hash."),
+    ("limit", "At most this many entries, the newest: 1 to 10000 (default 200)."),
+];
+
+fn param(name: &str, in_path: bool, endpoint: &str) -> Value {
     if in_path {
         let description = match name {
             "key" => "A GitHub login or a git identity (`git:<key>`).",
             "verb" => "link, unlink, split, lock, unlock or reject.",
             "name" => "A shortlist's or a saved search's name (any case).",
-            "person" => crate::workflow::PARAMS
-                .iter()
-                .find(|p| p.0 == name)
-                .map_or("", |p| p.1),
+            "person" => "A GitHub login (current or former), hf:NAME, kaggle:NAME or git:<key>.",
             _ => "GitHub login (a former login works too).",
         };
         return json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": description});
+    }
+    if endpoint == "/api/audit" {
+        let description = AUDIT_PARAMS
+            .iter()
+            .find(|p| p.0 == name)
+            .map_or("", |p| p.1);
+        let schema = if name == "limit" {
+            json!({"type": "integer", "minimum": 1, "maximum": builtby_store::audit::MAX_AUDIT_LIMIT})
+        } else {
+            json!({"type": "string"})
+        };
+        return json!({"name": name, "in": "query", "required": false, "schema": schema, "description": description});
     }
     let (_, repeatable, description) = SEARCH_PARAMS
         .iter()
@@ -223,10 +295,10 @@ pub fn document() -> Value {
         let mut params: Vec<Value> = Vec::new();
         for name in ["login", "key", "verb", "name", "person"] {
             if e.path.contains(&format!("{{{name}}}")) {
-                params.push(param(name, true));
+                params.push(param(name, true, e.path));
             }
         }
-        params.extend(param_names(e).into_iter().map(|p| param(p, false)));
+        params.extend(param_names(e).into_iter().map(|p| param(p, false, e.path)));
         let schema = if e.content_type == "text/csv" {
             json!({"type": "string"})
         } else {
@@ -254,10 +326,15 @@ pub fn document() -> Value {
         }
         if e.method == "post" && e.path.starts_with("/api/identity") {
             responses["400"] = error_response(
-                "The body is not the JSON object expected; `param` names what is wrong.",
+                "The body is not the JSON object expected, or a value in it is malformed; `param` names what is wrong.",
             );
-            responses["404"] = error_response("An unknown account, person or verb.");
-            responses["409"] = error_response("The decision would change nothing.");
+            responses["403"] = error_response(
+                "The server was started without tokens: changes need a named token even on loopback (`builtby serve --token-file FILE`).",
+            );
+            if e.path.starts_with("/api/identity/") {
+                responses["404"] = error_response("An unknown account, person or verb.");
+                responses["409"] = error_response("The decision would change nothing.");
+            }
         }
         let mut body = None;
         if let Some((extra, request)) = crate::watch::openapi_extras(e) {
@@ -295,7 +372,7 @@ pub fn document() -> Value {
         "info": {
             "title": "builtby",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Find ML engineers by their public GitHub work. Every score is explained by the counts it used and every claim links to github.com. No e-mail address is ever returned.",
+            "description": "Find ML engineers by their public GitHub work. Every score is explained by the counts it used and every claim links to github.com. No e-mail address is ever returned. People who opted out are in no answer; every search, person view and export is in the audit log.",
         },
         "paths": paths,
         "components": {
@@ -317,13 +394,13 @@ pub fn document() -> Value {
                     "type": "object",
                     "required": ["error", "detail", "param"],
                     "properties": {
-                        "error": {"type": "string", "description": "Stable code: bad_parameter, not_found, unauthorized, method_not_allowed, timeout, conflict, payload_too_large, uri_too_long, headers_too_large, bad_request, unavailable, internal."},
+                        "error": {"type": "string", "description": "Stable code: bad_parameter, not_found, unauthorized, forbidden, method_not_allowed, timeout, conflict, payload_too_large, uri_too_long, headers_too_large, bad_request, unavailable, internal."},
                         "detail": {"type": "string", "description": "What went wrong, in words."},
                         "param": {"type": ["string", "null"], "description": "For bad_parameter: the parameter at fault; null otherwise."},
                     },
                 },
             },
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Required when the server was started with a token."}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "Required on every request when the server was started with tokens (`--token-file`, one `name:token` a line; the name is who the audit log records), and on every POST even on loopback."}},
         },
         "security": [{}, {"bearer": []}],
     })

@@ -8,6 +8,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 
 const INDEX: &str = include_str!("../assets/index.html");
+const PRIVACY: &str = include_str!("../assets/privacy.html");
 const CSS: &str = include_str!("../assets/app.css");
 const JS: &str = include_str!("../assets/app.js");
 const WORKFLOW_JS: &str = include_str!("../assets/workflow.js");
@@ -20,6 +21,14 @@ pub async fn index() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8"), NO_CACHE],
         INDEX,
+    )
+}
+
+/// `/privacy`: what builtby stores, where it comes from, and how to be left out.
+pub async fn privacy() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8"), NO_CACHE],
+        PRIVACY,
     )
 }
 

@@ -749,14 +749,38 @@ async fn post(state: &AppState, uri: &str, body: &str) -> common::Answer {
 /// Issue 10: the identity verbs over HTTP answer as the CLI does, and decisions are logged.
 #[tokio::test]
 async fn identity_decisions_over_http() {
-    let state = fixture("identity");
+    // Decisions change the store: they need a token, even on loopback; its name is who
+    // decides (a `by` in the body is ignored).
+    let open = fixture("identity-open");
+    let a = post(
+        &open,
+        "/api/identity/decide/link",
+        r#"{"account": "bo", "person": "ana"}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.text());
+    assert!(a.json()["detail"]
+        .as_str()
+        .unwrap()
+        .contains("--token-file"));
+    const T: &str = "rita-token-0123456789";
+    let state = fixture("identity")
+        .with_tokens(builtby_server::Tokens::parse(&format!("rita:{T}\n"), "tokens").unwrap());
+    let get = |state: &AppState, uri: &str| {
+        let (state, uri) = (state.clone(), uri.to_string());
+        async move { common::get_as(&state, T, &uri).await }
+    };
+    let post = |state: &AppState, uri: &str, body: &str| {
+        let (state, uri, body) = (state.clone(), uri.to_string(), body.to_string());
+        async move { common::post_as(&state, Some(T), &uri, &body).await }
+    };
     let a = get(&state, "/api/identity/ana").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(a.json()["accounts"].as_array().unwrap().len(), 1);
     let a = post(
         &state,
         "/api/identity/decide/link",
-        r#"{"account": "bo", "person": "ana", "why": "one human", "by": "rita"}"#,
+        r#"{"account": "bo", "person": "ana", "why": "one human", "by": "someone else"}"#,
     )
     .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
@@ -778,6 +802,8 @@ async fn identity_decisions_over_http() {
     let log = get(&state, "/api/identity-log?limit=5").await.json();
     assert_eq!(log[0]["action"], "link");
     assert_eq!(log[0]["by"], "rita");
+    let audit = get(&state, "/api/audit?action=identity.link").await.json();
+    assert_eq!(audit["entries"][0]["actor"], "rita", "{audit}");
     // errors name what is wrong
     let a = post(
         &state,

@@ -18,14 +18,14 @@ impl Batch<'_> {
     /// Git identities and accounts of other namespaces (their logins carry a `prefix:`) are
     /// never returned; an account that is a member of another person is not either.
     pub fn github_account(&mut self, login: &str) -> Result<Option<GithubAccount>> {
-        if login.is_empty() || login.contains(':') {
+        if login.is_empty() || login.contains(':') || self.privacy.login(login) {
             return Ok(None);
         }
         let r = self
             .tx()
             .prepare_cached(
                 "SELECT login, name FROM people INDEXED BY people_login
-                 WHERE login = ?1 COLLATE NOCASE AND member_of IS NULL AND instr(login, ':') = 0
+                 WHERE login = ?1 COLLATE NOCASE AND member_of IS NULL AND instr(login, ':') = 0 AND optout IS NULL
                  ORDER BY github_id IS NULL, last_seen DESC LIMIT 1",
             )
             .and_then(|mut s| {

@@ -66,9 +66,14 @@ impl Batch<'_> {
 
     /// True when a person with this login (current or former) is in the store.
     pub fn login_known(&mut self, login: &str) -> Result<bool> {
+        if self.privacy.login(login) {
+            return Ok(false);
+        }
         let r = self
             .tx()
-            .prepare_cached("SELECT 1 FROM people WHERE login = ?1 COLLATE NOCASE LIMIT 1")
+            .prepare_cached(
+                "SELECT 1 FROM people WHERE login = ?1 COLLATE NOCASE AND optout IS NULL LIMIT 1",
+            )
             .and_then(|mut s| s.query_row([login], |_| Ok(())).optional());
         r.map(|o| o.is_some()).map_err(|e| self.err(e))
     }

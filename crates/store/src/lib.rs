@@ -17,15 +17,21 @@
 //! titles and bodies. A distributed backend (ClickHouse) implements the same methods.
 //!
 //! E-mail addresses have no column here; the model has no field for one.
+//!
+//! People who opted out ([`optout`]) are not stored again and are never returned; an erasure
+//! deletes what was stored about them. Every search, view, export and change of people's
+//! data is appended to an append-only audit log ([`audit`]).
 
 mod accounts;
 mod arxiv;
+pub mod audit;
 mod batch;
 mod commits_api;
 mod crawl;
 mod git;
 mod http_cache;
 pub mod identity;
+pub mod optout;
 mod path_rollup;
 mod pointers;
 mod profiles;
@@ -36,10 +42,13 @@ mod watches;
 
 pub use accounts::GithubAccount;
 pub use arxiv::{ArxivCursor, PaperWithCode, RepoPerson};
+pub use audit::{AuditEntry, AuditQuery};
 pub use batch::{Batch, InputFile, LoadSummary, Loaded};
 pub use commits_api::{CommitAccount, ExistingLink};
 pub use git::{GitRepoSummary, MergedPr, PersonPath};
 pub use http_cache::CachedResponse;
+pub use optout::erase::EraseSummary;
+pub use optout::{canonical_account, OptOutRow, OptOutSummary};
 pub use path_rollup::PathClassCount;
 pub use profiles::{Place, ProfileTarget};
 pub use query::{
@@ -91,6 +100,9 @@ pub enum StoreError {
     /// An identity verb named an account or person the store does not have.
     #[error("no account or person `{key}` in the store (give a GitHub login, or a git identity as `git:<key>` from `builtby identity show` or `suggest`)")]
     UnknownAccount { key: String },
+    /// Not an account a person can be opted out or erased by (`why` says what to give).
+    #[error("{why}")]
+    BadAccount { why: String },
     /// An identity verb that would change nothing or contradict itself.
     #[error("{why}")]
     IdentityRefused { why: String },

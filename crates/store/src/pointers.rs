@@ -13,7 +13,7 @@ impl Store {
             .prepare(
                 "SELECT p.key, r.name, p.number, p.what, p.at, pe.github_id, pe.login, pe.is_bot_type
                  FROM pointers p JOIN repos r ON r.id = p.repo_id LEFT JOIN people pe ON pe.id = p.actor_id
-                 WHERE p.state = 'pending' ORDER BY p.at, p.key LIMIT ?1",
+                 WHERE p.state = 'pending' AND pe.optout IS NULL ORDER BY p.at, p.key LIMIT ?1",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
@@ -69,7 +69,7 @@ impl Store {
             .prepare(
                 "SELECT c.key, r.name, c.kind, c.number, c.at, p.github_id, p.login, p.is_bot_type
                  FROM contributions c JOIN repos r ON r.id = c.repo_id JOIN people p ON p.id = c.person_id
-                 WHERE c.needs_hydration = ?2 AND c.number IS NOT NULL ORDER BY c.at, c.id LIMIT ?1",
+                 WHERE c.needs_hydration = ?2 AND c.number IS NOT NULL AND p.optout IS NULL ORDER BY c.at, c.id LIMIT ?1",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt

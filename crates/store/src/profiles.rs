@@ -30,7 +30,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT id, location FROM people WHERE location IS NOT NULL AND location != ''
+                "SELECT id, location FROM people WHERE location IS NOT NULL AND location != '' AND optout IS NULL
                  AND (loc_version IS NULL OR loc_version != ?1 OR loc_input IS NOT location)",
             )
             .map_err(|e| self.err(e))?;
@@ -134,7 +134,7 @@ impl Store {
             let mut stmt = self
                 .conn
                 .prepare(
-                    "SELECT id, github_id, login FROM people WHERE is_bot_type = 0 AND last_seen >= ?1
+                    "SELECT id, github_id, login FROM people WHERE is_bot_type = 0 AND last_seen >= ?1 AND optout IS NULL
                      AND id IN (SELECT person_id FROM contributions
                                 UNION SELECT merged_by FROM contributions WHERE merged_by IS NOT NULL
                                 UNION SELECT actor_id FROM pointers WHERE actor_id IS NOT NULL)
@@ -149,6 +149,9 @@ impl Store {
             }
         } else {
             for l in logins {
+                if self.is_suppressed(l)? {
+                    continue;
+                }
                 let id = self.person_by_login(l)?;
                 match id {
                     Some(id) => out.push(
@@ -223,13 +226,16 @@ impl Batch<'_> {
     /// A public profile from the users API. Its person is resolved like every other actor (by
     /// GitHub id, following renames; a login-only person with that login is adopted), so a
     /// profile of someone new is a new person, and a rename is in the login history. Returns
-    /// the person id.
+    /// the person id; 0 for the profile of a person who opted out, which is not stored.
     pub fn add_profile(&mut self, p: &GithubProfile, now: i64) -> Result<i64> {
         let actor = Actor {
             github_id: Some(p.github_id),
             login: p.login.clone(),
             is_bot_type: p.is_bot_type,
         };
+        if self.suppressed(&actor) {
+            return Ok(0);
+        }
         let basic = Profile {
             name: p.name.clone(),
             location: p.location.clone(),
@@ -237,6 +243,9 @@ impl Batch<'_> {
             blog: p.blog.clone(),
         };
         let id = self.person_id(&actor, now, Some(&basic))?;
+        if self.suppressed(&actor) {
+            return Ok(0);
+        }
         self.profiles.fetched.push((id, p.clone(), now));
         Ok(id)
     }

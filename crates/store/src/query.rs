@@ -468,6 +468,8 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The people with these ids, in no particular order. People who opted out are never
+    /// returned (see [`crate::optout`]): every view built on this leaves them out.
     pub fn people(&self, ids: &[i64]) -> Result<Vec<PersonRow>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -476,13 +478,13 @@ impl Store {
             // a person with no name of their own shows a linked account's (a git identity's)
             "SELECT id, github_id, login,
                coalesce(name, (SELECT m.name FROM people m INDEXED BY people_member_of WHERE m.member_of = people.id AND m.name IS NOT NULL LIMIT 1)),
-               location, company, blog, is_bot_type, not_person, behaviour FROM people",
+               location, company, blog, is_bot_type, not_person, behaviour, optout IS NOT NULL FROM people",
             ids,
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let mut out = stmt
             .query_map([], |r| {
-                Ok(PersonRow {
+                let p = PersonRow {
                     id: r.get(0)?,
                     github_id: r.get(1)?,
                     login: r.get(2)?,
@@ -494,10 +496,12 @@ impl Store {
                     not_person: r.get(8)?,
                     behaviour: r.get(9)?,
                     previous_logins: Vec::new(),
-                })
+                };
+                Ok((p, r.get::<_, bool>(10)?))
             })
             .map_err(|e| self.err(e))?
-            .filter(|r| r.as_ref().map_or(true, |p| keep(p.id)))
+            .filter(|r| r.as_ref().map_or(true, |(p, hidden)| keep(p.id) && !hidden))
+            .map(|r| r.map(|(p, _)| p))
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))?;
         // One query for everyone's other logins (the table holds only renamed people).
@@ -710,7 +714,7 @@ impl Store {
     }
 
     /// Every (person, repository, kind) count in the store, in login order, streamed to `f`
-    /// with the person's login and GitHub bot flag.
+    /// with the person's login and GitHub bot flag. People who opted out are left out.
     pub fn each_count(&self, mut f: impl FnMut(&str, bool, &str, Kind, i64)) -> Result<()> {
         let mut stmt = self
             .conn
@@ -719,6 +723,7 @@ impl Store {
                 "SELECT p.login, p.is_bot_type OR p.not_person IS NOT NULL OR p.behaviour IS NOT NULL, r.name, x.kind, x.n FROM
                    (SELECT person_id, repo_id, kind, sum(n) AS n FROM rollup GROUP BY person_id, repo_id, kind) x
                  JOIN people p ON p.id = x.person_id JOIN repos r ON r.id = x.repo_id
+                 WHERE p.optout IS NULL
                  ORDER BY p.login COLLATE NOCASE, p.login, p.github_id, p.id, r.name, x.kind",
             )
             .map_err(|e| self.err(e))?;

@@ -105,6 +105,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_arxiv_cursors", ARXIV_CURSORS),
     ("0011_weights", WEIGHTS),
     ("0012_path_rollup", crate::path_rollup::SCHEMA),
+    ("0013_privacy", PRIVACY),
     ("0014_shortlists", SHORTLISTS),
     ("0015_watches", WATCHES),
 ];
@@ -164,6 +165,47 @@ CREATE TABLE IF NOT EXISTS watch_people(
     rank INTEGER NOT NULL,
     PRIMARY KEY(watch, login)
 ) WITHOUT ROWID;
+"#;
+
+/// Opt-out, erasure and the audit log (`crate::optout`, `crate::audit`).
+/// - `privacy_key`: the secret the suppression list's hashes are keyed with (32 random bytes
+///   from SQLite's generator, which is seeded from the operating system's);
+/// - `optouts`: keyed hashes of opted-out accounts (`via`: the hash of the account whose
+///   opt-out suppressed this one with it: a linked account, a former login, a GitHub id),
+///   never the plain login; never deleted by an erasure or a re-ingest;
+/// - `people.optout`: 1 on every account row of a suppressed person (the read side's filter);
+/// - `audit_log`: append-only (triggers abort any UPDATE or DELETE, and an insert that would
+///   replace a row).
+const PRIVACY: &str = r#"
+CREATE TABLE IF NOT EXISTS privacy_key(id INTEGER PRIMARY KEY CHECK (id = 1), key BLOB NOT NULL);
+INSERT OR IGNORE INTO privacy_key(id, key) VALUES (1, randomblob(32));
+CREATE TABLE IF NOT EXISTS optouts(
+    hash TEXT PRIMARY KEY,
+    via TEXT,
+    at INTEGER NOT NULL,
+    by TEXT NOT NULL,
+    reason TEXT,
+    erased_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS optouts_via ON optouts(via) WHERE via IS NOT NULL;
+ALTER TABLE people ADD COLUMN optout INTEGER;
+CREATE INDEX IF NOT EXISTS people_optout ON people(optout) WHERE optout IS NOT NULL;
+CREATE TABLE IF NOT EXISTS audit_log(
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    what TEXT NOT NULL,
+    people INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at);
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: rows cannot be changed'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: rows cannot be deleted'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN NEW.id IN (SELECT id FROM audit_log)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: rows cannot be replaced'); END;
 "#;
 
 /// What a contribution says about expertise (`builtby_model::grade`): `weight` (1 = an
@@ -442,8 +484,19 @@ pub fn prepare(conn: &mut Connection) -> Result<()> {
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Fewer, larger checkpoints: ingest writes in bursts of one file per transaction.
     conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
+    // A row's old bytes are zeroed in its page when it is updated or deleted (at no extra
+    // I/O: the page is written anyway), so what an update replaced or an erasure deleted does
+    // not linger in the file's free space.
+    conn.pragma_update(None, "secure_delete", "FAST")?;
     conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations(name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")?;
+    // Only migrations not applied take the write lock (checked again inside it): opening a
+    // current store for writing does not wait for another process's write (an ingest's
+    // file), so the audit log can be appended to while an ingest runs.
+    let missing = missing_migrations(conn)?;
     for (name, sql) in MIGRATIONS {
+        if !missing.iter().any(|m| m == name) {
+            continue;
+        }
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let done: bool = tx.query_row(
             "SELECT count(*) FROM schema_migrations WHERE name = ?1",

@@ -12,12 +12,22 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut err = None;
     let mut first = true;
+    // people exported: the stream is in login order, so a new login is a new person
+    let mut people = 0u64;
+    let mut last = String::new();
+    let mut count = |login: &str| {
+        if login != last {
+            people += 1;
+            last = login.to_string();
+        }
+    };
     match a.format {
         ExportFormat::Csv => {
             let mut w = CsvWriter { w: &mut out };
             w.row(["login", "repo", "kind", "count"].map(String::from))?;
             store.each_count(|login, bot, repo, kind, n| {
                 if err.is_none() && (a.include_bots || !env.bots.is_bot(login, bot)) {
+                    count(login);
                     err = w
                         .row([
                             login.to_string(),
@@ -33,6 +43,7 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
             out.write_all(b"[")?;
             store.each_count(|login, bot, repo, kind, n| {
                 if err.is_none() && (a.include_bots || !env.bots.is_bot(login, bot)) {
+                    count(login);
                     let row =
                         serde_json::json!({"login": login, "repo": repo, "kind": kind, "count": n});
                     err = write!(out, "{}\n{row}", if first { "" } else { "," }).err();
@@ -46,5 +57,14 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
         return Err(e.into());
     }
     out.flush()?;
+    env.audit(
+        "export",
+        serde_json::json!({
+            "export": "counts",
+            "format": match a.format { ExportFormat::Csv => "csv", ExportFormat::Json => "json" },
+            "include_bots": a.include_bots,
+        }),
+        people,
+    )?;
     Ok(ExitCode::SUCCESS)
 }

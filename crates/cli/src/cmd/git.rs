@@ -61,6 +61,12 @@ fn print_report(env: &Env, r: &GitReport) {
                     summary.paths,
                     summary.linked_to_prs
                 );
+                if summary.suppressed > 0 {
+                    eprintln!(
+                        "{repo}: {} commits of opted-out people not stored",
+                        summary.suppressed
+                    );
+                }
                 let mut notes = Vec::new();
                 if !prs.through_github {
                     notes.push("too few to take `(#N)` subjects for merges".to_string());

@@ -31,7 +31,13 @@ pub fn run(env: &Env, v: IdentityVerb) -> Result<ExitCode> {
     match v {
         IdentityVerb::Show(a) => {
             let store = env.reader()?;
-            let Some(p) = store.identity(&a.person)? else {
+            let found = store.identity(&a.person)?;
+            env.audit(
+                "identity.show",
+                serde_json::json!({"person": store.person_ref(&a.person)?}),
+                found.is_some() as u64,
+            )?;
+            let Some(p) = found else {
                 eprintln!(
                     "error: no account or person `{}` in the store (a GitHub login, or `git:<key>` from `builtby identity suggest` or the search's JSON)",
                     a.person

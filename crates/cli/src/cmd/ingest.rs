@@ -120,6 +120,12 @@ pub fn ingest(
             report.events() as f64 / secs.max(1e-9),
             path.display()
         );
+        if report.suppressed() > 0 {
+            eprintln!(
+                "{} records of opted-out people not stored (`builtby optout list`)",
+                report.suppressed()
+            );
+        }
     }
     if timings {
         let peak = super::bench::peak_rss_kib()

@@ -2,6 +2,7 @@
 
 mod arxiv;
 mod ats;
+mod audit;
 mod bench;
 mod demo;
 mod export;
@@ -11,6 +12,7 @@ mod huggingface;
 mod identity;
 mod ingest;
 mod kaggle;
+mod optout;
 mod outreach;
 mod person;
 mod search;
@@ -59,6 +61,22 @@ impl Env {
 
     pub fn store(&self) -> Result<builtby_store::Store> {
         Ok(builtby_store::Store::open(&self.data_dir)?)
+    }
+
+    /// Appends to the audit log as [`actor`] (see `builtby_store::audit`). A store this user
+    /// cannot write is still read, unaudited, and stderr says so.
+    pub fn audit(&self, action: &str, what: serde_json::Value, people: u64) -> Result<()> {
+        use builtby_store::StoreError;
+        match builtby_store::Store::open(&self.data_dir) {
+            Ok(store) => Ok(store.audit(&actor(), action, &what, people)?),
+            Err(e @ (StoreError::NotWritable { .. } | StoreError::NeedsUpgrade { .. })) => {
+                if !self.quiet {
+                    eprintln!("note: not recorded in the audit log: {e}");
+                }
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The store for a command that only reads (stats, search, export, person, serve): works
@@ -115,7 +133,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Outreach(a) => outreach::run(&env, &a),
         Command::Ats(v) => ats::run(&env, v),
         Command::Watch(v) => watch::run(&env, v),
+        Command::Optout(v) => optout::run(&env, v),
+        Command::Erase(a) => optout::erase(&env, &a),
+        Command::Audit(a) => audit::run(&env, &a),
     }
+}
+
+/// Who the CLI records in the audit log: the OS user (`USER`, else `USERNAME`).
+pub fn actor() -> String {
+    ["USER", "USERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|u| u.trim().to_string())
+        .find(|u| !u.is_empty())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// A bad value of a flag that is not a search parameter (those are `QueryError`s from the

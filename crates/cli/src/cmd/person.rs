@@ -13,9 +13,18 @@ pub fn run(env: &Env, a: &PersonArgs) -> Result<ExitCode> {
         .params()
         .build_only(PERSON_PARAMS, &env.catalog, time::now())?;
     let store = env.reader()?;
-    let Some(report) =
-        builtby_search::person::person_report(&store, &env.catalog, &env.bots, &a.login, &q)?
-    else {
+    let report =
+        builtby_search::person::person_report(&store, &env.catalog, &env.bots, &a.login, &q)?;
+    env.audit(
+        "person",
+        serde_json::json!({
+            "person": store.person_ref(&a.login)?,
+            "params": builtby_store::audit::params_what(a.params().pairs()),
+            "format": if a.json { "json" } else { "table" },
+        }),
+        report.is_some() as u64,
+    )?;
+    let Some(report) = report else {
         eprintln!("error: nobody with the login `{}` is in the store (try `builtby search` to find logins)", a.login);
         return Ok(ExitCode::from(1));
     };

@@ -30,20 +30,51 @@ pub fn run(env: &Env, a: &ServeArgs) -> Result<ExitCode> {
         request_timeout: std::time::Duration::from_secs(a.request_timeout.max(1)),
     };
     let state = state(env)?.with_limits(limits);
-    let token = a.token.clone();
+    // `--token` (BUILTBY_TOKEN) is named `token`; a token file's names are its own.
+    let mut tokens = builtby_server::Tokens::default();
+    if let Some(t) = &a.token {
+        if t.trim().is_empty() {
+            return Err(builtby_server::ServeError::BlankToken.into());
+        }
+        tokens = tokens.merge(builtby_server::Tokens::single(t));
+    }
+    if let Some(f) = &a.token_file {
+        tokens = tokens.merge(builtby_server::Tokens::from_file(f)?);
+    }
+    // The audit log needs the store written: said once, before serving.
+    let audited = match builtby_store::Store::open(&env.data_dir) {
+        Ok(_) => true,
+        Err(
+            e @ (builtby_store::StoreError::NotWritable { .. }
+            | builtby_store::StoreError::NeedsUpgrade { .. }),
+        ) => {
+            eprintln!(
+                "warning: searches, person views and exports will not be in the audit log: {e}"
+            );
+            false
+        }
+        Err(e) => return Err(e.into()),
+    };
     runtime()?.block_on(async {
         // The address and token are checked first: nothing says "serving" before a refusal.
-        let listener = builtby_server::bind(a.addr, token.as_deref()).await?;
+        let listener = builtby_server::bind(a.addr, tokens.first()).await?;
         if !env.quiet {
+            let names: Vec<&str> = tokens.names().collect();
             eprintln!(
-                "serving {} on http://{}/ (Ctrl-C to stop)",
+                "serving {} on http://{}/ (Ctrl-C to stop); {}{}",
                 env.data_dir.display(),
-                listener.local_addr()?
+                listener.local_addr()?,
+                if names.is_empty() {
+                    "no tokens: searches are open on loopback, changes (opt-out, erase, identity decisions) answer 403 until --token-file is given".to_string()
+                } else {
+                    format!("tokens: {}", names.join(", "))
+                },
+                if audited { "; every search, view and export goes to the audit log" } else { "" }
             );
         }
         builtby_server::serve_on(
             listener,
-            state.with_token(token),
+            state.with_tokens(tokens),
             builtby_server::shutdown_signal(),
         )
         .await
@@ -52,7 +83,11 @@ pub fn run(env: &Env, a: &ServeArgs) -> Result<ExitCode> {
 }
 
 pub fn bench(env: &Env, a: &BenchServeArgs) -> Result<ExitCode> {
-    let state = state(env)?;
+    let state = if a.no_audit {
+        state(env)?.without_audit()
+    } else {
+        state(env)?
+    };
     let duration = std::time::Duration::from_secs(a.seconds.max(1));
     let rt = runtime()?;
     let report = if a.queries.is_empty() {

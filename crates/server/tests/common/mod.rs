@@ -58,3 +58,24 @@ pub fn as_client_sees<T: serde::Serialize>(v: &T) -> serde_json::Value {
     builtby_server::scrub::scrub_value(&mut v);
     serde_json::from_str(&serde_json::to_string(&v).unwrap()).unwrap()
 }
+
+/// A GET with `Authorization: Bearer <token>`.
+pub async fn get_as(state: &AppState, token: &str, uri: &str) -> Answer {
+    request(
+        state,
+        Request::get(uri)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
+/// A POST of a JSON body, with `Authorization: Bearer <token>` when one is given.
+pub async fn post_as(state: &AppState, token: Option<&str>, uri: &str, body: &str) -> Answer {
+    let mut r = Request::post(uri).header("content-type", "application/json");
+    if let Some(t) = token {
+        r = r.header("authorization", format!("Bearer {t}"));
+    }
+    request(state, r.body(Body::from(body.to_string())).unwrap()).await
+}

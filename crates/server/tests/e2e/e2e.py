@@ -12,8 +12,13 @@ shows an error for a bad filter; then the recruiter workflow (issue 13): makes a
 the panel, adds two people from the results, drafts a first line (it must link a merged PR of
 that person), sets a status and a note, exports the Greenhouse CSV (its columns checked) and
 imports an ATS file (the person is marked, and left out with not_in_ats); and looks at both
-pages at phone width. Screenshots go to OUT_DIR. Exits non-zero with a message on the first
-failed check.
+pages at phone width. Then privacy (when
+run.sh gives a second server with a named token, BUILTBY_E2E_TOKEN_URL and
+BUILTBY_E2E_TOKEN): the footer's privacy statement, a change refused without a token, the
+first result opted out through the API and gone from the results, their page, the CSV and
+the page behind the token form, also after re-ingesting the same files (BUILTBY_E2E_BIN,
+BUILTBY_E2E_DATA, BUILTBY_E2E_INPUTS), and each step in the audit log with its actor.
+Screenshots go to OUT_DIR. Exits non-zero with a message on the first failed check.
 """
 
 import base64
@@ -312,6 +317,11 @@ def run(wd, base, out):
     overflow = wd.js("return document.documentElement.scrollWidth - window.innerWidth")
     check(overflow <= 1, f"person page fits a phone screen (overflow {overflow}px)")
     wd.screenshot(f"{out}/phone-person.png")
+    wd.size(1366, 900)
+    if os.environ.get("BUILTBY_E2E_TOKEN_URL"):
+        privacy(wd, base, out)
+    else:
+        print("privacy: skipped (no server with a token; run through run.sh with the CLI)")
     print("e2e: all checks passed")
 
 
@@ -502,6 +512,103 @@ def saved_search(wd, out):
     while time.time() < end and wd.find_all(chip + " .badge"):
         time.sleep(0.05)
     check(not wd.find_all(chip + " .badge") and wd.find_all(chip), "“mark seen” runs it: no one is new any more")
+def call(url, method="GET", body=None, token=None):
+    """(status, parsed JSON or text) of one API request."""
+    req = urllib.request.Request(url, method=method, data=body.encode() if body is not None else None)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            status, raw = r.status, r.read()
+    except urllib.error.HTTPError as e:
+        status, raw = e.code, e.read()
+    text = raw.decode("utf-8", "replace")
+    try:
+        return status, json.loads(text)
+    except json.JSONDecodeError:
+        return status, text
+
+
+def shown_logins(wd):
+    """Every login the results page names: rows (their person links), `also` and `likely`."""
+    return wd.js("""
+        const out = [];
+        for (const a of document.querySelectorAll('.result a[href^="/people/"]'))
+            out.push(decodeURIComponent(a.getAttribute('href').slice(8)).toLowerCase());
+        for (const l of document.querySelectorAll('.result .likely'))
+            out.push(l.innerText.replace(/^likely @/, '').toLowerCase());
+        return out;""")
+
+
+def privacy(wd, base, out):
+    base2, token = os.environ["BUILTBY_E2E_TOKEN_URL"].rstrip("/"), os.environ["BUILTBY_E2E_TOKEN"]
+    print("privacy: the statement, linked from every page")
+    wd.get(base + "/")
+    wd.wait(".results li.result")
+    wd.click(wd.find_all("#privacy-link")[0])
+    wd.wait("#privacy", what="the privacy statement")
+    check(wd.js("return location.pathname") == "/privacy", "the footer links /privacy")
+    text = wd.text("#privacy")
+    for says in ("No e-mail addresses", "builtby optout add", "builtby erase", "never sends messages"):
+        check(says in text, f"the statement says “{says}”")
+    wd.screenshot(f"{out}/privacy.png")
+    wd.size(1366, 900)
+
+    print("privacy: changes need a named token, even on loopback")
+    status, body = call(base + "/api/optout", "POST", '{"account": "nobody"}')
+    check(status == 403 and "--token-file" in body["detail"], f"without a token: {status} {body['error']}")
+
+    victim = api_first_login(base, "kind=pr_merged&limit=1")
+    print(f"privacy: opt out the first merged-PR author, {victim}")
+    wd.get(base + "/?kind=pr_merged")
+    wd.wait(".results li.result")
+    check(victim.lower() in shown_logins(wd), f"{victim} is shown before")
+    status, body = call(base2 + "/api/optout", "POST", json.dumps({"account": victim, "reason": "asked in the e2e test"}), token)
+    check(status == 200 and body["people"] == 1, f"opted out: {body}")
+
+    def gone(when):
+        wd.get(base + "/?kind=pr_merged")
+        wd.wait(".results li.result")
+        names = shown_logins(wd)
+        check(victim.lower() not in names, f"{when}: {victim} is not in the results ({len(names)} names shown)")
+        status, csv = call(base + "/api/search.csv?kind=pr_merged&limit=500")
+        check(status == 200 and all(line.split(",")[1].lower() != victim.lower() for line in csv.splitlines()[1:] if "," in line),
+              f"{when}: not in the CSV")
+        wd.get(base + "/people/" + victim)
+        wd.wait(".error")
+        check("Not found" in wd.text(".error"), f"{when}: their page says not found")
+        status, body = call(base + "/api/people/" + victim)
+        check(status == 404, f"{when}: the API answers 404 for them")
+
+    gone("after the opt-out")
+    wd.screenshot(f"{out}/after-optout.png", full=False)
+
+    print("privacy: the page behind a named token")
+    wd.get(base2 + "/?kind=pr_merged")
+    wd.wait("#token", what="the token form")
+    wd.type(wd.find_all("#token")[0], token + "\ue007")
+    wd.wait(".results li.result", what="results after giving the token")
+    check(victim.lower() not in shown_logins(wd), f"{victim} is not in the results behind the token either")
+
+    bin_, data, inputs = (os.environ.get(k) for k in ("BUILTBY_E2E_BIN", "BUILTBY_E2E_DATA", "BUILTBY_E2E_INPUTS"))
+    if bin_ and data and inputs:
+        print("privacy: re-ingest the same files")
+        r = subprocess.run([bin_, "--data-dir", data, "ingest", "gharchive", inputs], capture_output=True, text=True)
+        check(r.returncode == 0 and "already loaded" in r.stderr, f"re-ingested: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ''}")
+        gone("after re-ingesting")
+
+    print("privacy: the audit log names each step's actor")
+    status, log = call(base2 + "/api/audit?limit=10000", token=token)
+    check(status == 200, f"audit log: {status}")
+    steps = {(e["actor"], e["action"]) for e in log["entries"]}
+    for want in [("loopback", "search"), ("loopback", "person"), ("loopback", "export"), ("e2e", "optout.add"), ("e2e", "search")]:
+        check(want in steps, f"the audit log has {want}")
+    raw = json.dumps(log)
+    check(token not in raw, "no token in the audit log")
+    check(f'"{victim.lower()}"' not in raw.lower(), "no login of the opted-out person in the audit log")
+    status, mine = call(base2 + "/api/audit?action=optout&actor=e2e", token=token)
+    check(status == 200 and mine["count"] == 1 and mine["entries"][0]["people"] == 1, f"the opt-out, by e2e: {mine['entries']}")
 
 
 def first_login(wd, base):

@@ -5,7 +5,10 @@
 # loopback port, and drives Debian's Chromium headless through chromedriver (e2e.py, Python
 # standard library only): search, results, person page, chart, errors, the recruiter workflow
 # (shortlist, first line, status, Greenhouse export, ATS import), phone width.
-# Screenshots land in target/e2e/.
+# A second server on the same data folder takes a named token (--token-file): through it the
+# test opts the first result out and checks, on both servers, that they are gone (also after
+# re-ingesting the same files), that the page asks for the token, and that the audit log
+# names each step's actor. Screenshots land in target/e2e/.
 #
 #   crates/server/tests/e2e/run.sh            # from the workspace root (or anywhere)
 #
@@ -49,14 +52,21 @@ fi
 
 WORK=$(mktemp -d)
 SERVER_PID=""
+SERVER2_PID=""
 cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  for pid in "$SERVER_PID" "$SERVER2_PID"; do
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 ADDR="127.0.0.1:$PORT"
+PORT2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ADDR2="127.0.0.1:$PORT2"
+TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+printf '# the e2e test\ne2e:%s\n' "$TOKEN" >"$WORK/tokens.txt"
 DATA="$WORK/data"
 mkdir -p "$OUT"
 cd "$ROOT"
@@ -91,6 +101,10 @@ if use_cli; then
   fi
   "$BIN" --data-dir "$DATA" serve --addr "$ADDR" >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
+  "$BIN" --data-dir "$DATA" serve --addr "$ADDR2" --token-file "$WORK/tokens.txt" >"$WORK/server2.log" 2>&1 &
+  SERVER2_PID=$!
+  export BUILTBY_E2E_TOKEN_URL="http://$ADDR2" BUILTBY_E2E_TOKEN="$TOKEN" BUILTBY_E2E_BIN="$BIN" \
+    BUILTBY_E2E_DATA="$DATA" BUILTBY_E2E_INPUTS="$INPUTS"
 else
   echo "e2e: using examples/e2e_server.rs (no builtby serve yet)" >&2
   cargo build -q --profile "$PROFILE" -p builtby-server --example e2e_server
@@ -104,6 +118,13 @@ for _ in $(seq 1 1200); do
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "e2e: FAIL — the server exited:" >&2; cat "$WORK/server.log" >&2; exit 1; fi
   sleep 0.5
 done
+if [ -n "$SERVER2_PID" ]; then
+  for _ in $(seq 1 1200); do
+    if python3 -c "import urllib.request; urllib.request.urlopen(urllib.request.Request('http://$ADDR2/api/stats', headers={'Authorization': 'Bearer $TOKEN'}), timeout=2)" 2>/dev/null; then break; fi
+    if ! kill -0 "$SERVER2_PID" 2>/dev/null; then echo "e2e: FAIL — the server with tokens exited:" >&2; cat "$WORK/server2.log" >&2; exit 1; fi
+    sleep 0.5
+  done
+fi
 echo "e2e: server ready after $(( $(date +%s) - START ))s" >&2
 
 if python3 "$HERE/e2e.py" "http://$ADDR" "$OUT"; then
@@ -111,5 +132,6 @@ if python3 "$HERE/e2e.py" "http://$ADDR" "$OUT"; then
 else
   echo "e2e: server log:" >&2
   tail -n 40 "$WORK/server.log" >&2
+  [ -f "$WORK/server2.log" ] && { echo "e2e: log of the server with tokens:" >&2; tail -n 40 "$WORK/server2.log" >&2; }
   exit 1
 fi

@@ -52,6 +52,8 @@ pub struct LoadSummary {
     pub paths: u64,
     /// Commits found to belong to a merged PR in the store (now `pr_commit`).
     pub linked_to_prs: u64,
+    /// Records not stored because their account opted out ([`crate::optout`]).
+    pub suppressed: u64,
 }
 
 /// Kinds whose authors make up a repository's breadth of scrutiny (`repos.contributors`):
@@ -92,6 +94,8 @@ pub struct Batch<'a> {
     pub(crate) git: crate::git::GitBatch,
     pub(crate) profiles: crate::profiles::ProfileBatch,
     pub(crate) identity: crate::identity::IdentityBatch,
+    /// The suppression list, as this load checks records against it.
+    pub(crate) privacy: crate::optout::BatchPrivacy,
     summary: LoadSummary,
 }
 
@@ -178,6 +182,7 @@ impl Store {
             next("people").map_err(wrap)?,
             next("repos").map_err(wrap)?,
         );
+        let privacy = crate::optout::BatchPrivacy::load(&tx).map_err(wrap)?;
         Ok(Batch {
             tx,
             path,
@@ -199,6 +204,7 @@ impl Store {
             git: Default::default(),
             profiles: Default::default(),
             identity: Default::default(),
+            privacy,
             summary: LoadSummary::default(),
         })
     }
@@ -237,17 +243,46 @@ impl<'a> Batch<'a> {
     /// `repo_people` move, and the PR's commits vote for that account (`squash_pr`). Never the
     /// other way: a git copy of a PR stored under a GitHub account only fills the fields the
     /// row lacks.
+    ///
+    /// A record of an account that opted out (on the suppression list, or an account of a
+    /// suppressed person) is not stored: it is counted in [`LoadSummary::suppressed`]. A
+    /// merge by such an account is stored without its merger; a sighting of one is nothing.
     pub fn add(&mut self, record: &Record) -> Result<()> {
         let r = match record {
             Record::Contribution(c) => self.add_contribution(c).map(|_| ()),
             Record::Pointer(p) => self.add_pointer(p),
             Record::Paths { key, paths } => self.add_paths_to(key, paths),
-            Record::Seen { account, at } => self.person(account, *at, None).map(|_| ()),
+            Record::Seen { account, at } => {
+                if self.suppressed(account) {
+                    Ok(())
+                } else {
+                    self.person(account, *at, None).map(|_| ())
+                }
+            }
         };
         r.map_err(|e| self.err(e))
     }
 
+    /// True when `a` is on the suppression list, or is an account of a suppressed person
+    /// the store has (found without resolving a new person). Free when the list is empty.
+    pub(crate) fn suppressed(&mut self, a: &builtby_model::Actor) -> bool {
+        if !self.privacy.on() {
+            return false;
+        }
+        if self.privacy.actor(a) {
+            return true;
+        }
+        match self.index_of(a) {
+            Some(i) => self.people[i].suppressed,
+            None => false,
+        }
+    }
+
     fn add_contribution(&mut self, c: &Contribution) -> rusqlite::Result<(i64, bool)> {
+        if self.suppressed(&c.actor) {
+            self.summary.suppressed += 1;
+            return Ok((0, false));
+        }
         // No e-mail address is ever stored, whatever a source let through in free text.
         let scrubbed;
         let c = if [&c.title, &c.body]
@@ -266,9 +301,18 @@ impl<'a> Batch<'a> {
             c
         };
         let (person, account) = self.credit(&c.actor, c.at, c.profile.as_ref())?;
+        if self.privacy.on() && self.suppressed(&c.actor) {
+            // a stored account of a suppressed person (a rename, a linked account)
+            self.summary.suppressed += 1;
+            return Ok((0, false));
+        }
         let repo = self.repo(&c.repo, c.repo_github_id)?;
         let merged_by = match &c.merged_by {
-            Some(m) => Some(self.person(m, c.at, None)?),
+            Some(m) if self.suppressed(m) => None,
+            Some(m) => {
+                let id = self.person(m, c.at, None)?;
+                (!self.suppressed(m)).then_some(id)
+            }
             None => None,
         };
         let labels = (!c.labels.is_empty()).then(|| c.labels.join(","));
@@ -585,11 +629,23 @@ impl<'a> Batch<'a> {
     }
 
     fn add_pointer(&mut self, p: &Pointer) -> rusqlite::Result<()> {
-        let repo = self.repo(&p.repo, None)?;
+        if let Some(a) = &p.actor {
+            if self.suppressed(a) {
+                self.summary.suppressed += 1;
+                return Ok(());
+            }
+        }
         let actor = match &p.actor {
             Some(a) => Some(self.person(a, p.at, None)?),
             None => None,
         };
+        if let Some(a) = &p.actor {
+            if self.suppressed(a) {
+                self.summary.suppressed += 1;
+                return Ok(());
+            }
+        }
+        let repo = self.repo(&p.repo, None)?;
         let n = self
             .tx
             .prepare_cached(
@@ -657,6 +713,7 @@ impl<'a> Batch<'a> {
             summary,
             profiles,
             identity,
+            privacy,
             mut lost_breadth,
             ..
         } = self;
@@ -729,6 +786,7 @@ impl<'a> Batch<'a> {
             .map_err(wrap)?;
             supersede(&tx, file_id, input).map_err(wrap)?;
             crate::identity::settle(&tx, identity).map_err(wrap)?;
+            crate::optout::settle_batch(&tx, privacy).map_err(wrap)?;
         }
         tx.commit().map_err(wrap)?;
         Ok(summary)

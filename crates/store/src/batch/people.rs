@@ -27,6 +27,8 @@ pub(super) struct Person {
     pub(super) member_of: Option<i64>,
     /// Why this account is not a person, newly found in this load.
     pub(super) not_person: Option<&'static str>,
+    /// The stored account belongs to a person who opted out: nothing of it is written.
+    pub(super) suppressed: bool,
 }
 
 struct Stored {
@@ -34,6 +36,7 @@ struct Stored {
     last_seen: i64,
     is_bot_type: bool,
     member_of: Option<i64>,
+    optout: bool,
 }
 
 /// Re-writing `last_seen` for every person on every file would cost a statement per person;
@@ -79,13 +82,16 @@ impl Batch<'_> {
 
     /// Marks an account as not a person, with the reason (written at commit).
     pub fn not_a_person(&mut self, a: &Actor, at: i64, why: &'static str) -> Result<()> {
+        if self.suppressed(a) {
+            return Ok(());
+        }
         self.person(a, at, None).map_err(|e| self.err(e))?;
         let idx = self.index_of(a).expect("resolved above");
         self.people[idx].not_person = Some(why);
         Ok(())
     }
 
-    fn index_of(&self, a: &Actor) -> Option<usize> {
+    pub(super) fn index_of(&self, a: &Actor) -> Option<usize> {
         match a.github_id {
             Some(g) => self.by_github_id.get(&g).copied(),
             None => self.by_login.get(&a.login.to_ascii_lowercase()).copied(),
@@ -143,7 +149,7 @@ impl Batch<'_> {
     fn lookup(&mut self, a: &Actor) -> rusqlite::Result<usize> {
         // By id, else (for adoption, or for a login-only actor) by login through its index.
         let row = {
-            let mut by_id = self.tx.prepare_cached("SELECT id, github_id, login, last_seen, is_bot_type, member_of FROM people WHERE github_id = ?1")?;
+            let mut by_id = self.tx.prepare_cached("SELECT id, github_id, login, last_seen, is_bot_type, member_of, optout IS NOT NULL FROM people WHERE github_id = ?1")?;
             let found = match a.github_id {
                 Some(gid) => by_id.query_row([gid], row_to_stored).optional()?,
                 None => None,
@@ -162,7 +168,7 @@ impl Batch<'_> {
                 Some(f) => Some(f),
                 None => {
                     let mut by_login = self.tx.prepare_cached(
-                        "SELECT id, github_id, login, last_seen, is_bot_type, member_of FROM people INDEXED BY people_login
+                        "SELECT id, github_id, login, last_seen, is_bot_type, member_of, optout IS NOT NULL FROM people INDEXED BY people_login
                          WHERE login = ?1 COLLATE NOCASE ORDER BY last_seen DESC",
                     )?;
                     let mut rows = by_login.query([&a.login])?;
@@ -182,7 +188,7 @@ impl Batch<'_> {
                         hit = self
                             .tx
                             .prepare_cached(
-                                "SELECT p.id, p.github_id, p.login, p.last_seen, p.is_bot_type, p.member_of
+                                "SELECT p.id, p.github_id, p.login, p.last_seen, p.is_bot_type, p.member_of, p.optout IS NOT NULL
                                  FROM logins l JOIN people p ON p.id = l.person_id
                                  WHERE l.login = ?1 ORDER BY l.last_seen DESC, p.github_id LIMIT 1",
                             )?
@@ -199,6 +205,7 @@ impl Batch<'_> {
                 github_id,
                 member_of: stored.member_of,
                 not_person: None,
+                suppressed: stored.optout,
                 stored: Some(stored),
                 logins: Vec::new(),
                 first_at: i64::MAX,
@@ -214,6 +221,7 @@ impl Batch<'_> {
                     github_id: a.github_id,
                     member_of: None,
                     not_person: None,
+                    suppressed: false,
                     stored: None,
                     logins: Vec::new(),
                     first_at: i64::MAX,
@@ -248,7 +256,7 @@ pub(super) fn merge_login_only(tx: &Transaction, people: &[Person]) -> rusqlite:
     )?;
     let mut merges: Vec<(i64, i64)> = Vec::new();
     for p in people {
-        if p.github_id.is_none() || (p.stored.is_none() && p.logins.len() < 2) {
+        if p.suppressed || p.github_id.is_none() || (p.stored.is_none() && p.logins.len() < 2) {
             continue;
         }
         for l in &p.logins {
@@ -295,7 +303,8 @@ pub(super) fn merge_login_only(tx: &Transaction, people: &[Person]) -> rusqlite:
                  name = coalesce(name, (SELECT name FROM people WHERE id = {x})),
                  location = coalesce(location, (SELECT location FROM people WHERE id = {x})),
                  company = coalesce(company, (SELECT company FROM people WHERE id = {x})),
-                 blog = coalesce(blog, (SELECT blog FROM people WHERE id = {x}))
+                 blog = coalesce(blog, (SELECT blog FROM people WHERE id = {x})),
+                 optout = coalesce(optout, (SELECT optout FROM people WHERE id = {x}))
                  WHERE id = {y};
              DELETE FROM people WHERE id = {x};"
         ))?;
@@ -312,6 +321,7 @@ fn row_to_stored(r: &Row) -> rusqlite::Result<(i64, Option<i64>, Stored)> {
             last_seen: r.get(3)?,
             is_bot_type: r.get(4)?,
             member_of: r.get(5)?,
+            optout: r.get(6)?,
         },
     ))
 }
@@ -341,6 +351,10 @@ pub(super) fn write_people(tx: &Transaction, people: &[Person]) -> rusqlite::Res
          ON CONFLICT DO UPDATE SET first_seen = min(first_seen, ?3), last_seen = max(last_seen, ?4)",
     )?;
     for p in people {
+        // an opted-out person's stored rows are left as they are: no new login, profile or time
+        if p.suppressed {
+            continue;
+        }
         let Some(login) = p.logins.last() else {
             continue;
         };

@@ -39,6 +39,12 @@ pub(crate) fn set_member(
     if current != new_member_of {
         tx.prepare_cached("UPDATE people SET member_of = ?2 WHERE id = ?1")?
             .execute(params![account, new_member_of])?;
+        // an account joining an opted-out person is suppressed with them, and a person an
+        // opted-out account joins is suppressed (one human, one decision)
+        crate::optout::settle_person(tx, target, builtby_model::time::now())?;
+        if let Some(old) = current {
+            crate::optout::settle_person(tx, old, builtby_model::time::now())?;
+        }
     }
     if new_member_of.is_some() {
         let members: Vec<i64> = tx

@@ -149,7 +149,8 @@ impl State {
     }
 }
 
-/// Appends one change to the audit log.
+/// Appends one change to the identity log, and to the audit log (`identity.<action>`, the
+/// accounts named by their keyed hash, see [`crate::audit`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn log_change(
     tx: &Transaction,
@@ -165,7 +166,20 @@ pub(crate) fn log_change(
         "INSERT INTO identity_log(at, by, action, account, before, after, why) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![now, by, action, account, before, after, why])?;
-    Ok(())
+    let k = crate::optout::key(tx)?;
+    let r = |a: &str| crate::optout::hash(&k, &crate::optout::stored_canonical(a));
+    crate::audit::append(
+        tx,
+        by,
+        &format!("identity.{action}"),
+        &serde_json::json!({
+            "account": r(account),
+            "before": before.map(r),
+            "after": after.map(r),
+            "why": why,
+        }),
+        1,
+    )
 }
 
 pub(crate) fn now() -> i64 {
@@ -202,8 +216,17 @@ impl Batch<'_> {
         method: Method,
         evidence: &str,
     ) -> Result<()> {
+        if self.suppressed(target) {
+            // the account is an opted-out person's: suppressed with them, never linked
+            self.privacy.prove(&account.login, &target.login);
+            return Ok(());
+        }
         self.person_id(account, at, None)?;
         let person = self.person_id(target, at, None)?;
+        if self.suppressed(target) {
+            self.privacy.prove(&account.login, &target.login);
+            return Ok(());
+        }
         self.identity
             .proven
             .push((account.login.clone(), person, method, evidence.to_string()));
@@ -213,6 +236,10 @@ impl Batch<'_> {
     /// One vote: `account` authored work GitHub credits to `login` (`evidence` names it, and
     /// is what makes the same vote from two runs one vote).
     pub fn vote(&mut self, account: &str, login: &str, method: Method, evidence: &str) {
+        if self.privacy.login(login) {
+            // nothing is kept that names an opted-out login
+            return;
+        }
         self.identity.touched.insert(account.to_string());
         self.identity.votes.push((
             account.to_string(),
@@ -250,6 +277,9 @@ impl Batch<'_> {
         confidence: f64,
         evidence: &[String],
     ) {
+        if self.privacy.login(login) || self.privacy.login(account) {
+            return;
+        }
         self.identity.hints.push((
             account.to_string(),
             login.to_string(),
@@ -360,4 +390,4 @@ pub(crate) fn settle(tx: &Transaction, mut b: IdentityBatch) -> rusqlite::Result
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

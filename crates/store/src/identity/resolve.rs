@@ -131,7 +131,13 @@ pub(crate) fn votes_of(
 
 /// The person row a GitHub login names (current login first, then a former one), created as
 /// a login-only account when the store has never seen it (a branch owner in a merge message).
-pub(crate) fn person_for_login(tx: &Transaction, login: &str, at: i64) -> rusqlite::Result<i64> {
+/// `None` for a login on the suppression list the store does not have: nothing is linked to
+/// an opted-out login, and no row is made for one.
+pub(crate) fn person_for_login(
+    tx: &Transaction,
+    login: &str,
+    at: i64,
+) -> rusqlite::Result<Option<i64>> {
     let found: Option<i64> = tx
         .prepare_cached(
             "SELECT coalesce(member_of, id) FROM people INDEXED BY people_login WHERE login = ?1 COLLATE NOCASE
@@ -140,7 +146,7 @@ pub(crate) fn person_for_login(tx: &Transaction, login: &str, at: i64) -> rusqli
         .query_row([login], |r| r.get(0))
         .optional()?;
     if let Some(id) = found {
-        return Ok(id);
+        return Ok(Some(id));
     }
     let former: Option<i64> = tx
         .prepare_cached(
@@ -150,11 +156,14 @@ pub(crate) fn person_for_login(tx: &Transaction, login: &str, at: i64) -> rusqli
         .query_row([login], |r| r.get(0))
         .optional()?;
     if let Some(id) = former {
-        return Ok(id);
+        return Ok(Some(id));
+    }
+    if crate::optout::covered(tx, &crate::optout::stored_canonical(login))? {
+        return Ok(None);
     }
     tx.prepare_cached("INSERT INTO people(id, login, last_seen) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM people), ?1, ?2)")?
         .execute(params![login, at])?;
-    Ok(tx.last_insert_rowid())
+    Ok(Some(tx.last_insert_rowid()))
 }
 
 /// The key a person is named by in links and locks: its GitHub login, else its account key.
@@ -201,7 +210,9 @@ pub(crate) fn resolve_account(
     };
     // A person's decision first: a confirmed link is applied whatever the evidence.
     if let Some((p, _)) = links.iter().find(|l| l.1 == State::Confirmed) {
-        let target = person_for_login(tx, p, last_seen)?;
+        let Some(target) = person_for_login(tx, p, last_seen)? else {
+            return Ok(false);
+        };
         let changed = apply::set_member(tx, id, Some(target))?;
         if changed {
             log_change(
@@ -236,7 +247,9 @@ pub(crate) fn resolve_account(
         .iter()
         .find(|(p, s)| *s == State::Proven && !rejected(p))
     {
-        let target = person_for_login(tx, p, last_seen)?;
+        let Some(target) = person_for_login(tx, p, last_seen)? else {
+            return Ok(false);
+        };
         if locked(tx, &person_key(tx, target)?)? {
             return Ok(false);
         }
@@ -278,7 +291,9 @@ pub(crate) fn resolve_account(
             votes: n,
             of,
         } => {
-            let target = person_for_login(tx, login, last_seen)?;
+            let Some(target) = person_for_login(tx, login, last_seen)? else {
+                return Ok(false);
+            };
             let (method, evidence) = evidence_of(login);
             let share = *n as f64 / *of as f64;
             let state = if locked(tx, &person_key(tx, target)?)? {

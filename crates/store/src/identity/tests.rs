@@ -116,7 +116,7 @@ fn load_all(s: &mut Store, n: u32) {
 }
 
 /// Every derived table equals what the rows say.
-fn assert_consistent(s: &Store) {
+pub(crate) fn assert_consistent(s: &Store) {
     let q = |sql: &str| -> Vec<(i64, i64, i64, i64, i64)> {
         let mut st = s.conn.prepare(sql).unwrap();
         let rows = st

@@ -77,12 +77,13 @@ pub struct ResolveSummary {
     pub changed: u64,
 }
 
-/// An account row by key: `git:<hash>`, a login (current, else former), `@login`.
+/// An account row by key: `git:<hash>`, a login (current, else former), `@login`. An
+/// account of a person who opted out is not found.
 fn find(conn: &Connection, key: &str) -> rusqlite::Result<Option<(i64, String, Option<i64>)>> {
     let key = key.trim().trim_start_matches('@');
     let hit = conn
         .prepare_cached(
-            "SELECT id, login, member_of FROM people INDEXED BY people_login WHERE login = ?1 COLLATE NOCASE
+            "SELECT id, login, member_of FROM people INDEXED BY people_login WHERE login = ?1 COLLATE NOCASE AND optout IS NULL
              ORDER BY member_of IS NOT NULL, github_id IS NULL, last_seen DESC LIMIT 1",
         )?
         .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -92,7 +93,7 @@ fn find(conn: &Connection, key: &str) -> rusqlite::Result<Option<(i64, String, O
     }
     conn.prepare_cached(
         "SELECT p.id, p.login, p.member_of FROM logins l JOIN people p ON p.id = l.person_id
-         WHERE l.login = ?1 ORDER BY l.last_seen DESC LIMIT 1",
+         WHERE l.login = ?1 AND p.optout IS NULL ORDER BY l.last_seen DESC LIMIT 1",
     )?
     .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
     .optional()
@@ -161,8 +162,13 @@ impl Store {
             .map_err(e)?;
         let mut accounts = Vec::new();
         for (aid, login, name, github_id, not_person) in rows {
+            let mut links = links_of(&self.conn, &login).map_err(e)?;
+            // no link names someone who opted out
+            let named: Vec<String> = links.iter().map(|l| l.person.clone()).collect();
+            let hidden = crate::optout::suppressed_logins(&self.conn, &named).map_err(e)?;
+            links.retain(|l| !hidden.contains(&l.person));
             accounts.push(AccountView {
-                links: links_of(&self.conn, &login).map_err(e)?,
+                links,
                 contributions: contributions_of(&self.conn, aid).map_err(e)?,
                 key: login,
                 name,
@@ -211,7 +217,7 @@ impl Store {
             .prepare(
                 "SELECT l.account, l.person, l.method, l.evidence, l.confidence, l.state, l.at, l.by, p.name, p.id
                  FROM identity_links l JOIN people p ON p.login = l.account
-                 WHERE l.state = 'suggested' AND p.member_of IS NULL
+                 WHERE l.state = 'suggested' AND p.member_of IS NULL AND p.optout IS NULL
                    AND (?1 IS NULL OR EXISTS (SELECT 1 FROM rollup INDEXED BY rollup_person WHERE person_id = p.id AND repo_id = ?1))
                  ORDER BY l.confidence DESC, l.account LIMIT ?2",
             )
@@ -223,8 +229,13 @@ impl Store {
             .map_err(e)?
             .collect::<rusqlite::Result<_>>()
             .map_err(e)?;
+        let targets: Vec<String> = rows.iter().map(|r| r.0.person.clone()).collect();
+        let hidden = crate::optout::suppressed_logins(&self.conn, &targets).map_err(e)?;
         let mut out = Vec::new();
         for (l, name, id) in rows {
+            if hidden.contains(&l.person) {
+                continue;
+            }
             out.push(SuggestionView {
                 contributions: contributions_of(&self.conn, id).map_err(e)?,
                 account: l.account,
@@ -258,6 +269,13 @@ impl Store {
                 .optional()
                 .map_err(e)?;
             if let Some((login, method)) = hit {
+                // never a mention of someone who opted out
+                if !crate::optout::suppressed_logins(&self.conn, std::slice::from_ref(&login))
+                    .map_err(e)?
+                    .is_empty()
+                {
+                    continue;
+                }
                 let why = Method::parse(&method).map_or("suggested", |m| m.describe());
                 out.insert(id, (login, why.to_string()));
             }
@@ -285,7 +303,24 @@ impl Store {
                 })
             })
             .map_err(e)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(e)
+        let rows: Vec<LogEntry> = rows.collect::<rusqlite::Result<_>>().map_err(e)?;
+        // changes about people who opted out are not shown
+        let named: Vec<String> = rows
+            .iter()
+            .flat_map(|r| [Some(&r.account), r.before.as_ref(), r.after.as_ref()])
+            .flatten()
+            .cloned()
+            .collect();
+        let hidden = crate::optout::suppressed_logins(&self.conn, &named).map_err(e)?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| {
+                ![Some(&r.account), r.before.as_ref(), r.after.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|k| hidden.contains(k))
+            })
+            .collect())
     }
 
     fn identity_write<T>(
@@ -322,9 +357,13 @@ impl Store {
     ) -> Result<()> {
         self.identity_write(|tx, now| {
             let (id, key, member_of) = find(tx, account)?.ok_or_else(|| Refused::Unknown(account.into()))?;
+            if !crate::optout::suppressed_logins(tx, &[person.trim_start_matches('@').to_string()])?.is_empty() {
+                return Err(Refused::Unknown(person.into()));
+            }
             let target = match find(tx, person)? {
                 Some((pid, _, pm)) => pm.unwrap_or(pid),
-                None if !person.contains(':') => person_for_login(tx, person.trim_start_matches('@'), 0)?,
+                None if !person.contains(':') => person_for_login(tx, person.trim_start_matches('@'), 0)?
+                    .ok_or_else(|| Refused::Unknown(person.into()))?,
                 None => return Err(Refused::Unknown(person.into())),
             };
             if target == id {
@@ -534,7 +573,7 @@ impl Store {
         let mut st = self
             .conn
             .prepare(
-                "SELECT login FROM people WHERE login LIKE ?1 ESCAPE '\\' AND member_of IS NOT NULL ORDER BY login",
+                "SELECT login FROM people WHERE login LIKE ?1 ESCAPE '\\' AND member_of IS NOT NULL AND optout IS NULL ORDER BY login",
             )
             .map_err(e)?;
         let rows = st
