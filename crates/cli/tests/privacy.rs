@@ -152,7 +152,19 @@ struct Server {
 }
 
 impl Drop for Server {
+    /// Stops it as an operator does (SIGTERM): it writes its queued audit rows and exits.
     fn drop(&mut self) {
+        // SAFETY: kill(2) on our own child's pid, with a valid signal.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let t0 = Instant::now();
+        while t0.elapsed() < Duration::from_secs(20) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -9,8 +9,9 @@
 //!   token configured they answer 403. The page's own HTML, CSS and script hold no data and
 //!   load without a token; the page asks for it when the API answers 401.
 //! - Every search, person view and export is appended to the store's audit log
-//!   ([`AppState::audit`]) by one writer thread ([`privacy::Auditor`]) before it is answered;
-//!   searches still run on the pooled read-only stores.
+//!   ([`AppState::audit`]) by one writer thread ([`privacy::Auditor`]), which commits the rows
+//!   of a few milliseconds together; searches still run on the pooled read-only stores and
+//!   wait for no write.
 //! - Store work runs on the blocking pool ([`AppState::with_store`]): a SQLite connection is
 //!   not `Sync`, so a small pool of [`Store`]s is kept and at most [`STORE_PERMITS`] requests
 //!   touch the store at once; the others wait their turn instead of piling up threads.
@@ -187,10 +188,10 @@ impl AppState {
 
     /// Appends to the audit log: `actor` (a token's name, or `loopback`) did `action` asking
     /// `what` (JSON; people named by `Store::person_ref`, never a login, an e-mail address or
-    /// a token), and the answer showed `people` people. Waits until the row is written (by
-    /// the one audit writer, which batches concurrent rows into one transaction), so nothing
-    /// is answered unaudited; a store the server cannot write is served unaudited (warned
-    /// once in the log).
+    /// a token), and the answer showed `people` people. The row goes to the one audit writer
+    /// ([`privacy::Auditor`]), which commits the rows of a few milliseconds together: the
+    /// request does not wait for the write. A store the server cannot write is served
+    /// unaudited (warned in the log).
     pub async fn audit(
         &self,
         actor: &Actor,
@@ -199,7 +200,16 @@ impl AppState {
         people: u64,
     ) -> Result<(), ApiError> {
         match &self.inner.auditor {
-            Some(a) => a.append(&actor.0, action, what, people).await,
+            Some(a) => a.append(&actor.0, action, what, people),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits until every audit row appended before is written (`GET /api/audit` reads its
+    /// own writes).
+    pub async fn flush_audit(&self) -> Result<(), ApiError> {
+        match &self.inner.auditor {
+            Some(a) => a.flush().await,
             None => Ok(()),
         }
     }

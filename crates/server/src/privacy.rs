@@ -38,46 +38,61 @@ impl<S: Send + Sync> FromRequestParts<S> for Actor {
     }
 }
 
-/// One row for the writer, with where to say it is written.
-struct Entry {
-    actor: String,
-    action: String,
-    what: Value,
-    people: u64,
-    done: tokio::sync::oneshot::Sender<Result<(), String>>,
+/// One row of the audit log.
+type Row = (String, String, Value, u64);
+
+/// What the writer is sent.
+enum Msg {
+    Row(Row),
+    /// Write every row sent before this one, then answer.
+    Flush(tokio::sync::oneshot::Sender<Result<(), String>>),
 }
 
-/// The server's one audit writer: a thread with its own write connection, appending the rows
-/// requests send it, those that arrive together in one transaction. Searches keep running on
-/// the read-only pool; a request waits only for its row's commit (a WAL append).
+/// The server's one audit writer: a thread with its own write connection. Requests hand it
+/// their row and go on (a search waits for no write); it commits the rows that arrive within
+/// [`FLUSH_EVERY`] of each other in one transaction, so a busy server makes a few commits a
+/// second, not one per request (each commit would make every pooled reader drop its page
+/// cache). Rows are written in the order they were sent. A row is durable within
+/// [`FLUSH_EVERY`] of its request, or as soon as another process's write (an ingest's file)
+/// lets go of the store; the writer drains its queue when the server stops (a process killed
+/// with SIGKILL loses what it had not written). [`Auditor::flush`] waits until every row sent
+/// before it is written: `GET /api/audit` reads its own writes.
 pub struct Auditor {
-    tx: std::sync::mpsc::Sender<Entry>,
+    tx: Option<std::sync::mpsc::Sender<Msg>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Rows written in one transaction at most.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 
-/// How long a request waits for its audit row to be written. Longer only when another
-/// process holds the store's write lock (an ingest committing a file): the request is then
-/// answered, and its row, still queued, is written as soon as the lock is free.
-pub const AUDIT_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+/// How long the writer gathers rows before it commits them.
+pub const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
 
 impl Auditor {
-    /// Starts the writer for the store in `data_dir` (opened at the first row). It ends when
-    /// the last state holding it is dropped.
+    /// Starts the writer for the store in `data_dir` (opened at the first row). It ends,
+    /// after writing what it was sent, when the last state holding it is dropped.
     pub fn spawn(data_dir: PathBuf) -> Auditor {
-        let (tx, rx) = std::sync::mpsc::channel::<Entry>();
-        std::thread::Builder::new()
+        let (tx, rx) = std::sync::mpsc::channel::<Msg>();
+        let thread = std::thread::Builder::new()
             .name("builtby-audit".into())
             .spawn(move || write_loop(&data_dir, rx))
             .expect("a thread can be started");
-        Auditor { tx }
+        Auditor {
+            tx: Some(tx),
+            thread: Some(thread),
+        }
     }
 
-    /// Appends one row and waits until it is written (at most [`AUDIT_WAIT`]). A row that
-    /// cannot be written (a full disk, a broken store) fails the request: nothing is answered
-    /// that the log could not record.
-    pub async fn append(
+    fn send(&self, m: Msg) -> Result<(), ApiError> {
+        self.tx
+            .as_ref()
+            .ok_or(ApiError::Internal)?
+            .send(m)
+            .map_err(|e| ApiError::internal("audit writer gone", e))
+    }
+
+    /// Hands one row to the writer (see [`Auditor`]).
+    pub fn append(
         &self,
         actor: &str,
         action: &str,
@@ -85,79 +100,101 @@ impl Auditor {
         people: u64,
     ) -> Result<(), ApiError> {
         debug_assert!(valid_action(action), "{action}");
+        self.send(Msg::Row((
+            actor.to_string(),
+            action.to_string(),
+            what,
+            people,
+        )))
+    }
+
+    /// Waits until every row handed over before is written; an error if one could not be.
+    pub async fn flush(&self) -> Result<(), ApiError> {
         let (done, written) = tokio::sync::oneshot::channel();
-        self.tx
-            .send(Entry {
-                actor: actor.to_string(),
-                action: action.to_string(),
-                what,
-                people,
-                done,
-            })
-            .map_err(|e| ApiError::internal("audit writer gone", e))?;
-        match tokio::time::timeout(AUDIT_WAIT, written).await {
-            Ok(Ok(Ok(()))) => Ok(()),
-            Ok(Ok(Err(e))) => Err(ApiError::internal("writing the audit log", e)),
-            Ok(Err(e)) => Err(ApiError::internal("audit writer gone", e)),
-            Err(_) => {
-                tracing::debug!(
-                    "the store is being written by another process: the audit row is queued"
-                );
-                Ok(())
-            }
+        self.send(Msg::Flush(done))?;
+        match written.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ApiError::internal("writing the audit log", e)),
+            Err(e) => Err(ApiError::internal("audit writer gone", e)),
         }
     }
 }
 
-fn write_loop(data_dir: &std::path::Path, rx: std::sync::mpsc::Receiver<Entry>) {
+impl Drop for Auditor {
+    /// Lets the writer write what it was sent, and waits for it.
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn write_loop(data_dir: &std::path::Path, rx: std::sync::mpsc::Receiver<Msg>) {
+    use std::sync::mpsc::RecvTimeoutError;
     let mut store: Option<Store> = None;
     let mut disabled = false;
-    while let Ok(first) = rx.recv() {
-        let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(e) => batch.push(e),
-                Err(_) => break,
-            }
-        }
-        let answer = |batch: Vec<Entry>, r: Result<(), String>| {
-            for e in batch {
-                let _ = e.done.send(r.clone());
-            }
-        };
-        if disabled {
-            answer(batch, Ok(()));
-            continue;
-        }
-        if store.is_none() {
-            match Store::open(data_dir) {
-                Ok(s) => store = Some(s),
-                Err(e @ (StoreError::NotWritable { .. } | StoreError::NeedsUpgrade { .. })) => {
-                    tracing::warn!(error = %e, "the audit log is off: the server cannot write the store, so searches, person views and exports are not recorded");
-                    disabled = true;
-                    answer(batch, Ok(()));
-                    continue;
+    // the last write's error, until a flush reports it
+    let mut failed: Option<String> = None;
+    let mut open = true;
+    while open {
+        let Ok(first) = rx.recv() else { break };
+        let mut rows: Vec<Row> = Vec::new();
+        let mut flushes = Vec::new();
+        let deadline = std::time::Instant::now() + FLUSH_EVERY;
+        let mut next = Some(first);
+        loop {
+            match next.take() {
+                Some(Msg::Row(r)) => rows.push(r),
+                Some(Msg::Flush(f)) => {
+                    flushes.push(f);
+                    break;
                 }
-                Err(e) => {
-                    answer(batch, Err(e.to_string()));
-                    continue;
+                None => {}
+            }
+            if rows.len() >= BATCH {
+                break;
+            }
+            match rx.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
+                Ok(m) => next = Some(m),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    open = false;
+                    break;
                 }
             }
         }
-        let rows: Vec<(String, String, Value, u64)> = batch
-            .iter()
-            .map(|e| (e.actor.clone(), e.action.clone(), e.what.clone(), e.people))
-            .collect();
-        let r = store
-            .as_mut()
-            .expect("opened above")
-            .audit_many(&rows)
-            .map_err(|e| e.to_string());
-        if r.is_err() {
-            // opened again for the next rows
-            store = None;
+        if !rows.is_empty() && !disabled {
+            if store.is_none() {
+                match Store::open(data_dir) {
+                    Ok(s) => store = Some(s),
+                    Err(e @ (StoreError::NotWritable { .. } | StoreError::NeedsUpgrade { .. })) => {
+                        tracing::warn!(error = %e, "the audit log is off: the server cannot write the store, so searches, person views and exports are not recorded");
+                        disabled = true;
+                    }
+                    Err(e) => failed = Some(e.to_string()),
+                }
+            }
+            if let Some(s) = store.as_mut() {
+                if let Err(e) = s.audit_many(&rows) {
+                    tracing::error!(error = %e, rows = rows.len(), "audit rows not written");
+                    failed = Some(e.to_string());
+                    // opened again for the next rows
+                    store = None;
+                }
+            } else if !disabled {
+                tracing::error!(
+                    rows = rows.len(),
+                    "audit rows not written: the store could not be opened"
+                );
+            }
         }
-        answer(batch, r);
+        for f in flushes {
+            let _ = f.send(match failed.take() {
+                Some(e) => Err(e),
+                None => Ok(()),
+            });
+        }
     }
 }
 
@@ -293,6 +330,8 @@ pub async fn audit_log(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
+    // every row handed to the writer before this request is in what it reads
+    state.flush_audit().await?;
     let mut q = AuditQuery {
         limit: 200,
         ..Default::default()
