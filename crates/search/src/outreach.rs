@@ -265,8 +265,8 @@ pub fn draft(
     by: &str,
 ) -> Result<Draft, OutreachError> {
     let (q, problem, template) = (req.query, req.problem, req.template);
-    // audit: outreach draft (who: `by`, what: person, the query's parameters, problem given
-    // or not; people: 1). Every draft, from the CLI, the API and the page, comes through here.
+    // audit: the callers log `outreach.draft` (the CLI through its store, the server through
+    // its one audit writer: its store is read-only here), with [`audit_what`].
     let _ = by;
     let fl = first_line(store, catalog, bots, person, q)?;
     let problem = problem
@@ -839,6 +839,16 @@ impl Template {
         }
         out
     }
+}
+
+/// What the audit log says of a draft: the person's keyed hash (never the login), whether a
+/// problem was given.
+pub fn audit_what(
+    store: &Store,
+    person: &str,
+    problem: bool,
+) -> Result<serde_json::Value, builtby_store::StoreError> {
+    Ok(serde_json::json!({"person": store.person_ref(person)?, "problem": problem}))
 }
 
 #[cfg(test)]

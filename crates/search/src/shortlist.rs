@@ -103,6 +103,9 @@ fn join(
     let mut people = Vec::with_capacity(list.people.len());
     for e in list.people {
         // opt-out: an opted-out person is left out of every list view and export here.
+        if store.is_suppressed(&e.person)? {
+            continue;
+        }
         let row = match store.person_by_login(&e.person)? {
             Some(id) => store.people(&[id])?.into_iter().next(),
             None => None,
@@ -326,7 +329,8 @@ pub fn export(
     let Some(v) = view(store, catalog, bots, name, true)? else {
         return Err(ShortlistError::NoList(name.trim().to_string()).into());
     };
-    // audit: shortlist export (who: `by`, what: list name, format; people: v.people.len())
+    // audit: the callers log `shortlist.export` {list, format} with the people exported
+    // (the server's store is read-only here: its one audit writer does it).
     let _ = by;
     let body = match format {
         Format::Json => serde_json::to_string_pretty(&v).expect("a view serialises") + "\n",

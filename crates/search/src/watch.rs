@@ -599,21 +599,26 @@ fn audit(
     what: serde_json::Value,
     people: u64,
 ) -> Result<(), StoreError> {
-    // audit: the privacy branch's append-only log goes here, once merged:
-    //     store.audit(actor, action, &what, people)
-    let _ = (store, actor, action, what, people);
-    Ok(())
+    // audit: `watch.check` only counts the badge (the page asks on every load, from a
+    // read-only connection); changes and runs are logged.
+    if action == "watch.check" {
+        return Ok(());
+    }
+    store.audit(actor, action, &what, people)
 }
 
 /// Of `logins`, those (lower-cased) whose people opted out: they never appear in a run, an
 /// alert or a saved result set, neither as new nor as dropped.
 fn opted_out(store: &Store, logins: &[&str]) -> Result<HashSet<String>, StoreError> {
-    // opt-out: the privacy branch's filter goes here, once merged, e.g.
-    //     for l in logins { if store.is_suppressed(l)? { hidden.insert(l.to_lowercase()); } }
-    // (its `Store::people` already leaves suppressed people out of the search itself; this
-    // also covers the logins saved by earlier runs, which `dropped` would otherwise show.)
-    let _ = (store, logins);
-    Ok(HashSet::new())
+    // opt-out: `Store::people` already leaves suppressed people out of the search itself;
+    // this also covers the logins saved by earlier runs, which `dropped` would otherwise show.
+    let mut hidden = HashSet::new();
+    for l in logins {
+        if store.is_suppressed(l)? {
+            hidden.insert(l.to_lowercase());
+        }
+    }
+    Ok(hidden)
 }
 
 #[cfg(test)]

@@ -463,6 +463,9 @@ async fn require_token(State(state): State<AppState>, mut req: Request, next: Ne
             }
         }
     };
+    // the shortlist and outreach handlers read the same name
+    req.extensions_mut()
+        .insert(workflow::RequestActor(actor.clone()));
     req.extensions_mut().insert(Actor(actor));
     next.run(req).await
 }

@@ -32,10 +32,6 @@ use builtby_store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-/// Who the audit log names for API requests.
-// audit: the privacy branch's named tokens replace this with the token's name.
-const ACTOR: &str = "api";
-
 fn store_error(e: StoreError) -> ApiError {
     match e {
         e if e.is_interrupted() => ApiError::Cancelled,
@@ -90,15 +86,17 @@ struct Listed {
 /// `GET /api/watches`.
 pub async fn list(
     State(state): State<AppState>,
+    actor: crate::privacy::Actor,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     no_params("/api/watches", raw.as_deref())?;
     let now = time::now();
+    let who = actor.0.clone();
     let listed = state
         .with_store(move |store, st| {
             let mut out = Vec::new();
             for watch in store.watches().map_err(store_error)? {
-                let checked = w::check(store, st.catalog(), st.bots(), ACTOR, &watch.name, now);
+                let checked = w::check(store, st.catalog(), st.bots(), &who, &watch.name, now);
                 let (run, error) = match checked {
                     Ok(r) => (Some(r), None),
                     Err(WatchError::Search(SearchError::Store(e))) => return Err(store_error(e)),
@@ -144,6 +142,7 @@ async fn with_writer<T: Send + 'static>(
 /// "min_score": 2}`.
 pub async fn add(
     State(state): State<AppState>,
+    actor: crate::privacy::Actor,
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -203,8 +202,9 @@ pub async fn add(
         min_score,
         webhook: None,
     };
+    let who = actor.0.clone();
     let watch = with_writer(&state, move |store, st| {
-        w::add(store, st.catalog(), st.bots(), ACTOR, &new, time::now()).map_err(watch_error)
+        w::add(store, st.catalog(), st.bots(), &who, &new, time::now()).map_err(watch_error)
     })
     .await?;
     json(&json!({
@@ -229,18 +229,20 @@ fn path_name(
 /// `POST /api/watches/{name}/run`.
 pub async fn run(
     State(state): State<AppState>,
+    actor: crate::privacy::Actor,
     name: Result<Path<String>, axum::extract::rejection::PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let name = path_name(name)?;
     no_params("/api/watches/{name}/run", raw.as_deref())?;
+    let who = actor.0.clone();
     let run = with_writer(&state, move |store, st| {
         let deliver = |url: &str, alert: &w::Alert| deliver(url, alert);
         w::run(
             store,
             st.catalog(),
             st.bots(),
-            ACTOR,
+            &who,
             &name,
             time::now(),
             Some(&deliver),
@@ -306,14 +308,16 @@ pub fn deliver_with(
 /// `DELETE /api/watches/{name}`.
 pub async fn remove(
     State(state): State<AppState>,
+    actor: crate::privacy::Actor,
     name: Result<Path<String>, axum::extract::rejection::PathRejection>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let name = path_name(name)?;
     no_params("/api/watches/{name}", raw.as_deref())?;
     let n = name.clone();
+    let who = actor.0.clone();
     with_writer(&state, move |store, _| {
-        w::remove(store, ACTOR, &n).map_err(watch_error)
+        w::remove(store, &who, &n).map_err(watch_error)
     })
     .await?;
     json(&json!({"ok": true, "removed": name}))

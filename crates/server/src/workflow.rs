@@ -358,11 +358,21 @@ pub async fn export(
         }
     }
     let by = actor(who);
+    let list = name.clone();
+    let auditor = crate::privacy::Actor(by.clone());
     let x = state
         .with_store(move |store, st| {
             shortlist::export(store, st.catalog(), st.bots(), &name, format, &by)
                 .map_err(workflow_error)
         })
+        .await?;
+    state
+        .audit(
+            &auditor,
+            "shortlist.export",
+            serde_json::json!({"list": list, "format": format!("{format:?}").to_lowercase()}),
+            x.people as u64,
+        )
         .await?;
     // CSV fields were scrubbed one by one when written (`shortlist::export`): the joined
     // text would look like an address where fields run together. JSON is scrubbed here.
@@ -478,9 +488,16 @@ pub async fn draft(
                 problem: problem.as_deref(),
                 template: &template,
             };
-            outreach::draft(store, st.catalog(), st.bots(), &person, &req, &by)
-                .map_err(outreach_error)
+            let d = outreach::draft(store, st.catalog(), st.bots(), &person, &req, &by)
+                .map_err(outreach_error)?;
+            let what = outreach::audit_what(store, &person, req.problem.is_some())
+                .map_err(|e| outreach_error(OutreachError::Search(e.into())))?;
+            Ok((d, what, by))
         })
+        .await?;
+    let (d, what, by) = d;
+    state
+        .audit(&crate::privacy::Actor(by), "outreach.draft", what, 1)
         .await?;
     json(&d)
 }

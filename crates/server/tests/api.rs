@@ -332,9 +332,18 @@ async fn catalog_stats_csv_and_openapi() {
         );
     }
     // a shortlist with ana on it, for the workflow's paths (`tests/workflow.rs`)
-    let made = post(&state, "/api/shortlists", r#"{"name": "s"}"#).await;
+    // (changes need a named token: the same data folder, served with one)
+    let writer = common::with_tester(state.clone());
+    let t = Some(common::TESTER);
+    let made = common::post_as(&writer, t, "/api/shortlists", r#"{"name": "s"}"#).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
-    let added = post(&state, "/api/shortlists/s/people", r#"{"people": ["ana"]}"#).await;
+    let added = common::post_as(
+        &writer,
+        t,
+        "/api/shortlists/s/people",
+        r#"{"people": ["ana"]}"#,
+    )
+    .await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.text());
     for (path, item) in paths {
         if item.get("get").is_none() {

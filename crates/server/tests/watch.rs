@@ -11,7 +11,7 @@ use builtby_search::Catalog;
 use builtby_server::webhook::{self, Policy, WebhookError};
 use builtby_server::AppState;
 use builtby_store::{InputFile, Store};
-use common::{get, request, temp_dir};
+use common::{request, temp_dir};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -75,7 +75,7 @@ fn fixture(name: &str) -> AppState {
         &builtby_model::ReadReport::new(builtby_model::Source::Github),
     )
     .unwrap();
-    AppState::new(dir, Catalog::shipped(), BotRules::default())
+    common::with_tester(AppState::new(dir, Catalog::shipped(), BotRules::default()))
 }
 
 async fn send(state: &AppState, method: &str, uri: &str, body: &str) -> common::Answer {
@@ -85,6 +85,7 @@ async fn send(state: &AppState, method: &str, uri: &str, body: &str) -> common::
             .method(method)
             .uri(uri)
             .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {}", common::TESTER))
             .body(Body::from(body.to_string()))
             .unwrap(),
     )
@@ -491,4 +492,9 @@ async fn other_methods_are_refused_saying_which_are_taken() {
         !detail.contains("use GET") && detail.contains("Allow"),
         "{detail}"
     );
+}
+
+/// A GET with the tester's token.
+async fn get(state: &AppState, uri: &str) -> common::Answer {
+    common::get_as(state, common::TESTER, uri).await
 }

@@ -12,7 +12,7 @@ use builtby_search::Catalog;
 use builtby_server::workflow::RequestActor;
 use builtby_server::AppState;
 use builtby_store::{InputFile, Store};
-use common::{get, request, temp_dir, Answer};
+use common::{request, temp_dir, Answer};
 
 const DAY: i64 = 86_400;
 
@@ -107,7 +107,7 @@ fn fixture(name: &str) -> AppState {
         &builtby_model::ReadReport::new(builtby_model::Source::Github),
     )
     .unwrap();
-    AppState::new(dir, Catalog::shipped(), BotRules::default())
+    common::with_tester(AppState::new(dir, Catalog::shipped(), BotRules::default()))
 }
 
 async fn send(state: &AppState, method: &str, uri: &str, body: &str) -> Answer {
@@ -117,6 +117,7 @@ async fn send(state: &AppState, method: &str, uri: &str, body: &str) -> Answer {
             .method(method)
             .uri(uri)
             .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {}", common::TESTER))
             .body(Body::from(body.to_string()))
             .unwrap(),
     )
@@ -702,4 +703,9 @@ async fn the_page_has_the_workflow() {
         .await
         .content_type
         .starts_with("text/css"));
+}
+
+/// A GET with the tester's token.
+async fn get(state: &AppState, uri: &str) -> common::Answer {
+    common::get_as(state, common::TESTER, uri).await
 }

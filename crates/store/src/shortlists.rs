@@ -280,7 +280,9 @@ impl Store {
                 params![name, search, now, by],
             )
             .map_err(sql)?;
-            // audit: shortlist created (who: `by`, what: name, search; people: 0)
+            // audit: shortlist created (who: `by`, what: name; people: 0)
+            crate::audit::append(tx, by, "shortlist.create", &serde_json::json!({"list": name}), 0)
+                .map_err(sql)?;
             Ok(())
         })
     }
@@ -308,7 +310,14 @@ impl Store {
             tx.execute("DELETE FROM shortlists WHERE name = ?1", [&stored])
                 .map_err(sql)?;
             // audit: shortlist deleted (who: `by`, what: name; people: n)
-            let _ = by;
+            crate::audit::append(
+                tx,
+                by,
+                "shortlist.delete",
+                &serde_json::json!({"list": stored}),
+                n as u64,
+            )
+            .map_err(sql)?;
             Ok(n)
         })
     }
@@ -364,7 +373,16 @@ impl Store {
         if !unknown.is_empty() {
             return Err(ShortlistError::UnknownPerson(unknown.join(", ")));
         }
-        // opt-out: refuse an opted-out person here (they may be on no shortlist).
+        // opt-out: an opted-out person may be on no shortlist; refused as unknown, so the
+        // answer does not tell that they were ever stored.
+        for p in people {
+            if self
+                .is_suppressed(p.trim())
+                .map_err(ShortlistError::Store)?
+            {
+                return Err(ShortlistError::UnknownPerson(p.trim().to_string()));
+            }
+        }
         let path = self.path.clone();
         self.write(|tx, now| {
             let sql = |e| {
@@ -403,6 +421,14 @@ impl Store {
             }
             // audit: people added to a shortlist (who: `by`, what: list, note given; people:
             // out.added.len())
+            crate::audit::append(
+                tx,
+                by,
+                "shortlist.add",
+                &serde_json::json!({"list": list, "note": note.is_some()}),
+                out.added.len() as u64,
+            )
+            .map_err(sql)?;
             Ok(out)
         })
     }
@@ -433,8 +459,15 @@ impl Store {
                 params![list, key],
             )
             .map_err(sql)?;
-            // audit: person removed from a shortlist (who: `by`, what: list, person; people: 1)
-            let _ = by;
+            // audit: person removed from a shortlist (who: `by`, what: list; people: 1)
+            crate::audit::append(
+                tx,
+                by,
+                "shortlist.remove",
+                &serde_json::json!({"list": list}),
+                1,
+            )
+            .map_err(sql)?;
             Ok(key)
         })
     }
@@ -502,6 +535,12 @@ impl Store {
                 params![list, key, value, now, by],
             )
             .map_err(sql)?;
+            // audit: status or note (never the note's text); people: 1
+            let mut what = serde_json::json!({"list": list});
+            if column == "status" {
+                what["status"] = value.into();
+            }
+            crate::audit::append(tx, by, &format!("shortlist.{column}"), &what, 1).map_err(sql)?;
             Ok(key)
         })
     }
@@ -640,7 +679,9 @@ impl Store {
                 .map_err(sql)?;
                 stored += 1;
             }
-            // audit: ATS import (who: `by`, what: replace; people: stored)
+            // audit: ATS import (who: `by`; people: stored)
+            crate::audit::append(tx, by, "ats.import", &serde_json::json!({"removed": removed}), stored as u64)
+                .map_err(sql)?;
             Ok(AtsImportSummary { stored, removed })
         })
     }

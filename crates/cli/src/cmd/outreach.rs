@@ -116,6 +116,11 @@ pub fn run(env: &Env, a: &OutreachArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    env.audit(
+        "outreach.draft",
+        outreach::audit_what(&store, &a.person, a.problem.is_some())?,
+        1,
+    )?;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer_pretty(&mut out, &d)?;

@@ -214,6 +214,11 @@ pub fn run(env: &Env, v: ShortlistVerb) -> Result<ExitCode> {
                 Err(shortlist::WorkflowError::Shortlist(e)) => return refused(e),
                 Err(e) => return Err(e.into()),
             };
+            env.audit(
+                "shortlist.export",
+                serde_json::json!({"list": a.name, "format": format!("{format:?}").to_lowercase()}),
+                x.people as u64,
+            )?;
             match &a.output {
                 Some(path) => {
                     std::fs::write(path, &x.body)

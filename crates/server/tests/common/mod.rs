@@ -79,3 +79,15 @@ pub async fn post_as(state: &AppState, token: Option<&str>, uri: &str, body: &st
     }
     request(state, r.body(Body::from(body.to_string())).unwrap()).await
 }
+
+/// The token of [`with_tester`]'s state, named `tester`.
+#[allow(dead_code)]
+pub const TESTER: &str = "tester-token-0123456789";
+
+/// `state` taking one named token, `tester:` [`TESTER`]: changes need a token (issue 13).
+#[allow(dead_code)]
+pub fn with_tester(state: AppState) -> AppState {
+    state.with_tokens(
+        builtby_server::Tokens::parse(&format!("tester:{TESTER}\n"), "tokens.txt").unwrap(),
+    )
+}
