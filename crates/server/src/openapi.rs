@@ -324,12 +324,14 @@ pub fn document() -> Value {
         if e.path.contains("{login}") || e.path.contains("{key}") {
             responses["404"] = error_response("Nobody by that login is loaded.");
         }
-        if e.method == "post" && e.path.starts_with("/api/identity") {
-            responses["400"] = error_response(
-                "The body is not the JSON object expected, or a value in it is malformed; `param` names what is wrong.",
-            );
+        if e.method != "get" {
             responses["403"] = error_response(
                 "The server was started without tokens: changes need a named token even on loopback (`builtby serve --token-file FILE`).",
+            );
+        }
+        if e.method == "post" {
+            responses["400"] = error_response(
+                "The body is not the JSON object expected, or a value in it is malformed; `param` names what is wrong.",
             );
             if e.path.starts_with("/api/identity/") {
                 responses["404"] = error_response("An unknown account, person or verb.");

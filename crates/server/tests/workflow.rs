@@ -179,6 +179,7 @@ async fn shortlists_over_http_with_statuses_notes_and_who_changed_them() {
     // A change carries the name of whoever made it (the token middleware's RequestActor).
     let mut req = Request::post("/api/shortlists/ml%20infra/people")
         .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {}", common::TESTER))
         .body(Body::from(
             r#"{"people": ["@ANA", "bo"], "note": "call ana@example.com"}"#,
         ))
@@ -512,6 +513,7 @@ async fn the_ats_import_marks_people_or_leaves_them_out() {
         &state,
         Request::post("/api/ats/import?file=pipeline.csv")
             .header("content-type", "text/csv")
+            .header("authorization", format!("Bearer {}", common::TESTER))
             .body(Body::from(csv))
             .unwrap(),
     )
@@ -569,6 +571,7 @@ async fn the_ats_import_marks_people_or_leaves_them_out() {
     let a = request(
         &state,
         Request::post("/api/ats/import?replace=true")
+            .header("authorization", format!("Bearer {}", common::TESTER))
             .body(Body::from("GitHub\nbo\n"))
             .unwrap(),
     )
@@ -581,7 +584,13 @@ async fn the_ats_import_marks_people_or_leaves_them_out() {
     assert_eq!(s["results"][0]["login"], "ana");
     // Bad input names what is wrong; a file larger than the rest of the API takes is fine.
     let post = |uri: &'static str, body: Vec<u8>| {
-        request(&state, Request::post(uri).body(Body::from(body)).unwrap())
+        request(
+            &state,
+            Request::post(uri)
+                .header("authorization", format!("Bearer {}", common::TESTER))
+                .body(Body::from(body))
+                .unwrap(),
+        )
     };
     bad(&post("/api/ats/import", Vec::new()).await, "body");
     bad(
