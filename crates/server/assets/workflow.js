@@ -113,7 +113,7 @@ async function drawPanel() {
   markResults();
   const exports = h("p", { class: "sl-exports" }, "Export: ",
     EXPORTS.map(([f, label], i) => [i ? " · " : "",
-      h("a", { href: `/api/shortlists/${enc(view.name)}/export?format=${f}`, download: "", class: "sl-export", "data-format": f }, label)]));
+      h("a", { href: `/api/shortlists/${enc(view.name)}/export?format=${f}`, download: "", class: "sl-export", "data-format": f, onclick: downloadWithToken }, label)]));
   const rows = view.people.map((p) => personRow(view.name, p));
   panel.replaceChildren(head, message,
     rows.length
@@ -265,3 +265,24 @@ for (const card of document.querySelectorAll(".result[data-login]")) {
   if (!card.querySelector(".result-actions")) card.querySelector(".more")?.before(resultActions({ login: card.dataset.login }));
 }
 drawPanel();
+
+/** A server with named tokens answers a plain link 401: the export is fetched with the tab's
+ * token and saved from memory; without a token the link is followed as it is. */
+async function downloadWithToken(e) {
+  const token = sessionStorage.getItem("builtby-token");
+  if (!token) return;
+  e.preventDefault();
+  const a = e.currentTarget;
+  const res = await fetch(a.href, { headers: { Authorization: `Bearer ${token}` } });
+  if (!res.ok) {
+    panelMessage(`Export failed (${res.status}).`, true);
+    return;
+  }
+  const name = (res.headers.get("Content-Disposition") || "").match(/filename="?([^";]+)"?/);
+  const url = URL.createObjectURL(await res.blob());
+  const save = h("a", { href: url, download: name ? name[1] : "shortlist" });
+  document.body.append(save);
+  save.click();
+  save.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
