@@ -389,3 +389,109 @@ fn shortlist_outreach_and_ats_from_the_command_line() {
     let (code, _, _) = run(&data, &["shortlist", "show", "ML infra"]);
     assert_eq!(code, 1);
 }
+
+/// Issue 13's promise, end to end from the command line: once ana opts out she is on no
+/// shortlist view or export and in no watch run (neither new nor "dropped"), also after the
+/// same file is ingested again into a fresh store; the audit log names each step's actor.
+#[test]
+fn an_opted_out_person_leaves_shortlists_exports_and_watch_runs() {
+    let d = temp("optout");
+    let data = d.join("data");
+    let hour = d.join("2024-03-01-10.json.gz");
+    gz(
+        &hour,
+        &[
+            pr(
+                1,
+                7,
+                "ana",
+                "pytorch/pytorch",
+                "Add async checkpointing for DCP",
+                "2024-03-01T10:00:00Z",
+            ),
+            pr(
+                2,
+                8,
+                "bo",
+                "pytorch/pytorch",
+                "Fix NCCL timeout",
+                "2024-03-01T10:05:00Z",
+            ),
+        ],
+    );
+    ingest(&data, &hour);
+    let ok = |args: &[&str]| {
+        let (code, out, err) = run(&data, args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        out
+    };
+    ok(&["shortlist", "create", "dist"]);
+    ok(&["shortlist", "add", "dist", "ana", "bo"]);
+    ok(&[
+        "watch",
+        "add",
+        "top",
+        "--",
+        "--kind",
+        "pr_merged",
+        "--as-of",
+        "2024-03-02",
+    ]);
+    let first = ok(&["watch", "run", "top", "--json"]);
+    assert!(first.contains("\"ana\""), "{first}");
+
+    ok(&["optout", "add", "ana", "--reason", "asked by e-mail"]);
+    let gone = |data: &Path, when: &str| {
+        let show = run(data, &["shortlist", "show", "dist", "--json"]).1;
+        assert!(
+            !show.contains("\"ana\"") && show.contains("\"bo\""),
+            "{when}: {show}"
+        );
+        let csv = run(
+            data,
+            &["shortlist", "export", "dist", "--format", "greenhouse"],
+        )
+        .1;
+        assert!(
+            !csv.contains("github.com/ana") && csv.contains("github.com/bo"),
+            "{when}: {csv}"
+        );
+        let search = run(
+            data,
+            &[
+                "search",
+                "--kind",
+                "pr_merged",
+                "--as-of",
+                "2024-03-02",
+                "--json",
+            ],
+        )
+        .1;
+        assert!(!search.contains("\"ana\""), "{when}: {search}");
+    };
+    gone(&data, "after the opt-out");
+    let second = ok(&["watch", "run", "top", "--json"]);
+    assert!(
+        !second.contains("\"ana\""),
+        "neither new nor dropped: {second}"
+    );
+    // the same file again: already loaded, nothing comes back
+    ingest(&data, &hour);
+    gone(&data, "after re-ingesting");
+    let log = ok(&["audit", "--json"]);
+    for action in [
+        "shortlist.create",
+        "shortlist.add",
+        "watch.add",
+        "watch.run",
+        "optout",
+    ] {
+        assert!(log.contains(action), "{action} is in the audit log: {log}");
+    }
+    assert!(log.contains("\"rita\""), "the OS user is the actor: {log}");
+    assert!(
+        !log.contains("\"ana\""),
+        "the log names people by keyed hash only: {log}"
+    );
+}
