@@ -313,9 +313,6 @@ fn file_uri(path: &Path) -> String {
     out
 }
 
-/// The first 16 bytes of every SQLite database file.
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
-
 fn not_a_store(path: &Path, why: impl Into<String>) -> StoreError {
     StoreError::NotAStore {
         path: path.to_path_buf(),
@@ -324,24 +321,25 @@ fn not_a_store(path: &Path, why: impl Into<String>) -> StoreError {
 }
 
 /// An existing store file must at least be an SQLite database. A zero-byte file is not: SQLite
-/// would take it for a new empty database (and `stats` would say "0 files").
+/// would take it for a new empty database (and `stats` would say "0 files"). Whether its bytes
+/// are SQLite's is left to SQLite ([`check_tables`]).
+///
+/// Only `stat`, never `open`: closing any descriptor of a file drops every POSIX lock this
+/// process holds on it, including those of SQLite connections already open on the store (the
+/// server's audit writer while a request opens its own). Another process could then take the
+/// file for unused, checkpoint and delete the WAL under them: a corrupt store (seen in the
+/// end-to-end test: a `watch run` after a re-ingest).
 fn check_file(path: &Path) -> Result<()> {
-    use std::io::Read;
-    let mut f = match std::fs::File::open(path) {
-        Ok(f) => f,
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
         // Unreadable: SQLite's own error says why, naming the file.
         Err(_) => return Ok(()),
     };
-    if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+    if meta.is_dir() {
         return Err(not_a_store(path, "it is a folder"));
     }
-    let mut head = Vec::with_capacity(16);
-    let _ = f.by_ref().take(16).read_to_end(&mut head);
-    if head.is_empty() {
+    if meta.len() == 0 {
         return Err(not_a_store(path, "it is an empty file (0 bytes)"));
-    }
-    if head.as_slice() != SQLITE_HEADER {
-        return Err(not_a_store(path, "it is not an SQLite database"));
     }
     Ok(())
 }
@@ -361,11 +359,13 @@ fn check_tables(conn: &Connection, path: &Path) -> Result<()> {
             "it is an SQLite database of something else (no schema_migrations table)",
         )),
         Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            Err(not_a_store(path, "it is not an SQLite database"))
+        }
         Err(rusqlite::Error::SqliteFailure(e, msg))
-            if matches!(
-                e.code,
-                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
-            ) =>
+            if e.code == rusqlite::ErrorCode::DatabaseCorrupt =>
         {
             Err(not_a_store(
                 path,

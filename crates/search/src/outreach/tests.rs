@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn ev(kind: Kind, repo: &str, at: &str) -> Evidence {

@@ -580,6 +580,15 @@ def privacy(wd, base, out):
     wd.get(base + "/?kind=pr_merged")
     wd.wait(".results li.result")
     check(victim.lower() in shown_logins(wd), f"{victim} is shown before")
+    # on a shortlist, and in a saved search's last run, before
+    status, _ = call(base2 + "/api/shortlists", "POST", json.dumps({"name": "e2e-privacy"}), token)
+    check(status == 201, f"a shortlist for the opt-out ({status})")
+    status, body = call(base2 + "/api/shortlists/e2e-privacy/people", "POST", json.dumps({"people": [victim]}), token)
+    check(status == 200, f"{victim} is on it: {body}")
+    status, body = call(base2 + "/api/watches", "POST", json.dumps({"name": "e2e-privacy", "query": "kind=pr_merged&limit=50"}), token)
+    check(status in (200, 201), f"a saved search for the opt-out ({status}: {body})")
+    status, body = call(base2 + "/api/watches/e2e-privacy/run", "POST", None, token)
+    check(status == 200 and victim.lower() in json.dumps(body).lower(), f"{victim} qualifies in its first run")
     status, body = call(base2 + "/api/optout", "POST", json.dumps({"account": victim, "reason": "asked in the e2e test"}), token)
     check(status == 200 and body["people"] == 1, f"opted out: {body}")
 
@@ -596,6 +605,12 @@ def privacy(wd, base, out):
         check("Not found" in wd.text(".error"), f"{when}: their page says not found")
         status, body = call(base + "/api/people/" + victim)
         check(status == 404, f"{when}: the API answers 404 for them")
+        status, body = call(base2 + "/api/shortlists/e2e-privacy", token=token)
+        check(status == 200 and victim.lower() not in json.dumps(body).lower(), f"{when}: not on the shortlist")
+        status, text = call(base2 + "/api/shortlists/e2e-privacy/export?format=greenhouse", token=token)
+        check(status == 200 and f"github.com/{victim.lower()}" not in str(text).lower(), f"{when}: not in the Greenhouse export")
+        status, body = call(base2 + "/api/watches/e2e-privacy/run", "POST", None, token)
+        check(status == 200 and victim.lower() not in json.dumps(body).lower(), f"{when}: in no watch run, neither new nor dropped")
 
     gone("after the opt-out")
     wd.screenshot(f"{out}/after-optout.png", full=False)
