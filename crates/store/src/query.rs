@@ -192,7 +192,8 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-fn id_list(ids: &[i64]) -> String {
+/// `1,2,3`: ids for an SQL `IN (…)` list (integers only, so nothing user-typed reaches SQL).
+pub(crate) fn id_list(ids: &[i64]) -> String {
     let mut s = String::with_capacity(ids.len() * 8);
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {

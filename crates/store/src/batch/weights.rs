@@ -85,11 +85,7 @@ pub(crate) fn derive_revised(
         Kind::IssueComment,
     ]);
     for chunk in touched.chunks(500) {
-        let ids = chunk
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
+        let ids = crate::query::id_list(chunk);
         let mut st = tx.prepare(&format!(
             "SELECT DISTINCT repo_id, number FROM contributions
              WHERE id IN ({ids}) AND number IS NOT NULL AND kind IN ({thread_kinds})"
@@ -246,11 +242,7 @@ pub(crate) fn regrade(tx: &Connection, touched: &[i64]) -> rusqlite::Result<Hash
     let mut threads: BTreeSet<(i64, i64, i64)> = BTreeSet::new();
     let mut ids: BTreeSet<i64> = touched.iter().copied().collect();
     for chunk in touched.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = crate::query::id_list(chunk);
         let mut st = tx.prepare(&format!(
             "SELECT person_id, repo_id, kind, at, number FROM contributions WHERE id IN ({list})"
         ))?;
@@ -526,11 +518,7 @@ pub(crate) fn flag_behaviour(tx: &Connection, people: &BTreeSet<i64>) -> rusqlit
 pub(crate) fn people_of(tx: &Connection, ids: &[i64]) -> rusqlite::Result<BTreeSet<i64>> {
     let mut out = BTreeSet::new();
     for chunk in ids.chunks(500) {
-        let list = chunk
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
+        let list = crate::query::id_list(chunk);
         let mut st = tx.prepare(&format!(
             "SELECT DISTINCT person_id FROM contributions WHERE id IN ({list})"
         ))?;
