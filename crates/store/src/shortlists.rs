@@ -203,7 +203,16 @@ pub struct AtsImportSummary {
 }
 
 impl Store {
-    fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction, i64) -> Result<T>) -> Result<T> {
+    /// One write transaction: `f` gets it, the time, and the one mapping of SQLite's errors
+    /// (naming the store's file).
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(
+            &rusqlite::Transaction,
+            i64,
+            &dyn Fn(rusqlite::Error) -> ShortlistError,
+        ) -> Result<T>,
+    ) -> Result<T> {
         let path = self.path.clone();
         let wrap = |source| {
             ShortlistError::Store(StoreError::Sqlite {
@@ -215,7 +224,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(wrap)?;
-        let out = f(&tx, time::now())?;
+        let out = f(&tx, time::now(), &wrap)?;
         tx.commit().map_err(wrap)?;
         Ok(out)
     }
@@ -264,14 +273,7 @@ impl Store {
             .map(|s| check_text("search", s, MAX_SEARCH))
             .transpose()?
             .filter(|s| !s.is_empty());
-        let path = self.path.clone();
-        self.write(|tx, now| {
-            let sql = |e| {
-                ShortlistError::Store(StoreError::Sqlite {
-                    path: path.clone(),
-                    source: e,
-                })
-            };
+        self.write(|tx, now, sql| {
             if let Some(existing) = Self::list_exists(tx, &name).map_err(sql)? {
                 return Err(ShortlistError::Exists(existing));
             }
@@ -290,14 +292,7 @@ impl Store {
     /// `builtby shortlist delete NAME`: the list and its entries.
     pub fn shortlist_delete(&mut self, name: &str, by: &str) -> Result<usize> {
         let name = check_name(name)?;
-        let path = self.path.clone();
-        self.write(|tx, _now| {
-            let sql = |e| {
-                ShortlistError::Store(StoreError::Sqlite {
-                    path: path.clone(),
-                    source: e,
-                })
-            };
+        self.write(|tx, _now, sql| {
             let Some(stored) = Self::list_exists(tx, &name).map_err(sql)? else {
                 return Err(ShortlistError::NoList(name.clone()));
             };
@@ -383,14 +378,7 @@ impl Store {
                 return Err(ShortlistError::UnknownPerson(p.trim().to_string()));
             }
         }
-        let path = self.path.clone();
-        self.write(|tx, now| {
-            let sql = |e| {
-                ShortlistError::Store(StoreError::Sqlite {
-                    path: path.clone(),
-                    source: e,
-                })
-            };
+        self.write(|tx, now, sql| {
             let Some(list) = Self::list_exists(tx, &name).map_err(sql)? else {
                 return Err(ShortlistError::NoList(name.clone()));
             };
@@ -437,14 +425,7 @@ impl Store {
     pub fn shortlist_remove(&mut self, name: &str, person: &str, by: &str) -> Result<String> {
         let name = check_name(name)?;
         let aliases = self.aliases(person)?;
-        let path = self.path.clone();
-        self.write(|tx, _now| {
-            let sql = |e| {
-                ShortlistError::Store(StoreError::Sqlite {
-                    path: path.clone(),
-                    source: e,
-                })
-            };
+        self.write(|tx, _now, sql| {
             let list = Self::list_exists(tx, &name)
                 .map_err(sql)?
                 .ok_or_else(|| ShortlistError::NoList(name.clone()))?;
@@ -509,14 +490,7 @@ impl Store {
     ) -> Result<String> {
         let name = check_name(name)?;
         let aliases = self.aliases(person)?;
-        let path = self.path.clone();
-        self.write(|tx, now| {
-            let sql = |e| {
-                ShortlistError::Store(StoreError::Sqlite {
-                    path: path.clone(),
-                    source: e,
-                })
-            };
+        self.write(|tx, now, sql| {
             let list = Self::list_exists(tx, &name)
                 .map_err(sql)?
                 .ok_or_else(|| ShortlistError::NoList(name.clone()))?;
@@ -650,14 +624,7 @@ impl Store {
         replace: bool,
         by: &str,
     ) -> Result<AtsImportSummary> {
-        let path = self.path.clone();
-        self.write(|tx, now| {
-            let sql = |e| {
-                ShortlistError::Store(StoreError::Sqlite {
-                    path: path.clone(),
-                    source: e,
-                })
-            };
+        self.write(|tx, now, sql| {
             let removed = if replace {
                 tx.execute("DELETE FROM ats_people", []).map_err(sql)?
             } else {
