@@ -657,4 +657,8 @@ pub struct BenchSearchArgs {
     /// Queries per repository
     #[arg(long, default_value_t = 20)]
     pub runs: u32,
+    /// Your own searches instead of the built-in list, as the API's query strings
+    /// (repeatable), e.g. "location=san%20francisco" or "since=12m&kind=pr_merged"
+    #[arg(long = "query", value_name = "QUERY")]
+    pub queries: Vec<String>,
 }

@@ -571,3 +571,118 @@ fn no_address_written_in_the_raw_events_is_stored() {
     let _ = std::fs::remove_dir_all(&data);
     assert!(leaked.is_empty(), "e-mail addresses stored: {leaked:?}");
 }
+
+/// The materialised ranking answers "everyone" exactly as scoring everyone does: the same
+/// people, order, scores, details, evidence, standings and totals, for pages deep and
+/// shallow, with bots, and within a metro or a country (the shared hours of 2012–2014 carry
+/// profile locations).
+#[test]
+fn the_ranking_answers_as_scoring_everyone_does() {
+    use builtby_search::{Catalog, Query};
+    let Some((_data, mut store, _)) = ingest_shared("ranking") else {
+        return;
+    };
+    builtby_ingest::locations::normalise_stored(
+        &mut store,
+        builtby_ingest::locations::Locations::new(),
+    )
+    .unwrap();
+    let (catalog, bots) = (Catalog::shipped(), builtby_model::BotRules::default());
+    let as_of = Query::default().as_of;
+    assert!(builtby_search::ranking::refresh(&mut store, &catalog, &bots, as_of).unwrap());
+    // current now: a second refresh builds nothing
+    assert!(!builtby_search::ranking::refresh(&mut store, &catalog, &bots, as_of).unwrap());
+    let base = Query {
+        as_of,
+        ..Default::default()
+    };
+    let mut queries = vec![
+        base.clone(),
+        Query {
+            limit: 200,
+            ..base.clone()
+        },
+        Query {
+            offset: 1000,
+            limit: 30,
+            ..base.clone()
+        },
+        Query {
+            include_bots: true,
+            limit: 50,
+            ..base.clone()
+        },
+    ];
+    // the most common metros and countries among the people stored
+    let mut places: BTreeMap<(bool, String), usize> = BTreeMap::new();
+    let ids: Vec<i64> = (1..=200_000).collect();
+    for p in store.places(&ids).unwrap().into_values() {
+        if let Some(m) = p.metro {
+            *places.entry((true, m)).or_default() += 1;
+        }
+        if let Some(c) = p.country {
+            *places.entry((false, c)).or_default() += 1;
+        }
+    }
+    let mut common: Vec<_> = places.into_iter().collect();
+    common.sort_by_key(|c| std::cmp::Reverse(c.1));
+    assert!(common.len() >= 4, "{common:?}");
+    for ((is_metro, name), _) in common.into_iter().take(6) {
+        let mut q = Query {
+            limit: 40,
+            ..base.clone()
+        };
+        if is_metro {
+            q.metro = Some(name);
+        } else {
+            q.country = Some(name);
+        }
+        queries.push(q);
+    }
+    // broad scopes (more people than are scored whole): the ranking bounds them
+    let since = |d: &str| builtby_search::query::parse_time("since", d, as_of).unwrap();
+    for (kinds, from, limit, offset) in [
+        (vec![], Some("2014-01-01"), 50, 0),
+        (vec![], Some("2013-01-01"), 20, 300),
+        (vec![builtby_model::Kind::Push], None, 20, 0),
+        (vec![builtby_model::Kind::Push], Some("2015-01-01"), 100, 0),
+        (
+            vec![
+                builtby_model::Kind::IssueComment,
+                builtby_model::Kind::IssueOpened,
+            ],
+            None,
+            20,
+            0,
+        ),
+    ] {
+        queries.push(Query {
+            kinds,
+            since: from.map(since),
+            limit,
+            offset,
+            ..base.clone()
+        });
+    }
+    queries.push(Query {
+        since: Some(since("2012-01-01")),
+        include_bots: true,
+        ..base.clone()
+    });
+    for l in ["san francisco", "berlin", "germany", "SF", "london, uk"] {
+        queries.push(Query {
+            location: Some(l.into()),
+            ..base.clone()
+        });
+    }
+    for q in &queries {
+        let fast = builtby_search::search(&store, &catalog, &bots, q).unwrap();
+        let slow = builtby_search::search_scoring_everyone(&store, &catalog, &bots, q).unwrap();
+        assert!(!slow.results.is_empty(), "{q:?}");
+        assert_eq!(
+            serde_json::to_value(&fast).unwrap(),
+            serde_json::to_value(&slow).unwrap(),
+            "{q:?}"
+        );
+    }
+}

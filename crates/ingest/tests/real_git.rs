@@ -511,6 +511,31 @@ fn diffusers() {
         missing.len()
     );
     assert!(missing.is_empty(), "{missing:?}");
+
+    // "Everyone" from the materialised ranking is what scoring everyone gives, git
+    // identities folded under their likely GitHub accounts included.
+    let mut store = store_of(&dir);
+    let (catalog, bots) = (Catalog::shipped(), BotRules::default());
+    let as_of = Query::default().as_of;
+    builtby_search::ranking::refresh(&mut store, &catalog, &bots, as_of).unwrap();
+    let mut folded_anywhere = 0;
+    for (offset, limit) in [(0, 20), (0, 300), (40, 60)] {
+        let q = Query {
+            as_of,
+            offset,
+            limit,
+            ..Default::default()
+        };
+        let fast = builtby_search::search(&store, &catalog, &bots, &q).unwrap();
+        let slow = builtby_search::search_scoring_everyone(&store, &catalog, &bots, &q).unwrap();
+        folded_anywhere += slow.results.iter().filter(|r| !r.also.is_empty()).count();
+        assert_eq!(
+            serde_json::to_value(&fast).unwrap(),
+            serde_json::to_value(&slow).unwrap(),
+            "{q:?}"
+        );
+    }
+    assert!(folded_anywhere > 0, "no folded identity to compare");
 }
 
 fn store_of(dir: &tempdir::Dir) -> Store {

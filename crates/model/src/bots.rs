@@ -25,6 +25,27 @@ impl Default for BotRules {
 }
 
 impl BotRules {
+    /// The rules as one canonical text (sorted logins, `!` for people): equal texts, equal
+    /// rules, whatever order the files were read in. What a stored ranking remembers it was
+    /// built with.
+    pub fn canonical(&self) -> String {
+        let mut listed: Vec<&String> = self.listed.iter().collect();
+        listed.sort();
+        let mut people: Vec<&String> = self.not_bots.iter().collect();
+        people.sort();
+        let mut s = String::new();
+        for l in listed {
+            s.push_str(l);
+            s.push('\n');
+        }
+        for l in people {
+            s.push('!');
+            s.push_str(l);
+            s.push('\n');
+        }
+        s
+    }
+
     /// Adds the lines of a bot-list file: one login a line, `#` comments, `!login` to say an
     /// account on the shipped list is a person after all.
     pub fn extend_from_text(&mut self, text: &str) {

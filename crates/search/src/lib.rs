@@ -24,8 +24,10 @@ pub mod export;
 pub mod outreach;
 pub mod person;
 pub mod place;
+mod pruned;
 pub mod query;
 pub mod rank;
+pub mod ranking;
 pub mod role;
 pub mod role_features;
 mod run;
@@ -37,8 +39,8 @@ pub use catalog::Catalog;
 pub use query::{Query, QueryError};
 pub use role::{Role, RoleGuess};
 pub use run::{
-    display_name, measures_text, search, thousands, AlsoLikely, Evidence, Likely, SearchError,
-    SearchResult, SearchResults,
+    display_name, measures_text, search, search_scoring_everyone, thousands, AlsoLikely, Evidence,
+    Likely, SearchError, SearchResult, SearchResults,
 };
 pub use standing::Standing;
 

@@ -11,42 +11,81 @@ pub use builtby_store::Place;
 /// Whether a person with this raw location and normalised place passes the query's location,
 /// metro and country filters.
 pub fn matches(q: &Query, raw: Option<&str>, place: Option<&Place>) -> bool {
-    if let Some(m) = &q.metro {
-        if place.and_then(|p| p.metro.as_deref()) != Some(m.as_str()) {
-            return false;
+    PlaceFilter::new(q).matches(raw, place)
+}
+
+/// A query's location, metro and country filters, with what the gazetteer makes of the
+/// location text worked out once: a search asks it of every candidate.
+pub struct PlaceFilter<'q> {
+    metro: Option<&'q str>,
+    country: Option<&'q str>,
+    location: Option<LocationText>,
+}
+
+struct LocationText {
+    lower: String,
+    norm: String,
+    country: Option<&'static str>,
+    metro: Option<&'static str>,
+}
+
+impl<'q> PlaceFilter<'q> {
+    pub fn new(q: &'q Query) -> Self {
+        let location = q.location.as_deref().map(|l| {
+            let g = builtby_locate::gazetteer();
+            let norm = norm(l);
+            LocationText {
+                lower: l.to_lowercase(),
+                country: if norm.len() > 2 {
+                    g.country_code(l)
+                } else {
+                    None
+                },
+                metro: g.metro_name(l),
+                norm,
+            }
+        });
+        PlaceFilter {
+            metro: q.metro.as_deref(),
+            country: q.country.as_deref(),
+            location,
         }
     }
-    if let Some(c) = &q.country {
-        if place.and_then(|p| p.country.as_deref()) != Some(c.as_str()) {
-            return false;
+
+    pub fn matches(&self, raw: Option<&str>, place: Option<&Place>) -> bool {
+        if let Some(m) = self.metro {
+            if place.and_then(|p| p.metro.as_deref()) != Some(m) {
+                return false;
+            }
         }
+        if let Some(c) = self.country {
+            if place.and_then(|p| p.country.as_deref()) != Some(c) {
+                return false;
+            }
+        }
+        if let Some(l) = &self.location {
+            let raw_hit = raw.is_some_and(|r| r.to_lowercase().contains(&l.lower));
+            if raw_hit {
+                return true;
+            }
+            let Some(p) = place else {
+                return false;
+            };
+            if l.norm.is_empty() {
+                return false;
+            }
+            let field_hit = [&p.city, &p.region, &p.metro]
+                .into_iter()
+                .flatten()
+                .any(|f| norm(f).contains(&l.norm));
+            let country_hit =
+                l.country.is_some() && p.country.is_some() && l.country == p.country.as_deref();
+            // "SF", "Bay Area", "NYC": what the normaliser makes of the filter itself.
+            let metro_hit = p.metro.is_some() && l.metro == p.metro.as_deref();
+            return field_hit || country_hit || metro_hit;
+        }
+        true
     }
-    if let Some(l) = &q.location {
-        let raw_hit = raw.is_some_and(|r| r.to_lowercase().contains(&l.to_lowercase()));
-        if raw_hit {
-            return true;
-        }
-        let Some(p) = place else {
-            return false;
-        };
-        let want = norm(l);
-        if want.is_empty() {
-            return false;
-        }
-        let g = builtby_locate::gazetteer();
-        let field_hit = [&p.city, &p.region, &p.metro]
-            .into_iter()
-            .flatten()
-            .any(|f| norm(f).contains(&want));
-        let country_hit = want.len() > 2
-            && p.country.is_some()
-            && g.country_code(l)
-                .is_some_and(|c| Some(c) == p.country.as_deref());
-        // "SF", "Bay Area", "NYC": what the normaliser makes of the filter itself.
-        let metro_hit = p.metro.is_some() && g.metro_name(l) == p.metro.as_deref();
-        return field_hit || country_hit || metro_hit;
-    }
-    true
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use crate::query::{Query, QueryError};
 use crate::rank::{self, Context, ScoreDetail};
 use crate::{Catalog, EVIDENCE_ORDER};
 use builtby_model::{time, BotRules, Identity, Kind};
-use builtby_store::{Cell, CellQuery, EvidenceQuery, EvidenceRow, Store, StoreError};
+use builtby_store::{Cell, CellQuery, EvidenceQuery, EvidenceRow, PersonRow, Store, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -202,34 +202,34 @@ pub struct AlsoLikely {
 /// positions) instead of shown twice. Nothing is merged: scores stay apart and the store keeps
 /// the suggestion for a person to confirm. Likely logins are looked up only for the rows
 /// reached, so the cost follows the page, not the number of matches.
-#[allow(clippy::type_complexity)]
-fn fold_likely(
+pub(crate) struct Fold {
+    /// Indices into the scored list, in the order shown.
+    pub order: Vec<usize>,
+    /// Shown index → the identities folded into it, with why.
+    pub also: HashMap<usize, Vec<(usize, String)>>,
+    /// Person id → (likely login, why) for git identities whose account did not match.
+    pub likely: HashMap<i64, (String, String)>,
+    /// How many rows of the scored list the fold read.
+    pub walked: usize,
+}
+
+pub(crate) fn fold_likely(
     store: &Store,
-    scored: &[(builtby_store::PersonRow, f64, i64)],
+    scored: &[(PersonRow, f64, i64)],
+    by_login: &HashMap<String, usize>,
     q: &Query,
-) -> Result<
-    (
-        Vec<usize>,
-        HashMap<usize, Vec<(usize, String)>>,
-        HashMap<i64, (String, String)>,
-    ),
-    SearchError,
-> {
-    let by_login: HashMap<String, usize> = scored
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| Identity::parse(&s.0.login).is_github())
-        .map(|(i, s)| (s.0.login.to_lowercase(), i))
-        .collect();
+) -> Result<Fold, SearchError> {
     let want = q.offset as usize + q.limit as usize;
     let mut order = Vec::new();
     let mut placed = vec![false; scored.len()];
     let mut also: HashMap<usize, Vec<(usize, String)>> = HashMap::new();
     let mut likely = HashMap::new();
+    let mut walked = 0;
     for i in 0..scored.len() {
         if order.len() >= want {
             break;
         }
+        walked = i + 1;
         if placed[i] {
             continue;
         }
@@ -251,7 +251,12 @@ fn fold_likely(
         placed[i] = true;
         order.push(i);
     }
-    Ok((order, also, likely))
+    Ok(Fold {
+        order,
+        also,
+        likely,
+        walked,
+    })
 }
 
 /// How a person is shown: their GitHub login, or `Name (git)` for a git identity (whose
@@ -323,12 +328,34 @@ pub struct SearchResults {
     pub results: Vec<SearchResult>,
 }
 
-/// Runs `q` against the store.
+/// Runs `q` against the store. A search without a scope reads the materialised ranking
+/// ([`crate::ranking`]) when it is current; any other scores its scope.
 pub fn search(
     store: &Store,
     catalog: &Catalog,
     bots: &BotRules,
     q: &Query,
+) -> Result<SearchResults, SearchError> {
+    search_with(store, catalog, bots, q, true)
+}
+
+/// [`search`] scoring every account in scope, never reading the materialised ranking: the
+/// reference the ranking's answers are held to (they must be equal).
+pub fn search_scoring_everyone(
+    store: &Store,
+    catalog: &Catalog,
+    bots: &BotRules,
+    q: &Query,
+) -> Result<SearchResults, SearchError> {
+    search_with(store, catalog, bots, q, false)
+}
+
+fn search_with(
+    store: &Store,
+    catalog: &Catalog,
+    bots: &BotRules,
+    q: &Query,
+    use_ranking: bool,
 ) -> Result<SearchResults, SearchError> {
     q.validate(catalog)?;
     let (scope, repos_matched) = scope(store, catalog, q)?;
@@ -343,87 +370,57 @@ pub fn search(
     {
         return Ok(empty(repos_matched));
     }
-    let cells = store.cells(&scope)?;
-    let mut by_person: HashMap<i64, Vec<Cell>> = HashMap::new();
-    for c in cells {
-        by_person.entry(c.person_id).or_default().push(c);
-    }
-    let person_ids: Vec<i64> = by_person.keys().copied().collect();
-    let people = store.people(&person_ids)?;
-    let mut places: HashMap<i64, crate::place::Place> = store.places(&person_ids)?;
     let ats = store.ats_logins()?;
-    let people: Vec<_> = people
-        .into_iter()
-        .filter(|p| {
-            q.include_bots
-                || !(bots.is_bot_by(&p.login, p.is_bot_type, p.behaviour.as_deref())
-                    || p.not_person.is_some())
-        })
-        .filter(|p| crate::place::matches(q, p.location.as_deref(), places.get(&p.id)))
-        .filter(|p| !(q.not_in_ats && in_ats(&ats, p)))
-        .collect();
-    // Filters on measured work look at all of a person's measured work, whatever the scope
-    // (`--source github --kaggle-tier master`: GitHub work of Kaggle masters).
-    let people = if q.kaggle_tier.is_some() || q.min_downloads.is_some() || q.papers.is_some() {
-        let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-        let mut rows: HashMap<i64, Vec<builtby_store::MeasuredRow>> = HashMap::new();
-        for r in store.measured(&ids, q.as_of)? {
-            rows.entry(r.person_id).or_default().push(r);
-        }
-        people
-            .into_iter()
-            .filter(|p| passes_measured(q, rows.get(&p.id).map_or(&[][..], |v| &v[..])))
-            .collect()
-    } else {
-        people
+    let places_wanted = crate::place::PlaceFilter::new(q);
+    let keep = |p: &PersonRow, place: Option<&crate::place::Place>| {
+        (q.include_bots
+            || !(bots.is_bot_by(&p.login, p.is_bot_type, p.behaviour.as_deref())
+                || p.not_person.is_some()))
+            && places_wanted.matches(p.location.as_deref(), place)
+            && !(q.not_in_ats && in_ats(&ats, p))
     };
-    // Roles are judged from each person's whole record, for every candidate when a role is
-    // asked for (before ranking and paging), else for the people shown only.
-    let mut roles: HashMap<i64, Vec<crate::RoleGuess>> = HashMap::new();
-    let people = if q.roles.is_empty() {
-        people
+    let ranked = if !use_ranking {
+        None
+    } else if let Some(g) = crate::ranking::gather(store, catalog, bots, q, &scope, &keep)? {
+        Some(g)
     } else {
-        let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-        roles = crate::role_features::roles_of(store, catalog, &ids, q.as_of)?;
-        people
-            .into_iter()
-            .filter(|p| {
-                roles
-                    .get(&p.id)
-                    .is_some_and(|g| g.iter().any(|g| q.roles.contains(&g.role)))
-            })
-            .collect()
+        crate::pruned::gather(store, catalog, bots, q, &scope, &keep)?
     };
-    let ctx = context(store, catalog, q, by_person.values().flatten())?;
-    let rules = catalog.rules();
-    let mut scored: Vec<_> = people
-        .into_iter()
-        .map(|p| {
-            let cells = &by_person[&p.id];
-            let score = rules.total(cells, &ctx);
-            let n = cells.iter().map(|c| c.n).sum::<i64>();
-            (p, score, n)
-        })
-        .collect();
-    scored.sort_by(|a, b| rank::compare((a.1, a.2, &a.0.login), (b.1, b.2, &b.0.login)));
-    let (order, mut also, mut likely) = fold_likely(store, &scored, q)?;
-    let total = (scored.len() - also.values().map(Vec::len).sum::<usize>()) as u32;
-    // Standings are over every account scored, folded ones included: `total` subtracts only
-    // the identities folded within the rows a page reached, so it moves with the page size,
-    // and a person's standing must not.
-    let all_scores: Vec<f64> = scored.iter().map(|s| s.1).collect();
-    let position: Vec<(u32, u32)> = crate::standing::positions(&all_scores);
-    let scored_count = scored.len() as u32;
+    let gathered = match ranked {
+        Some(g) => g,
+        None => score_everyone(store, catalog, q, &scope, &keep)?,
+    };
+    let Gathered {
+        scored,
+        mut places,
+        by_login,
+        scored_count,
+        position,
+        cells,
+        mut roles,
+    } = gathered;
+    let Fold {
+        order,
+        mut also,
+        mut likely,
+        ..
+    } = fold_likely(store, &scored, &by_login, q)?;
+    let total = scored_count - also.values().map(Vec::len).sum::<usize>() as u32;
     let page: Vec<(usize, usize)> = order
         .into_iter()
         .enumerate()
         .skip(q.offset as usize)
         .take(q.limit as usize)
         .collect();
+    let ids: Vec<i64> = page.iter().map(|&(_, idx)| scored[idx].0.id).collect();
     if q.roles.is_empty() {
-        let ids: Vec<i64> = page.iter().map(|&(_, idx)| scored[idx].0.id).collect();
         roles = crate::role_features::roles_of(store, catalog, &ids, q.as_of)?;
     }
+    let (by_person, ctx) = match cells {
+        Some(c) => c,
+        None => crate::ranking::page_cells(store, catalog, q, &scope, &ids)?,
+    };
+    let rules = catalog.rules();
     let mut scored: Vec<Option<_>> = scored.into_iter().map(Some).collect();
     let mut results = Vec::new();
     for (i, idx) in page {
@@ -501,6 +498,110 @@ pub fn search(
         repos_matched,
         total,
         results,
+    })
+}
+
+/// Who a search scored, in ranking order, and what its page needs from them.
+pub(crate) struct Gathered {
+    pub scored: Vec<(PersonRow, f64, i64)>,
+    pub places: HashMap<i64, crate::place::Place>,
+    /// The GitHub accounts among `scored` by lower-cased login: where git identities fold.
+    pub by_login: HashMap<String, usize>,
+    /// Everyone who matched: `scored.len()` when everyone was scored, more when the
+    /// ranking gave the top only.
+    pub scored_count: u32,
+    /// (position, others tied) of each of `scored`, among everyone who matched: folded
+    /// identities count, so a standing does not move with the page size.
+    pub position: Vec<(u32, u32)>,
+    /// Everyone's cells and the scoring context, when everyone was scored.
+    pub cells: Option<(HashMap<i64, Vec<Cell>>, Context)>,
+    /// Roles, when a role filter needed them for everyone.
+    pub roles: HashMap<i64, Vec<crate::RoleGuess>>,
+}
+
+/// Scores everyone in the scope: reads its cells, keeps the people passing the filters,
+/// sorts them.
+fn score_everyone(
+    store: &Store,
+    catalog: &Catalog,
+    q: &Query,
+    scope: &CellQuery,
+    keep: &dyn Fn(&PersonRow, Option<&crate::place::Place>) -> bool,
+) -> Result<Gathered, SearchError> {
+    let cells = store.cells(scope)?;
+    let mut by_person: HashMap<i64, Vec<Cell>> = HashMap::new();
+    for c in cells {
+        by_person.entry(c.person_id).or_default().push(c);
+    }
+    let person_ids: Vec<i64> = by_person.keys().copied().collect();
+    let people = store.people(&person_ids)?;
+    let places: HashMap<i64, crate::place::Place> = store.places(&person_ids)?;
+    let people: Vec<_> = people
+        .into_iter()
+        .filter(|p| keep(p, places.get(&p.id)))
+        .collect();
+    // Filters on measured work look at all of a person's measured work, whatever the scope
+    // (`--source github --kaggle-tier master`: GitHub work of Kaggle masters).
+    let people = if q.kaggle_tier.is_some() || q.min_downloads.is_some() || q.papers.is_some() {
+        let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+        let mut rows: HashMap<i64, Vec<builtby_store::MeasuredRow>> = HashMap::new();
+        for r in store.measured(&ids, q.as_of)? {
+            rows.entry(r.person_id).or_default().push(r);
+        }
+        people
+            .into_iter()
+            .filter(|p| passes_measured(q, rows.get(&p.id).map_or(&[][..], |v| &v[..])))
+            .collect()
+    } else {
+        people
+    };
+    // Roles are judged from each person's whole record, for every candidate when a role is
+    // asked for (before ranking and paging), else for the people shown only.
+    let mut roles: HashMap<i64, Vec<crate::RoleGuess>> = HashMap::new();
+    let people = if q.roles.is_empty() {
+        people
+    } else {
+        let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+        roles = crate::role_features::roles_of(store, catalog, &ids, q.as_of)?;
+        people
+            .into_iter()
+            .filter(|p| {
+                roles
+                    .get(&p.id)
+                    .is_some_and(|g| g.iter().any(|g| q.roles.contains(&g.role)))
+            })
+            .collect()
+    };
+    let ctx = context(store, catalog, q, by_person.values().flatten())?;
+    let rules = catalog.rules();
+    let mut scored: Vec<_> = people
+        .into_iter()
+        .map(|p| {
+            let cells = &by_person[&p.id];
+            let score = rules.total(cells, &ctx);
+            let n = cells.iter().map(|c| c.n).sum::<i64>();
+            (p, score, n)
+        })
+        .collect();
+    scored.sort_by(|a, b| rank::compare((a.1, a.2, &a.0.login), (b.1, b.2, &b.0.login)));
+    let by_login: HashMap<String, usize> = scored
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| Identity::parse(&s.0.login).is_github())
+        .map(|(i, s)| (s.0.login.to_lowercase(), i))
+        .collect();
+    // Standings are over every account scored, folded ones included: `total` subtracts only
+    // the identities folded within the rows a page reached, so it moves with the page size,
+    // and a person's standing must not.
+    let all_scores: Vec<f64> = scored.iter().map(|s| s.1).collect();
+    Ok(Gathered {
+        position: crate::standing::positions(&all_scores),
+        scored_count: scored.len() as u32,
+        by_login,
+        places,
+        scored,
+        cells: Some((by_person, ctx)),
+        roles,
     })
 }
 

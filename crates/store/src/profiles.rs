@@ -86,11 +86,10 @@ impl Store {
         if ids.is_empty() {
             return Ok(out);
         }
-        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-        let sql = format!(
+        let (sql, keep) = crate::query::by_ids(
             "SELECT id, loc_city, loc_region, loc_country, loc_metro, coalesce(loc_confidence, 0)
-             FROM people WHERE loc_version IS NOT NULL AND id IN ({})",
-            list.join(",")
+             FROM (SELECT * FROM people WHERE loc_version IS NOT NULL)",
+            ids,
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
@@ -109,7 +108,9 @@ impl Store {
             .map_err(|e| self.err(e))?;
         for r in rows {
             let (id, p) = r.map_err(|e| self.err(e))?;
-            out.insert(id, p);
+            if keep(id) {
+                out.insert(id, p);
+            }
         }
         Ok(out)
     }

@@ -36,6 +36,21 @@ pub fn bucket_day(day: i64) -> i64 {
     day.div_euclid(30) * 30 + 15
 }
 
+/// One row a cell is summed from: (person, repository, kind code, day, n, w).
+pub(crate) type RawCell = (i64, i64, i64, i64, i64, f64);
+
+/// A [`RawCell`] from a row selecting those six columns in that order.
+pub(crate) fn raw_cell(r: &Row) -> rusqlite::Result<RawCell> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
+}
+
 /// A count of one person's contributions of one kind in one repository within one 30-day
 /// bucket (`day` is the bucket's middle day, days since the epoch), and what they weigh.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -312,7 +327,7 @@ fn prefix_upper(p: &str) -> Option<String> {
 }
 
 /// WHERE clauses for a scope over a table with `repo_id`, `kind`, `person_id` and a time column.
-fn scope_sql(
+pub(crate) fn scope_sql(
     q: &CellQuery,
     day_col: &str,
     time_is_day: bool,
@@ -383,47 +398,56 @@ impl Store {
                 format!("SELECT person_id, repo_id, kind, day, n, w FROM rollup WHERE {w}")
             }
         };
-        // Bucketed here rather than with GROUP BY: a hash map beats SQLite's sorter on big
-        // scopes, and the sort below keeps the order (and so every float sum) deterministic.
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let mut rows = stmt
             .query(params_from_iter(args))
             .map_err(|e| self.err(e))?;
-        let mut acc: std::collections::HashMap<(i64, i64, i64, i64), (i64, f64)> =
-            std::collections::HashMap::new();
+        let mut raw: Vec<RawCell> = Vec::new();
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let get = |i| r.get::<_, i64>(i);
-            let (p, repo, kind, day, n, w) = (|| {
-                Ok::<_, rusqlite::Error>((
-                    get(0)?,
-                    get(1)?,
-                    get(2)?,
-                    get(3)?,
-                    get(4)?,
-                    r.get::<_, f64>(5)?,
-                ))
-            })()
-            .map_err(|e| self.err(e))?;
-            let e = acc.entry((p, repo, kind, bucket_day(day))).or_default();
-            e.0 += n;
-            e.1 += w;
+            raw.push(raw_cell(r).map_err(|e| self.err(e))?);
         }
-        let mut cells: Vec<Cell> = Vec::with_capacity(acc.len());
-        for ((person_id, repo_id, kind, day), (n, w)) in acc {
-            let kind = crate::kind_of(kind).map_err(|e| StoreError::Corrupt {
-                path: self.path.clone(),
-                source: e,
-            })?;
-            cells.push(Cell {
-                person_id,
-                repo_id,
-                kind,
-                day,
-                n,
-                w,
-            });
+        self.bucketed(raw)
+    }
+
+    /// Rows of (person, repository, kind, day, n, w) summed into 30-day cells, in
+    /// (person, repository, kind, day) order. The rows are put in one canonical order before
+    /// summing, so the float sums (and every score made of them) are the same however the
+    /// rows were read: a search's scan and the ranking's person-by-person pass
+    /// (`ranking.rs`) give the same cells bit for bit. A sort rather than SQL's GROUP BY: it
+    /// beats SQLite's sorter on big scopes.
+    pub(crate) fn bucketed(&self, mut raw: Vec<RawCell>) -> Result<Vec<Cell>> {
+        raw.sort_unstable_by(|a, b| {
+            (a.0, a.1, a.2, a.3)
+                .cmp(&(b.0, b.1, b.2, b.3))
+                .then(a.5.total_cmp(&b.5))
+                .then(a.4.cmp(&b.4))
+        });
+        let mut cells: Vec<Cell> = Vec::new();
+        for (p, repo, kind, day, n, w) in raw {
+            let day = bucket_day(day);
+            match cells.last_mut() {
+                Some(c)
+                    if (c.person_id, c.repo_id, c.kind.code(), c.day) == (p, repo, kind, day) =>
+                {
+                    c.n += n;
+                    c.w += w;
+                }
+                _ => {
+                    let kind = crate::kind_of(kind).map_err(|e| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        source: e,
+                    })?;
+                    cells.push(Cell {
+                        person_id: p,
+                        repo_id: repo,
+                        kind,
+                        day,
+                        n,
+                        w,
+                    });
+                }
+            }
         }
-        cells.sort_unstable_by_key(|c| (c.person_id, c.repo_id, c.kind, c.day));
         Ok(cells)
     }
 
@@ -476,9 +500,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let (sql, keep) = by_ids(
-            // a person with no name of their own shows a linked account's (a git identity's)
-            "SELECT id, github_id, login,
-               coalesce(name, (SELECT m.name FROM people m INDEXED BY people_member_of WHERE m.member_of = people.id AND m.name IS NOT NULL LIMIT 1)),
+            "SELECT id, github_id, login, name,
                location, company, blog, is_bot_type, not_person, behaviour, optout IS NOT NULL FROM people",
             ids,
         );
@@ -505,11 +527,50 @@ impl Store {
             .map(|r| r.map(|(p, _)| p))
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))?;
+        // A person with no name of their own shows a linked account's (a git identity's): one
+        // query for all of them, not one per row.
+        let unnamed: Vec<i64> = out
+            .iter()
+            .filter(|p| p.name.is_none())
+            .map(|p| p.id)
+            .collect();
+        if !unnamed.is_empty() {
+            let sql = if unnamed.len() > 2000 {
+                "SELECT member_of, name FROM people INDEXED BY people_member_of
+                 WHERE member_of IS NOT NULL AND name IS NOT NULL ORDER BY member_of, id"
+                    .to_string()
+            } else {
+                format!(
+                    "SELECT member_of, name FROM people INDEXED BY people_member_of
+                     WHERE member_of IN ({}) AND name IS NOT NULL ORDER BY member_of, id",
+                    id_list(&unnamed)
+                )
+            };
+            let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+            let mut names: std::collections::HashMap<i64, String> =
+                std::collections::HashMap::new();
+            let rows = st
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .map_err(|e| self.err(e))?;
+            for r in rows {
+                let (member_of, name) = r.map_err(|e| self.err(e))?;
+                names.entry(member_of).or_insert(name);
+            }
+            for p in out.iter_mut().filter(|p| p.name.is_none()) {
+                p.name = names.remove(&p.id);
+            }
+        }
         // One query for everyone's other logins (the table holds only renamed people).
-        let sql = format!(
-            "SELECT person_id, login FROM logins WHERE person_id IN ({}) ORDER BY last_seen DESC",
-            id_list(ids)
-        );
+        let wanted: std::collections::HashSet<i64> = out.iter().map(|p| p.id).collect();
+        let sql = if ids.len() > 2000 {
+            // the table holds only renamed people: read it whole rather than parse a huge list
+            "SELECT person_id, login FROM logins ORDER BY last_seen DESC".to_string()
+        } else {
+            format!(
+                "SELECT person_id, login FROM logins WHERE person_id IN ({}) ORDER BY last_seen DESC",
+                id_list(ids)
+            )
+        };
         let mut lg = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let mut others: std::collections::HashMap<i64, Vec<String>> =
             std::collections::HashMap::new();
@@ -518,7 +579,9 @@ impl Store {
             .map_err(|e| self.err(e))?;
         for r in rows {
             let (id, login) = r.map_err(|e| self.err(e))?;
-            others.entry(id).or_default().push(login);
+            if wanted.contains(&id) {
+                others.entry(id).or_default().push(login);
+            }
         }
         for p in &mut out {
             if let Some(l) = others.remove(&p.id) {
@@ -887,7 +950,7 @@ impl Store {
 
 /// `SELECT … WHERE id IN (…)` for a few ids; for many, a scan of the table filtered here
 /// (parsing a huge IN list costs more than reading the table).
-fn by_ids(select: &str, ids: &[i64]) -> (String, impl Fn(i64) -> bool) {
+pub(crate) fn by_ids(select: &str, ids: &[i64]) -> (String, impl Fn(i64) -> bool) {
     const SCAN_ABOVE: usize = 2000;
     if ids.len() > SCAN_ABOVE {
         let set: std::collections::HashSet<i64> = ids.iter().copied().collect();

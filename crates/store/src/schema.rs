@@ -108,6 +108,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0013_privacy", PRIVACY),
     ("0014_shortlists", SHORTLISTS),
     ("0015_watches", WATCHES),
+    ("0016_ranking", crate::ranking::SCHEMA),
 ];
 
 /// The recruiter's own state (`shortlists.rs`): shortlists and the people on them, and the

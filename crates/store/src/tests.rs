@@ -635,3 +635,88 @@ fn path_rollup_is_filled_for_an_older_store_and_follows_merges() {
     assert_eq!(after.len(), 3, "{after:?}");
     assert!(after.iter().all(|c| c.person_id == account && c.n == 1));
 }
+
+/// The ranking is current only until anything a score reads changes: new work, a person's
+/// flags or place, an opt-out. Its cells are the unscoped query's, bit for bit.
+#[test]
+fn the_ranking_goes_stale_on_any_write_a_score_reads() {
+    let mut s = temp_store("ranking-stale");
+    let day = 20_000;
+    let build = |s: &Store| -> Result<Vec<crate::RankEntry>> {
+        let mut out = Vec::new();
+        s.each_person_cells(i64::MAX / 86400, |pid, cells| {
+            let all = s.cells(&crate::CellQuery {
+                person_ids: Some(vec![pid]),
+                ..Default::default()
+            })?;
+            assert_eq!(cells, all, "the ranking's cells are the search's");
+            out.push(crate::RankEntry {
+                person_id: pid,
+                score: cells.iter().map(|c| c.w).sum(),
+                n: cells.iter().map(|c| c.n).sum(),
+                shown: 2,
+                metro: None,
+                country: None,
+                location: None,
+                city: None,
+                region: None,
+            });
+            Ok(())
+        })?;
+        Ok(out)
+    };
+    let rec = |k: &str, login: &str, id: i64, at: i64| {
+        contrib(k, Kind::PrMerged, "o/r", actor(Some(id), login), at)
+    };
+    load(
+        &mut s,
+        "a",
+        &[
+            rec("k1", "ana", 1, 1_700_000_000),
+            rec("k2", "bo", 2, 1_700_100_000),
+        ],
+    );
+    assert!(!s.ranking_fresh(day, "fp").unwrap());
+    assert!(s.ranking_rebuild(day, "fp", build).unwrap());
+    assert!(s.ranking_fresh(day, "fp").unwrap());
+    // another day or fingerprint is not this ranking; a second rebuild does nothing
+    assert!(!s.ranking_fresh(day + 1, "fp").unwrap());
+    assert!(!s.ranking_fresh(day, "other").unwrap());
+    assert!(!s.ranking_rebuild(day, "fp", build).unwrap());
+    let all = crate::RankFilter::default();
+    assert_eq!(s.ranking_count(&all, None).unwrap(), 2);
+    // new work: stale
+    load(&mut s, "b", &[rec("k3", "ana", 1, 1_700_200_000)]);
+    assert!(!s.ranking_fresh(day, "fp").unwrap());
+    assert!(s.ranking_rebuild(day, "fp", build).unwrap());
+    // a person's flag: stale
+    s.conn
+        .execute(
+            "UPDATE people SET behaviour = 'bursts' WHERE login = 'bo'",
+            [],
+        )
+        .unwrap();
+    assert!(!s.ranking_fresh(day, "fp").unwrap());
+    assert!(s.ranking_rebuild(day, "fp", build).unwrap());
+    // a place: stale
+    s.conn
+        .execute(
+            "UPDATE people SET loc_version = 1, loc_metro = 'Berlin' WHERE login = 'ana'",
+            [],
+        )
+        .unwrap();
+    assert!(!s.ranking_fresh(day, "fp").unwrap());
+    // a failed build leaves the old rows and says nothing is current
+    let failing = |_: &Store| -> Result<Vec<crate::RankEntry>> {
+        Err(StoreError::Corrupt {
+            path: "x".into(),
+            source: builtby_model::state::BadCode {
+                what: "test",
+                code: 99,
+            },
+        })
+    };
+    assert!(s.ranking_rebuild(day, "fp", failing).is_err());
+    assert!(!s.ranking_fresh(day, "fp").unwrap());
+    assert_eq!(s.ranking_count(&all, None).unwrap(), 2);
+}

@@ -270,6 +270,21 @@ pub fn search(env: &Env, a: &BenchSearchArgs) -> Result<ExitCode> {
             ..Default::default()
         },
     ));
+    if !a.queries.is_empty() {
+        let now = builtby_model::time::now();
+        queries = Vec::new();
+        for raw in &a.queries {
+            let params: builtby_search::query::Params =
+                form_urlencoded::parse(raw.as_bytes()).collect();
+            let q = params
+                .build(&env.catalog, now)
+                .map_err(|e| super::UsageError {
+                    flag: "query",
+                    message: format!("{raw}: {e}"),
+                })?;
+            queries.push((raw.clone(), q));
+        }
+    }
     for (name, q) in queries {
         let mut times = Vec::new();
         let mut total = 0;

@@ -79,6 +79,34 @@ impl Env {
         }
     }
 
+    /// After a command that wrote work: brings the materialised ranking up to date (see
+    /// `builtby_search::ranking`), so the first "everyone" search does not wait for it. A
+    /// failure here loses nothing (the next search rebuilds it, or scores everyone): it is a
+    /// warning.
+    pub fn refresh_ranking(&self) {
+        let started = std::time::Instant::now();
+        let result = builtby_store::Store::open(&self.data_dir)
+            .map_err(anyhow::Error::from)
+            .and_then(|mut store| {
+                Ok(builtby_search::ranking::refresh(
+                    &mut store,
+                    &self.catalog,
+                    &self.bots,
+                    builtby_model::time::now(),
+                )?)
+            });
+        match result {
+            Ok(true) if !self.quiet => eprintln!(
+                "ranked everyone for today's searches in {:.1} s",
+                started.elapsed().as_secs_f64()
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("warning: the ranking was not refreshed ({e:#}); the next search will")
+            }
+        }
+    }
+
     /// The store for a command that only reads (stats, search, export, person, serve): works
     /// on a store this user cannot write.
     pub fn reader(&self) -> Result<builtby_store::Store> {
@@ -105,7 +133,11 @@ impl Env {
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let env = Env::new(&args)?;
-    match args.command {
+    let writes_work = matches!(
+        args.command,
+        Command::Ingest(_) | Command::Hydrate(_) | Command::Enrich(_)
+    );
+    let code = match args.command {
         Command::Demo(a) => demo::run(&env, &a),
         Command::Ingest(IngestSource::Gharchive(a)) => ingest::run(&env, &a),
         Command::Ingest(IngestSource::Git(a)) => git::run(&env, &a),
@@ -136,7 +168,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Optout(v) => optout::run(&env, v),
         Command::Erase(a) => optout::erase(&env, &a),
         Command::Audit(a) => audit::run(&env, &a),
+    }?;
+    if writes_work {
+        env.refresh_ranking();
     }
+    Ok(code)
 }
 
 /// Who the CLI records in the audit log: the OS user (`USER`, else `USERNAME`).

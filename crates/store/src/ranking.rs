@@ -1,0 +1,455 @@
+//! The materialised ranking: every scored account in the order the unscoped search ranks them,
+//! with its score, so "everyone" (and everyone in a metro or a country) is a range read of a
+//! few rows instead of scoring a million people per request.
+//!
+//! The store keeps the rows and knows when they are stale; the search crate computes them
+//! (the scoring rules live there) with [`Store::ranking_rebuild`]. A ranking is valid for one
+//! as-of day and one *fingerprint* (the rules, the catalog, the bot rules it was built with),
+//! and only while nothing it was computed from has changed: triggers on the tables a score
+//! reads (`rollup`, the people's names, flags and places, the repositories' breadth, measured
+//! work) delete the `ranking_meta` row on any write, so no write path can forget to. A
+//! trigger on a table that is already empty is a no-op, so ingest pays next to nothing.
+
+use crate::query::{raw_cell, RawCell};
+use crate::{Cell, CellQuery, Result, Store};
+use rusqlite::{params, OptionalExtension};
+
+pub(crate) const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS ranking(
+    -- 1-based, in ranking order over every account scored (bots and hidden people too)
+    pos INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL,
+    score REAL NOT NULL,
+    -- contributions counted (the tie-break after the score)
+    n INTEGER NOT NULL,
+    -- 2: a person; 1: shown only with bots included (a bot, an import identity, bot-like
+    -- behaviour); 0: never shown (opted out)
+    shown INTEGER NOT NULL,
+    -- what the location filters compare: the profile's text, and its normalised place
+    -- (NULL when not normalised)
+    metro TEXT,
+    country TEXT,
+    location TEXT,
+    city TEXT,
+    region TEXT
+);
+CREATE INDEX IF NOT EXISTS ranking_person ON ranking(person_id);
+CREATE INDEX IF NOT EXISTS ranking_metro ON ranking(metro, pos) WHERE metro IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ranking_country ON ranking(country, pos) WHERE country IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ranking_meta(
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    as_of_day INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    built_at INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS ranking_stale_rollup_insert AFTER INSERT ON rollup
+    BEGIN DELETE FROM ranking_meta; END;
+CREATE TRIGGER IF NOT EXISTS ranking_stale_rollup_update AFTER UPDATE ON rollup
+    BEGIN DELETE FROM ranking_meta; END;
+CREATE TRIGGER IF NOT EXISTS ranking_stale_rollup_delete AFTER DELETE ON rollup
+    BEGIN DELETE FROM ranking_meta; END;
+CREATE TRIGGER IF NOT EXISTS ranking_stale_people_update
+    AFTER UPDATE OF login, is_bot_type, not_person, behaviour, optout, member_of,
+        loc_version, loc_metro, loc_country ON people
+    BEGIN DELETE FROM ranking_meta; END;
+CREATE TRIGGER IF NOT EXISTS ranking_stale_people_delete AFTER DELETE ON people
+    BEGIN DELETE FROM ranking_meta; END;
+CREATE TRIGGER IF NOT EXISTS ranking_stale_repos AFTER UPDATE OF contributors, name ON repos
+    BEGIN DELETE FROM ranking_meta; END;
+CREATE TRIGGER IF NOT EXISTS ranking_stale_measures AFTER UPDATE OF measures ON contributions
+    BEGIN DELETE FROM ranking_meta; END;
+"#;
+
+/// One account in the ranking, as the searches read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankRow {
+    pub pos: i64,
+    pub person_id: i64,
+    pub score: f64,
+    pub n: i64,
+}
+
+/// An account as the ranking's build needs it: who it is, whether it is shown, where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankPerson {
+    pub id: i64,
+    pub login: String,
+    pub is_bot_type: bool,
+    pub not_person: Option<String>,
+    pub behaviour: Option<String>,
+    pub opted_out: bool,
+    pub metro: Option<String>,
+    pub country: Option<String>,
+    pub location: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+}
+
+/// An account's place in a new ranking, in ranking order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankEntry {
+    pub person_id: i64,
+    pub score: f64,
+    pub n: i64,
+    /// See the `shown` column: 2, 1 or 0.
+    pub shown: u8,
+    pub metro: Option<String>,
+    pub country: Option<String>,
+    pub location: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+}
+
+/// A ranked account's location: the profile's text and its normalised place (its fields;
+/// `None` when it has none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    pub location: Option<String>,
+    pub place: Option<crate::Place>,
+}
+
+/// Which ranked accounts a read looks at.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RankFilter {
+    /// Bots and the like too (`shown >= 1`), else people only (`shown = 2`).
+    pub include_bots: bool,
+    pub metro: Option<String>,
+    pub country: Option<String>,
+}
+
+impl RankFilter {
+    fn sql(&self, args: &mut Vec<rusqlite::types::Value>) -> String {
+        let mut w = vec![if self.include_bots {
+            "shown >= 1".to_string()
+        } else {
+            "shown = 2".to_string()
+        }];
+        if let Some(m) = &self.metro {
+            args.push(m.clone().into());
+            w.push(format!("metro = ?{}", args.len()));
+        }
+        if let Some(c) = &self.country {
+            args.push(c.clone().into());
+            w.push(format!("country = ?{}", args.len()));
+        }
+        w.join(" AND ")
+    }
+}
+
+impl Store {
+    /// Whether the stored ranking is current for this as-of day and fingerprint.
+    pub fn ranking_fresh(&self, as_of_day: i64, fingerprint: &str) -> Result<bool> {
+        let meta: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT as_of_day, fingerprint FROM ranking_meta WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(meta.is_some_and(|(d, f)| d == as_of_day && f == fingerprint))
+    }
+
+    /// Rebuilds the ranking in one write transaction, unless another process made it current
+    /// meanwhile: `build` reads through this same connection inside the transaction (so
+    /// nothing changes under it) and returns every account in ranking order. Returns whether
+    /// it built.
+    pub fn ranking_rebuild(
+        &mut self,
+        as_of_day: i64,
+        fingerprint: &str,
+        build: impl FnOnce(&Store) -> Result<Vec<RankEntry>>,
+    ) -> Result<bool> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))?;
+        let result = (|| {
+            if self.ranking_fresh(as_of_day, fingerprint)? {
+                return Ok(false);
+            }
+            let entries = build(self)?;
+            let e = |e| self.err(e);
+            self.conn.execute("DELETE FROM ranking", []).map_err(e)?;
+            let mut ins = self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO ranking(pos, person_id, score, n, shown, metro, country, location, city, region)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(e)?;
+            for (i, r) in entries.iter().enumerate() {
+                ins.execute(params![
+                    i as i64 + 1,
+                    r.person_id,
+                    r.score,
+                    r.n,
+                    r.shown,
+                    r.metro,
+                    r.country,
+                    r.location,
+                    r.city,
+                    r.region
+                ])
+                .map_err(e)?;
+            }
+            drop(ins);
+            // Written last: the inserts above fire no trigger, and the row says "current".
+            self.conn
+                .execute(
+                    "INSERT OR REPLACE INTO ranking_meta(id, as_of_day, fingerprint, built_at)
+                     VALUES (1, ?1, ?2, ?3)",
+                    params![as_of_day, fingerprint, builtby_model::time::now()],
+                )
+                .map_err(e)?;
+            Ok(true)
+        })();
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        match self.conn.execute_batch(end) {
+            Ok(()) => result,
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(result.err().unwrap_or_else(|| self.err(e)))
+            }
+        }
+    }
+
+    /// Every account with work up to `until_day`, one at a time in id order, with its cells
+    /// (the same cells [`Store::cells`] gives for an unscoped query up to that day): the
+    /// ranking's build reads the whole rollup this way without holding it in memory.
+    pub fn each_person_cells(
+        &self,
+        until_day: i64,
+        mut f: impl FnMut(i64, Vec<Cell>) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT person_id, repo_id, kind, day, n, w FROM rollup INDEXED BY rollup_person
+                 WHERE day <= ?1 ORDER BY person_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([until_day]).map_err(|e| self.err(e))?;
+        let mut current: Vec<RawCell> = Vec::new();
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let row = raw_cell(r).map_err(|e| self.err(e))?;
+            if current.first().is_some_and(|c| c.0 != row.0) {
+                let person = current[0].0;
+                f(person, self.bucketed(std::mem::take(&mut current))?)?;
+            }
+            current.push(row);
+        }
+        if let Some(first) = current.first() {
+            let person = first.0;
+            f(person, self.bucketed(current)?)?;
+        }
+        Ok(())
+    }
+
+    /// Every account, as the ranking's build needs it, by id.
+    pub fn rank_people(&self) -> Result<std::collections::HashMap<i64, RankPerson>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, login, is_bot_type, not_person, behaviour, optout IS NOT NULL,
+                        CASE WHEN loc_version IS NOT NULL THEN loc_metro END,
+                        CASE WHEN loc_version IS NOT NULL THEN loc_country END,
+                        location,
+                        CASE WHEN loc_version IS NOT NULL THEN loc_city END,
+                        CASE WHEN loc_version IS NOT NULL THEN loc_region END
+                 FROM people",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(RankPerson {
+                    id: r.get(0)?,
+                    login: r.get(1)?,
+                    is_bot_type: r.get(2)?,
+                    not_person: r.get(3)?,
+                    behaviour: r.get(4)?,
+                    opted_out: r.get(5)?,
+                    metro: r.get(6)?,
+                    country: r.get(7)?,
+                    location: r.get(8)?,
+                    city: r.get(9)?,
+                    region: r.get(10)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = std::collections::HashMap::new();
+        for r in rows {
+            let p = r.map_err(|e| self.err(e))?;
+            out.insert(p.id, p);
+        }
+        Ok(out)
+    }
+
+    /// Ranked accounts passing `filter`, in ranking order, after position `after_pos`.
+    pub fn ranking_rows(
+        &self,
+        filter: &RankFilter,
+        after_pos: i64,
+        limit: u32,
+    ) -> Result<Vec<RankRow>> {
+        let mut args = Vec::new();
+        let w = filter.sql(&mut args);
+        args.push(after_pos.into());
+        let sql = format!(
+            "SELECT pos, person_id, score, n FROM ranking WHERE {w} AND pos > ?{} ORDER BY pos LIMIT {limit}",
+            args.len()
+        );
+        self.rank_query(&sql, args)
+    }
+
+    /// Ranked accounts passing `filter`, in ranking order, before position `before_pos`,
+    /// nearest first.
+    pub fn ranking_rows_before(
+        &self,
+        filter: &RankFilter,
+        before_pos: i64,
+        limit: u32,
+    ) -> Result<Vec<RankRow>> {
+        let mut args = Vec::new();
+        let w = filter.sql(&mut args);
+        args.push(before_pos.into());
+        let sql = format!(
+            "SELECT pos, person_id, score, n FROM ranking WHERE {w} AND pos < ?{} ORDER BY pos DESC LIMIT {limit}",
+            args.len()
+        );
+        self.rank_query(&sql, args)
+    }
+
+    /// How many ranked accounts pass `filter` (before position `before_pos`, if given).
+    pub fn ranking_count(&self, filter: &RankFilter, before_pos: Option<i64>) -> Result<u32> {
+        let mut args = Vec::new();
+        let mut w = filter.sql(&mut args);
+        if let Some(p) = before_pos {
+            args.push(p.into());
+            w.push_str(&format!(" AND pos < ?{}", args.len()));
+        }
+        let sql = format!("SELECT count(*) FROM ranking WHERE {w}");
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row(rusqlite::params_from_iter(args), |r| r.get(0)))
+            .map_err(|e| self.err(e))
+    }
+
+    /// How many ranked accounts passing `filter` have work in `scope` (a scope the rollup
+    /// answers: no text, no paths): a pruned search's total.
+    pub fn ranking_count_in_scope(&self, filter: &RankFilter, scope: &CellQuery) -> Result<u32> {
+        let mut args = Vec::new();
+        let f = filter.sql(&mut args);
+        let w = crate::query::scope_sql(scope, "day", true, &mut args);
+        let sql = format!(
+            "SELECT count(*) FROM ranking WHERE {f}
+               AND person_id IN (SELECT person_id FROM rollup WHERE {w})"
+        );
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row(rusqlite::params_from_iter(args), |r| r.get(0)))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Ranked accounts passing `filter` that have a location or a place, in ranking order,
+    /// with them: what a free-text location filter is tested against.
+    pub fn ranking_located(&self, filter: &RankFilter) -> Result<Vec<(RankRow, Located)>> {
+        let mut args = Vec::new();
+        let w = filter.sql(&mut args);
+        let sql = format!(
+            "SELECT pos, person_id, score, n, location, city, region, country, metro FROM ranking
+             WHERE {w} AND (location IS NOT NULL OR city IS NOT NULL OR region IS NOT NULL
+                            OR country IS NOT NULL OR metro IS NOT NULL)
+             ORDER BY pos"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                let place = crate::Place {
+                    city: r.get(5)?,
+                    region: r.get(6)?,
+                    country: r.get(7)?,
+                    metro: r.get(8)?,
+                    confidence: 0.0,
+                };
+                let has_place = place.city.is_some()
+                    || place.region.is_some()
+                    || place.country.is_some()
+                    || place.metro.is_some();
+                Ok((
+                    RankRow {
+                        pos: r.get(0)?,
+                        person_id: r.get(1)?,
+                        score: r.get(2)?,
+                        n: r.get(3)?,
+                    },
+                    Located {
+                        location: r.get(4)?,
+                        place: has_place.then_some(place),
+                    },
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The ranking row of an account, if it is ranked and passes `filter`.
+    pub fn ranking_row(&self, filter: &RankFilter, person_id: i64) -> Result<Option<RankRow>> {
+        let mut args = Vec::new();
+        let w = filter.sql(&mut args);
+        args.push(person_id.into());
+        let sql = format!(
+            "SELECT pos, person_id, score, n FROM ranking WHERE {w} AND person_id = ?{}",
+            args.len()
+        );
+        Ok(self.rank_query(&sql, args)?.into_iter().next())
+    }
+
+    /// The accounts currently named `login` (any case), with their logins: how a git
+    /// identity's likely login is found among the ranked.
+    pub fn people_named(&self, login: &str) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, login FROM people WHERE login = ?1 COLLATE NOCASE")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([login], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Every repository's id.
+    pub fn repo_ids(&self) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM repos")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// How long this connection waits for another's write lock (a writer's default is ten
+    /// minutes: an ingest's transaction can be long).
+    pub fn set_busy_timeout(&self, wait: std::time::Duration) -> Result<()> {
+        self.conn.busy_timeout(wait).map_err(|e| self.err(e))
+    }
+
+    fn rank_query(&self, sql: &str, args: Vec<rusqlite::types::Value>) -> Result<Vec<RankRow>> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok(RankRow {
+                    pos: r.get(0)?,
+                    person_id: r.get(1)?,
+                    score: r.get(2)?,
+                    n: r.get(3)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+}
