@@ -124,6 +124,9 @@ pub struct Catalog {
     /// The ranking rules with the merged `[rank]` numbers.
     #[serde(skip)]
     rules: Rules,
+    /// What [`Catalog::digest`] computed, once.
+    #[serde(skip)]
+    digest: std::sync::OnceLock<String>,
 }
 
 impl Catalog {
@@ -252,6 +255,7 @@ impl Catalog {
             roles,
             areas,
             rules,
+            digest: std::sync::OnceLock::new(),
         })
     }
 
@@ -323,6 +327,19 @@ impl Catalog {
     /// The ranking rules, with this catalog's `[rank]` weights.
     pub fn rules(&self) -> &Rules {
         &self.rules
+    }
+
+    /// The catalog's ecosystems, repositories and rules as one text: equal texts, equal
+    /// rankings (what a stored ranking remembers it was built with). Computed once, on first
+    /// use.
+    pub fn digest(&self) -> &str {
+        self.digest.get_or_init(|| {
+            format!(
+                "{}\n{:?}",
+                serde_json::to_string(&self.ecosystems).unwrap_or_default(),
+                self.rules
+            )
+        })
     }
 
     pub fn repo_count(&self) -> usize {

@@ -42,12 +42,7 @@ const REBUILD_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 pub fn fingerprint(catalog: &Catalog, bots: &BotRules, half_life_months: f64) -> String {
     let mut h = Fnv::default();
     h.write(VERSION.as_bytes());
-    h.write(format!("{:?}", catalog.rules()).as_bytes());
-    h.write(
-        serde_json::to_string(&catalog.ecosystems)
-            .unwrap_or_default()
-            .as_bytes(),
-    );
+    h.write(catalog.digest().as_bytes());
     h.write(bots.canonical().as_bytes());
     h.write(&half_life_months.to_le_bytes());
     format!("{:016x}", h.0)

@@ -341,9 +341,12 @@ impl Store {
         let mut args = Vec::new();
         let f = filter.sql(&mut args);
         let w = crate::query::scope_sql(scope, "day", true, &mut args);
+        // the scope's people first (a seek per repository when it has some), then each one's
+        // ranking row: the cost follows the scope, not the ranking
         let sql = format!(
-            "SELECT count(*) FROM ranking WHERE {f}
-               AND person_id IN (SELECT person_id FROM rollup WHERE {w})"
+            "SELECT count(*) FROM (SELECT DISTINCT person_id FROM rollup WHERE {w}) s
+               JOIN ranking INDEXED BY ranking_person ON ranking.person_id = s.person_id
+             WHERE {f}"
         );
         self.conn
             .prepare_cached(&sql)
