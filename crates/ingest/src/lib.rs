@@ -121,6 +121,8 @@ pub trait Progress: Sync {
     fn bytes(&self, _total_read: u64) {}
     /// One file done (loaded, skipped or failed).
     fn file_done(&self, _report: &FileReport, _events: u64) {}
+    /// `records` added so far to the open (not yet committed) transaction loading `path`.
+    fn loading(&self, _path: &std::path::Path, _records: u64) {}
 }
 
 /// No progress output.
