@@ -139,7 +139,7 @@ impl HoursBar {
                 .unwrap_or(0.0)
                 .max(1e-9);
             b.set_message(format!(
-                "{now} · {} loaded, {} skipped, {} failed · {} events ({:.0}/s), {} kept",
+                "{now} · {} loaded, {} skipped, {} failed · {} events ({:.0}/s), {} in scope",
                 t.loaded,
                 t.skipped,
                 t.failed,
@@ -218,7 +218,7 @@ impl HoursProgress for HoursBar {
                         }
                         if self.lines {
                             eprintln!(
-                                "hour {stem}: {} events, {} kept, {} new contributions{}",
+                                "hour {stem}: {} events, {} in scope, {} new contributions{}",
                                 report.read,
                                 report.read - out,
                                 summary.new_contributions,

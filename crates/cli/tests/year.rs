@@ -232,10 +232,12 @@ fn fingerprint(url: &str, data: &Path) -> (String, Vec<(String, i64)>) {
     (out, counts)
 }
 
+/// The files in a download folder, but its `.lock`.
 fn left_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .map(|d| {
             d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n != ".lock")
                 .collect()
         })
         .unwrap_or_default();
@@ -544,6 +546,13 @@ fn killed_mid_download_then_resumed_equals_a_clean_run() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
+    // a second run meanwhile: refused, the first one's download untouched
+    let (code, _, err) = run(&a.url, &data, &ingest_args(&catalog, &[]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("another `builtby ingest gharchive --from/--to` is downloading into"),
+        "{err}"
+    );
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert_eq!(std::fs::metadata(&part).unwrap().len(), at as u64);

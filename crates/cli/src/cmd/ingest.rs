@@ -101,11 +101,13 @@ fn ingest_hours(
         retry.first_wait = std::time::Duration::from_secs_f64(secs);
     }
     let fetcher = download::Fetcher::new(&download::base_url(), retry)?;
+    let dir = env.data_dir.join("gharchive");
+    let _lock = lock_downloads(&dir)?;
     let mut store = env.store()?;
     let path = store.path().to_path_buf();
     let plan = Plan {
         stems: hours,
-        dir: env.data_dir.join("gharchive"),
+        dir,
         fetcher: &fetcher,
         scope,
         keep: a.keep,
@@ -151,7 +153,7 @@ fn ingest_hours(
             }
         );
         eprintln!(
-            "events: {read} read, {} kept ({}), {out} out of scope; {} new contributions, {located} locations normalised in {} ({:.1} hours/h, {:.0} events/s) into {}",
+            "events: {read} read, {} in scope ({}), {out} out of scope; {} new contributions, {located} locations normalised in {} ({:.1} hours/h, {:.0} events/s) into {}",
             read - out,
             scope.describe(),
             report.ingest.new_contributions(),
@@ -185,6 +187,33 @@ fn ingest_hours(
         );
     }
     Ok(report)
+}
+
+/// One downloading run per download folder: two would write the same `.part` files. The lock
+/// (an advisory `flock` on `<dir>/.lock`) is held while the returned file is open, and is
+/// released by the system however the process ends.
+fn lock_downloads(dir: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
+    let p = dir.join(".lock");
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&p)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        // SAFETY: flock on a descriptor this function owns.
+        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            anyhow::bail!(
+                "another `builtby ingest gharchive --from/--to` is downloading into {}: let it finish (what it loads is skipped by the next run)",
+                dir.display()
+            );
+        }
+    }
+    Ok(f)
 }
 
 /// Hours downloaded (or downloading) beyond the one loading.

@@ -195,9 +195,11 @@ pub fn read_lines(reader: &mut LineReader, sink: impl FnMut(Converted)) -> FileS
 }
 
 /// [`read_lines`], keeping only the events of repositories in `scope`: a line of another
-/// repository is counted in [`FileStats::out_of_scope`] and goes no further (it is not parsed
-/// when its `repo.name` can be found without parsing, see [`scope`]); the accounts it names
-/// are not passed on either, so only people seen in scope are resolved.
+/// repository, or an event that is not evidence and names no repository (a 2011–15 follow or
+/// gist), is counted in [`FileStats::out_of_scope`] and goes no further (it is not parsed when
+/// its `repo.name` can be found without parsing, see [`scope`]); the accounts it names are not
+/// passed on either, so only people seen in scope are resolved. Lines that cannot be used are
+/// reported as without a scope.
 pub fn read_lines_in(
     reader: &mut LineReader,
     scope: &Scope,
@@ -237,8 +239,14 @@ pub fn read_lines_in(
                             stats.out_of_scope += 1;
                             continue;
                         }
+                        None if matches!(c.outcome, Outcome::NotEvidence { .. }) => {
+                            // a star, a follow, a gist… in no repository: in no scope
+                            stats.events += 1;
+                            stats.out_of_scope += 1;
+                            continue;
+                        }
                         None => {
-                            // counted (skipped, no repository, not evidence); nothing kept
+                            // counted as a problem (skipped, no repository); nothing kept
                             stats.record(&c.outcome);
                             continue;
                         }
