@@ -149,9 +149,9 @@ pub struct ServeArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum IngestSource {
-    /// GH Archive hourly dumps: files, folders or globs of .json.gz (or plain .json), or --from/--to to download hours
+    /// GH Archive hourly dumps: files, folders or globs of .json.gz (or plain .json), or --from/--to to stream hours (up to a year and more) from GH Archive
     #[command(
-        after_help = "Examples:\n  builtby ingest gharchive 2015-01-01-*.json.gz\n  builtby ingest gharchive ~/gharchive/\n  builtby ingest gharchive --from 2024-05-21T00 --to 2024-05-21T05\n\nRe-ingesting a loaded file changes nothing; an interrupted ingest resumes where it stopped.\nExit status: 0 when every input was read to its end (skipped lines are reported, not fatal), 1 when an input could not be opened or ended early (all good records are still loaded), 2 for usage errors."
+        after_help = "Examples:\n  builtby ingest gharchive 2015-01-01-*.json.gz\n  builtby ingest gharchive ~/gharchive/\n  builtby ingest gharchive --from 2024-05-21T00 --to 2024-05-21T05\n  builtby ingest gharchive --from 2024-01-01 --to 2024-12-31   # a year, catalog scope\n  builtby ingest gharchive --from 2024-01-01 --to 2024-01-31 --scope my-repos.txt --keep\n\nDownloading (--from/--to): hours are UTC; a date means its hours 00 to 23. Hours stream: the next ones download (at most 2 ahead) while one loads, and each file is deleted once its hour is loaded (--keep keeps them in <data-dir>/gharchive), so a year needs a few hundred MB of disk for downloads, not the 0.5-1 TB a year weighs (a 2024 hour is 60-120 MB, 150-250k events). One such run at a time per data folder.\n\nScope: a year of all of GitHub is billions of events; --scope keeps only the events of some repositories (and the profiles of the people seen in them):\n  catalog  the catalog's repositories, under their current and old names (the default with --from/--to; --catalog FILE adds yours)\n  all      every repository (the default for files named on the command line)\n  FILE     one owner/name, owner/* or owner a line, # comments (a file named all: ./all)\nEvents of other repositories are counted, never stored: `builtby stats` shows them per input as \"not kept (out of scope)\". A file is logged with its scope: loading it again in the same scope (or after loading it with --scope all) changes nothing; in another scope, it is loaded again for what the first load left out.\n\nInterrupted? Run the same command again. Hours already loaded are skipped without downloading them (the ingest log knows them by name, even after their files were deleted); a partial download (.part) resumes where it stopped; an hour killed mid-load was rolled back and loads again whole. The store ends the same as after one uninterrupted run.\nA failed download is tried 4 times (waiting 2, 4, 8 s between; BUILTBY_GHARCHIVE_RETRY_WAIT=SECONDS sets the first wait); then the hour is reported failed and the others go on. After 3 hours in a row on which GH Archive could not be reached, the rest are not tried. BUILTBY_GHARCHIVE_URL downloads from another server (a mirror) instead of https://data.gharchive.org.\n\nRe-ingesting a loaded file changes nothing; an interrupted ingest resumes where it stopped.\nExit status: 0 when every input was read to its end (skipped lines are reported, not fatal), 1 when an input could not be opened or ended early or an hour failed (all good records are still loaded; the failed hours are named: run again to retry them), 2 for usage errors."
     )]
     Gharchive(GharchiveArgs),
     /// Local git clones (bare or not): commits on the default branch with their paths, linked to GitHub logins and PRs
@@ -224,12 +224,18 @@ pub struct GharchiveArgs {
     /// Files, folders or glob patterns
     #[arg(value_name = "PATH", required_unless_present = "from")]
     pub paths: Vec<PathBuf>,
-    /// First hour to download, e.g. 2024-05-21T00 (UTC)
+    /// First hour or date to download, e.g. 2024-05-21T00 or 2024-01-01 (UTC)
     #[arg(long, requires = "to", value_name = "HOUR")]
     pub from: Option<String>,
-    /// Last hour to download, inclusive
+    /// Last hour or date to download, inclusive (a date: through its hour 23)
     #[arg(long, requires = "from", value_name = "HOUR")]
     pub to: Option<String>,
+    /// Keep only events of these repositories: catalog, all, or a FILE of owner/name, owner/* or owner lines [default: catalog with --from/--to, all for files]
+    #[arg(long, value_name = "catalog|all|FILE")]
+    pub scope: Option<String>,
+    /// Keep downloaded hours in <data-dir>/gharchive after loading them (by default each is deleted once loaded)
+    #[arg(long, requires = "from")]
+    pub keep: bool,
     /// Parser threads [default: number of cores]
     #[arg(long)]
     pub threads: Option<usize>,

@@ -1,23 +1,32 @@
-//! GH Archive files into the store: parallel parse, ordered single-writer load.
+//! GH Archive files into the store: parallel parse, ordered single-writer load; [`hours`]
+//! streams hours from GH Archive through the same load.
+
+pub mod hours;
 
 use crate::locations::Locations;
 use crate::{FileOutcome, FileReport, IngestError, IngestReport, Progress};
 use builtby_model::Record;
-use builtby_sources::gharchive::{read_lines, FileStats, LineReader, Outcome};
+use builtby_sources::gharchive::{read_lines_in, FileStats, LineReader, Outcome, Scope};
 use builtby_store::{InputFile, Store};
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::Mutex;
 
 /// Records per message between a parser and the writer.
 const CHUNK: usize = 4096;
 /// Messages a parser may run ahead of the writer, per file.
 const AHEAD: usize = 4;
 
-enum Msg {
-    Start(InputFile),
+pub(crate) enum Msg {
+    /// The input as the ingest log will key it (its checksum and the scope's key), and the
+    /// checksum alone (a whole load of the same bytes covers any scope).
+    Start {
+        input: InputFile,
+        whole: String,
+    },
     Records(Vec<Record>),
     Done(Box<FileStats>),
     Failed(String),
@@ -48,7 +57,7 @@ pub fn ingest_files(
     threads: usize,
     progress: &dyn Progress,
 ) -> Result<IngestReport, IngestError> {
-    ingest(store, files, threads, progress, None)
+    ingest_files_in(store, files, threads, progress, None, &Scope::all())
 }
 
 /// [`ingest_files`], and the parsers hand every profile location they meet to `locations`,
@@ -60,33 +69,108 @@ pub fn ingest_files_noting(
     progress: &dyn Progress,
     locations: &Locations,
 ) -> Result<IngestReport, IngestError> {
-    ingest(store, files, threads, progress, Some(locations))
+    ingest_files_in(
+        store,
+        files,
+        threads,
+        progress,
+        Some(locations),
+        &Scope::all(),
+    )
 }
 
-fn ingest(
+/// [`ingest_files_noting`], keeping only the events of repositories in `scope` (see
+/// [`builtby_sources::gharchive::scope`]). A file is logged under its checksum and the
+/// scope's key, so loading it again in the same scope (or after it was loaded whole) changes
+/// nothing, and in another scope loads what the first load left out.
+pub fn ingest_files_in(
     store: &mut Store,
     files: &[PathBuf],
     threads: usize,
     progress: &dyn Progress,
     locations: Option<&Locations>,
+    scope: &Scope,
+) -> Result<IngestReport, IngestError> {
+    let threads = threads.clamp(1, files.len().max(1));
+    let stages = Stages {
+        threads,
+        progress,
+        locations,
+        scope,
+    };
+    run(
+        store,
+        &stages,
+        |jobs| {
+            for f in files {
+                if !jobs.push(f.clone()) {
+                    break;
+                }
+            }
+        },
+        &mut |_| {},
+        &|| {},
+    )
+}
+
+/// What the stages of a load share: parser threads, progress, the location noter, the scope.
+pub(crate) struct Stages<'a> {
+    pub threads: usize,
+    pub progress: &'a dyn Progress,
+    pub locations: Option<&'a Locations>,
+    pub scope: &'a Scope,
+}
+
+/// Where inputs enter a running load, in the order they will be loaded: each pushed file
+/// goes to the next free parser, and to the writer's queue.
+pub(crate) struct Jobs {
+    parse: Sender<(PathBuf, SyncSender<Msg>)>,
+    write: Sender<(PathBuf, Receiver<Msg>)>,
+}
+
+impl Jobs {
+    /// Queues `path`; false when the writer has stopped (a store error).
+    pub fn push(&self, path: PathBuf) -> bool {
+        let (tx, rx) = sync_channel(AHEAD);
+        self.write.send((path.clone(), rx)).is_ok() && self.parse.send((path, tx)).is_ok()
+    }
+}
+
+/// The load: `feed` pushes inputs (on its own thread) while `stages.threads` parsers read them
+/// and this thread writes them, in the order pushed, one transaction each, calling `after`
+/// with each file's report once its transaction is over. `writer_done` is called as soon as
+/// the writer stops (all inputs written, or a store error), before the threads are joined, so
+/// a feed waiting on the writer can give up.
+pub(crate) fn run(
+    store: &mut Store,
+    stages: &Stages,
+    feed: impl FnOnce(Jobs) + Send,
+    after: &mut dyn FnMut(&FileReport),
+    writer_done: &(dyn Fn() + Sync),
 ) -> Result<IngestReport, IngestError> {
     let loaded: HashSet<String> = store.loaded_checksums()?;
-    let channels: Vec<(SyncSender<Msg>, Receiver<Msg>)> =
-        files.iter().map(|_| sync_channel(AHEAD)).collect();
-    let (senders, receivers): (Vec<_>, Vec<_>) = channels.into_iter().unzip();
-    let next = AtomicUsize::new(0);
+    let (parse_tx, parse_rx) = channel::<(PathBuf, SyncSender<Msg>)>();
+    let (write_tx, write_rx) = channel::<(PathBuf, Receiver<Msg>)>();
+    let parse_rx = Mutex::new(parse_rx);
     let bytes = AtomicU64::new(0);
-    let threads = threads.clamp(1, files.len().max(1));
     std::thread::scope(|s| {
-        for _ in 0..threads {
+        s.spawn(|| {
+            feed(Jobs {
+                parse: parse_tx,
+                write: write_tx,
+            })
+        });
+        for _ in 0..stages.threads.max(1) {
             s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some(path) = files.get(i) else { break };
-                parse_one(path, &senders[i], &loaded, &bytes, locations);
+                let job = parse_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok((path, tx))) = job else { break };
+                parse_one(&path, &tx, &loaded, &bytes, stages.locations, stages.scope);
             });
         }
-        let r = write_all(store, files, receivers, &bytes, progress);
-        // On a store error the receivers are gone: parsers see closed channels and stop.
+        let r = write_all(store, write_rx, &bytes, stages.progress, after);
+        // On a store error the receivers are gone: parsers see closed channels and stop, and
+        // the feed sees a closed queue.
+        writer_done();
         r
     })
 }
@@ -97,6 +181,7 @@ fn parse_one(
     loaded: &HashSet<String>,
     bytes: &AtomicU64,
     locations: Option<&Locations>,
+    scope: &Scope,
 ) {
     let (size, sum) = match checksum(path) {
         Ok(x) => x,
@@ -105,9 +190,10 @@ fn parse_one(
             return;
         }
     };
-    if loaded.contains(&sum) {
+    let key = scope.input_key(&sum);
+    if let Some(k) = [&sum, &key].into_iter().find(|k| loaded.contains(*k)) {
         bytes.fetch_add(size, Ordering::Relaxed);
-        let _ = tx.send(Msg::AlreadyLoaded(sum));
+        let _ = tx.send(Msg::AlreadyLoaded(k.clone()));
         return;
     }
     let mut reader = match LineReader::open(path) {
@@ -118,12 +204,15 @@ fn parse_one(
         }
     };
     if tx
-        .send(Msg::Start(InputFile {
-            source: builtby_model::Source::Gharchive,
-            path: path.to_path_buf(),
-            size,
-            checksum: sum,
-        }))
+        .send(Msg::Start {
+            input: InputFile {
+                source: builtby_model::Source::Gharchive,
+                path: path.to_path_buf(),
+                size,
+                checksum: key,
+            },
+            whole: sum,
+        })
         .is_err()
     {
         return;
@@ -132,7 +221,7 @@ fn parse_one(
     let mut reported = 0u64;
     let mut chunk = Vec::with_capacity(CHUNK);
     let mut closed = false;
-    let stats = read_lines(&mut reader, |line| {
+    let stats = read_lines_in(&mut reader, scope, |line| {
         if closed {
             return;
         }
@@ -183,24 +272,22 @@ fn parse_one(
 
 fn write_all(
     store: &mut Store,
-    files: &[PathBuf],
-    receivers: Vec<Receiver<Msg>>,
+    queue: Receiver<(PathBuf, Receiver<Msg>)>,
     bytes: &AtomicU64,
     progress: &dyn Progress,
+    after: &mut dyn FnMut(&FileReport),
 ) -> Result<IngestReport, IngestError> {
     let mut report = IngestReport::default();
-    for (path, rx) in files.iter().zip(receivers) {
+    for (path, rx) in queue {
         let outcome = write_one(store, &rx, bytes, progress)?;
         let events = match &outcome {
             FileOutcome::Loaded { report, .. } => report.read,
             _ => 0,
         };
-        let fr = FileReport {
-            path: path.clone(),
-            outcome,
-        };
+        let fr = FileReport { path, outcome };
         progress.bytes(bytes.load(Ordering::Relaxed));
         progress.file_done(&fr, events);
+        after(&fr);
         report.files.push(fr);
     }
     Ok(report)
@@ -212,11 +299,11 @@ fn write_one(
     bytes: &AtomicU64,
     progress: &dyn Progress,
 ) -> Result<FileOutcome, IngestError> {
-    let input = match rx.recv() {
-        Ok(Msg::Start(input)) => input,
+    let (input, whole) = match rx.recv() {
+        Ok(Msg::Start { input, whole }) => (input, whole),
         Ok(Msg::Failed(error)) => return Ok(FileOutcome::Failed { error }),
-        Ok(Msg::AlreadyLoaded(sum)) => {
-            return Ok(match store.loaded(&sum)? {
+        Ok(Msg::AlreadyLoaded(key)) => {
+            return Ok(match store.loaded(&key)? {
                 Some(l) => FileOutcome::already(&l),
                 None => FileOutcome::AlreadyLoaded,
             })
@@ -229,20 +316,25 @@ fn write_one(
     };
     // Checked again here, inside the write transaction: the same bytes may appear twice in
     // one run under two names, or another process may have loaded them since the parsers
-    // looked. The parser's sender lives until the thread scope ends, so draining `rx` to its
-    // end would wait forever: return, and the caller drops `rx`, which stops the parser's
-    // sends. Dropping the batch rolls it back.
+    // looked. The parser's sender lives until its job ends, so draining `rx` to its end
+    // would wait: return, and the caller drops `rx`, which stops the parser's sends.
+    // Dropping the batch rolls it back.
     let mut load = store.begin()?;
-    if let Some(l) = load.loaded(&input.checksum)? {
-        return Ok(FileOutcome::already(&l));
+    for key in [&input.checksum, &whole] {
+        if let Some(l) = load.loaded(key)? {
+            return Ok(FileOutcome::already(&l));
+        }
     }
+    let mut added = 0u64;
     loop {
         match rx.recv() {
             Ok(Msg::Records(records)) => {
                 for r in &records {
                     load.add(r)?;
                 }
+                added += records.len() as u64;
                 progress.bytes(bytes.load(Ordering::Relaxed));
+                progress.loading(&input.path, added);
             }
             Ok(Msg::Done(stats)) => {
                 let report = stats.report();

@@ -9,6 +9,12 @@
 //! that cannot be opened is reported and the others go on; a file that ends early keeps every
 //! record before the damage, and is logged as incomplete.
 //!
+//! GH Archive files may be read in a scope of repositories (the catalog's, a file's): the
+//! parsers drop other repositories' events before building records, and the ingest log keys
+//! such a load by checksum and scope. Hours can also stream from GH Archive
+//! ([`gharchive::hours`]): downloaded a few ahead of the load, deleted once loaded, skipped
+//! by name when the ingest log has them.
+//!
 //! Profile locations are normalised off the writer's path: on a background thread while the
 //! files load, stored in one batch after (see [`locations`]).
 
@@ -121,6 +127,8 @@ pub trait Progress: Sync {
     fn bytes(&self, _total_read: u64) {}
     /// One file done (loaded, skipped or failed).
     fn file_done(&self, _report: &FileReport, _events: u64) {}
+    /// `records` added so far to the open (not yet committed) transaction loading `path`.
+    fn loading(&self, _path: &std::path::Path, _records: u64) {}
 }
 
 /// No progress output.

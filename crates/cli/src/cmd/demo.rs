@@ -73,7 +73,13 @@ pub fn run(env: &Env, a: &DemoArgs) -> Result<ExitCode> {
         }
         files = crate::demo::sample::write_sample(&dir, end, 6)?;
     }
-    super::ingest::ingest(&demo_env, &files, None, false)?;
+    super::ingest::ingest(
+        &demo_env,
+        &files,
+        None,
+        false,
+        &builtby_sources::gharchive::Scope::all(),
+    )?;
     let models = models_sample(&demo_env.data_dir)?;
     {
         let mut store = demo_env.store()?;

@@ -21,7 +21,7 @@
 //! Beside its outcome, a line yields the accounts it names ([`Seen`], see [`super::seen`]):
 //! [`convert_line_seen`].
 
-use super::event::{Glance, Label, Loose, RawEvent, Str, User};
+use super::event::{Glance, Label, Loose, RawEvent, Repo, Repository, Str, User};
 use super::seen::{self, Seen};
 use super::Credited;
 use builtby_model::{
@@ -435,16 +435,28 @@ fn keyed_by(mut c: Contribution, object_id: Option<i64>) -> Contribution {
 /// `owner/name`: from `repo.name` (Events API), else from the Timeline `repository` object,
 /// else from the 2011 `payload.repo` string. `None` when nothing usable is there.
 fn repository(e: &RawEvent, payload_repo: Option<&str>) -> Option<(String, Option<i64>)> {
+    repository_of(&e.repo, e.repository.as_ref(), payload_repo)
+        .map(|(name, id)| (name.into_owned(), id))
+}
+
+/// [`repository`] from the parts that name it (shared with the scope test, which reads only
+/// them: [`super::event::Where`]).
+pub(super) fn repository_of<'a>(
+    repo: &'a Loose<'a, Repo<'a>>,
+    repository: Option<&'a Repository<'a>>,
+    payload_repo: Option<&'a str>,
+) -> Option<(std::borrow::Cow<'a, str>, Option<i64>)> {
+    use std::borrow::Cow;
     let valid = |s: &str| {
         let mut parts = s.split('/');
         matches!((parts.next(), parts.next(), parts.next()), (Some(o), Some(n), None) if !o.is_empty() && !n.is_empty())
     };
-    if let Loose::Obj(r) = &e.repo {
+    if let Loose::Obj(r) = repo {
         if let Some(name) = r.name.as_ref().map(|n| n.as_str()).filter(|n| valid(n)) {
-            return Some((name.to_string(), r.id.int()));
+            return Some((Cow::Borrowed(name), r.id.int()));
         }
     }
-    if let Some(r) = &e.repository {
+    if let Some(r) = repository {
         let owner = match &r.owner {
             Loose::Str(s) => Some(s.to_string()),
             Loose::Obj(u) => u.login.as_ref().map(|l| l.as_str().to_string()),
@@ -453,16 +465,32 @@ fn repository(e: &RawEvent, payload_repo: Option<&str>) -> Option<(String, Optio
         if let (Some(o), Some(n)) = (owner, r.name.as_ref()) {
             let full = format!("{o}/{}", n.as_str());
             if valid(&full) {
-                return Some((full, r.id.int()));
+                return Some((Cow::Owned(full), r.id.int()));
             }
         }
     }
     let from_payload = payload_repo.filter(|s| valid(s))?;
-    let id = match &e.repo {
+    let id = match repo {
         Loose::Obj(r) => r.id.int(),
         _ => None,
     };
-    Some((from_payload.to_string(), id))
+    Some((Cow::Borrowed(from_payload), id))
+}
+
+/// The repository a line names, by the conversion's rules: the top-level `repo.name` found
+/// by [`super::scope::sniff_repo`] without parsing, else from a parse of the fields that name
+/// a repository. `None` when the line names none (or is not a JSON object).
+pub fn line_repository(text: &[u8]) -> Option<std::borrow::Cow<'_, str>> {
+    if let Some(name) = super::scope::sniff_repo(text) {
+        return Some(std::borrow::Cow::Borrowed(name));
+    }
+    let w: super::event::Where = serde_json::from_slice(text).ok()?;
+    repository_of(
+        &w.repo,
+        w.repository.as_ref(),
+        w.payload.obj().and_then(|p| p.repo.str()),
+    )
+    .map(|(name, _)| std::borrow::Cow::Owned(name.into_owned()))
 }
 
 fn actor(e: &RawEvent) -> Option<Actor> {

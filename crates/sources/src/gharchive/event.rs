@@ -469,6 +469,26 @@ pub struct Release<'a> {
     pub html_url: Option<Str<'a>>,
 }
 
+/// What names an event's repository, and nothing else: the scope test's parse of a line
+/// whose top-level `repo.name` could not be found without parsing (see
+/// [`super::convert::line_repository`]).
+#[derive(Debug, Deserialize, Default)]
+pub struct Where<'a> {
+    #[serde(default, borrow)]
+    pub repo: Loose<'a, Repo<'a>>,
+    #[serde(default, borrow)]
+    pub repository: Option<Repository<'a>>,
+    #[serde(default, borrow)]
+    pub payload: Loose<'a, WherePayload<'a>>,
+}
+
+/// The 2011 events' `payload.repo` (`owner/name`).
+#[derive(Debug, Deserialize, Default)]
+pub struct WherePayload<'a> {
+    #[serde(default, borrow)]
+    pub repo: Loose<'a, IgnoredAny>,
+}
+
 /// What an event that is never evidence (a star, a fork, a branch…) is read for: its time and
 /// the accounts it names, for the person resolver. Every field takes any JSON value.
 #[derive(Debug, Deserialize, Default)]

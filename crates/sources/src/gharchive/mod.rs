@@ -30,6 +30,7 @@ pub mod convert;
 pub mod download;
 pub mod event;
 pub mod lines;
+pub mod scope;
 pub mod seen;
 
 use builtby_model::Contribution;
@@ -37,9 +38,14 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub use convert::{convert_line, convert_line_seen, Converted, Outcome};
+pub use convert::{convert_line, convert_line_seen, line_repository, Converted, Outcome};
 pub use lines::{LineReader, ReadError};
+pub use scope::{Pattern, Scope, ScopeError};
 pub use seen::Seen;
+
+/// The reason events of repositories outside the ingest's scope are not kept, in
+/// [`builtby_model::ReadReport::skipped`].
+pub const OUT_OF_SCOPE: &str = "out of scope";
 
 /// How many skipped-line messages a file keeps word for word; beyond that only counts.
 pub const MAX_SKIP_MESSAGES: usize = 50;
@@ -57,6 +63,10 @@ pub struct FileStats {
     pub no_repository: u64,
     /// Events that credit an actor but have none (deleted accounts).
     pub no_actor: u64,
+    /// Events of repositories outside the ingest's [`Scope`]: counted (in `events` too), never
+    /// parsed further nor kept.
+    #[serde(default)]
+    pub out_of_scope: u64,
     pub skipped_lines: u64,
     pub skipped_by_reason: BTreeMap<String, u64>,
     /// The first [`MAX_SKIP_MESSAGES`] skipped lines: `line N: reason`.
@@ -86,6 +96,9 @@ impl FileStats {
         }
         if self.no_actor > 0 {
             r.skipped.insert("no actor".into(), self.no_actor);
+        }
+        if self.out_of_scope > 0 {
+            r.skipped.insert(OUT_OF_SCOPE.into(), self.out_of_scope);
         }
         r.messages = self.skip_messages.clone();
         r.ended_early = self.ended_early.clone();
@@ -154,6 +167,7 @@ impl FileStats {
         self.pointers += o.pointers;
         self.no_repository += o.no_repository;
         self.no_actor += o.no_actor;
+        self.out_of_scope += o.out_of_scope;
         self.skipped_lines += o.skipped_lines;
         self.bytes += o.bytes;
     }
@@ -176,20 +190,75 @@ pub fn read_file(path: &Path, sink: impl FnMut(Converted)) -> Result<FileStats, 
 }
 
 /// [`read_file`] over an opened reader, so a caller can watch [`LineReader::byte_counter`].
-pub fn read_lines(reader: &mut LineReader, mut sink: impl FnMut(Converted)) -> FileStats {
+pub fn read_lines(reader: &mut LineReader, sink: impl FnMut(Converted)) -> FileStats {
+    read_lines_in(reader, &Scope::all(), sink)
+}
+
+/// [`read_lines`], keeping only the events of repositories in `scope`: a line of another
+/// repository, or an event that is not evidence and names no repository (a 2011–15 follow or
+/// gist), is counted in [`FileStats::out_of_scope`] and goes no further (it is not parsed when
+/// its `repo.name` can be found without parsing, see [`scope`]); the accounts it names are not
+/// passed on either, so only people seen in scope are resolved. Lines that cannot be used are
+/// reported as without a scope.
+pub fn read_lines_in(
+    reader: &mut LineReader,
+    scope: &Scope,
+    mut sink: impl FnMut(Converted),
+) -> FileStats {
     let mut stats = FileStats::default();
+    let scoped = !scope.is_all();
     loop {
         match reader.next_line() {
             Ok(Some(line)) => {
-                if let Some(c) = convert_line_seen(line.text, line.number, line.complete) {
-                    stats.record(&c.outcome);
-                    if matches!(
-                        c.outcome,
-                        Outcome::Contribution(_) | Outcome::Pointer { .. }
-                    ) || !c.seen.accounts.is_empty()
-                    {
-                        sink(c);
+                let mut named = true;
+                if scoped {
+                    match line_repository(line.text) {
+                        Some(repo) if !scope.contains(&repo) => {
+                            stats.events += 1;
+                            stats.out_of_scope += 1;
+                            continue;
+                        }
+                        Some(_) => {}
+                        None => named = false,
                     }
+                }
+                let Some(c) = convert_line_seen(line.text, line.number, line.complete) else {
+                    continue;
+                };
+                if !named {
+                    // No repository found before converting: the conversion's own says.
+                    let repo = match &c.outcome {
+                        Outcome::Contribution(x) => Some(x.contribution.repo.as_str()),
+                        Outcome::Pointer { pointer, .. } => Some(pointer.repo.as_str()),
+                        _ => None,
+                    };
+                    match repo {
+                        Some(r) if scope.contains(r) => {}
+                        Some(_) => {
+                            stats.events += 1;
+                            stats.out_of_scope += 1;
+                            continue;
+                        }
+                        None if matches!(c.outcome, Outcome::NotEvidence { .. }) => {
+                            // a star, a follow, a gist… in no repository: in no scope
+                            stats.events += 1;
+                            stats.out_of_scope += 1;
+                            continue;
+                        }
+                        None => {
+                            // counted as a problem (skipped, no repository); nothing kept
+                            stats.record(&c.outcome);
+                            continue;
+                        }
+                    }
+                }
+                stats.record(&c.outcome);
+                if matches!(
+                    c.outcome,
+                    Outcome::Contribution(_) | Outcome::Pointer { .. }
+                ) || !c.seen.accounts.is_empty()
+                {
+                    sink(c);
                 }
             }
             Ok(None) => break,

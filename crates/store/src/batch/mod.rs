@@ -159,6 +159,28 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The inputs of `source` read to their end: (file name, input key) per ingest-log row. What
+    /// a download that deletes its files after loading them consults to skip an input it no
+    /// longer has (`ingest gharchive --from --to`: hours are named alike everywhere).
+    pub fn complete_inputs(&self, source: Source) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, checksum FROM files WHERE source = ?1 AND complete = 1")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([source.as_str()], |r| {
+                let path: String = r.get(0)?;
+                let name = std::path::Path::new(&path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or(path);
+                Ok((name, r.get(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
     /// Starts loading an input. Takes the write lock now (waiting for another writer if needed).
     pub fn begin(&mut self) -> Result<Batch<'_>> {
         let path = self.path.clone();
