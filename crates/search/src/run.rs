@@ -4,7 +4,7 @@ use crate::query::{Query, QueryError};
 use crate::rank::{self, Context, ScoreDetail};
 use crate::{Catalog, EVIDENCE_ORDER};
 use builtby_model::{time, BotRules, Identity, Kind};
-use builtby_store::{Cell, CellQuery, EvidenceQuery, EvidenceRow, Store, StoreError};
+use builtby_store::{Cell, CellQuery, EvidenceQuery, EvidenceRow, Read, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -204,7 +204,7 @@ pub struct AlsoLikely {
 /// reached, so the cost follows the page, not the number of matches.
 #[allow(clippy::type_complexity)]
 fn fold_likely(
-    store: &Store,
+    store: &dyn Read,
     scored: &[(builtby_store::PersonRow, f64, i64)],
     q: &Query,
 ) -> Result<
@@ -325,7 +325,7 @@ pub struct SearchResults {
 
 /// Runs `q` against the store.
 pub fn search(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     bots: &BotRules,
     q: &Query,
@@ -515,7 +515,7 @@ fn in_ats(ats: &std::collections::HashSet<String>, p: &builtby_store::PersonRow)
 
 /// The store scope of a query, and the repository names its filters matched.
 pub(crate) fn scope(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     q: &Query,
 ) -> Result<(CellQuery, Vec<String>), SearchError> {
@@ -618,7 +618,7 @@ pub(crate) fn scope(
 }
 
 pub(crate) fn context<'a>(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     q: &Query,
     cells: impl Iterator<Item = &'a Cell>,

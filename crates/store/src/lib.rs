@@ -36,6 +36,7 @@ mod path_rollup;
 mod pointers;
 mod profiles;
 mod query;
+mod read;
 mod schema;
 pub mod shortlists;
 mod watches;
@@ -55,6 +56,7 @@ pub use query::{
     bucket_day, fts_terms, text_words, Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow,
     MeasuredRow, PathScope, PersonRow, StoreStats,
 };
+pub use read::Read;
 pub use shortlists::{ShortlistError, Status};
 pub use watches::{valid_watch_name, Watch, WatchedPerson, MAX_WATCH_NAME};
 

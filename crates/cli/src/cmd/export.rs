@@ -4,11 +4,13 @@ use super::Env;
 use crate::cli::{ExportCountsArgs, ExportFormat};
 use anyhow::Result;
 use builtby_search::export::CsvWriter;
+use builtby_store::Read;
 use std::io::Write;
 use std::process::ExitCode;
 
 pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
     let store = env.reader()?;
+    let reader: &dyn Read = &store;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut err = None;
     let mut first = true;
@@ -25,7 +27,7 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
         ExportFormat::Csv => {
             let mut w = CsvWriter { w: &mut out };
             w.row(["login", "repo", "kind", "count"].map(String::from))?;
-            store.each_count(|login, bot, repo, kind, n| {
+            reader.each_count(&mut |login: &str, bot: bool, repo: &str, kind, n| {
                 if err.is_none() && (a.include_bots || !env.bots.is_bot(login, bot)) {
                     count(login);
                     err = w
@@ -41,7 +43,7 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
         }
         ExportFormat::Json => {
             out.write_all(b"[")?;
-            store.each_count(|login, bot, repo, kind, n| {
+            reader.each_count(&mut |login: &str, bot: bool, repo: &str, kind, n| {
                 if err.is_none() && (a.include_bots || !env.bots.is_bot(login, bot)) {
                     count(login);
                     let row =
