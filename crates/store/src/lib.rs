@@ -31,6 +31,7 @@ mod crawl;
 mod git;
 mod http_cache;
 pub mod identity;
+pub mod mirror;
 pub mod optout;
 mod path_rollup;
 mod pointers;
@@ -108,6 +109,10 @@ pub enum StoreError {
     /// An identity verb that would change nothing or contradict itself.
     #[error("{why}")]
     IdentityRefused { why: String },
+    /// A backend other than SQLite failed (the ClickHouse mirror: unreachable, an HTTP error
+    /// with the server's message, a version too old); the message says which and where.
+    #[error("{message}")]
+    Backend { message: String },
     #[error("store {path} was written by a newer builtby (it has schema changes {unknown:?}); upgrade builtby")]
     TooNew { path: PathBuf, unknown: Vec<String> },
 }

@@ -9,8 +9,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
-    let store = env.reader()?;
-    let reader: &dyn Read = &store;
+    env.with_reader(|reader, _| counts_from(env, a, reader))
+}
+
+fn counts_from(env: &Env, a: &ExportCountsArgs, reader: &dyn Read) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut err = None;
     let mut first = true;
@@ -68,5 +70,18 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
         }),
         people,
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `builtby export clickhouse`: ships what changed to ClickHouse.
+pub fn clickhouse(env: &Env) -> Result<ExitCode> {
+    if env.clickhouse.is_none() {
+        return Err(super::UsageError {
+            flag: "clickhouse-url",
+            message: "export clickhouse ships to a ClickHouse server: give --backend clickhouse --clickhouse-url http://HOST:8123 (or BUILTBY_BACKEND and BUILTBY_CLICKHOUSE_URL)".into(),
+        }
+        .into());
+    }
+    env.ship()?;
     Ok(ExitCode::SUCCESS)
 }
