@@ -14,10 +14,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-#[path = "../../test-support/shared_data.rs"]
-mod shared_data;
 #[path = "../../test-support/fake_github.rs"]
 mod fake_github;
+#[path = "../../test-support/shared_data.rs"]
+mod shared_data;
 
 const AS_OF: &str = "2024-06-01";
 
@@ -42,7 +42,14 @@ fn run(data: &Path, ch: Option<(&str, &str)>, args: &[&str]) -> (i32, String, St
     let mut c = bin();
     c.arg("--data-dir").arg(data).arg("--quiet");
     if let Some((url, db)) = ch {
-        c.args(["--backend", "clickhouse", "--clickhouse-url", url, "--database", db]);
+        c.args([
+            "--backend",
+            "clickhouse",
+            "--clickhouse-url",
+            url,
+            "--database",
+            db,
+        ]);
     }
     let out = c.args(args).output().unwrap();
     (
@@ -122,7 +129,14 @@ const QUERIES: &[&[&str]] = &[
     &["--source", "arxiv"],
     &["--role", "researcher"],
     &["--country", "de"],
-    &["--since", "2020-01-01", "--kind", "issue_comment", "--limit", "100"],
+    &[
+        "--since",
+        "2020-01-01",
+        "--kind",
+        "issue_comment",
+        "--limit",
+        "100",
+    ],
     &["--include-bots", "--limit", "100"],
     &["--text", "merge", "--offset", "20"],
 ];
@@ -156,7 +170,14 @@ fn clickhouse_answers_as_sqlite_on_the_shared_data() {
     let out = c
         .arg("--data-dir")
         .arg(&data)
-        .args(["--backend", "clickhouse", "--clickhouse-url", ch.0, "--database", ch.1])
+        .args([
+            "--backend",
+            "clickhouse",
+            "--clickhouse-url",
+            ch.0,
+            "--database",
+            ch.1,
+        ])
         .args(["ingest", "arxiv", "--file", arxiv.to_str().unwrap()])
         .output()
         .unwrap();
@@ -202,7 +223,11 @@ fn clickhouse_answers_as_sqlite_on_the_shared_data() {
     for f in ["csv", "json"] {
         let out = same(&data, ch, &["export", "counts", "--format", f]);
         assert!(out.len() > 100_000, "{f}: {} bytes", out.len());
-        same(&data, ch, &["export", "counts", "--format", f, "--include-bots"]);
+        same(
+            &data,
+            ch,
+            &["export", "counts", "--format", f, "--include-bots"],
+        );
     }
 
     // the server: the same API answers from either backend
@@ -231,7 +256,11 @@ fn clickhouse_answers_as_sqlite_on_the_shared_data() {
     // opt-out: gone from ClickHouse's answers at once (the local list), and shipped
     let first = logins(&ok(&data, None, &["search", "--as-of", AS_OF, "--json"]))[0].clone();
     ok(&data, None, &["optout", "add", &first, "--reason", "asked"]);
-    let unscoped = same(&data, ch, &["search", "--as-of", AS_OF, "--json", "--limit", "100"]);
+    let unscoped = same(
+        &data,
+        ch,
+        &["search", "--as-of", AS_OF, "--json", "--limit", "100"],
+    );
     assert!(!logins(&unscoped).contains(&first));
     let (code, _, _) = run(&data, Some(ch), &["person", &first, "--as-of", AS_OF]);
     assert_eq!(code, 1, "an opted-out person is nobody");
@@ -239,16 +268,30 @@ fn clickhouse_answers_as_sqlite_on_the_shared_data() {
     assert!(!counts.lines().any(|l| l.starts_with(&format!("{first},"))));
     let (code, _, err) = run_loud(&data, ch, &["export", "clickhouse"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("people 1"), "the opt-out flag is shipped: {err}");
+    assert!(
+        err.contains("people 1"),
+        "the opt-out flag is shipped: {err}"
+    );
     // erasure: rows deleted in the store become tombstones in ClickHouse
     let second = logins(&unscoped)[0].clone();
     ok(&data, None, &["erase", &second]);
-    let unscoped = same(&data, ch, &["search", "--as-of", AS_OF, "--json", "--limit", "100"]);
+    let unscoped = same(
+        &data,
+        ch,
+        &["search", "--as-of", AS_OF, "--json", "--limit", "100"],
+    );
     assert!(!logins(&unscoped).contains(&second));
     let (code, _, err) = run_loud(&data, ch, &["export", "clickhouse"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("deleted)"), "tombstones for the erased rows: {err}");
-    same(&data, ch, &["search", "--as-of", AS_OF, "--json", "--limit", "100"]);
+    assert!(
+        err.contains("deleted)"),
+        "tombstones for the erased rows: {err}"
+    );
+    same(
+        &data,
+        ch,
+        &["search", "--as-of", AS_OF, "--json", "--limit", "100"],
+    );
     same(&data, ch, &["person", &second, "--as-of", AS_OF, "--json"]);
     same(&data, ch, &["export", "counts"]);
     // a ClickHouse that holds something else is shipped again whole, not mixed
@@ -272,7 +315,14 @@ fn run_loud(data: &Path, ch: (&str, &str), args: &[&str]) -> (i32, String, Strin
     let out = bin()
         .arg("--data-dir")
         .arg(data)
-        .args(["--backend", "clickhouse", "--clickhouse-url", ch.0, "--database", ch.1])
+        .args([
+            "--backend",
+            "clickhouse",
+            "--clickhouse-url",
+            ch.0,
+            "--database",
+            ch.1,
+        ])
         .args(args)
         .output()
         .unwrap();
@@ -300,9 +350,9 @@ fn clickhouse_errors_say_what_and_where() {
     assert_ne!(code, 0);
     assert!(err.contains(&url) && err.contains("unreachable"), "{err}");
     // a server answering an old version
-    let fake = fake_github::serve(std::sync::Arc::new(|_path: &str, _n: usize, _: Option<&str>| {
-        fake_github::ok("18.1.0\n", "v")
-    }));
+    let fake = fake_github::serve(std::sync::Arc::new(
+        |_path: &str, _n: usize, _: Option<&str>| fake_github::ok("18.1.0\n", "v"),
+    ));
     let (code, _, err) = run(&data, Some((&fake.url, "builtby")), &["search"]);
     assert_ne!(code, 0);
     assert!(
@@ -340,7 +390,14 @@ impl Served {
         let mut c = bin();
         c.arg("--data-dir").arg(data).arg("--quiet");
         if let Some((url, db)) = ch {
-            c.args(["--backend", "clickhouse", "--clickhouse-url", url, "--database", db]);
+            c.args([
+                "--backend",
+                "clickhouse",
+                "--clickhouse-url",
+                url,
+                "--database",
+                db,
+            ]);
         }
         let child = c
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])

@@ -219,11 +219,17 @@ pub fn peak_rss_kib() -> Option<u64> {
         .ok()
 }
 
+/// Search latency over the chosen backend's read side (`--backend clickhouse`: ClickHouse).
 pub fn search(env: &Env, a: &BenchSearchArgs) -> Result<ExitCode> {
-    let store = env.store()?;
+    // the store is opened for writing first, as before: an older store is upgraded
+    drop(env.store()?);
+    env.with_reader(|read, _| search_with(env, a, read))
+}
+
+fn search_with(env: &Env, a: &BenchSearchArgs, read: &dyn builtby_store::Read) -> Result<ExitCode> {
     let mut repos: Vec<(String, i64)> = Vec::new();
-    store.each_count(
-        |_, _, repo, _, n| match repos.iter_mut().find(|r| r.0 == repo) {
+    read.each_count(
+        &mut |_, _, repo: &str, _, n| match repos.iter_mut().find(|r| r.0 == repo) {
             Some(r) => r.1 += n,
             None => repos.push((repo.to_string(), n)),
         },
@@ -275,7 +281,7 @@ pub fn search(env: &Env, a: &BenchSearchArgs) -> Result<ExitCode> {
         let mut total = 0;
         for _ in 0..a.runs.max(1) {
             let t = Instant::now();
-            total = builtby_search::search(&store, &env.catalog, &env.bots, &q)?.total;
+            total = builtby_search::search(read, &env.catalog, &env.bots, &q)?.total;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(f64::total_cmp);

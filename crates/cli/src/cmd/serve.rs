@@ -13,12 +13,10 @@ fn state(env: &Env) -> Result<AppState> {
     if let Some(ch) = &env.clickhouse {
         ch.check()?;
     }
-    Ok(AppState::new(
-        env.data_dir.clone(),
-        env.catalog.clone(),
-        env.bots.clone(),
+    Ok(
+        AppState::new(env.data_dir.clone(), env.catalog.clone(), env.bots.clone())
+            .with_clickhouse(env.clickhouse.clone()),
     )
-    .with_clickhouse(env.clickhouse.clone()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
