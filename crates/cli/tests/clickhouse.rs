@@ -294,11 +294,29 @@ fn clickhouse_answers_as_sqlite_on_the_shared_data() {
     );
     same(&data, ch, &["person", &second, "--as-of", AS_OF, "--json"]);
     same(&data, ch, &["export", "counts"]);
-    // a ClickHouse that holds something else is shipped again whole, not mixed
-    let (code, _, err) = run_loud(&data, (ch.0, "builtby_other"), &["export", "clickhouse"]);
+    // a database that holds another store's rows ends equal to this store, never mixed
+    let other = (ch.0, "builtby_other");
+    let (code, _, err) = run_loud(&data, other, &["export", "clickhouse"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains(", whole"), "{err}");
-    same(&data, (ch.0, "builtby_other"), &["export", "counts"]);
+    same(&data, other, &["export", "counts"]);
+    let small = tmp.join(format!("small-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&small);
+    ok(
+        &small,
+        None,
+        &["ingest", "arxiv", "--file", arxiv.to_str().unwrap()],
+    );
+    let (code, _, err) = run_loud(&small, other, &["export", "clickhouse"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(", whole") && err.contains("deleted)"), "{err}");
+    same(&small, other, &["export", "counts", "--include-bots"]);
+    same(
+        &small,
+        other,
+        &["search", "--as-of", AS_OF, "--json", "--limit", "100"],
+    );
+    let _ = std::fs::remove_dir_all(&small);
 
     // errors name the server and say what it said
     let (code, _, err) = run(&data, Some((ch.0, "no_such_database")), &["search"]);

@@ -35,7 +35,7 @@ use std::time::Duration;
 pub const MIN_VERSION: (u32, u32) = (18, 16);
 
 /// Bumped when what is shipped changes: a database holding another layout is shipped again
-/// whole.
+/// whole. (A change of columns also needs the tables made again: drop them first.)
 pub const LAYOUT: &str = "1";
 
 #[derive(Debug, thiserror::Error)]
@@ -225,14 +225,6 @@ impl ClickHouse {
             "CREATE TABLE IF NOT EXISTS builtby_meta (k String, v String, _version UInt64)
              ENGINE = ReplacingMergeTree(_version) ORDER BY k",
         )
-    }
-
-    /// Drops every table builtby made in the database.
-    pub fn drop_tables(&self) -> Result<(), Error> {
-        for t in MIRRORED {
-            self.execute(&format!("DROP TABLE IF EXISTS {}", t.name))?;
-        }
-        self.execute("DROP TABLE IF EXISTS builtby_meta")
     }
 }
 

@@ -18,7 +18,7 @@
 
 use crate::rowbinary::{put_tagged, put_value};
 use crate::{ClickHouse, Error, LAYOUT};
-use builtby_store::mirror::{self, MirrorTable, Value, MIRRORED};
+use builtby_store::mirror::{self, MirrorTable, MirrorType, Value, MIRRORED};
 use builtby_store::Store;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
@@ -129,9 +129,9 @@ pub fn ship(store: &Store, ch: &ClickHouse, state_path: &Path) -> Result<ShipRep
         let (_, _, g, v) = local.expect("same: present");
         (g, now_version.max(v + 1))
     } else {
-        // a database another store shipped into, emptied, or of another layout: made again
-        ch.drop_tables()?;
-        ch.create_tables()?;
+        // a database another store shipped into, emptied, or new: everything is shipped, and
+        // whatever it holds that the store does not gets a tombstone (no table is dropped: a
+        // cluster's tables stay as made, and readers never see an empty database)
         let tx = state.conn.transaction().map_err(|e| Error::State {
             path: state_path.display().to_string(),
             source: e,
@@ -152,7 +152,15 @@ pub fn ship(store: &Store, ch: &ClickHouse, state_path: &Path) -> Result<ShipRep
     };
     store.mirror_snapshot(|snap| -> Result<(), Error> {
         for t in MIRRORED {
-            let r = ship_table(ch, &mut state, snap, t, version as u64, &mut report.bytes)?;
+            let r = ship_table(
+                ch,
+                &mut state,
+                snap,
+                t,
+                version as u64,
+                report.full,
+                &mut report.bytes,
+            )?;
             report.tables.push((t.name.to_string(), r.0, r.1, r.2));
         }
         Ok(())
@@ -200,11 +208,17 @@ fn ship_table(
     snap: &builtby_store::mirror::Snapshot,
     t: &MirrorTable,
     version: u64,
+    full: bool,
     bytes: &mut u64,
 ) -> Result<(u64, u64, u64), Error> {
-    // key → (hash, seen in this snapshot)
-    let mut known: HashMap<Vec<u8>, (i64, bool)> = HashMap::new();
-    {
+    // key → (hash shipped, seen in this snapshot); a key ClickHouse holds from before the
+    // ship state (a full ship) has no hash: shipped again, or a tombstone
+    let mut known: HashMap<Vec<u8>, (Option<i64>, bool)> = HashMap::new();
+    if full {
+        for k in remote_keys(ch, t)? {
+            known.insert(k, (None, false));
+        }
+    } else {
         let mut st = state
             .conn
             .prepare("SELECT k, h FROM shipped WHERE tbl = ?1")
@@ -216,7 +230,7 @@ fn ship_table(
             .map_err(|e| state.err(e))?;
         for r in rows {
             let (k, h) = r.map_err(|e| state.err(e))?;
-            known.insert(k, (h, false));
+            known.insert(k, (Some(h), false));
         }
     }
     let keys = t.key_positions();
@@ -265,7 +279,7 @@ fn ship_table(
         }
         let h = xxhash_rust::xxh3::xxh3_64(&buf) as i64;
         match known.get_mut(&k) {
-            Some((old, seen)) if *old == h => {
+            Some((old, seen)) if *old == Some(h) => {
                 *seen = true;
                 return Ok(());
             }
@@ -323,6 +337,41 @@ fn ship_table(
         tx.commit().map_err(err)?;
     }
     Ok((read, shipped, tombstones))
+}
+
+/// The keys of the rows `t` holds in ClickHouse (tombstones left out), encoded as the ship
+/// state encodes keys.
+fn remote_keys(ch: &ClickHouse, t: &MirrorTable) -> Result<Vec<Vec<u8>>, Error> {
+    let b = ch.select(&format!(
+        "SELECT {} FROM {} FINAL WHERE _deleted = 0",
+        t.key.join(", "),
+        t.name
+    ))?;
+    let types: Vec<MirrorType> = t
+        .key_positions()
+        .into_iter()
+        .map(|i| t.columns[i].1)
+        .collect();
+    let mut r = crate::rowbinary::Reader::new(&b);
+    let mut out = Vec::new();
+    while !r.is_empty() {
+        let mut k = Vec::new();
+        for ty in &types {
+            let v = match ty {
+                MirrorType::Int => Value::Int(r.i64()?),
+                MirrorType::Text => Value::Text(r.string()?),
+                other => {
+                    return Err(Error::Protocol(format!(
+                        "{}: a key column of type {other:?}",
+                        t.name
+                    )))
+                }
+            };
+            put_tagged(&mut k, &v);
+        }
+        out.push(k);
+    }
+    Ok(out)
 }
 
 /// Records shipped (key, hash) pairs, in one transaction.
