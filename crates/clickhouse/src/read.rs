@@ -343,6 +343,14 @@ impl Read for Reader<'_> {
     fn evidence(&self, q: &EvidenceQuery) -> Result<Vec<EvidenceRow>> {
         let mut scope = q.scope.clone();
         scope.person_ids = None;
+        // as the store's evidence: text without a word is no filter (its cells have none)
+        if scope
+            .text
+            .as_deref()
+            .is_some_and(|t| fts_terms(t).is_empty())
+        {
+            scope.text = None;
+        }
         let Some((w, counts)) = self.contribution_scope(&scope)? else {
             return Ok(Vec::new());
         };
