@@ -34,8 +34,37 @@ pub struct Args {
     /// Your own bot list: one login a line; `!login` marks a listed account as a person
     #[arg(long, global = true, env = "BUILTBY_BOTS", value_name = "FILE")]
     pub bots: Option<PathBuf>,
+    /// Where searches, person pages, `export counts` and `serve` read, and where `ingest …` ships
+    /// what it loaded: sqlite (the local store, the default) or clickhouse (needs
+    /// --clickhouse-url). The local store stays the staging area every ingest writes, and holds
+    /// the workflow state (shortlists, watches, audit log, opt-outs) with either backend
+    #[arg(long, global = true, env = "BUILTBY_BACKEND", value_enum, default_value_t = Backend::Sqlite)]
+    pub backend: Backend,
+    /// The ClickHouse server's HTTP address, e.g. http://127.0.0.1:8123 (with --backend clickhouse)
+    #[arg(
+        long,
+        global = true,
+        env = "BUILTBY_CLICKHOUSE_URL",
+        value_name = "URL"
+    )]
+    pub clickhouse_url: Option<String>,
+    /// The ClickHouse database builtby's tables are in (with --backend clickhouse)
+    #[arg(
+        long,
+        global = true,
+        env = "BUILTBY_CLICKHOUSE_DATABASE",
+        value_name = "D",
+        default_value = "builtby"
+    )]
+    pub database: String,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    Sqlite,
+    Clickhouse,
 }
 
 // Parsed once per run: the size of the largest variant (the search flags) costs nothing.
@@ -438,6 +467,11 @@ impl PersonArgs {
 pub enum ExportWhat {
     /// Contribution counts per person, repository and kind: CSV header login,repo,kind,count
     Counts(ExportCountsArgs),
+    /// Ship what changed in the local store to ClickHouse now (`ingest …` with --backend clickhouse does it after loading)
+    #[command(
+        after_help = "Examples:\n  builtby --backend clickhouse --clickhouse-url http://127.0.0.1:8123 export clickhouse\n  BUILTBY_CLICKHOUSE_URL=http://db:8123 builtby export clickhouse --database builtby_prod\n\nOnly rows new or changed since the last ship are sent (an identity link, an opt-out or an erasure changes rows too: run this after them to bring ClickHouse up to date; searches through ClickHouse never show opted-out or erased people meanwhile). The state of what was shipped is kept in <data-dir>/clickhouse-ship.sqlite."
+    )]
+    Clickhouse,
 }
 
 #[derive(ClapArgs, Debug)]

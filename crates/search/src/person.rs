@@ -6,7 +6,7 @@ use crate::rank::ScoreDetail;
 use crate::run::{context, Evidence, SearchError};
 use crate::Catalog;
 use builtby_model::{time, Identity, Kind};
-use builtby_store::{CellQuery, EvidenceQuery, PersonRow, Store};
+use builtby_store::{CellQuery, EvidenceQuery, PersonRow, Read};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -68,7 +68,7 @@ pub struct PersonReport {
 
 /// `None` when nobody by that login (current or former) is in the store.
 pub fn person_report(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     bots: &builtby_model::BotRules,
     login: &str,
@@ -160,7 +160,7 @@ pub fn person_report(
 /// A person's areas per repository, from the paths of their contributions (the newest 50,000
 /// path rows). `pr_commit`s are left out: their paths are on the PR.
 fn person_areas(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     person_id: i64,
 ) -> Result<Vec<RepoArea>, SearchError> {

@@ -498,7 +498,7 @@ impl Prefix {
 /// The cells and the scoring context of the people a page shows, for their details: the
 /// same cells the ranking scored them with.
 pub(crate) fn page_cells(
-    store: &Store,
+    store: &dyn builtby_store::Read,
     catalog: &Catalog,
     q: &Query,
     scope: &CellQuery,

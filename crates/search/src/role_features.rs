@@ -9,7 +9,7 @@ use crate::role::{
 };
 use crate::Catalog;
 use builtby_model::Kind;
-use builtby_store::{Store, StoreError};
+use builtby_store::{Read, StoreError};
 use std::collections::{BTreeMap, HashMap};
 
 /// Hub models whose library or pipeline says classic or tabular ML.
@@ -29,11 +29,11 @@ const ML_CATEGORIES: &[&str] = &[
 /// per class are counted over everything stored: paths carry no date there).
 ///
 /// Only ML work counts: work in the catalog's repositories, in repositories read in depth
-/// because someone asked (a git history, an API crawl: [`Store::studied_repos`]), and work off
+/// because someone asked (a git history, an API crawl: [`Read::studied_repos`](builtby_store::Read::studied_repos)), and work off
 /// GitHub (papers, models, Kaggle). A web shop's pull requests seen in GH Archive say nothing
 /// of an ML role, however many files they changed.
 pub fn role_features(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     person_ids: &[i64],
     as_of: i64,
@@ -180,7 +180,7 @@ pub fn role_features(
 /// The role guesses of each of `person_ids` (best first; no entry for someone with too little
 /// evidence).
 pub fn roles_of(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     person_ids: &[i64],
     as_of: i64,

@@ -4,7 +4,7 @@ use crate::query::{Query, QueryError};
 use crate::rank::{self, Context, ScoreDetail};
 use crate::{Catalog, EVIDENCE_ORDER};
 use builtby_model::{time, BotRules, Identity, Kind};
-use builtby_store::{Cell, CellQuery, EvidenceQuery, EvidenceRow, PersonRow, Store, StoreError};
+use builtby_store::{Cell, CellQuery, EvidenceQuery, EvidenceRow, PersonRow, Read, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -214,7 +214,7 @@ pub(crate) struct Fold {
 }
 
 pub(crate) fn fold_likely(
-    store: &Store,
+    store: &dyn Read,
     scored: &[(PersonRow, f64, i64)],
     by_login: &HashMap<String, usize>,
     q: &Query,
@@ -331,7 +331,7 @@ pub struct SearchResults {
 /// Runs `q` against the store. A search without a scope reads the materialised ranking
 /// ([`crate::ranking`]) when it is current; any other scores its scope.
 pub fn search(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     bots: &BotRules,
     q: &Query,
@@ -342,7 +342,7 @@ pub fn search(
 /// [`search`] scoring every account in scope, never reading the materialised ranking: the
 /// reference the ranking's answers are held to (they must be equal).
 pub fn search_scoring_everyone(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     bots: &BotRules,
     q: &Query,
@@ -351,7 +351,7 @@ pub fn search_scoring_everyone(
 }
 
 fn search_with(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     bots: &BotRules,
     q: &Query,
@@ -379,12 +379,13 @@ fn search_with(
             && places_wanted.matches(p.location.as_deref(), place)
             && !(q.not_in_ats && in_ats(&ats, p))
     };
-    let ranked = if !use_ranking {
-        None
-    } else if let Some(g) = crate::ranking::gather(store, catalog, bots, q, &scope, &keep)? {
-        Some(g)
-    } else {
-        crate::pruned::gather(store, catalog, bots, q, &scope, &keep)?
+    // The materialised ranking lives in the SQLite store: another backend scores the scope.
+    let ranked = match store.sqlite().filter(|_| use_ranking) {
+        None => None,
+        Some(sqlite) => match crate::ranking::gather(sqlite, catalog, bots, q, &scope, &keep)? {
+            Some(g) => Some(g),
+            None => crate::pruned::gather(sqlite, catalog, bots, q, &scope, &keep)?,
+        },
     };
     let gathered = match ranked {
         Some(g) => g,
@@ -522,7 +523,7 @@ pub(crate) struct Gathered {
 /// Scores everyone in the scope: reads its cells, keeps the people passing the filters,
 /// sorts them.
 fn score_everyone(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     q: &Query,
     scope: &CellQuery,
@@ -616,7 +617,7 @@ fn in_ats(ats: &std::collections::HashSet<String>, p: &builtby_store::PersonRow)
 
 /// The store scope of a query, and the repository names its filters matched.
 pub(crate) fn scope(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     q: &Query,
 ) -> Result<(CellQuery, Vec<String>), SearchError> {
@@ -719,7 +720,7 @@ pub(crate) fn scope(
 }
 
 pub(crate) fn context<'a>(
-    store: &Store,
+    store: &dyn Read,
     catalog: &Catalog,
     q: &Query,
     cells: impl Iterator<Item = &'a Cell>,

@@ -56,8 +56,8 @@ pub async fn search(
 ) -> Result<Response, ApiError> {
     let q = search_query(state.catalog(), raw.as_deref(), builtby_model::time::now())?;
     let results = state
-        .with_store(move |store, st| {
-            Ok(builtby_search::search(store, st.catalog(), st.bots(), &q)?)
+        .with_reader(move |read, _, st| {
+            Ok(builtby_search::search(read, st.catalog(), st.bots(), &q)?)
         })
         .await?;
     state
@@ -78,8 +78,8 @@ pub async fn search_csv(
 ) -> Result<Response, ApiError> {
     let q = search_query(state.catalog(), raw.as_deref(), builtby_model::time::now())?;
     let results = state
-        .with_store(move |store, st| {
-            Ok(builtby_search::search(store, st.catalog(), st.bots(), &q)?)
+        .with_reader(move |read, _, st| {
+            Ok(builtby_search::search(read, st.catalog(), st.bots(), &q)?)
         })
         .await?;
     state
@@ -128,12 +128,12 @@ pub async fn person(
     }
     let l = login.clone();
     let (report, person) = state
-        .with_store(move |store, st| {
+        .with_reader(move |read, store, st| {
             let person = store
                 .person_ref(&l)
                 .map_err(|e| ApiError::internal("person", e))?;
             Ok((
-                builtby_search::person::person_report(store, st.catalog(), st.bots(), &l, &q)?,
+                builtby_search::person::person_report(read, st.catalog(), st.bots(), &l, &q)?,
                 person,
             ))
         })

@@ -146,6 +146,15 @@ impl From<SearchError> for ApiError {
             SearchError::Query(q) => q.into(),
             // Work abandoned on purpose (a timeout, a client gone) is no server fault.
             SearchError::Store(s) if s.is_interrupted() => ApiError::Cancelled,
+            // the ClickHouse backend: said as such (its address and message go to the log)
+            SearchError::Store(s @ builtby_store::StoreError::Backend { .. }) => {
+                tracing::error!(cause = %s, "ClickHouse");
+                ApiError::Status(
+                    StatusCode::BAD_GATEWAY,
+                    "the ClickHouse backend did not answer as expected; the server log says why"
+                        .into(),
+                )
+            }
             SearchError::Store(s) => ApiError::internal("store", s),
         }
     }

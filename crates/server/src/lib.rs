@@ -109,11 +109,14 @@ struct Inner {
     permits: Arc<Semaphore>,
     /// `None`: searches are not audited (only [`AppState::without_audit`], to measure).
     auditor: Option<privacy::Auditor>,
+    /// Searches, person pages and their CSV read ClickHouse ([`AppState::with_reader`]);
+    /// `None`: the SQLite store.
+    clickhouse: Option<builtby_clickhouse::ClickHouse>,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf, catalog: Catalog, bots: BotRules) -> AppState {
-        Self::build(data_dir, catalog, bots, None, Limits::default(), true)
+        Self::build(data_dir, catalog, bots, None, Limits::default(), true, None)
     }
 
     /// The same state, requiring `Authorization: Bearer <token>` on every API request (the
@@ -134,6 +137,7 @@ impl AppState {
             (!tokens.is_empty()).then_some(tokens),
             i.limits,
             i.auditor.is_some(),
+            i.clickhouse.clone(),
         )
     }
 
@@ -147,6 +151,7 @@ impl AppState {
             i.tokens.clone(),
             limits,
             i.auditor.is_some(),
+            i.clickhouse.clone(),
         )
     }
 
@@ -161,6 +166,7 @@ impl AppState {
             i.tokens.clone(),
             i.limits,
             false,
+            i.clickhouse.clone(),
         )
     }
 
@@ -171,6 +177,7 @@ impl AppState {
         tokens: Option<Tokens>,
         limits: Limits,
         audit: bool,
+        clickhouse: Option<builtby_clickhouse::ClickHouse>,
     ) -> AppState {
         AppState {
             inner: Arc::new(Inner {
@@ -182,8 +189,42 @@ impl AppState {
                 limits,
                 idle: Mutex::new(Vec::new()),
                 permits: Arc::new(Semaphore::new(STORE_PERMITS)),
+                clickhouse,
             }),
         }
+    }
+
+    /// The same state, reading searches and person pages from ClickHouse (`serve --backend
+    /// clickhouse`); workflow state, identity views and the audit log stay in the SQLite store.
+    pub fn with_clickhouse(self, clickhouse: Option<builtby_clickhouse::ClickHouse>) -> AppState {
+        let i = &self.inner;
+        Self::build(
+            i.data_dir.clone(),
+            i.catalog.clone(),
+            i.bots.clone(),
+            i.tokens.clone(),
+            i.limits,
+            i.auditor.is_some(),
+            clickhouse,
+        )
+    }
+
+    /// Runs `f` with the read side searches use (the pooled SQLite store, or ClickHouse
+    /// checked against it: [`builtby_clickhouse::Reader`]) and the store itself, as
+    /// [`AppState::with_store`]. (A ClickHouse query is not interrupted with its request: it
+    /// ends by itself.)
+    pub async fn with_reader<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn builtby_store::Read, &Store, &AppState) -> Result<T, ApiError>
+            + Send
+            + 'static,
+    {
+        self.with_store(move |store, st| match &st.inner.clickhouse {
+            None => f(store, store, st),
+            Some(ch) => f(&builtby_clickhouse::Reader::new(ch, store), store, st),
+        })
+        .await
     }
 
     /// Appends to the audit log: `actor` (a token's name, or `loopback`) did `action` asking

@@ -31,12 +31,14 @@ mod crawl;
 mod git;
 mod http_cache;
 pub mod identity;
+pub mod mirror;
 pub mod optout;
 mod path_rollup;
 mod pointers;
 mod profiles;
 mod query;
 mod ranking;
+mod read;
 mod schema;
 pub mod shortlists;
 mod watches;
@@ -57,6 +59,7 @@ pub use query::{
     MeasuredRow, PathScope, PersonRow, StoreStats,
 };
 pub use ranking::{Located, RankEntry, RankFilter, RankPerson, RankRow};
+pub use read::Read;
 pub use shortlists::{ShortlistError, Status};
 pub use watches::{valid_watch_name, Watch, WatchedPerson, MAX_WATCH_NAME};
 
@@ -108,6 +111,10 @@ pub enum StoreError {
     /// An identity verb that would change nothing or contradict itself.
     #[error("{why}")]
     IdentityRefused { why: String },
+    /// A backend other than SQLite failed (the ClickHouse mirror: unreachable, an HTTP error
+    /// with the server's message, a version too old); the message says which and where.
+    #[error("{message}")]
+    Backend { message: String },
     #[error("store {path} was written by a newer builtby (it has schema changes {unknown:?}); upgrade builtby")]
     TooNew { path: PathBuf, unknown: Vec<String> },
 }

@@ -594,6 +594,26 @@ impl Store {
         Ok(out)
     }
 
+    /// Which of these people a reader may show: those stored here and not opted out. A mirror
+    /// of the store (`builtby_clickhouse`) filters what it reads by this, so a person who opted
+    /// out or was erased is never shown, even before the mirror hears of it.
+    pub fn visible_people(&self, ids: &[i64]) -> Result<std::collections::HashSet<i64>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let (sql, keep) = by_ids("SELECT id, optout IS NULL FROM people", ids);
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        let mut out = std::collections::HashSet::new();
+        while let Some(r) = rows.next().map_err(|e| self.err(e))? {
+            let id: i64 = r.get(0).map_err(|e| self.err(e))?;
+            if keep(id) && r.get::<_, bool>(1).map_err(|e| self.err(e))? {
+                out.insert(id);
+            }
+        }
+        Ok(out)
+    }
+
     /// The person currently or formerly known by `login` (the most recently seen one).
     pub fn person_by_login(&self, login: &str) -> Result<Option<i64>> {
         let current = self

@@ -219,10 +219,16 @@ pub fn peak_rss_kib() -> Option<u64> {
         .ok()
 }
 
+/// Search latency over the chosen backend's read side (`--backend clickhouse`: ClickHouse).
 pub fn search(env: &Env, a: &BenchSearchArgs) -> Result<ExitCode> {
-    let store = env.store()?;
+    // the store is opened for writing first, as before: an older store is upgraded
+    drop(env.store()?);
+    env.with_reader(|read, _| search_with(env, a, read))
+}
+
+fn search_with(env: &Env, a: &BenchSearchArgs, read: &dyn builtby_store::Read) -> Result<ExitCode> {
     let mut by_repo: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    store.each_count(|_, _, repo, _, n| match by_repo.get_mut(repo) {
+    read.each_count(&mut |_, _, repo: &str, _, n| match by_repo.get_mut(repo) {
         Some(c) => *c += n,
         None => {
             by_repo.insert(repo.to_string(), n);
@@ -293,10 +299,10 @@ pub fn search(env: &Env, a: &BenchSearchArgs) -> Result<ExitCode> {
         let mut total = 0;
         for _ in 0..a.runs.max(1) {
             let t = Instant::now();
-            total = builtby_search::search(&store, &env.catalog, &env.bots, &q)?.total;
+            total = builtby_search::search(read, &env.catalog, &env.bots, &q)?.total;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             let t = Instant::now();
-            builtby_search::search_scoring_everyone(&store, &env.catalog, &env.bots, &q)?;
+            builtby_search::search_scoring_everyone(read, &env.catalog, &env.bots, &q)?;
             everyone.push(t.elapsed().as_secs_f64() * 1000.0);
         }
         times.sort_by(f64::total_cmp);

@@ -39,6 +39,8 @@ pub fn run(env: &Env, a: &DemoArgs) -> Result<ExitCode> {
         quiet: env.quiet,
         catalog: env.catalog.clone(),
         bots: env.bots.clone(),
+        // the demo is the zero-setup path: its own SQLite store
+        clickhouse: None,
     };
     let mut files = Vec::new();
     if !a.offline {

@@ -4,11 +4,15 @@ use super::Env;
 use crate::cli::{ExportCountsArgs, ExportFormat};
 use anyhow::Result;
 use builtby_search::export::CsvWriter;
+use builtby_store::Read;
 use std::io::Write;
 use std::process::ExitCode;
 
 pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
-    let store = env.reader()?;
+    env.with_reader(|reader, _| counts_from(env, a, reader))
+}
+
+fn counts_from(env: &Env, a: &ExportCountsArgs, reader: &dyn Read) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut err = None;
     let mut first = true;
@@ -25,7 +29,7 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
         ExportFormat::Csv => {
             let mut w = CsvWriter { w: &mut out };
             w.row(["login", "repo", "kind", "count"].map(String::from))?;
-            store.each_count(|login, bot, repo, kind, n| {
+            reader.each_count(&mut |login: &str, bot: bool, repo: &str, kind, n| {
                 if err.is_none() && (a.include_bots || !env.bots.is_bot(login, bot)) {
                     count(login);
                     err = w
@@ -41,7 +45,7 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
         }
         ExportFormat::Json => {
             out.write_all(b"[")?;
-            store.each_count(|login, bot, repo, kind, n| {
+            reader.each_count(&mut |login: &str, bot: bool, repo: &str, kind, n| {
                 if err.is_none() && (a.include_bots || !env.bots.is_bot(login, bot)) {
                     count(login);
                     let row =
@@ -66,5 +70,18 @@ pub fn counts(env: &Env, a: &ExportCountsArgs) -> Result<ExitCode> {
         }),
         people,
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `builtby export clickhouse`: ships what changed to ClickHouse.
+pub fn clickhouse(env: &Env) -> Result<ExitCode> {
+    if env.clickhouse.is_none() {
+        return Err(super::UsageError {
+            flag: "clickhouse-url",
+            message: "export clickhouse ships to a ClickHouse server: give --backend clickhouse --clickhouse-url http://HOST:8123 (or BUILTBY_BACKEND and BUILTBY_CLICKHOUSE_URL)".into(),
+        }
+        .into());
+    }
+    env.ship()?;
     Ok(ExitCode::SUCCESS)
 }

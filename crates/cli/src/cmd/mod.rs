@@ -34,6 +34,8 @@ pub struct Env {
     pub quiet: bool,
     pub catalog: Catalog,
     pub bots: BotRules,
+    /// `--backend clickhouse`: the server reads go to and ingests ship to.
+    pub clickhouse: Option<builtby_clickhouse::ClickHouse>,
 }
 
 impl Env {
@@ -51,11 +53,33 @@ impl Env {
                 std::fs::read_to_string(p).with_context(|| format!("bot list {}", p.display()))?;
             bots.extend_from_text(&text);
         }
+        let clickhouse = match (args.backend, &args.clickhouse_url) {
+            (crate::cli::Backend::Sqlite, _) => None,
+            (crate::cli::Backend::Clickhouse, None) => {
+                return Err(UsageError {
+                    flag: "clickhouse-url",
+                    message: "--backend clickhouse needs the server's HTTP address: --clickhouse-url http://HOST:8123 (or BUILTBY_CLICKHOUSE_URL)".into(),
+                }
+                .into())
+            }
+            (crate::cli::Backend::Clickhouse, Some(url)) => {
+                Some(builtby_clickhouse::ClickHouse::new(url, &args.database).map_err(|e| {
+                    UsageError {
+                        flag: match e {
+                            builtby_clickhouse::Error::BadDatabase(_) => "database",
+                            _ => "clickhouse-url",
+                        },
+                        message: e.to_string(),
+                    }
+                })?)
+            }
+        };
         Ok(Env {
             data_dir,
             quiet: args.quiet,
             catalog,
             bots,
+            clickhouse,
         })
     }
 
@@ -131,48 +155,127 @@ impl Env {
     }
 }
 
+impl Env {
+    /// Runs `f` with the read side of the chosen backend and the local store (workflow state,
+    /// the audit log): the store itself, or ClickHouse checked against it.
+    pub fn with_reader<T>(
+        &self,
+        f: impl FnOnce(&dyn builtby_store::Read, &builtby_store::Store) -> Result<T>,
+    ) -> Result<T> {
+        let store = self.reader()?;
+        match &self.clickhouse {
+            None => f(&store, &store),
+            Some(ch) => {
+                ch.check()?;
+                let r = builtby_clickhouse::Reader::new(ch, &store);
+                f(&r, &store)
+            }
+        }
+    }
+
+    /// With `--backend clickhouse`: ships what changed in the store to ClickHouse (a summary on
+    /// stderr). Nothing otherwise.
+    pub fn ship(&self) -> Result<()> {
+        let Some(ch) = &self.clickhouse else {
+            return Ok(());
+        };
+        let store = self.reader()?;
+        let r = builtby_clickhouse::ship(
+            &store,
+            ch,
+            &self.data_dir.join(builtby_clickhouse::ship::STATE_FILE),
+        )?;
+        if !self.quiet {
+            let tables: Vec<String> = r
+                .tables
+                .iter()
+                .filter(|t| t.2 + t.3 > 0)
+                .map(|t| {
+                    if t.3 > 0 {
+                        format!("{} {} (+{} deleted)", t.0, t.2, t.3)
+                    } else {
+                        format!("{} {}", t.0, t.2)
+                    }
+                })
+                .collect();
+            eprintln!(
+                "shipped to ClickHouse {} (database {}){}: {} of {} rows in {:.1}s ({:.0} rows/s, {:.1} MB){}",
+                ch.url(),
+                ch.database(),
+                if r.full { ", whole" } else { "" },
+                r.rows_shipped(),
+                r.rows_read(),
+                r.secs,
+                r.rows_shipped() as f64 / r.secs.max(1e-9),
+                r.bytes as f64 / 1e6,
+                if tables.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", tables.join(", "))
+                }
+            );
+        }
+        Ok(())
+    }
+}
+
 pub fn run(args: Args) -> Result<ExitCode> {
     let env = Env::new(&args)?;
+    let ingest = matches!(args.command, Command::Ingest(_));
     let writes_work = matches!(
         args.command,
         Command::Ingest(_) | Command::Hydrate(_) | Command::Enrich(_)
     );
-    let code = match args.command {
-        Command::Demo(a) => demo::run(&env, &a),
-        Command::Ingest(IngestSource::Gharchive(a)) => ingest::run(&env, &a),
-        Command::Ingest(IngestSource::Git(a)) => git::run(&env, &a),
-        Command::Ingest(IngestSource::Github(a)) => github::ingest(&env, &a),
-        Command::Ingest(IngestSource::Huggingface(a)) => huggingface::run(&env, &a),
-        Command::Ingest(IngestSource::Kaggle(a)) => kaggle::run(&env, &a),
-        Command::Ingest(IngestSource::Arxiv(a)) => arxiv::run(&env, &a),
-        Command::Search(a) => search::run(&env, &a),
-        Command::Locate(a) => github::locate(&a),
-        Command::Enrich(EnrichWhat::People(a)) => github::enrich_people(&env, &a),
-        Command::Hydrate(a) => github::hydrate(&env, &a),
-        Command::Person(a) => person::run(&env, &a),
-        Command::Export(ExportWhat::Counts(a)) => export::counts(&env, &a),
-        Command::Stats(a) => stats::run(&env, &a),
-        Command::Bench(BenchWhat::Ingest(a)) => bench::ingest(&env, &a),
-        Command::Bench(BenchWhat::Search(a)) => bench::search(&env, &a),
-        Command::Bench(BenchWhat::Git(a)) => git::bench(&env, &a),
-        Command::Bench(BenchWhat::Serve(a)) => serve::bench(&env, &a),
-        Command::Bench(BenchWhat::Abuse(a)) => serve::abuse(&env, &a),
-        Command::Serve(a) => serve::run(&env, &a),
-        Command::Identity(v) => identity::run(&env, v),
-        Command::Bench(BenchWhat::Identity(a)) => identity::bench(&env, &a),
-        Command::Bench(BenchWhat::Kaggle(a)) => kaggle::bench(&env, &a),
-        Command::Shortlist(v) => shortlist::run(&env, v),
-        Command::Outreach(a) => outreach::run(&env, &a),
-        Command::Ats(v) => ats::run(&env, v),
-        Command::Watch(v) => watch::run(&env, v),
-        Command::Optout(v) => optout::run(&env, v),
-        Command::Erase(a) => optout::erase(&env, &a),
-        Command::Audit(a) => audit::run(&env, &a),
-    }?;
+    let code = run_command(&env, args)?;
     if writes_work {
         env.refresh_ranking();
     }
+    if ingest && env.clickhouse.is_some() {
+        if let Err(e) = env.ship() {
+            eprintln!(
+                "error: the ingest is in the local store, but shipping it to ClickHouse failed (the next ingest or `builtby export clickhouse` ships it): {}",
+                crate::message(&e)
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
     Ok(code)
+}
+
+fn run_command(env: &Env, args: Args) -> Result<ExitCode> {
+    match args.command {
+        Command::Demo(a) => demo::run(env, &a),
+        Command::Ingest(IngestSource::Gharchive(a)) => ingest::run(env, &a),
+        Command::Ingest(IngestSource::Git(a)) => git::run(env, &a),
+        Command::Ingest(IngestSource::Github(a)) => github::ingest(env, &a),
+        Command::Ingest(IngestSource::Huggingface(a)) => huggingface::run(env, &a),
+        Command::Ingest(IngestSource::Kaggle(a)) => kaggle::run(env, &a),
+        Command::Ingest(IngestSource::Arxiv(a)) => arxiv::run(env, &a),
+        Command::Search(a) => search::run(env, &a),
+        Command::Locate(a) => github::locate(&a),
+        Command::Enrich(EnrichWhat::People(a)) => github::enrich_people(env, &a),
+        Command::Hydrate(a) => github::hydrate(env, &a),
+        Command::Person(a) => person::run(env, &a),
+        Command::Export(ExportWhat::Counts(a)) => export::counts(env, &a),
+        Command::Export(ExportWhat::Clickhouse) => export::clickhouse(env),
+        Command::Stats(a) => stats::run(env, &a),
+        Command::Bench(BenchWhat::Ingest(a)) => bench::ingest(env, &a),
+        Command::Bench(BenchWhat::Search(a)) => bench::search(env, &a),
+        Command::Bench(BenchWhat::Git(a)) => git::bench(env, &a),
+        Command::Bench(BenchWhat::Serve(a)) => serve::bench(env, &a),
+        Command::Bench(BenchWhat::Abuse(a)) => serve::abuse(env, &a),
+        Command::Serve(a) => serve::run(env, &a),
+        Command::Identity(v) => identity::run(env, v),
+        Command::Bench(BenchWhat::Identity(a)) => identity::bench(env, &a),
+        Command::Bench(BenchWhat::Kaggle(a)) => kaggle::bench(env, &a),
+        Command::Shortlist(v) => shortlist::run(env, v),
+        Command::Outreach(a) => outreach::run(env, &a),
+        Command::Ats(v) => ats::run(env, v),
+        Command::Watch(v) => watch::run(env, v),
+        Command::Optout(v) => optout::run(env, v),
+        Command::Erase(a) => optout::erase(env, &a),
+        Command::Audit(a) => audit::run(env, &a),
+    }
 }
 
 /// Who the CLI records in the audit log: the OS user (`USER`, else `USERNAME`).

@@ -12,13 +12,15 @@ pub fn run(env: &Env, a: &PersonArgs) -> Result<ExitCode> {
     let q = a
         .params()
         .build_only(PERSON_PARAMS, &env.catalog, time::now())?;
-    let store = env.reader()?;
-    let report =
-        builtby_search::person::person_report(&store, &env.catalog, &env.bots, &a.login, &q)?;
+    let (report, person) = env.with_reader(|read, store| {
+        let report =
+            builtby_search::person::person_report(read, &env.catalog, &env.bots, &a.login, &q)?;
+        Ok((report, store.person_ref(&a.login)?))
+    })?;
     env.audit(
         "person",
         serde_json::json!({
-            "person": store.person_ref(&a.login)?,
+            "person": person,
             "params": builtby_store::audit::params_what(a.params().pairs()),
             "format": if a.json { "json" } else { "table" },
         }),

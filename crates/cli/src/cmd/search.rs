@@ -10,8 +10,8 @@ use std::process::ExitCode;
 pub fn run(env: &Env, a: &SearchArgs) -> Result<ExitCode> {
     let params = a.query.params();
     let q = params.build(&env.catalog, time::now())?;
-    let store = env.reader()?;
-    let results = builtby_search::search(&store, &env.catalog, &env.bots, &q)?;
+    let results = env
+        .with_reader(|store, _| Ok(builtby_search::search(store, &env.catalog, &env.bots, &q)?))?;
     // a CSV is an export of the results; a table or JSON a search
     let format = if a.json {
         "json"

@@ -10,11 +10,13 @@ use std::process::ExitCode;
 fn state(env: &Env) -> Result<AppState> {
     // Open once up front so a bad data folder is reported before the server starts.
     env.reader()?;
-    Ok(AppState::new(
-        env.data_dir.clone(),
-        env.catalog.clone(),
-        env.bots.clone(),
-    ))
+    if let Some(ch) = &env.clickhouse {
+        ch.check()?;
+    }
+    Ok(
+        AppState::new(env.data_dir.clone(), env.catalog.clone(), env.bots.clone())
+            .with_clickhouse(env.clickhouse.clone()),
+    )
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

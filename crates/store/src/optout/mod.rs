@@ -426,6 +426,11 @@ impl Store {
         Ok(out)
     }
 
+    /// Those of `logins` that belong to people on the suppression list (never mentioned).
+    pub fn suppressed_logins(&self, logins: &[String]) -> Result<HashSet<String>> {
+        suppressed_logins(&self.conn, logins).map_err(|e| self.err(e))
+    }
+
     /// True when `account` (a GitHub login, `hf:NAME`, `kaggle:NAME`, a stored key such as
     /// `git:<key>`) is on the suppression list or belongs to a suppressed person. Something
     /// that is not an account name is not suppressed.
