@@ -15,6 +15,41 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 const CHUNK: usize = 4096;
 /// Messages a parser may run ahead of the writer, per file.
 const AHEAD: usize = 4;
+/// Files a parser may start ahead of the one the writer is loading. A file of fewer than
+/// `AHEAD × CHUNK` records never blocks its parser, so without this bound a folder of small
+/// files (hours scoped to a few repositories; `bench scale`'s generated hours) was parsed whole
+/// into memory ahead of the slower writer: 7 GB for 17,544 hours of ~6 events each, as every
+/// chunk reserves `CHUNK` records. NOTE for the `--from/--to/--scope` pipeline (issue 14 part
+/// 3): its feed of local files needs the same bound.
+const FILES_AHEAD: usize = 8;
+
+/// How far the writer is: parsers wait before starting a file more than [`FILES_AHEAD`]
+/// ahead of it, and stop waiting once the writer has stopped.
+#[derive(Default)]
+struct Window {
+    /// (files written, writer stopped)
+    state: std::sync::Mutex<(usize, bool)>,
+    moved: std::sync::Condvar,
+}
+
+impl Window {
+    /// Waits until file `i` may be parsed; false when the writer has stopped.
+    fn wait_for(&self, i: usize) -> bool {
+        let mut g = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while i >= g.0 + FILES_AHEAD && !g.1 {
+            g = self.moved.wait(g).unwrap_or_else(|e| e.into_inner());
+        }
+        !g.1
+    }
+    fn advance(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).0 += 1;
+        self.moved.notify_all();
+    }
+    fn stop(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+        self.moved.notify_all();
+    }
+}
 
 enum Msg {
     Start(InputFile),
@@ -77,16 +112,24 @@ fn ingest(
     let next = AtomicUsize::new(0);
     let bytes = AtomicU64::new(0);
     let threads = threads.clamp(1, files.len().max(1));
+    let window = Window::default();
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(path) = files.get(i) else { break };
+                if !window.wait_for(i) {
+                    break;
+                }
                 parse_one(path, &senders[i], &loaded, &bytes, locations);
             });
         }
-        let r = write_all(store, files, receivers, &bytes, progress);
-        // On a store error the receivers are gone: parsers see closed channels and stop.
+        let r = write_all(store, files, receivers, &bytes, progress, &|| {
+            window.advance()
+        });
+        // On a store error the receivers are gone: parsers see closed channels and stop, and
+        // those waiting to start a file stop waiting.
+        window.stop();
         r
     })
 }
@@ -187,10 +230,12 @@ fn write_all(
     receivers: Vec<Receiver<Msg>>,
     bytes: &AtomicU64,
     progress: &dyn Progress,
+    written: &dyn Fn(),
 ) -> Result<IngestReport, IngestError> {
     let mut report = IngestReport::default();
     for (path, rx) in files.iter().zip(receivers) {
         let outcome = write_one(store, &rx, bytes, progress)?;
+        written();
         let events = match &outcome {
             FileOutcome::Loaded { report, .. } => report.read,
             _ => 0,
