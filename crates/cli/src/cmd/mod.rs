@@ -129,6 +129,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Command::Identity(v) => identity::run(&env, v),
         Command::Bench(BenchWhat::Identity(a)) => identity::bench(&env, &a),
         Command::Bench(BenchWhat::Kaggle(a)) => kaggle::bench(&env, &a),
+        Command::Bench(BenchWhat::Scale(a)) => bench::scale::run(&env, &a),
         Command::Shortlist(v) => shortlist::run(&env, v),
         Command::Outreach(a) => outreach::run(&env, &a),
         Command::Ats(v) => ats::run(&env, v),
