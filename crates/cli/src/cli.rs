@@ -588,6 +588,10 @@ pub struct BenchScaleArgs {
     /// Print the figures as one JSON object
     #[arg(long)]
     pub json: bool,
+    /// Only generate the full size's inputs into --keep DIR (full/gharchive, full/git) and
+    /// stop: to time generation alone, or to feed another benchmark
+    #[arg(long, requires = "keep")]
+    pub generate_only: bool,
 }
 
 #[derive(ClapArgs, Debug)]

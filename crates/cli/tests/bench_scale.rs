@@ -152,3 +152,31 @@ fn bench_scale_rejects_too_few_contributions_naming_the_flag() {
     assert!(err.contains("--contributions"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn bench_scale_generate_only_writes_the_inputs_and_stops() {
+    let dir = temp("gen");
+    let keep = dir.join("keep");
+    let (code, out, err) = run(
+        &dir.join("data"),
+        &[
+            "bench",
+            "scale",
+            "--people",
+            "50",
+            "--contributions",
+            "600",
+            "--generate-only",
+            "--keep",
+            keep.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("600 contributions by 50 people"), "{out}");
+    let hours = std::fs::read_dir(keep.join("full").join("gharchive"))
+        .unwrap()
+        .count();
+    assert!(hours > 0);
+    assert!(!keep.join("baseline").exists() && !dir.join("data").exists());
+    let _ = std::fs::remove_dir_all(dir);
+}

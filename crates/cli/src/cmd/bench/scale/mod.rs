@@ -80,6 +80,35 @@ pub fn run(env: &Env, a: &BenchScaleArgs) -> Result<ExitCode> {
             eprintln!("{s}");
         }
     };
+    if a.generate_only {
+        let keep = a.keep.as_ref().ok_or_else(|| super::super::UsageError {
+            flag: "generate-only",
+            message: "needs --keep DIR, where the inputs go".into(),
+        })?;
+        let spec = gen::Spec {
+            people: a.people,
+            contributions: a.contributions,
+            seed: a.seed,
+            end,
+            days: a.days,
+        };
+        let inputs = keep.join("full");
+        let _ = std::fs::remove_dir_all(&inputs);
+        let (g, secs) = generate(env, &spec, &inputs, show, &say)?;
+        println!(
+            "{}: {} contributions by {} people, {} events in {} files, {} bytes gzip ({} raw), {} git commits; generated in {secs:.1}s ({:.0} events/s)",
+            inputs.display(),
+            g.contributions,
+            spec.people,
+            g.events,
+            g.files.len(),
+            g.bytes,
+            g.raw_bytes,
+            g.git.iter().map(|x| x.2).sum::<u64>(),
+            g.events as f64 / secs.max(1e-9)
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut sizes = Vec::new();
     for (label, div) in [("baseline", 10), ("full", 1)] {
         let spec = gen::Spec {
@@ -129,27 +158,7 @@ fn one_size(
     show: bool,
     say: &dyn Fn(String),
 ) -> Result<Size> {
-    let mb = |b: u64| b as f64 / 1e6;
-    // generate
-    let progress = bar(show, spec.contributions, "generating");
-    let t = Instant::now();
-    let g = gen::generate(inputs, spec, &env.catalog, &|n| {
-        if let Some(b) = &progress {
-            b.set_position(n);
-        }
-    })?;
-    let generate_seconds = t.elapsed().as_secs_f64();
-    finish(progress);
-    say(format!(
-        "generated {} contributions by {} people: {} events in {} files, {:.1} MB gzip ({:.1} MB raw), {} git commits, in {generate_seconds:.1}s",
-        g.contributions,
-        spec.people,
-        g.events,
-        g.files.len(),
-        mb(g.bytes),
-        mb(g.raw_bytes),
-        g.git.iter().map(|x| x.2).sum::<u64>()
-    ));
+    let (g, generate_seconds) = generate(env, spec, inputs, show, say)?;
 
     // ingest gharchive: the whole command
     let files_dir = inputs.join("gharchive");
@@ -239,6 +248,38 @@ fn one_size(
         peak_rss_bytes: kib(ingest.peak_kib.max(git_peak)),
         queries: timed,
     })
+}
+
+/// Generates `spec` into `inputs` with a progress bar; returns what was written and the
+/// seconds it took.
+fn generate(
+    env: &Env,
+    spec: &gen::Spec,
+    inputs: &Path,
+    show: bool,
+    say: &dyn Fn(String),
+) -> Result<(gen::Generated, f64)> {
+    let mb = |b: u64| b as f64 / 1e6;
+    let progress = bar(show, spec.contributions, "generating");
+    let t = Instant::now();
+    let g = gen::generate(inputs, spec, &env.catalog, &|n| {
+        if let Some(b) = &progress {
+            b.set_position(n);
+        }
+    })?;
+    let secs = t.elapsed().as_secs_f64();
+    finish(progress);
+    say(format!(
+        "generated {} contributions by {} people: {} events in {} files, {:.1} MB gzip ({:.1} MB raw), {} git commits, in {secs:.1}s",
+        g.contributions,
+        spec.people,
+        g.events,
+        g.files.len(),
+        mb(g.bytes),
+        mb(g.raw_bytes),
+        g.git.iter().map(|x| x.2).sum::<u64>()
+    ));
+    Ok((g, secs))
 }
 
 fn bar(show: bool, len: u64, msg: &'static str) -> Option<ProgressBar> {
