@@ -589,6 +589,49 @@ pub enum BenchWhat {
     Kaggle(BenchKaggleArgs),
     /// Identity resolution on the current store: git identities linked by method, the precision and recall of automatic links on a labelled set (noreply identities with the proof hidden) for a grid of thresholds, and distinct humans in the top 50 of a search
     Identity(BenchIdentityArgs),
+    /// Growth from M/10 to M contributions, same run: generated GH Archive hours (Zipf people and repositories, the ML catalog, bots, locations) and git histories, ingested by this binary into fresh stores (events/s, store size, peak memory), then a fixed query mix's p50/p99 (repo, ecosystem, path, area, text, metro, unscoped)
+    Scale(BenchScaleArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct BenchScaleArgs {
+    /// People at the full size (the baseline has a tenth)
+    #[arg(long, default_value_t = 100_000)]
+    pub people: u64,
+    /// Contributions at the full size (the baseline has a tenth), profile events included
+    #[arg(long, default_value_t = 1_000_000)]
+    pub contributions: u64,
+    /// Seed of the generator: the same seed (and day) makes the same files
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Days of activity, up to --end
+    #[arg(long, default_value_t = 730)]
+    pub days: u32,
+    /// The generated activity stops at the start of this day, UTC [default: today]
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<String>,
+    /// Timed runs of each query, after 5 warm-ups
+    #[arg(long, default_value_t = 100)]
+    pub runs: u32,
+    /// Stop timing a query after this many seconds (at least 3 timed runs)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub query_seconds: u64,
+    /// Parser threads of the ingest [default: number of cores]
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Where to generate and ingest [default: the temporary folder]; removed afterwards
+    #[arg(long, value_name = "DIR")]
+    pub scratch: Option<PathBuf>,
+    /// Keep the generated inputs and the stores in DIR (baseline/, full/) instead of removing them
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    /// Print the figures as one JSON object
+    #[arg(long)]
+    pub json: bool,
+    /// Only generate the full size's inputs into --keep DIR (full/gharchive, full/git) and
+    /// stop: to time generation alone, or to feed another benchmark
+    #[arg(long, requires = "keep")]
+    pub generate_only: bool,
 }
 
 #[derive(ClapArgs, Debug)]

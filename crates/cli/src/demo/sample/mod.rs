@@ -40,7 +40,7 @@ use flate2::{write::GzEncoder, Compression};
 
 #[macro_use]
 mod json;
-mod rng;
+pub(crate) mod rng;
 mod text;
 mod threads;
 mod world;

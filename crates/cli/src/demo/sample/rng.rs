@@ -4,7 +4,8 @@ use super::*;
 
 // ---------------------------------------------------------------- randomness, ids, time
 
-pub(super) fn mix(z: u64) -> u64 {
+/// splitmix64's finaliser (also the scale benchmark's generator, `cmd::bench::scale`).
+pub(crate) fn mix(z: u64) -> u64 {
     let z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
     let z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -56,7 +57,8 @@ pub(super) const NOTE_ID: u64 = 1_700_000_000;
 pub(super) const COMMENT_ID: u64 = 2_700_000_000;
 pub(super) const PUSH_ID: u64 = 18_000_000_000;
 
-pub(super) fn ts(t: i64) -> String {
+/// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds, without a date library (fast: one per event).
+pub(crate) fn ts(t: i64) -> String {
     let (z, s) = (t.div_euclid(86_400) + 719_468, t.rem_euclid(86_400));
     let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097));
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;

@@ -1,6 +1,8 @@
 //! `builtby bench`: figures with a baseline measured in the same run on the same machine.
 //! Benchmarks print; they never fail on speed.
 
+pub mod scale;
+
 use super::Env;
 use crate::cli::{BenchIngestArgs, BenchSearchArgs};
 use anyhow::{Context, Result};
