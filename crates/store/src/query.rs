@@ -470,18 +470,25 @@ impl Store {
         let share = if join.is_some() { "s.share" } else { "NULL" };
         // Strongest first: focused, whole work (weight × focus ≥ 0.5) before sweeps and
         // passing mentions, then by kind (merged before the rest), then newest.
+        // The page's rows are chosen first, from narrow columns; their paths, text and repository
+        // are read for those rows only (a prolific person has tens of thousands of rows in
+        // scope, and a per-row subquery before the sort cost them all).
         let sql = format!(
             "SELECT c.kind, r.name, c.url, c.at, c.title, c.number, c.review_state, c.path, c.additions, c.deletions,
                     c.needs_hydration, c.on_pr,
                     (SELECT group_concat(path, char(10)) FROM (SELECT path FROM contribution_paths
                        WHERE contribution_id = c.id ORDER BY coalesce(added, 0) + coalesce(deleted, 0) DESC, path LIMIT 20)),
-                    c.measures, c.weight, c.why, {share},
+                    c.measures, c.weight, c.why, picked.share,
                     CASE WHEN c.kind IN (3, 4, 6) THEN substr(c.body, 1, 600) END
-             FROM contributions c JOIN repos r ON r.id = c.repo_id{}
-             WHERE c.person_id = ?1 {text_sql} AND {w}
-             ORDER BY c.weight * coalesce({share}, 1) >= 0.5 DESC, {}, c.at DESC, c.id DESC LIMIT {} OFFSET {}",
-            join.unwrap_or_default(),
+             FROM (SELECT c.id AS id, {share} AS share, c.weight * coalesce({share}, 1) >= 0.5 AS focused,
+                          {} AS kord, c.at AS at
+                   FROM contributions c{}
+                   WHERE c.person_id = ?1 {text_sql} AND {w}
+                   ORDER BY focused DESC, kord, c.at DESC, c.id DESC LIMIT {} OFFSET {}) picked
+             JOIN contributions c ON c.id = picked.id JOIN repos r ON r.id = c.repo_id
+             ORDER BY picked.focused DESC, picked.kord, picked.at DESC, picked.id DESC",
             kind_order_sql(&q.kind_order),
+            join.unwrap_or_default(),
             q.limit,
             q.offset
         );
