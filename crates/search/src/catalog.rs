@@ -127,6 +127,10 @@ pub struct Catalog {
     /// What [`Catalog::digest`] computed, once.
     #[serde(skip)]
     digest: std::sync::OnceLock<String>,
+    /// [`Catalog::digest`] hashed, once: every search for "everyone" checks the ranking's
+    /// fingerprint, and hashing the whole catalog per request showed in the server's profile.
+    #[serde(skip)]
+    digest_hash: std::sync::OnceLock<u64>,
 }
 
 impl Catalog {
@@ -256,6 +260,7 @@ impl Catalog {
             areas,
             rules,
             digest: std::sync::OnceLock::new(),
+            digest_hash: std::sync::OnceLock::new(),
         })
     }
 
@@ -340,6 +345,13 @@ impl Catalog {
                 self.rules
             )
         })
+    }
+
+    /// [`Catalog::digest`] as a 64-bit FNV-1a hash (the same in every process).
+    pub fn digest_hash(&self) -> u64 {
+        *self
+            .digest_hash
+            .get_or_init(|| crate::ranking::fnv(self.digest().as_bytes()))
     }
 
     pub fn repo_count(&self) -> usize {

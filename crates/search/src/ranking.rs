@@ -31,7 +31,7 @@ use std::collections::HashMap;
 
 /// Bumped when what the ranking stores or how it is computed changes: older rankings are
 /// rebuilt.
-const VERSION: &str = "1";
+const VERSION: &str = "2";
 
 /// How long a search waits for the write lock to rebuild a stale ranking before it scores
 /// everyone instead.
@@ -42,10 +42,17 @@ const REBUILD_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 pub fn fingerprint(catalog: &Catalog, bots: &BotRules, half_life_months: f64) -> String {
     let mut h = Fnv::default();
     h.write(VERSION.as_bytes());
-    h.write(catalog.digest().as_bytes());
+    h.write(&catalog.digest_hash().to_le_bytes());
     h.write(bots.canonical().as_bytes());
     h.write(&half_life_months.to_le_bytes());
     format!("{:016x}", h.0)
+}
+
+/// `bytes` hashed with [`Fnv`].
+pub(crate) fn fnv(bytes: &[u8]) -> u64 {
+    let mut h = Fnv::default();
+    h.write(bytes);
+    h.0
 }
 
 /// FNV-1a, 64 bits: a fingerprint that is the same in every process (std's hasher is keyed

@@ -18,10 +18,15 @@ pub use builtby_search::query::PERSON_PARAMS;
 
 /// A JSON answer with every e-mail-like word removed.
 pub fn json<T: Serialize>(value: &T) -> Result<Response, ApiError> {
-    let mut v =
-        serde_json::to_value(value).map_err(|e| ApiError::internal("serializing an answer", e))?;
-    scrub::scrub_value(&mut v);
-    Ok(axum::Json(v).into_response())
+    let body = scrub::to_json(value).map_err(|e| ApiError::internal("serializing an answer", e))?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 /// The `name=value` pairs of a raw query string, percent-decoded (`+` is a space).

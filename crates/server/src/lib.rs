@@ -221,7 +221,10 @@ impl AppState {
             + 'static,
     {
         self.with_store(move |store, st| match &st.inner.clickhouse {
-            None => f(store, store, st),
+            // one read transaction: a search's queries see one state of the store
+            None => store
+                .snapshot(|| f(store, store, st))
+                .map_err(|e| ApiError::internal("reading the store", e))?,
             Some(ch) => f(&builtby_clickhouse::Reader::new(ch, store), store, st),
         })
         .await

@@ -61,9 +61,140 @@ pub fn scrub_value(v: &mut Value) {
     }
 }
 
+/// `value` as compact JSON with every string (and object key) scrubbed as [`scrub_value`]
+/// would: serialized once, straight from its types, with no [`Value`] tree built and walked
+/// in between (on a page of 50 people that tree was a third of the server's time). Keys keep
+/// the order of the types' fields.
+pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(16 * 1024);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Scrubbing::default());
+    value.serialize(&mut ser)?;
+    Ok(out)
+}
+
+/// serde_json's compact formatter, except that a string's text is gathered as it is written
+/// and scrubbed whole at its end (an address can span escaped and unescaped fragments).
+#[derive(Default)]
+struct Scrubbing {
+    text: String,
+}
+
+impl serde_json::ser::Formatter for Scrubbing {
+    fn begin_string<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.text.clear();
+        // written now: a number used as a map key is written between begin and end
+        w.write_all(b"\"")
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        _: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        self.text.push_str(fragment);
+        Ok(())
+    }
+
+    fn write_char_escape<W: ?Sized + std::io::Write>(
+        &mut self,
+        _: &mut W,
+        escape: serde_json::ser::CharEscape,
+    ) -> std::io::Result<()> {
+        use serde_json::ser::CharEscape::*;
+        self.text.push(match escape {
+            Quote => '"',
+            ReverseSolidus => '\\',
+            Solidus => '/',
+            Backspace => '\u{8}',
+            FormFeed => '\u{c}',
+            LineFeed => '\n',
+            CarriageReturn => '\r',
+            Tab => '\t',
+            AsciiControl(b) => b as char,
+        });
+        Ok(())
+    }
+
+    fn end_string<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        let text = scrub_str(&self.text);
+        write_escaped(w, &text)?;
+        w.write_all(b"\"")
+    }
+}
+
+/// `s` escaped as serde_json escapes a string's text (quotes, backslashes and control
+/// characters; nothing else), without the quotes.
+fn write_escaped<W: ?Sized + std::io::Write>(w: &mut W, s: &str) -> std::io::Result<()> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => &[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 0xf) as usize],
+            ],
+            _ => continue,
+        };
+        w.write_all(&bytes[start..i])?;
+        w.write_all(esc)?;
+        start = i + 1;
+    }
+    w.write_all(&bytes[start..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn to_json_writes_what_serde_json_writes_with_addresses_scrubbed() {
+        let tricky: Vec<String> = vec![
+            "plain".into(),
+            "quote \" back \\ slash / solidus".into(),
+            "ctl \u{0}\u{1}\u{8}\u{c}\n\r\t\u{1f}\u{7f} end".into(),
+            "unicode é 深圳 😀 \u{2028}".into(),
+            String::new(),
+        ];
+        let mut keyed = std::collections::BTreeMap::new();
+        keyed.insert(7_i64, "seven");
+        keyed.insert(-1_i64, "minus one");
+        let v = serde_json::json!({"s": tricky, "n": [1, -2, 3.5, 1e300], "b": true, "z": null});
+        for text in [
+            serde_json::to_string(&v).unwrap(),
+            serde_json::to_string(&keyed).unwrap(),
+        ] {
+            let parsed: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(String::from_utf8(to_json(&parsed).unwrap()).unwrap(), text);
+        }
+        assert_eq!(
+            String::from_utf8(to_json(&keyed).unwrap()).unwrap(),
+            serde_json::to_string(&keyed).unwrap()
+        );
+        // addresses go, wherever the escapes fall, in values and in keys
+        let mut with = serde_json::json!({
+            "t": ["mail bo@uni.edu", "a\tbo@uni.edu\nok", "@ana fixed it"],
+            "ana@example.com": 1,
+        });
+        let direct = String::from_utf8(to_json(&with).unwrap()).unwrap();
+        scrub_value(&mut with);
+        assert_eq!(direct, serde_json::to_string(&with).unwrap());
+        assert!(
+            !direct.contains("bo@uni.edu") && direct.contains("@ana fixed it"),
+            "{direct}"
+        );
+    }
 
     #[test]
     fn addresses_go_and_the_rest_stays() {

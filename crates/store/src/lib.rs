@@ -278,12 +278,30 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(30))
             .map_err(sqlite)?;
         check_tables(&conn, path)?;
+        schema::prepare_reader(&conn).map_err(sqlite)?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             immutable,
         })
+    }
+
+    /// Runs `f` inside one read transaction: every query it makes sees the same state of the
+    /// store (a write committed meanwhile by another process is seen by all of them or by
+    /// none), and SQLite starts one read transaction for all of them instead of one per
+    /// statement. Inside a transaction already, `f` just runs.
+    pub fn snapshot<T>(&self, f: impl FnOnce() -> T) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return Ok(f());
+        }
+        self.conn.execute_batch("BEGIN").map_err(|e| self.err(e))?;
+        let out = f();
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return Err(self.err(e));
+        }
+        Ok(out)
     }
 
     /// Read as an immutable snapshot: the folder cannot be written, so SQLite cannot make the

@@ -60,6 +60,15 @@ CREATE TRIGGER IF NOT EXISTS ranking_stale_measures AFTER UPDATE OF measures ON 
     BEGIN DELETE FROM ranking_meta; END;
 "#;
 
+/// Each ranked account's last day with work (up to the ranking's as-of day), so a broad scope
+/// bounded by time alone ("since 2024") counts its people with one index range instead of a
+/// scan of the rollup. The `DELETE` makes stores built before it rebuild their ranking.
+pub(crate) const LAST_DAY: &str = r#"
+ALTER TABLE ranking ADD COLUMN last_day INTEGER;
+CREATE INDEX IF NOT EXISTS ranking_last_day ON ranking(last_day, shown);
+DELETE FROM ranking_meta;
+"#;
+
 /// One account in the ranking, as the searches read it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RankRow {
@@ -194,6 +203,13 @@ impl Store {
                 .map_err(e)?;
             }
             drop(ins);
+            self.conn
+                .execute(
+                    "UPDATE ranking SET last_day = (SELECT max(day) FROM rollup INDEXED BY rollup_person
+                                                    WHERE person_id = ranking.person_id AND day <= ?1)",
+                    [as_of_day],
+                )
+                .map_err(e)?;
             // Written last: the inserts above fire no trigger, and the row says "current".
             self.conn
                 .execute(
@@ -340,6 +356,19 @@ impl Store {
     pub fn ranking_count_in_scope(&self, filter: &RankFilter, scope: &CellQuery) -> Result<u32> {
         let mut args = Vec::new();
         let f = filter.sql(&mut args);
+        if let Some(since_day) = self.bounded_by_time_alone(scope)? {
+            // everyone ranked has work up to the as-of day: only the lower bound cuts
+            args.push(since_day.into());
+            let sql = format!(
+                "SELECT count(*) FROM ranking WHERE {f} AND last_day >= ?{}",
+                args.len()
+            );
+            return self
+                .conn
+                .prepare_cached(&sql)
+                .and_then(|mut s| s.query_row(rusqlite::params_from_iter(args), |r| r.get(0)))
+                .map_err(|e| self.err(e));
+        }
         let w = crate::query::scope_sql(scope, "day", true, &mut args);
         // the scope's people first (a seek per repository when it has some), then each one's
         // ranking row: the cost follows the scope, not the ranking
@@ -352,6 +381,36 @@ impl Store {
             .prepare_cached(&sql)
             .and_then(|mut s| s.query_row(rusqlite::params_from_iter(args), |r| r.get(0)))
             .map_err(|e| self.err(e))
+    }
+
+    /// The first day of `scope` when it is bounded by time alone, with an upper bound at or
+    /// after the ranking's as-of day (so `last_day` answers it); `None` otherwise.
+    fn bounded_by_time_alone(&self, scope: &CellQuery) -> Result<Option<i64>> {
+        let CellQuery {
+            repo_ids: None,
+            kinds: None,
+            text: None,
+            person_ids: None,
+            paths: None,
+            since,
+            until,
+        } = scope
+        else {
+            return Ok(None);
+        };
+        let as_of_day: Option<i64> = self
+            .conn
+            .query_row("SELECT as_of_day FROM ranking_meta WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let day = builtby_model::time::day_of;
+        Ok(match (as_of_day, until) {
+            (Some(a), Some(u)) if day(*u) >= a => Some(since.map_or(i64::MIN, day)),
+            (Some(_), None) => Some(since.map_or(i64::MIN, day)),
+            _ => None,
+        })
     }
 
     /// Ranked accounts passing `filter` that have a location or a place, in ranking order,

@@ -253,12 +253,17 @@ impl Rule {
 
     /// The score with what it used, for the page.
     pub fn explain(&self, cells: &[Cell], ctx: &Context) -> ScoreDetail {
+        self.detail(cells, ctx, self.label(), self.about())
+    }
+
+    /// [`Rule::explain`] with the rule's texts written already.
+    fn detail(&self, cells: &[Cell], ctx: &Context, label: String, about: String) -> ScoreDetail {
         let mut record = Record::default();
         let score = self.score(cells, ctx, &mut record);
         ScoreDetail {
             rule: self.name(),
-            label: self.label(),
-            about: self.about(),
+            label,
+            about,
             score,
             used: record.into_used(ctx),
         }
@@ -267,27 +272,63 @@ impl Rule {
 
 /// The rules, in order of importance (the order the page lists and sums them in), with the
 /// catalog's `[rank]` numbers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rules(pub Vec<Rule>);
+#[derive(Clone, Default)]
+pub struct Rules {
+    rules: Vec<Rule>,
+    /// Each rule's label and about, written once: a page explains every rule for every
+    /// person on it, and the texts do not change.
+    texts: std::sync::OnceLock<Vec<(String, String)>>,
+}
+
+impl PartialEq for Rules {
+    fn eq(&self, other: &Self) -> bool {
+        self.rules == other.rules
+    }
+}
+
+/// As the rules alone (`Rules([…])`): the catalog's digest is this text, and must not
+/// change with what was cached.
+impl std::fmt::Debug for Rules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Rules").field(&self.rules).finish()
+    }
+}
 
 impl Rules {
+    pub fn new(rules: Vec<Rule>) -> Self {
+        Rules {
+            rules,
+            texts: std::sync::OnceLock::new(),
+        }
+    }
+
     /// A person's total over the rules, recording nothing: ranks everyone.
     pub fn total(&self, cells: &[Cell], ctx: &Context) -> f64 {
-        self.0.iter().map(|r| r.score(cells, ctx, &mut Quiet)).sum()
+        self.rules
+            .iter()
+            .map(|r| r.score(cells, ctx, &mut Quiet))
+            .sum()
     }
 
     /// Every rule's score with what it used. Their scores sum, in this order, to
     /// [`Rules::total`] exactly.
     pub fn explain(&self, cells: &[Cell], ctx: &Context) -> Vec<ScoreDetail> {
-        self.0.iter().map(|r| r.explain(cells, ctx)).collect()
+        let texts = self
+            .texts
+            .get_or_init(|| self.rules.iter().map(|r| (r.label(), r.about())).collect());
+        self.rules
+            .iter()
+            .zip(texts)
+            .map(|(r, (label, about))| r.detail(cells, ctx, label.clone(), about.clone()))
+            .collect()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Rule> {
-        self.0.iter()
+        self.rules.iter()
     }
 
     pub fn get(&self, name: &str) -> Option<&Rule> {
-        self.0.iter().find(|r| r.name() == name)
+        self.rules.iter().find(|r| r.name() == name)
     }
 }
 

@@ -200,7 +200,7 @@ impl RankTable {
                 }
             });
         }
-        Ok(Rules(rules))
+        Ok(Rules::new(rules))
     }
 
     /// The rule's kind keys, largest weight first (the order a label reads best in).
