@@ -92,9 +92,13 @@ pub struct Chip {
     pub alternatives: Vec<(String, String)>,
     /// Where the meaning comes from (`catalog [ask]`, `catalog ecosystem`, `gazetteer`…).
     pub from: &'static str,
-    /// False when a single-valued parameter was already set by an earlier chip (a second
-    /// place: a search takes one metro); then it is only shown.
+    /// False when the chip is only shown: a single-valued parameter already set by an
+    /// earlier chip (a second place: a search takes one metro), a weak phrase another chip
+    /// makes redundant, or words read as another chip's alternative.
     pub used: bool,
+    /// A weak phrase ("PRs") gives way to any other chip for the same parameter.
+    #[serde(skip)]
+    pub weak: bool,
 }
 
 /// Words not understood.
@@ -234,12 +238,30 @@ fn lexicon(catalog: &Catalog) -> std::sync::Arc<Lexicon> {
 }
 
 /// Chips → parameters in `SEARCH_PARAMS` order. A repeatable parameter takes every value
-/// once; a single-valued one its first value, later chips for it are marked unused.
+/// once; a single-valued one its first value (later chips for it are marked unused), but for
+/// `papers`, where a category ("cs.LG") is more precise than "any". Before that, two readings
+/// in context:
+/// - a weak phrase ("PRs" after "reviewing") gives way to any other chip for its parameter;
+/// - a name read as one parameter whose other reading (the same name as another parameter)
+///   is set by another chip is that reading, already counted ("published models on Hugging
+///   Face": the platform, not the ecosystem).
 fn assemble(chips: &mut [Chip]) -> Vec<(String, String)> {
+    for i in 0..chips.len() {
+        let c = &chips[i];
+        let others = || chips.iter().enumerate().filter(move |(j, _)| *j != i);
+        let weak_gives_way = c.weak && others().any(|(_, o)| o.param == c.param && !o.weak);
+        let read_as_other = c.alternatives.iter().any(|(p, v)| {
+            v.eq_ignore_ascii_case(&c.value)
+                && others().any(|(_, o)| &o.param == p && o.value.eq_ignore_ascii_case(v))
+        });
+        if weak_gives_way || read_as_other {
+            chips[i].used = false;
+        }
+    }
     let mut out: Vec<(String, String)> = Vec::new();
     for &(param, repeatable, _) in SEARCH_PARAMS {
         let mut values: Vec<String> = Vec::new();
-        for c in chips.iter_mut().filter(|c| c.param == param) {
+        for c in chips.iter_mut().filter(|c| c.param == param && c.used) {
             if repeatable {
                 for v in c.value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
                     if !values.iter().any(|x| x.eq_ignore_ascii_case(v)) {
@@ -248,6 +270,8 @@ fn assemble(chips: &mut [Chip]) -> Vec<(String, String)> {
                 }
             } else if values.is_empty() {
                 values.push(c.value.clone());
+            } else if param == "papers" && values[0] == "any" {
+                values[0] = c.value.clone();
             } else if !values[0].eq_ignore_ascii_case(&c.value) {
                 c.used = false;
             }
@@ -320,6 +344,7 @@ impl Reader<'_> {
             alternatives: Vec::new(),
             from,
             used: true,
+            weak: false,
         });
     }
 
@@ -419,6 +444,13 @@ impl Reader<'_> {
             .map(|t| t.text.as_str())
     }
 
+    /// Whether a time phrase, a negation or a place word begins at `j`.
+    fn starts_something(&self, j: usize) -> bool {
+        time::read(self.t, j, self.lx, self.now).is_some()
+            || self.negation(j).is_some()
+            || self.lx.place_words.iter().any(|p| self.at(j, p))
+    }
+
     /// The words at `i` up to the first token that is not one, at most `max`.
     fn words_from(&self, i: usize, max: usize) -> Vec<&str> {
         (i..self.t.len())
@@ -485,12 +517,17 @@ impl Reader<'_> {
                 ws[0] = read;
             }
             let joined = ws.join(" ");
-            let m = self.lx.phrases.get(&joined).or_else(|| {
-                let stem = joined.strip_suffix('s')?;
-                (stem.len() >= 3)
-                    .then(|| self.lx.phrases.get(stem))
-                    .flatten()
-            });
+            // plurals both ways: "maintainer" = "maintainers", "networks" = "network"
+            let plural = format!("{joined}s");
+            let m = self
+                .lx
+                .phrases
+                .get(&joined)
+                .or_else(|| match joined.strip_suffix('s') {
+                    Some(stem) if stem.len() >= 3 => self.lx.phrases.get(stem),
+                    _ if joined.len() >= 3 => self.lx.phrases.get(&plural),
+                    _ => None,
+                });
             let Some(m) = m.cloned() else { continue };
             let negated = self.negate.take();
             let (setting, how) = match (negated, word0) {
@@ -523,26 +560,21 @@ impl Reader<'_> {
                 );
                 return Some(n);
             }
-            self.set(i, n, &setting, &m.also, how, m.from);
+            self.set(i, n, &setting, &m, how);
             return Some(n);
         }
         None
     }
 
-    fn set(
-        &mut self,
-        i: usize,
-        n: usize,
-        setting: &Setting,
-        also: &[Setting],
-        how: How,
-        from: &'static str,
-    ) {
+    fn set(&mut self, i: usize, n: usize, setting: &Setting, m: &words::Meaning, how: How) {
         let first = self.chips.len();
         for (p, v) in setting {
-            self.chip(i, n, p, v.clone(), how.clone(), from);
+            self.chip(i, n, p, v.clone(), how.clone(), m.from);
         }
-        let alts: Vec<(String, String)> = also.iter().flatten().cloned().collect();
+        let alts: Vec<(String, String)> = m.also.iter().flatten().cloned().collect();
+        for c in &mut self.chips[first..] {
+            c.weak = m.weak;
+        }
         if let Some(c) = self.chips.get_mut(first) {
             c.alternatives = alts;
         }
@@ -589,14 +621,20 @@ impl Reader<'_> {
     /// The longest run of words at `k` (up to 4) naming a place; a run a phrase would read
     /// (an ecosystem, "our ATS") is not a place. Returns the words used.
     fn place_at(&self, k: usize, after_place_word: bool) -> Option<(usize, &'static str, String)> {
-        let words = self.words_from(k, 4);
+        // a place's words end where a time phrase, a negation or another place word begins
+        // ("Seoul since 2021", "San Francisco not in our ATS")
+        let mut words = self.words_from(k, 4);
+        if let Some(stop) = (1..words.len()).find(|&j| self.starts_something(k + j)) {
+            words.truncate(stop);
+        }
         for n in (1..=words.len()).rev() {
             let ws = &words[..n];
             let run = ws.join(" ");
-            // "in huggingface repos": a word a phrase reads is not part of a place
+            // "in huggingface repos": a word a phrase reads is not part of a place; nor is a
+            // filler word, but for a place named by one alone ("in the US")
             if ws.iter().any(|w| {
                 self.lx.phrases.contains_key(*w)
-                    || self.lx.filler.contains(*w)
+                    || (n > 1 && self.lx.filler.contains(*w))
                     || self.lx.or_words.contains(*w)
             }) {
                 continue;

@@ -14,12 +14,14 @@ pub fn place(words: &str, typed: &str, after_place_word: bool) -> Option<(&'stat
     if n.is_empty() || n.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    // a two-letter code only when written as one ("DE", "UK") or after "in" ("in the us")
+    // a code only when written as one ("DE", "UK"), or one of the few written in lower case
+    // ("in the us"): "in it", "no bots" are no places
     let short = n.chars().count() <= 3;
     let code_like = typed
         .chars()
         .filter(|c| c.is_alphabetic())
-        .all(|c| c.is_uppercase());
+        .all(|c| c.is_uppercase())
+        || (after_place_word && ["us", "uk", "usa", "uae"].contains(&n.as_str()));
     if let Some(m) = g.metro_name(words) {
         // `metro_name` also takes a metro's first word ("san", "new"): only the whole name
         // or an alias counts here
@@ -27,12 +29,13 @@ pub fn place(words: &str, typed: &str, after_place_word: bool) -> Option<(&'stat
             || builtby_locate::METROS
                 .iter()
                 .any(|x| x.name == m && x.aliases.iter().any(|a| key(a) == n));
-        if whole && (!short || code_like || after_place_word) {
+        // aliases ("sf", "nyc") are read in any case
+        if whole {
             return Some(("metro", m.to_string()));
         }
     }
     if let Some(cc) = g.country_code(words) {
-        if !short || code_like || (after_place_word && n.len() > 1) {
+        if !short || code_like {
             return Some(("country", cc.to_string()));
         }
     }

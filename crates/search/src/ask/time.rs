@@ -81,6 +81,12 @@ fn span(t: &[Token], i: usize, lx: &Lexicon) -> Option<(usize, String)> {
     }
     let unit = t.get(i + used).filter(|u| u.what == What::Word)?;
     let u = *lx.units.get(&unit.text)?;
+    // "12 months" is a year, as "last year" is
+    let (n, u) = if u == 'm' && n % 12 == 0 {
+        (n / 12, 'y')
+    } else {
+        (n, u)
+    };
     Some((used + 1, format!("{n}{u}")))
 }
 

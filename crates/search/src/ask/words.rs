@@ -58,6 +58,10 @@ pub struct Phrase {
     /// Other readings, offered as chips (the first reading is the catalog's).
     #[serde(default)]
     pub also: Vec<BTreeMap<String, String>>,
+    /// A weak phrase ("PRs", "issues") gives way to any other phrase setting the same
+    /// parameter: in "reviewing deepspeed PRs" the kind is the review.
+    #[serde(default)]
+    pub weak: bool,
 }
 
 impl AskWords {
@@ -92,6 +96,7 @@ pub struct Meaning {
     pub also: Vec<Setting>,
     /// Where the meaning comes from, for `--explain`: `catalog [ask]`, `ecosystem`, `area`…
     pub from: &'static str,
+    pub weak: bool,
 }
 
 /// Every phrase `ask` knows, and the single words they are made of (for typo correction).
@@ -135,6 +140,7 @@ impl Lexicon {
                 negated: pairs(&p.negated),
                 also: p.also.iter().map(pairs).collect(),
                 from: "catalog [ask]",
+                weak: p.weak,
             };
             for words in &p.words {
                 lx.add(words, m.clone());
