@@ -96,6 +96,9 @@ pub struct Chip {
     /// earlier chip (a second place: a search takes one metro), a weak phrase another chip
     /// makes redundant, or words read as another chip's alternative.
     pub used: bool,
+    /// Why the chip is not used, when it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unused: Option<String>,
     /// A weak phrase ("PRs") gives way to any other chip for the same parameter.
     #[serde(skip)]
     pub weak: bool,
@@ -255,7 +258,13 @@ fn assemble(chips: &mut [Chip]) -> Vec<(String, String)> {
                 && others().any(|(_, o)| &o.param == p && o.value.eq_ignore_ascii_case(v))
         });
         if weak_gives_way || read_as_other {
+            let why = if weak_gives_way {
+                format!("another phrase says which {}", chips[i].param)
+            } else {
+                "read as the other filter these words also mean, already set".to_string()
+            };
             chips[i].used = false;
+            chips[i].unused = Some(why);
         }
     }
     let mut out: Vec<(String, String)> = Vec::new();
@@ -274,6 +283,10 @@ fn assemble(chips: &mut [Chip]) -> Vec<(String, String)> {
                 values[0] = c.value.clone();
             } else if !values[0].eq_ignore_ascii_case(&c.value) {
                 c.used = false;
+                c.unused = Some(format!(
+                    "a search takes one {param}: the first one named ({}) is used",
+                    values[0]
+                ));
             }
         }
         if !values.is_empty() {
@@ -344,6 +357,7 @@ impl Reader<'_> {
             alternatives: Vec::new(),
             from,
             used: true,
+            unused: None,
             weak: false,
         });
     }
