@@ -247,7 +247,10 @@ fn param(name: &str, in_path: bool, endpoint: &str) -> Value {
         let (description, schema) = if name == "q" {
             ("What you look for, in words, e.g. `people who reviewed PRs in huggingface repos since 2024 in germany` (at most 500 characters).", json!({"type": "string", "maxLength": builtby_search::ask::MAX_ASK_CHARS}))
         } else {
-            ("`false` to read the sentence only, without running the search (default true).", json!({"type": "boolean"}))
+            (
+                "`false` to read the sentence only, without running the search (default true).",
+                json!({"type": "boolean"}),
+            )
         };
         return json!({"name": name, "in": "query", "required": name == "q", "schema": schema, "description": description});
     }

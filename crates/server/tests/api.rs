@@ -1035,12 +1035,18 @@ async fn unknown_areas_are_a_400_listing_the_known_ones() {
 async fn ask_answers_what_search_answers_for_the_same_filters() {
     let state = fixture("ask");
     for (sentence, same) in [
-        ("people with merged PRs in pytorch", "kind=pr_merged&ecosystem=pytorch"),
+        (
+            "people with merged PRs in pytorch",
+            "kind=pr_merged&ecosystem=pytorch",
+        ),
         (
             "reviewers of pytorch/pytorch in Berlin",
             "kind=review,review_comment&repo=pytorch/pytorch&metro=Berlin",
         ),
-        ("pytroch people since 2023, no bots", "ecosystem=pytorch&since=2023-01-01&include_bots=false"),
+        (
+            "pytroch people since 2023, no bots",
+            "ecosystem=pytorch&since=2023-01-01&include_bots=false",
+        ),
     ] {
         let q: String = form_urlencoded::byte_serialize(sentence.as_bytes()).collect();
         let a = get(&state, &format!("/api/ask?q={q}&as_of={AS_OF}")).await;
@@ -1062,9 +1068,12 @@ async fn ask_answers_what_search_answers_for_the_same_filters() {
         got.sort();
         assert_eq!(got, want, "{sentence}");
     }
-    let a = get(&state, &format!("/api/ask?q=merged+PRs+in+pytorch&as_of={AS_OF}"))
-        .await
-        .json();
+    let a = get(
+        &state,
+        &format!("/api/ask?q=merged+PRs+in+pytorch&as_of={AS_OF}"),
+    )
+    .await
+    .json();
     assert_eq!(a["results"]["total"], 1, "ana's merged work");
     // read only: the query, no results
     let a = get(&state, "/api/ask?q=reviewers+in+germnay&run=false")
@@ -1090,9 +1099,17 @@ async fn ask_answers_what_search_answers_for_the_same_filters() {
         ("q=%21%21%3F%3F...".to_string(), "q", "no words"),
         ("q=".to_string(), "q", "missing"),
         ("q=qwerty+asdf".to_string(), "q", "qwerty, asdf"),
-        ("q=pytorch+since+2024+until+2022".to_string(), "since", "after until"),
+        (
+            "q=pytorch+since+2024+until+2022".to_string(),
+            "since",
+            "after until",
+        ),
         ("q=pytorch&q=jax".to_string(), "q", "more than once"),
-        ("q=pytorch&kind=review".to_string(), "query", "unknown parameter `kind`"),
+        (
+            "q=pytorch&kind=review".to_string(),
+            "query",
+            "unknown parameter `kind`",
+        ),
         ("q=pytorch&run=maybe".to_string(), "run", "true or false"),
     ] {
         let a = get(&state, &format!("/api/ask?{qs}")).await;

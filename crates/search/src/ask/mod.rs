@@ -645,10 +645,11 @@ impl Reader<'_> {
             let ws = &words[..n];
             let run = ws.join(" ");
             // "in huggingface repos": a word a phrase reads is not part of a place; nor is a
-            // filler word, but for a place named by one alone ("in the US")
+            // filler word ("ML people" is no Mali), but for one alone after a place word
+            // ("in the US")
             if ws.iter().any(|w| {
                 self.lx.phrases.contains_key(*w)
-                    || (n > 1 && self.lx.filler.contains(*w))
+                    || ((n > 1 || !after_place_word) && self.lx.filler.contains(*w))
                     || self.lx.or_words.contains(*w)
             }) {
                 continue;
