@@ -304,10 +304,16 @@ fn command(params: &[(String, String)]) -> String {
         let plain = !v.is_empty()
             && v.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_./*,:".contains(c));
-        if plain {
-            s.push_str(&format!(" --{flag} {v}"));
+        // flags whose value is optional take it after `=` (`--include-bots=false`)
+        let sep = if ["include_bots", "not_in_ats", "papers"].contains(&n.as_str()) {
+            "="
         } else {
-            s.push_str(&format!(" --{flag} '{}'", v.replace('\'', "'\\''")));
+            " "
+        };
+        if plain {
+            s.push_str(&format!(" --{flag}{sep}{v}"));
+        } else {
+            s.push_str(&format!(" --{flag}{sep}'{}'", v.replace('\'', "'\\''")));
         }
     }
     s
@@ -677,15 +683,21 @@ impl Reader<'_> {
             return None;
         }
         let limit = if len >= 8 { 2 } else { 1 };
-        let mut best: Option<(usize, &str)> = None;
+        // closest first; of equally close words, the one ending as typed ("reviewd" →
+        // "reviewed", not "review"), then the nearest in length, then the first in order
+        let last = typed.chars().last();
+        let mut best: Option<((usize, bool, usize), &str)> = None;
         for k in &self.lx.known {
             let kl = k.chars().count();
             if kl.abs_diff(len) > limit || kl < 4 {
                 continue;
             }
             let d = osa_distance(&typed, k);
-            if d <= limit && best.is_none_or(|(bd, bk)| d < bd || (d == bd && k.as_str() < bk)) {
-                best = Some((d, k));
+            let rank = (d, k.chars().last() != last, kl.abs_diff(len));
+            if d <= limit
+                && best.is_none_or(|(br, bk)| rank < br || (rank == br && k.as_str() < bk))
+            {
+                best = Some((rank, k));
             }
         }
         let read = best?.1.to_string();
