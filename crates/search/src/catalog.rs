@@ -103,6 +103,9 @@ pub enum CatalogError {
         ecosystem: String,
         name: String,
     },
+    /// An `[ask]` phrase setting a parameter `search` does not take.
+    #[error("catalog {path}: [ask]: {error}")]
+    BadAsk { path: String, error: String },
     #[error("catalog {path}: ecosystem `{ecosystem}`: {error}")]
     BadRole {
         path: String,
@@ -176,6 +179,12 @@ impl Catalog {
                 })?;
             }
             if let Some(words) = f.ask {
+                if let Some(error) = words.check() {
+                    return Err(CatalogError::BadAsk {
+                        path: path.into(),
+                        error,
+                    });
+                }
                 ask.extend_front(words);
             }
             for a in f.areas {

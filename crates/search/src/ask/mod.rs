@@ -225,7 +225,9 @@ fn now_for(extra: &Params, now: i64) -> Result<i64, AskError> {
 /// The lexicon of the shipped catalog is built once; a user's catalog builds its own.
 fn lexicon(catalog: &Catalog) -> std::sync::Arc<Lexicon> {
     use std::sync::{Arc, Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<Vec<(String, Arc<Lexicon>)>>> = OnceLock::new();
+    /// (the catalog's digest and words, its lexicon), the last few catalogs used
+    type Cache = Mutex<Vec<(String, Arc<Lexicon>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let digest = format!("{}\n{:?}", catalog.digest(), catalog.ask);
     let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
     let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -732,9 +734,7 @@ pub fn osa_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
-    }
+    d[0] = (0..=b.len()).collect();
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);

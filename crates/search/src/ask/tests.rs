@@ -37,14 +37,6 @@ fn osa_counts_a_swap_as_one() {
 }
 
 #[test]
-#[ignore]
-fn show() {
-    let s = std::env::var("ASK").unwrap();
-    let a = read(&s, &Catalog::shipped(), now()).unwrap();
-    println!("{}", serde_json::to_string_pretty(&a).unwrap());
-}
-
-#[test]
 fn a_filler_word_is_no_country_code_without_a_place_word() {
     // "ML" is Mali's code, "IN" India's: only after "in", "from"…
     assert_eq!(
@@ -157,4 +149,11 @@ fn a_users_catalog_adds_words() {
     .unwrap();
     let e = Catalog::with_user_file(Some(&f)).unwrap_err().to_string();
     assert!(e.contains("sett"), "{e}");
+    std::fs::write(
+        &f,
+        "[[ask.phrase]]\nwords = [\"x\"]\nset = { rol = \"ml_infra\" }\n",
+    )
+    .unwrap();
+    let e = Catalog::with_user_file(Some(&f)).unwrap_err().to_string();
+    assert!(e.contains("team.toml") && e.contains("`rol`"), "{e}");
 }

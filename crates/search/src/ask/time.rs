@@ -126,9 +126,7 @@ pub fn read(t: &[Token], i: usize, lx: &Lexicon, now: i64) -> Option<(usize, Set
             let (used, date, y, m) = start_of(t, k, lx)?;
             let date = if head == "after" && t[k].what != What::Date {
                 // after 2022: from 2023; after March 2024: from April
-                if used == 1 {
-                    format!("{:04}-01-01", y + 1)
-                } else if m == 12 {
+                if used == 1 || m == 12 {
                     format!("{:04}-01-01", y + 1)
                 } else {
                     format!("{y:04}-{:02}-01", m + 1)
@@ -195,9 +193,7 @@ pub fn read(t: &[Token], i: usize, lx: &Lexicon, now: i64) -> Option<(usize, Set
                 if t[k].what == What::Date && t[k].text.len() == 10 {
                     let s = builtby_model::time::parse_date_or_time(&t[k].text)?;
                     builtby_model::time::date_string(s - builtby_model::time::DAY)
-                } else if used == 1 && t[k].what != What::Date {
-                    format!("{:04}-12-31", y - 1)
-                } else if m == 1 {
+                } else if (used == 1 && t[k].what != What::Date) || m == 1 {
                     format!("{:04}-12-31", y - 1)
                 } else {
                     format!("{y:04}-{:02}-{:02}", m - 1, days_in(y, m - 1))

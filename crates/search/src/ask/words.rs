@@ -65,6 +65,30 @@ pub struct Phrase {
 }
 
 impl AskWords {
+    /// What is wrong with these words, if anything: a phrase setting a parameter `search`
+    /// does not take, or a time unit other than d, w, m, y.
+    pub fn check(&self) -> Option<String> {
+        for p in &self.phrase {
+            let sets = std::iter::once(&p.set)
+                .chain(std::iter::once(&p.negated))
+                .chain(&p.also);
+            for name in sets.flat_map(|m| m.keys()) {
+                if !crate::query::SEARCH_PARAMS.iter().any(|s| s.0 == name) {
+                    return Some(format!(
+                        "the phrase {:?} sets `{name}`, which is not a search parameter (repo, ecosystem, kind, since, area, metro, country, role, …)",
+                        p.words.first().map(String::as_str).unwrap_or("")
+                    ));
+                }
+            }
+        }
+        for (word, unit) in &self.units {
+            if !["d", "w", "m", "y"].contains(&unit.as_str()) {
+                return Some(format!("unit `{word}` = `{unit}`: use d, w, m or y"));
+            }
+        }
+        None
+    }
+
     /// A later file's words come first, so its phrases win over the shipped ones.
     pub fn extend_front(&mut self, later: AskWords) {
         fn front<T: Clone>(mine: &mut Vec<T>, theirs: Vec<T>) {
