@@ -36,8 +36,8 @@ fn start_of(t: &[Token], i: usize, lx: &Lexicon) -> Option<(usize, String, i32, 
             first.text.clone()
         };
         let y = first.text[..4].parse().ok()?;
-        let m = first.text[5..7].parse().ok()?;
-        return Some((1, d, y, m));
+        let m: u32 = first.text[5..7].parse().ok()?;
+        return (1..=12).contains(&m).then_some((1, d, y, m));
     }
     if let Some(y) = year_of(first) {
         return Some((1, format!("{y:04}-01-01"), y, 1));
@@ -61,7 +61,9 @@ fn span(t: &[Token], i: usize, lx: &Lexicon) -> Option<(usize, String)> {
     let tok = t.get(i)?;
     // "6m", "2y", "30d"
     if tok.what == What::Word {
-        let (num, unit) = tok.text.split_at(tok.text.len().saturating_sub(1));
+        // split before the last character, wherever its bytes start ("ⱥ" is three)
+        let cut = tok.text.char_indices().last().map_or(0, |(i, _)| i);
+        let (num, unit) = tok.text.split_at(cut);
         if !num.is_empty() && num.chars().all(|c| c.is_ascii_digit()) && "dwmy".contains(unit) {
             let n: u32 = num.parse().ok()?;
             return (n > 0).then(|| (1, format!("{n}{unit}")));

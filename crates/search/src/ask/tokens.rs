@@ -59,15 +59,16 @@ pub fn tokens(s: &str) -> Vec<Token> {
             match s[after..].find(QUOTES) {
                 Some(len) => {
                     let inner = s[after..after + len].trim();
+                    // the closing quote may be several bytes (”)
+                    let close = s[after + len..].chars().next().map_or(1, char::len_utf8);
                     if !inner.is_empty() {
                         out.push(Token {
                             text: inner.to_string(),
                             what: What::Quoted,
                             start: i,
-                            end: after + len + 1,
+                            end: after + len + close,
                         });
                     }
-                    let close = s[after + len..].chars().next().map_or(1, char::len_utf8);
                     i = after + len + close;
                 }
                 None => i = after,
