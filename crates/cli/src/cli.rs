@@ -78,6 +78,8 @@ pub enum Command {
     Ingest(IngestSource),
     /// Rank people by the work they did, with the evidence
     Search(SearchArgs),
+    /// Search in plain words: the sentence is read into search filters, shown back (with the words each came from and the words not understood), then run
+    Ask(AskArgs),
     /// One person: totals by repository and kind, month by month, strongest evidence
     Person(PersonArgs),
     /// Export stored data
@@ -429,6 +431,37 @@ pub struct SearchArgs {
     /// CSV output, one row per person
     #[arg(long)]
     pub csv: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(
+    after_help = "Examples:\n  builtby ask \"people who reviewed PRs in huggingface repos since 2024 in germany\"\n  builtby ask \"ML engineers in Berlin who merged PRs into PyTorch's distributed training in the last year, not in our ATS\" --explain\n  builtby ask \"kaggle grandmasters in India\" --json\n\nThe words are the catalog's (`[ask]` in the catalog file; add your own with --catalog). The line `same as: builtby search …` is the equivalent search: it gives the same results."
+)]
+pub struct AskArgs {
+    /// What you look for, in words (at most 500 characters)
+    pub sentence: String,
+    /// Also say where each filter's meaning comes from, and show each ranking rule's score
+    #[arg(long)]
+    pub explain: bool,
+    /// JSON output: {"ask": the sentence as read, "results": as `search --json`}
+    #[arg(long)]
+    pub json: bool,
+    /// How many people to show, 1 to 500 [default: 20]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<String>,
+    /// Score as of this date instead of today; relative phrases ("last year") count back from it
+    #[arg(long, value_name = "WHEN")]
+    pub as_of: Option<String>,
+}
+
+impl AskArgs {
+    /// The flags given besides the sentence, by their names in `SEARCH_PARAMS`.
+    pub fn params(&self) -> builtby_search::query::Params {
+        let mut p = builtby_search::query::Params::new();
+        p.push_each("limit", &self.limit)
+            .push_each("as_of", &self.as_of);
+        p
+    }
 }
 
 #[derive(ClapArgs, Debug)]

@@ -41,6 +41,10 @@ fn main() -> ExitCode {
                 eprintln!("error: --{}: {}", q.param.replace('_', "-"), q.message);
                 return ExitCode::from(2);
             }
+            if let Some(a) = e.downcast_ref::<builtby_search::ask::AskError>() {
+                eprintln!("error: {}", ask_message(a));
+                return ExitCode::from(2);
+            }
             if let Some(u) = e.downcast_ref::<cmd::UsageError>() {
                 eprintln!("error: {u}");
                 return ExitCode::from(2);
@@ -70,6 +74,18 @@ fn message(e: &anyhow::Error) -> String {
         msg.push_str(&s);
     }
     msg
+}
+
+/// An `ask` error: the sentence's own, or the search parameter it was read into.
+fn ask_message(e: &builtby_search::ask::AskError) -> String {
+    match e {
+        builtby_search::ask::AskError::Query(q) => format!(
+            "the sentence reads as --{} and that is refused: {}",
+            q.param.replace('_', "-"),
+            q.message
+        ),
+        other => format!("ask: {other}"),
+    }
 }
 
 /// The search parameter at fault, if that is what `e` is.

@@ -68,6 +68,9 @@ struct File {
     /// The rules' numbers; checked key by key in [`crate::rank`].
     #[serde(default)]
     rank: Option<toml::Table>,
+    /// The words `builtby ask` reads ([`crate::ask::words`]).
+    #[serde(default)]
+    ask: Option<crate::ask::words::AskWords>,
 }
 
 /// A top-level `[[areas]]` table: area rules for one repository (catalogued or not), so long
@@ -100,6 +103,9 @@ pub enum CatalogError {
         ecosystem: String,
         name: String,
     },
+    /// An `[ask]` phrase setting a parameter `search` does not take.
+    #[error("catalog {path}: [ask]: {error}")]
+    BadAsk { path: String, error: String },
     #[error("catalog {path}: ecosystem `{ecosystem}`: {error}")]
     BadRole {
         path: String,
@@ -124,6 +130,9 @@ pub struct Catalog {
     /// The ranking rules with the merged `[rank]` numbers.
     #[serde(skip)]
     rules: Rules,
+    /// The words `builtby ask` reads: the shipped `[ask]` table, a user file's first.
+    #[serde(skip)]
+    pub ask: crate::ask::words::AskWords,
     /// What [`Catalog::digest`] computed, once.
     #[serde(skip)]
     digest: std::sync::OnceLock<String>,
@@ -160,6 +169,7 @@ impl Catalog {
         let mut ecosystems: Vec<Ecosystem> = Vec::new();
         let mut extra_areas: Vec<RepoAreas> = Vec::new();
         let mut rank = crate::rank::RankTable::default();
+        let mut ask = crate::ask::words::AskWords::default();
         let first_path = parts.first().map_or("", |p| p.0).to_string();
         for (path, text) in parts {
             let f: File = toml::from_str(text).map_err(|e| CatalogError::Parse {
@@ -171,6 +181,15 @@ impl Catalog {
                     path: path.to_string(),
                     error,
                 })?;
+            }
+            if let Some(words) = f.ask {
+                if let Some(error) = words.check() {
+                    return Err(CatalogError::BadAsk {
+                        path: path.into(),
+                        error,
+                    });
+                }
+                ask.extend_front(words);
             }
             for a in f.areas {
                 if !valid_repo_name(&a.repo) {
@@ -259,6 +278,7 @@ impl Catalog {
             roles,
             areas,
             rules,
+            ask,
             digest: std::sync::OnceLock::new(),
             digest_hash: std::sync::OnceLock::new(),
         })

@@ -19,6 +19,7 @@
 //! contributions → store → search → outreach and exports.
 
 pub mod areas;
+pub mod ask;
 pub mod catalog;
 pub mod export;
 pub mod outreach;

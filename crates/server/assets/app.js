@@ -123,7 +123,7 @@ async function api(path, method, payload) {
 
 // ---- state in the URL ------------------------------------------------------------------
 
-const FORM_FIELDS = ["text", "since", "until", "location", "metro", "country", "kaggle_tier", "min_downloads", "papers", "role"];
+const FORM_FIELDS = ["text", "since", "until", "area", "half_life", "location", "metro", "country", "kaggle_tier", "min_downloads", "papers", "role"];
 const ROLES = { ml_engineer: "ML engineer", ml_infra: "ML infrastructure", researcher: "Researcher", data_scientist: "Data scientist" };
 
 function readParams() {
@@ -138,7 +138,7 @@ function formToParams() {
   for (const r of repos) p.append("repo", r);
   for (const cb of document.querySelectorAll("#kind-list input:checked")) p.append("kind", cb.value);
   for (const cb of document.querySelectorAll("#f-sources input:checked")) p.append("source", cb.value);
-  for (const f of ["since", "until", "location", "metro", "country", "kaggle_tier", "min_downloads", "papers", "role"]) {
+  for (const f of ["since", "until", "area", "half_life", "location", "metro", "country", "kaggle_tier", "min_downloads", "papers", "role"]) {
     const v = $(`#f-${f}`).value.trim();
     if (v) p.set(f, v);
   }
@@ -149,6 +149,8 @@ function formToParams() {
 
 function paramsToForm(p) {
   for (const f of FORM_FIELDS) $(`#f-${f}`).value = p.get(f) || "";
+  // areas may come repeated (area=a&area=b): the field holds them comma-separated
+  $("#f-area").value = p.getAll("area").join(", ");
   // a shared link may name several roles (role=a,b); the select shows the first
   const role = (p.get("role") || "").split(",")[0].trim().toLowerCase();
   $("#f-role").value = ROLES[role] ? role : "";
@@ -165,6 +167,103 @@ function paramsToForm(p) {
   $("#f-not_in_ats").checked = ["true", "1", "yes"].includes(p.get("not_in_ats") || "");
   const active = [...p.keys()].filter((k) => k !== "offset" && k !== "limit").length;
   $("#filters-toggle").textContent = active ? `Filters (${active} set)` : "Filters";
+}
+
+// ---- the sentence box: /api/ask reads it, the filters are filled, then searched -----------
+
+/** Parameters that take several values (comma-separated). */
+const LISTS = new Set(["repo", "ecosystem", "kind", "source", "area", "role"]);
+
+function splitValues(v) {
+  return v.split(",").map((x) => x.trim()).filter(Boolean);
+}
+
+/** The form's filters with `param` changed: `drop` values removed, `add` values added. */
+function changedParams(param, drop, add) {
+  const p = formToParams();
+  if (LISTS.has(param)) {
+    const gone = new Set(splitValues(drop || ""));
+    const values = p.getAll(param).flatMap(splitValues).filter((v) => !gone.has(v));
+    for (const v of splitValues(add || "")) if (!values.includes(v)) values.push(v);
+    p.delete(param);
+    for (const v of values) p.append(param, v);
+  } else {
+    p.delete(param);
+    if (add) p.set(param, add);
+  }
+  return p;
+}
+
+function applyParams(p) {
+  paramsToForm(p);
+  go("/?" + p.toString());
+}
+
+function askChip(c) {
+  const label = c.param.replace(/_/g, " ");
+  const typo = c.how && c.how.typo ? h("span", { class: "ask-typo" }, ` (read “${c.how.typo.typed}” as “${c.how.typo.read}”)`) : null;
+  const alts = (c.alternatives || []).map(([p, v]) =>
+    h("button", { type: "button", class: "chip-alt", title: `Read “${c.words}” as ${p} = ${v} instead`,
+      onclick: () => {
+        const next = addTo(changedParams(c.param, c.value, null), p, v);
+        markChip(c, p, v);
+        drawAsk(lastAsk);
+        applyParams(next);
+      } },
+      `or ${p.replace(/_/g, " ")}: ${v}`));
+  return h("li", { class: "chip ask-chip" + (c.used ? "" : " unused"), "data-param": c.param, "data-value": c.value, title: c.unused || `from ${c.from}` },
+    h("span", { class: "ask-filter" }, h("b", {}, label), " ", c.value),
+    h("q", { class: "ask-words" }, c.words), typo, ...alts,
+    c.used ? h("button", { type: "button", class: "chip-x", "aria-label": `Remove ${label} ${c.value}`, onclick: (e) => { e.currentTarget.closest("li").remove(); applyParams(changedParams(c.param, c.value, null)); } }, "×") : null);
+}
+
+function addTo(p, param, value) {
+  if (LISTS.has(param)) p.append(param, value);
+  else p.set(param, value);
+  return p;
+}
+
+function markChip(c, p, v) {
+  c.param = p;
+  c.value = v;
+  c.alternatives = [];
+}
+
+let lastAsk = null;
+
+function drawAsk(ask) {
+  lastAsk = ask;
+  const unknown = (ask.unknown || []).map((u) =>
+    h("li", { class: "chip ask-unknown", title: u.why || "not a word builtby knows" }, "not understood: ", h("q", {}, u.words)));
+  $("#ask-chips").replaceChildren(...ask.chips.map(askChip), ...unknown);
+  $("#ask-same").textContent = "Same as: " + ask.command;
+}
+
+async function askSentence(e) {
+  e.preventDefault();
+  const q = $("#ask-q").value.trim();
+  $("#ask-error").replaceChildren();
+  $("#ask-q").removeAttribute("aria-invalid");
+  if (!q) return;
+  let res;
+  try {
+    res = await api("/api/ask?run=false&q=" + encodeURIComponent(q));
+  } catch (err) {
+    if (err.status === 401) return setView(tokenForm(() => askSentence(e)));
+    $("#ask-q").setAttribute("aria-invalid", "true");
+    $("#ask-chips").replaceChildren();
+    $("#ask-same").textContent = "";
+    $("#ask-error").replaceChildren(h("p", { class: "error-line" }, err.message));
+    return;
+  }
+  drawAsk(res.ask);
+  // the filters are the form's from here on: the search runs from them, as if typed
+  const p = new URLSearchParams();
+  for (const [name, value] of res.ask.params) {
+    if (LISTS.has(name)) for (const v of splitValues(value)) p.append(name, v);
+    else p.set(name, value);
+  }
+  applyParams(p);
 }
 
 // ---- filters ---------------------------------------------------------------------------
@@ -191,6 +290,7 @@ function addRepo() {
 }
 
 function setupForm() {
+  $("#ask").addEventListener("submit", askSentence);
   $("#kind-list").replaceChildren(
     ...KINDS.map(([k, title]) => h("label", { class: "check" }, h("input", { type: "checkbox", value: k, name: "kind" }), " ", title))
   );

@@ -76,6 +76,94 @@ pub async fn search(
     json(&results)
 }
 
+/// Parameters `/api/ask` takes besides the sentence `q` (and `run`).
+pub const ASK_PARAMS: &[&str] = &["limit", "offset", "as_of"];
+
+/// `/api/ask`'s request: the sentence, whether to run the search, and the paging.
+fn ask_request(
+    catalog: &Catalog,
+    raw: Option<&str>,
+    now: i64,
+) -> Result<(builtby_search::ask::Asked, Query, bool), ApiError> {
+    let mut sentence: Option<String> = None;
+    let mut run = true;
+    let mut extra = Params::new();
+    for (name, value) in params(raw).pairs() {
+        match name.as_str() {
+            "q" if sentence.is_some() => return Err(ApiError::bad("q", "given more than once")),
+            "q" => sentence = Some(value.clone()),
+            "run" => {
+                run = builtby_search::query::parse_bool("run", value).map_err(ApiError::from)?
+            }
+            n if ASK_PARAMS.contains(&n) => {
+                extra.push(n, value.as_str());
+            }
+            n => {
+                return Err(ApiError::bad(
+                    "query",
+                    format!(
+                        "unknown parameter `{n}`; /api/ask takes q, run, {}",
+                        ASK_PARAMS.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    let sentence = sentence.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+        ApiError::bad(
+            "q",
+            "missing; give what you look for in words, e.g. q=pytorch reviewers in Berlin",
+        )
+    })?;
+    let (asked, q) =
+        builtby_search::ask::ask(&sentence, &extra, catalog, now).map_err(|e| match e {
+            builtby_search::ask::AskError::Query(q) => ApiError::from(q),
+            other => ApiError::bad("q", other.to_string()),
+        })?;
+    Ok((asked, q, run))
+}
+
+/// `/api/ask?q=…`: the sentence read into search filters and, unless `run=false`, the search
+/// with them (the same results as `/api/search` with `ask.params`).
+pub async fn ask(
+    State(state): State<AppState>,
+    actor: Actor,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let now = builtby_model::time::now();
+    let (asked, q, run) = ask_request(state.catalog(), raw.as_deref(), now)?;
+    if !run {
+        return json(&serde_json::json!({ "ask": asked, "query": q }));
+    }
+    let results = state
+        .with_reader(move |read, _, st| {
+            Ok(builtby_search::search(read, st.catalog(), st.bots(), &q)?)
+        })
+        .await?;
+    let mut pairs = asked.params.clone();
+    pairs.extend(
+        params(raw.as_deref())
+            .pairs()
+            .iter()
+            .filter(|(n, _)| ASK_PARAMS.contains(&n.as_str()))
+            .cloned(),
+    );
+    state
+        .audit(
+            &actor,
+            "search",
+            serde_json::json!({
+                "params": builtby_store::audit::params_what(&pairs),
+                "format": "json",
+                "total": results.total,
+                "via": "ask",
+            }),
+            results.results.len() as u64,
+        )
+        .await?;
+    json(&serde_json::json!({ "ask": asked, "results": results }))
+}
+
 pub async fn search_csv(
     State(state): State<AppState>,
     actor: Actor,

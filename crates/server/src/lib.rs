@@ -412,6 +412,7 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/api/search", get(api::search))
         .route("/api/search.csv", get(api::search_csv))
+        .route("/api/ask", get(api::ask))
         .route("/api/people/{login}", get(api::person))
         .route("/api/catalog", get(api::catalog))
         .route("/api/stats", get(api::stats))

@@ -55,6 +55,19 @@ pub const ENDPOINTS: &[Endpoint] = &[
         ],
     },
     Endpoint {
+        path: "/api/ask",
+        method: "get",
+        summary: "Search in plain words",
+        description: "The sentence `q` (at most 500 characters) read into search filters, as `builtby ask --json`: each understood filter with the words it came from (`ask.chips`), the words not understood (`ask.unknown`), the search parameters (`ask.params`, what /api/search takes) and the equivalent command line; then, unless `run=false`, the search itself: the same results as /api/search with `ask.params`. A sentence too long, without words, with no filter understood, or read into a refused search is a 400 naming `q` (or the search parameter).",
+        params: &["q", "run", "limit", "offset", "as_of"],
+        content_type: "application/json",
+        fields: &[
+            ("ask", "object", "The sentence as read: sentence, chips ({param, value, words, start, end (byte offsets), how, alternatives, from, used, unused}), unknown ({words, start, end, why}), params ([name, value] pairs), command."),
+            ("results", "object", "As /api/search answers (absent with run=false)."),
+            ("query", "object", "With run=false: the query the search would run."),
+        ],
+    },
+    Endpoint {
         path: "/api/search.csv",
         method: "get",
         summary: "Search results as CSV",
@@ -229,6 +242,17 @@ fn param(name: &str, in_path: bool, endpoint: &str) -> Value {
             _ => "GitHub login (a former login works too).",
         };
         return json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}, "description": description});
+    }
+    if endpoint == "/api/ask" && (name == "q" || name == "run") {
+        let (description, schema) = if name == "q" {
+            ("What you look for, in words, e.g. `people who reviewed PRs in huggingface repos since 2024 in germany` (at most 500 characters).", json!({"type": "string", "maxLength": builtby_search::ask::MAX_ASK_CHARS}))
+        } else {
+            (
+                "`false` to read the sentence only, without running the search (default true).",
+                json!({"type": "boolean"}),
+            )
+        };
+        return json!({"name": name, "in": "query", "required": name == "q", "schema": schema, "description": description});
     }
     if endpoint == "/api/audit" {
         let description = AUDIT_PARAMS

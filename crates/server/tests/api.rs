@@ -355,7 +355,9 @@ async fn catalog_stats_csv_and_openapi() {
                 .replace("{login}", "ana")
                 .replace("{key}", "ana")
                 .replace("{name}", "s")
-                .replace("{person}", "ana"),
+                .replace("{person}", "ana")
+                // the one endpoint with a required parameter: the sentence
+                .replace("/api/ask", "/api/ask?q=pytorch"),
         )
         .await;
         assert_eq!(
@@ -1025,4 +1027,96 @@ async fn unknown_areas_are_a_400_listing_the_known_ones() {
         .await
         .json();
     assert_eq!(v["total"], 1, "{v}");
+}
+
+/// `/api/ask` reads the sentence into the parameters `/api/search` takes and answers the same
+/// results; bad sentences are 400s naming `q`, never a panic.
+#[tokio::test]
+async fn ask_answers_what_search_answers_for_the_same_filters() {
+    let state = fixture("ask");
+    for (sentence, same) in [
+        (
+            "people with merged PRs in pytorch",
+            "kind=pr_merged&ecosystem=pytorch",
+        ),
+        (
+            "reviewers of pytorch/pytorch in Berlin",
+            "kind=review,review_comment&repo=pytorch/pytorch&metro=Berlin",
+        ),
+        (
+            "pytroch people since 2023, no bots",
+            "ecosystem=pytorch&since=2023-01-01&include_bots=false",
+        ),
+    ] {
+        let q: String = form_urlencoded::byte_serialize(sentence.as_bytes()).collect();
+        let a = get(&state, &format!("/api/ask?q={q}&as_of={AS_OF}")).await;
+        assert_eq!(a.status, StatusCode::OK, "{sentence}: {}", a.text());
+        let a = a.json();
+        let s = get(&state, &format!("/api/search?{same}&as_of={AS_OF}"))
+            .await
+            .json();
+        assert_eq!(a["results"], s, "{sentence}");
+        let params: Vec<String> = a["ask"]["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| format!("{}={}", p[0].as_str().unwrap(), p[1].as_str().unwrap()))
+            .collect();
+        let mut want: Vec<&str> = same.split('&').collect();
+        want.sort();
+        let mut got: Vec<&str> = params.iter().map(String::as_str).collect();
+        got.sort();
+        assert_eq!(got, want, "{sentence}");
+    }
+    let a = get(
+        &state,
+        &format!("/api/ask?q=merged+PRs+in+pytorch&as_of={AS_OF}"),
+    )
+    .await
+    .json();
+    assert_eq!(a["results"]["total"], 1, "ana's merged work");
+    // read only: the query, no results
+    let a = get(&state, "/api/ask?q=reviewers+in+germnay&run=false")
+        .await
+        .json();
+    assert!(a.get("results").is_none());
+    assert_eq!(a["query"]["country"], "DE");
+    assert_eq!(a["ask"]["chips"][1]["how"]["typo"]["typed"], "germnay");
+    // unknown words come back
+    let a = get(&state, "/api/ask?q=pytorch+wizards+from+Narnia&run=false")
+        .await
+        .json();
+    let unknown: Vec<&str> = a["ask"]["unknown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["words"].as_str().unwrap())
+        .collect();
+    assert_eq!(unknown, ["wizards", "Narnia"]);
+    let long = "a".repeat(10 * 1024);
+    for (qs, param, says) in [
+        (format!("q={long}"), "q", "too long"),
+        ("q=%21%21%3F%3F...".to_string(), "q", "no words"),
+        ("q=".to_string(), "q", "missing"),
+        ("q=qwerty+asdf".to_string(), "q", "qwerty, asdf"),
+        (
+            "q=pytorch+since+2024+until+2022".to_string(),
+            "since",
+            "after until",
+        ),
+        ("q=pytorch&q=jax".to_string(), "q", "more than once"),
+        (
+            "q=pytorch&kind=review".to_string(),
+            "query",
+            "unknown parameter `kind`",
+        ),
+        ("q=pytorch&run=maybe".to_string(), "run", "true or false"),
+    ] {
+        let a = get(&state, &format!("/api/ask?{qs}")).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text());
+        let v = a.json();
+        assert_eq!(v["error"], "bad_parameter");
+        assert_eq!(v["param"], param, "{v}");
+        assert!(v["detail"].as_str().unwrap().contains(says), "{v}");
+    }
 }

@@ -1,6 +1,7 @@
 //! One file per subcommand. Each returns the process exit code.
 
 mod arxiv;
+mod ask;
 mod ats;
 mod audit;
 mod bench;
@@ -252,6 +253,7 @@ fn run_command(env: &Env, args: Args) -> Result<ExitCode> {
         Command::Ingest(IngestSource::Kaggle(a)) => kaggle::run(env, &a),
         Command::Ingest(IngestSource::Arxiv(a)) => arxiv::run(env, &a),
         Command::Search(a) => search::run(env, &a),
+        Command::Ask(a) => ask::run(env, &a),
         Command::Locate(a) => github::locate(&a),
         Command::Enrich(EnrichWhat::People(a)) => github::enrich_people(env, &a),
         Command::Hydrate(a) => github::hydrate(env, &a),

@@ -302,6 +302,8 @@ def run(wd, base, out):
 
     print("roles")
     roles_check(wd, base, out)
+    print("ask in plain words")
+    ask_check(wd, base, out)
     # Changes need a named token even on loopback (issue 13): saving a search and the
     # shortlist workflow go through the server run.sh starts with one, the page holding it.
     wbase = os.environ.get("BUILTBY_E2E_TOKEN_URL", base).rstrip("/")
@@ -334,6 +336,77 @@ def run(wd, base, out):
     else:
         print("privacy: skipped (no server with a token; run through run.sh with the CLI)")
     print("e2e: all checks passed")
+
+
+def ask_sentence(wd, sentence):
+    wd.js("document.querySelector('#ask-q').value = ''")
+    wd.type(wd.find_all("#ask-q")[0], sentence + "\ue007")  # Enter submits the sentence
+
+
+def ask_check(wd, base, out):
+    """The sentence box reads the sentence through /api/ask, fills the filter form, shows a
+    chip per filter with the words it came from (and the words not understood), and the
+    search runs from the filled form: the same results as /api/search with those filters."""
+    wd.size(1366, 900)
+    wd.get(base + "/")
+    wd.wait("#eco-list input", what="ecosystem picker from /api/catalog")
+    ask_sentence(wd, "people who reviewed PRs in huggingface repos since 2024 in germany")
+    wd.wait("#ask-chips li.ask-chip", what="chips read from the sentence")
+    end = time.time() + 30
+    while time.time() < end and "country=DE" not in wd.js("return location.search"):
+        time.sleep(0.05)
+    url = wd.js("return decodeURIComponent(location.search)")
+    check(all(x in url for x in ("kind=review", "kind=review_comment", "ecosystem=huggingface", "since=2024-01-01", "country=DE")),
+          f"the sentence became the search's filters ({url})")
+    checked = lambda sel: wd.js(f"return [...document.querySelectorAll('{sel} input:checked')].map(e => e.value).sort()")
+    check(checked("#kind-list") == ["review", "review_comment"], f"the kind boxes are ticked: {checked('#kind-list')}")
+    check(checked("#eco-list") == ["huggingface"], f"the ecosystem box is ticked: {checked('#eco-list')}")
+    check(wd.js("return document.querySelector('#f-since').value") == "2024-01-01", "the since field is filled")
+    check(wd.js("return document.querySelector('#f-country').value") == "DE", "the country field is filled")
+    chips = wd.js("return [...document.querySelectorAll('#ask-chips li.ask-chip')].map(li => [li.dataset.param, li.dataset.value, li.querySelector('.ask-words').innerText])")
+    check(["kind", "review,review_comment", "reviewed PRs"] in chips and ["country", "DE", "germany"] in chips,
+          f"each chip shows the words it came from: {chips}")
+    check("builtby search" in wd.text("#ask-same"), f"the equivalent search is shown: {wd.text('#ask-same')}")
+    wd.screenshot(f"{out}/ask.png", full=False)
+
+    print("  a chip removed drops its filter")
+    x = wd.find_all('#ask-chips li.ask-chip[data-param="country"] .chip-x')[0]
+    wd.click(x)
+    end = time.time() + 30
+    while time.time() < end and "country=" in wd.js("return location.search"):
+        time.sleep(0.05)
+    check("country=" not in wd.js("return location.search") and wd.js("return document.querySelector('#f-country').value") == "",
+          "removing the country chip clears the country filter")
+
+    print("  typos and unknown words are shown")
+    ask_sentence(wd, "merged PRs since 2010 by pytroch wizards")
+    end = time.time() + 30
+    while time.time() < end and "since=2010-01-01" not in wd.js("return location.search"):
+        time.sleep(0.05)
+    unknown = wd.js("return [...document.querySelectorAll('#ask-chips li.ask-unknown q')].map(q => q.innerText)")
+    check(unknown == ["wizards"], f"the word not understood is listed: {unknown}")
+    typo = wd.js("return (document.querySelector('#ask-chips .ask-typo') || {}).innerText || ''")
+    check("pytroch" in typo and "pytorch" in typo, f"the typo is shown as read: {typo!r}")
+    check(checked("#eco-list") == ["pytorch"], f"the typo's ecosystem is ticked: {checked('#eco-list')}")
+
+    print("  the page's results are /api/search's for the same filters")
+    ask_sentence(wd, "people with merged PRs since 2010")
+    end = time.time() + 30
+    while time.time() < end and "kind=pr_merged" not in wd.js("return location.search"):
+        time.sleep(0.05)
+    wd.wait(".results li.result", what="results of the sentence's search")
+    page = wd.js("return [...document.querySelectorAll('.result .who .name')].map(a => a.getAttribute('href'))")
+    api = wd.js("""const x = new XMLHttpRequest();
+        x.open('GET', '/api/search?kind=pr_merged&since=2010-01-01', false);
+        x.send();
+        return JSON.parse(x.responseText).results.map(r => personHref(r.login));""")
+    check(len(page) > 0 and page == api[:len(page)], f"{len(page)} results, as /api/search ranks them")
+
+    print("  a bad sentence is explained, never a blank page")
+    ask_sentence(wd, "?!?! ...")
+    wd.wait("#ask-error p", what="the sentence's error")
+    check("no words" in wd.text("#ask-error"), f"the error says why: {wd.text('#ask-error')}")
+    check(wd.js("return document.querySelector('#ask-q').getAttribute('aria-invalid')") == "true", "the box is marked")
 
 
 ROLE_LABELS = {"ml_engineer": "ML engineer", "ml_infra": "ML infrastructure", "researcher": "Researcher", "data_scientist": "Data scientist"}
