@@ -168,6 +168,10 @@ pub struct FileRow {
 /// `CASE kind WHEN <code> THEN <rank> … END` for the caller's kind order (codes are integers
 /// from the model, so nothing user-typed reaches the SQL text).
 fn kind_order_sql(order: &[Kind]) -> String {
+    if order.is_empty() {
+        // `CASE kind ELSE 0 END` is a syntax error
+        return "0".to_string();
+    }
     let mut s = String::from("CASE kind");
     for (i, k) in order.iter().enumerate() {
         s.push_str(&format!(" WHEN {} THEN {i}", k.code()));
@@ -454,6 +458,17 @@ impl Store {
     /// The strongest contributions of one person within a scope, in the query's kind order,
     /// newest first within a kind.
     pub fn evidence(&self, q: &EvidenceQuery) -> Result<Vec<EvidenceRow>> {
+        self.evidence_with(q, true)
+    }
+
+    /// [`Store::evidence`] always sorting the person's whole scope: what the per-kind reads
+    /// are held to.
+    #[cfg(test)]
+    pub(crate) fn evidence_scanning(&self, q: &EvidenceQuery) -> Result<Vec<EvidenceRow>> {
+        self.evidence_with(q, false)
+    }
+
+    fn evidence_with(&self, q: &EvidenceQuery, by_kind: bool) -> Result<Vec<EvidenceRow>> {
         let mut args: Vec<rusqlite::types::Value> = vec![q.person_id.into()];
         let mut scope = q.scope.clone();
         scope.person_ids = None;
@@ -467,6 +482,9 @@ impl Store {
         };
         let join = share_join(&scope, &mut args);
         let w = scope_sql(&scope, "c.at", false, &mut args);
+        if by_kind && text.is_none() && join.is_none() {
+            return self.evidence_by_kind(q, &scope, &w, args);
+        }
         let share = if join.is_some() { "s.share" } else { "NULL" };
         // Strongest first: focused, whole work (weight × focus ≥ 0.5) before sweeps and
         // passing mentions, then by kind (merged before the rest), then newest.
@@ -498,6 +516,93 @@ impl Store {
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))
+    }
+
+    /// [`Store::evidence`] without text or paths. The page's order is: focused before not,
+    /// then by the kind's place in `kind_order` (kinds not listed share the last place), then
+    /// newest. So the rows are read group by group in that order — each kind's newest from the
+    /// `contributions_person_kind` index, at most `offset + limit` of them — and the reading
+    /// stops once the page is full: usually after one seek (a prolific person's focused merged
+    /// PRs), instead of sorting their whole history (20 people took ~25 ms at 200k
+    /// contributions). A test holds it to the sorted scan.
+    fn evidence_by_kind(
+        &self,
+        q: &EvidenceQuery,
+        scope: &CellQuery,
+        w: &str,
+        args: Vec<rusqlite::types::Value>,
+    ) -> Result<Vec<EvidenceRow>> {
+        let kinds: Vec<Kind> = match &scope.kinds {
+            Some(k) => k.clone(),
+            None => Kind::ALL.to_vec(),
+        };
+        // kinds in the page's order, the unlisted ones together in one last class
+        let mut classes: Vec<Vec<Kind>> = Vec::new();
+        for k in &q.kind_order {
+            if kinds.contains(k) && !classes.iter().any(|c| c.contains(k)) {
+                classes.push(vec![*k]);
+            }
+        }
+        let rest: Vec<Kind> = kinds
+            .iter()
+            .copied()
+            .filter(|k| !q.kind_order.contains(k))
+            .collect();
+        if !rest.is_empty() {
+            classes.push(rest);
+        }
+        let want = q.offset as usize + q.limit as usize;
+        let mut ids: Vec<i64> = Vec::new();
+        'groups: for focused in [1, 0] {
+            for class in &classes {
+                let mut rows: Vec<(i64, i64)> = Vec::new(); // (at, id)
+                for k in class {
+                    let sql = format!(
+                        "SELECT c.at, c.id FROM contributions c INDEXED BY contributions_person_kind
+                         WHERE c.person_id = ?1 AND c.kind = {} AND (c.weight >= 0.5) = {focused} AND {w}
+                         ORDER BY c.at DESC, c.id DESC LIMIT {want}",
+                        k.code()
+                    );
+                    let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+                    let got = stmt
+                        .query_map(params_from_iter(args.iter()), |r| {
+                            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+                        })
+                        .map_err(|e| self.err(e))?;
+                    for g in got {
+                        rows.push(g.map_err(|e| self.err(e))?);
+                    }
+                }
+                rows.sort_unstable_by(|a, b| b.cmp(a));
+                for (_, id) in rows {
+                    ids.push(id);
+                    if ids.len() == want {
+                        break 'groups;
+                    }
+                }
+            }
+        }
+        let page: Vec<i64> = ids.into_iter().skip(q.offset as usize).collect();
+        if page.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT c.kind, r.name, c.url, c.at, c.title, c.number, c.review_state, c.path, c.additions, c.deletions,
+                    c.needs_hydration, c.on_pr,
+                    (SELECT group_concat(path, char(10)) FROM (SELECT path FROM contribution_paths
+                       WHERE contribution_id = c.id ORDER BY coalesce(added, 0) + coalesce(deleted, 0) DESC, path LIMIT 20)),
+                    c.measures, c.weight, c.why, NULL,
+                    CASE WHEN c.kind IN (3, 4, 6) THEN substr(c.body, 1, 600) END, c.id
+             FROM contributions c JOIN repos r ON r.id = c.repo_id WHERE c.id IN ({})",
+            id_list(&page)
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut by_id: std::collections::HashMap<i64, EvidenceRow> = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(18)?, evidence_row(r)?)))
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))?;
+        Ok(page.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
     /// The people with these ids, in no particular order. People who opted out are never

@@ -110,7 +110,14 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0015_watches", WATCHES),
     ("0016_ranking", crate::ranking::SCHEMA),
     ("0019_ranking_last_day", crate::ranking::LAST_DAY),
+    ("0020_evidence_index", EVIDENCE_INDEX),
 ];
+
+/// A person's contributions by kind, newest last: a page's evidence reads each kind's newest
+/// few from here ([`crate::Store::evidence`]) instead of sorting the person's whole history.
+const EVIDENCE_INDEX: &str = r#"
+CREATE INDEX IF NOT EXISTS contributions_person_kind ON contributions(person_id, kind, at);
+"#;
 
 /// The recruiter's own state (`shortlists.rs`): shortlists and the people on them, and the
 /// logins the company's applicant-tracking system already has. Keyed by natural keys (a

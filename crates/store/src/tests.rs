@@ -720,3 +720,102 @@ fn the_ranking_goes_stale_on_any_write_a_score_reads() {
     assert!(!s.ranking_fresh(day, "fp").unwrap());
     assert_eq!(s.ranking_count(&all, None).unwrap(), 2);
 }
+
+#[test]
+fn evidence_read_per_kind_equals_the_sorted_scan() {
+    let mut s = temp_store("evidence-kinds");
+    // two people, many kinds, repeated times (ties broken by id), three repositories
+    let kinds = [
+        Kind::PrMerged,
+        Kind::Review,
+        Kind::ReviewComment,
+        Kind::IssueComment,
+        Kind::PrOpened,
+        Kind::Push,
+    ];
+    let mut x: u64 = 7;
+    let mut next = |m: u64| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) % m
+    };
+    let mut recs = Vec::new();
+    for i in 0..400 {
+        let who = if next(3) == 0 {
+            actor(Some(2), "bo")
+        } else {
+            actor(Some(1), "ana")
+        };
+        let kind = kinds[next(kinds.len() as u64) as usize];
+        let repo = ["o/a", "o/b", "p/c"][next(3) as usize];
+        let at = (100 + next(40) as i64) * DAY;
+        let mut r = contrib(&format!("k{i}"), kind, repo, who, at);
+        if let Record::Contribution(c) = &mut r {
+            c.number = Some(i);
+        }
+        recs.push(r);
+    }
+    load(&mut s, "f", &recs);
+    // weights on both sides of the focus line, ties included
+    s.conn
+        .execute(
+            "UPDATE contributions SET weight = CASE id % 4 WHEN 0 THEN 0.25 WHEN 1 THEN 0.5 WHEN 2 THEN 1.0 ELSE 0.49 END",
+            [],
+        )
+        .unwrap();
+    let people: Vec<i64> = s
+        .conn
+        .prepare("SELECT DISTINCT person_id FROM contributions")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let repo_b: i64 = s
+        .conn
+        .query_row("SELECT id FROM repos WHERE name = 'o/b'", [], |r| r.get(0))
+        .unwrap();
+    let scopes = [
+        CellQuery::default(),
+        CellQuery {
+            kinds: Some(vec![Kind::Review, Kind::PrMerged]),
+            ..Default::default()
+        },
+        CellQuery {
+            since: Some(120 * DAY),
+            until: Some(130 * DAY),
+            ..Default::default()
+        },
+        CellQuery {
+            repo_ids: Some(vec![repo_b]),
+            since: Some(110 * DAY),
+            ..Default::default()
+        },
+    ];
+    let orders = [
+        vec![Kind::PrMerged, Kind::Review, Kind::ReviewComment],
+        vec![Kind::Push, Kind::IssueComment],
+        vec![],
+    ];
+    let mut compared = 0;
+    for &person_id in &people {
+        for scope in &scopes {
+            for kind_order in &orders {
+                for (limit, offset) in [(5, 0), (1, 0), (20, 3), (7, 40), (500, 0)] {
+                    let q = EvidenceQuery {
+                        person_id,
+                        scope: scope.clone(),
+                        limit,
+                        offset,
+                        kind_order: kind_order.clone(),
+                    };
+                    let fast = s.evidence(&q).unwrap();
+                    assert_eq!(fast, s.evidence_scanning(&q).unwrap(), "{q:?}");
+                    compared += fast.len();
+                }
+            }
+        }
+    }
+    assert!(compared > 1000, "{compared} rows compared");
+}
