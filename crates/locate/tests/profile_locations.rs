@@ -1,0 +1,102 @@
+//! Accuracy on profile locations nobody tuned the rules on (`profile_locations.tsv`, issue 16):
+//! country, metro where the string names one, and false metros where it names none, for the
+//! tune part and the held-out part separately.
+//!
+//! `cargo test -p builtby-locate --test profile_locations -- --nocapture` prints the figures and
+//! the tune part's misses; the held-out misses are printed only with `BUILTBY_SHOW_HELD=1`, so
+//! that reading them is a deliberate act at the end, not a habit while tuning.
+
+use builtby_locate::locate;
+
+#[derive(Default)]
+struct Score {
+    n: u32,
+    country_ok: u32,
+    with_metro: u32,
+    metro_ok: u32,
+    without_metro: u32,
+    false_metro: u32,
+    misses: Vec<String>,
+}
+
+impl Score {
+    fn pct(a: u32, b: u32) -> f64 {
+        100.0 * a as f64 / b.max(1) as f64
+    }
+    fn country(&self) -> f64 {
+        Self::pct(self.country_ok, self.n)
+    }
+    fn metro(&self) -> f64 {
+        Self::pct(self.metro_ok, self.with_metro)
+    }
+    fn false_metro(&self) -> f64 {
+        Self::pct(self.false_metro, self.without_metro)
+    }
+    fn line(&self, name: &str) -> String {
+        format!(
+            "{name}: {} strings; country {}/{} = {:.1}%; metro {}/{} = {:.1}%; false metros {}/{} = {:.1}%",
+            self.n,
+            self.country_ok,
+            self.n,
+            self.country(),
+            self.metro_ok,
+            self.with_metro,
+            self.metro(),
+            self.false_metro,
+            self.without_metro,
+            self.false_metro()
+        )
+    }
+}
+
+fn score() -> (Score, Score) {
+    let (mut tune, mut held) = (Score::default(), Score::default());
+    for line in include_str!("profile_locations.tsv")
+        .lines()
+        .filter(|l| !l.starts_with("# ") && !l.is_empty())
+    {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 4, "bad fixture line {line:?}");
+        let want = |s: &str| (s != "-").then(|| s.to_string());
+        let (country, metro) = (want(f[1]), want(f[2]));
+        let s = match f[3] {
+            "tune" => &mut tune,
+            "held" => &mut held,
+            other => panic!("bad part {other:?} in {line:?}"),
+        };
+        let got = locate(f[0]);
+        s.n += 1;
+        let c = got.country == country;
+        s.country_ok += c as u32;
+        let m = got.metro == metro;
+        if metro.is_some() {
+            s.with_metro += 1;
+            s.metro_ok += m as u32;
+        } else {
+            s.without_metro += 1;
+            s.false_metro += got.metro.is_some() as u32;
+        }
+        if !c || !m {
+            s.misses.push(format!(
+                "  {:?}: want {:?}/{:?}, got {:?}/{:?} (city {:?}, {:.2})",
+                f[0], country, metro, got.country, got.metro, got.city, got.confidence
+            ));
+        }
+    }
+    (tune, held)
+}
+
+#[test]
+fn profile_locations_nobody_tuned_on() {
+    let (tune, held) = score();
+    eprintln!("{}\n{}", tune.line("tune"), held.line("held-out"));
+    eprintln!("tune misses:\n{}", tune.misses.join("\n"));
+    if std::env::var_os("BUILTBY_SHOW_HELD").is_some() {
+        eprintln!("held-out misses:\n{}", held.misses.join("\n"));
+    }
+    assert!(tune.n + held.n >= 400, "{} labelled strings", tune.n + held.n);
+    assert!(held.n * 10 >= (tune.n + held.n) * 2, "held-out part too small");
+    assert!(held.country() >= 95.0, "{}", held.line("held-out"));
+    assert!(held.metro() >= 90.0, "{}", held.line("held-out"));
+    assert!(held.false_metro() <= 3.0, "{}", held.line("held-out"));
+}
