@@ -94,8 +94,15 @@ fn profile_locations_nobody_tuned_on() {
     if std::env::var_os("BUILTBY_SHOW_HELD").is_some() {
         eprintln!("held-out misses:\n{}", held.misses.join("\n"));
     }
-    assert!(tune.n + held.n >= 400, "{} labelled strings", tune.n + held.n);
-    assert!(held.n * 10 >= (tune.n + held.n) * 2, "held-out part too small");
+    assert!(
+        tune.n + held.n >= 400,
+        "{} labelled strings",
+        tune.n + held.n
+    );
+    assert!(
+        held.n * 10 >= (tune.n + held.n) * 2,
+        "held-out part too small"
+    );
     assert!(held.country() >= 95.0, "{}", held.line("held-out"));
     assert!(held.metro() >= 90.0, "{}", held.line("held-out"));
     assert!(held.false_metro() <= 3.0, "{}", held.line("held-out"));
