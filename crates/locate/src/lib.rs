@@ -29,7 +29,6 @@ pub use tables::{Metro, METROS};
 
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::Read;
 use std::sync::OnceLock;
 
 /// The normalised form of one free-text location. `None` where unknown.
@@ -152,10 +151,11 @@ impl Location {
 /// Bumped whenever the gazetteer or the rules change, so stored normalisations can be redone.
 pub const VERSION: i64 = 2;
 
+/// A city, its text borrowed from the compiled-in table (no allocation per city at load).
 struct City {
-    name: String,
-    cc: String,
-    admin1: String,
+    name: &'static str,
+    cc: &'static str,
+    admin1: &'static str,
     pop: u32,
     lat: f32,
     lon: f32,
@@ -194,20 +194,21 @@ pub struct Gazetteer {
 }
 
 /// Cities without their alternate names, and the index of every normalised name, both made
-/// from `data/cities.tsv.gz` by `build.rs`.
-const CITIES_GZ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/cities.tsv.gz"));
-const NAMES_GZ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.bin.gz"));
+/// from `data/cities.tsv.gz` by `build.rs` and compiled in uncompressed: loading reads them in
+/// place (the pages come from the binary as they are touched), with nothing to inflate or copy.
+const CITIES_TSV: &str = include_str!(concat!(env!("OUT_DIR"), "/cities.tsv"));
+const NAMES_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.bin"));
 
 /// Normalised name → (city, is its main name), as [`names::encode`] wrote it: searched in
 /// place, nothing is built per name at load.
 struct NameIndex {
-    bytes: Vec<u8>,
+    bytes: &'static [u8],
     /// Where each record starts, in name order.
     starts: Vec<u32>,
 }
 
 impl NameIndex {
-    fn new(bytes: Vec<u8>) -> NameIndex {
+    fn new(bytes: &'static [u8]) -> NameIndex {
         let mut starts = Vec::with_capacity(400_000);
         let mut at = 0;
         while at < bytes.len() {
@@ -242,9 +243,9 @@ impl NameIndex {
         )
     }
 
-    /// Bytes held: the index itself and its record offsets.
+    /// Heap bytes held: the record offsets (the index itself is the binary's).
     fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + 4 * self.starts.capacity()
+        4 * self.starts.capacity()
     }
 
     #[cfg(test)]
@@ -257,7 +258,10 @@ fn u16_at(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
 }
 
+/// The committed gazetteer is gzip; the tests read it to check the compiled index.
+#[cfg(test)]
 fn gunzip(gz: &[u8]) -> Vec<u8> {
+    use std::io::Read;
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(gz)
         .read_to_end(&mut out)
@@ -372,24 +376,23 @@ impl Gazetteer {
     }
 
     fn load() -> Gazetteer {
-        let text = String::from_utf8(gunzip(CITIES_GZ)).expect("the gazetteer is UTF-8");
-        let cities: Vec<City> = text
+        let cities: Vec<City> = CITIES_TSV
             .lines()
             .filter_map(|line| {
                 let mut f = line.split('\t');
                 let (name, cc, admin1) = (f.next()?, f.next()?, f.next()?);
                 let (pop, lat, lon) = (f.next()?, f.next()?, f.next()?);
                 Some(City {
-                    name: name.to_string(),
-                    cc: cc.to_string(),
-                    admin1: admin1.to_string(),
+                    name,
+                    cc,
+                    admin1,
                     pop: pop.parse().unwrap_or(0),
                     lat: lat.parse().unwrap_or(0.0),
                     lon: lon.parse().unwrap_or(0.0),
                 })
             })
             .collect();
-        let names = NameIndex::new(gunzip(NAMES_GZ));
+        let names = NameIndex::new(NAMES_BIN);
         let mut countries = HashMap::new();
         let mut country_names = HashMap::new();
         for line in COUNTRIES.lines() {
@@ -558,16 +561,7 @@ impl Gazetteer {
                 .map(|(k, v)| s(k) + 8 * v.capacity() + 24 + 8)
                 .sum()
         };
-        let heap = self
-            .cities
-            .iter()
-            .map(|c| {
-                std::mem::size_of::<City>()
-                    + c.name.capacity()
-                    + c.cc.capacity()
-                    + c.admin1.capacity()
-            })
-            .sum::<usize>()
+        let heap = self.cities.capacity() * std::mem::size_of::<City>()
             + self.names.heap_bytes()
             + self.countries.keys().map(|k| s(k) + 24).sum::<usize>()
             + map(&self.regions)
@@ -632,7 +626,7 @@ impl Gazetteer {
     /// The metro of a city, and its distance from the metro's centre.
     fn metro_of(&self, c: &City) -> Option<(usize, f64)> {
         self.metros_by_country
-            .get(c.cc.as_str())?
+            .get(c.cc)?
             .iter()
             .map(|&i| {
                 let m = &self.metros[i];
@@ -643,10 +637,10 @@ impl Gazetteer {
     }
 
     fn region_of(&self, c: &City) -> Option<String> {
-        match c.cc.as_str() {
+        match c.cc {
             "US" => self
                 .regions
-                .get(&norm(&c.admin1))
+                .get(&norm(c.admin1))
                 .and_then(|rs| {
                     rs.iter()
                         .map(|&r| &self.region_list[r])
@@ -741,7 +735,7 @@ impl Gazetteer {
                     let c = &self.cities[*i as usize];
                     *main
                         && c.pop > 200_000
-                        && (it.countries.contains(&c.cc.as_str())
+                        && (it.countries.contains(&c.cc)
                             || it.regions.iter().any(|&r| {
                                 let r = self.region(r);
                                 r.cc == c.cc && r.admin1.as_ref().is_none_or(|a| *a == c.admin1)
@@ -1022,8 +1016,8 @@ impl Gazetteer {
         }
         if let Some((c, d)) = city {
             if loc.country.as_deref().is_none_or(|cc| cc == c.cc) {
-                loc.city = Some(c.name.clone());
-                loc.country = Some(c.cc.clone());
+                loc.city = Some(c.name.to_string());
+                loc.country = Some(c.cc.to_string());
                 loc.region = loc.region.take().or_else(|| self.region_of(c));
                 loc.confidence = loc.confidence.max(0.8);
                 loc.why
@@ -1124,9 +1118,9 @@ impl Gazetteer {
         if let Some((_, ci, main, agree, pi)) = best.filter(|b| b.3 >= 0 || !any_country) {
             let c = &self.cities[ci as usize];
             let metro = self.metro_of(c);
-            loc.city = Some(c.name.clone());
-            loc.country = Some(c.cc.clone());
-            loc.region = self.region_of(c).or_else(|| hint_region(&c.cc));
+            loc.city = Some(c.name.to_string());
+            loc.country = Some(c.cc.to_string());
+            loc.region = self.region_of(c).or_else(|| hint_region(c.cc));
             loc.metro = metro.map(|(m, _)| self.metros[m].name.to_string());
             if let Some((i, _)) = interps[pi].institution {
                 loc.rule = Rule::Institution;
@@ -1193,9 +1187,9 @@ impl Gazetteer {
                     .max_by_key(|o| o.pop);
                 if let Some(o) = elsewhere {
                     loc.also.push(Place {
-                        city: Some(o.name.clone()),
+                        city: Some(o.name.to_string()),
                         region: self.region_of(o),
-                        country: Some(o.cc.clone()),
+                        country: Some(o.cc.to_string()),
                         metro: self
                             .metro_of(o)
                             .map(|(m, _)| self.metros[m].name.to_string()),
@@ -1482,7 +1476,7 @@ mod tests {
         assert_eq!(g.cities.len(), lines.len());
         for (c, l) in g.cities.iter().zip(&lines) {
             assert_eq!(
-                [c.name.as_str(), c.cc.as_str(), c.admin1.as_str()],
+                [c.name, c.cc, c.admin1],
                 [l.fields[0], l.fields[1], l.fields[2]]
             );
             assert_eq!(c.pop, l.fields[3].parse().unwrap_or(0));
