@@ -19,7 +19,8 @@ hand-picked list.
 regions.tsv (country, code, name, other names joined by '|'): first-level regions of every
 country with their postal/ISO codes (country-region-data, MIT), plus the Chinese names of
 China's provinces with and without their 省/市/自治区 suffix (china-division, WTFPL; joined to
-the English names by their GB/T 2260 code, the numeric ISO 3166-2:CN code before 2017).
+the English names by their GB/T 2260 code, the numeric ISO 3166-2:CN code before 2017; the
+package says MIT in package.json, WTFPL in its LICENSE file).
 
 country_names.tsv (country, name): country names in the languages below (i18n-iso-countries,
 MIT), dropped where the same normalised name means two countries.
