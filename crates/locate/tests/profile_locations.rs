@@ -107,3 +107,74 @@ fn profile_locations_nobody_tuned_on() {
     assert!(held.metro() >= 90.0, "{}", held.line("held-out"));
     assert!(held.false_metro() <= 3.0, "{}", held.line("held-out"));
 }
+
+#[path = "../../test-support/shared_data.rs"]
+mod shared_data;
+
+/// The hours the labelled strings were drawn from.
+const HOURS: &[&str] = &[
+    "gharchive/2012-02-15-0.json.gz",
+    "gharchive/2012-04-01-0.json.gz",
+    "gharchive/2012-10-13-0.json.gz",
+    "gharchive/2013-02-15-0.json.gz",
+    "gharchive/2014-02-15-0.json.gz",
+];
+
+fn collect_locations(v: &serde_json::Value, out: &mut std::collections::HashSet<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("location", serde_json::Value::String(s)) => {
+                        out.insert(s.split_whitespace().collect::<Vec<_>>().join(" "));
+                    }
+                    _ => collect_locations(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_locations(v, out)),
+        _ => {}
+    }
+}
+
+/// Every labelled string is a real profile location of the shared hours (none made up), and
+/// none is in the table the rules were written on.
+#[test]
+fn labelled_strings_come_from_the_shared_hours() {
+    use std::io::BufRead;
+    let mut seen = std::collections::HashSet::new();
+    for h in HOURS {
+        let Some(path) = shared_data::shared_data(h) else {
+            return;
+        };
+        let f = std::fs::File::open(&path).unwrap();
+        for line in std::io::BufReader::new(flate2::read::GzDecoder::new(f)).lines() {
+            let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+            collect_locations(&v, &mut seen);
+        }
+    }
+    let tuned: std::collections::HashSet<String> = include_str!("locations.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').next())
+        .map(str::to_lowercase)
+        .collect();
+    let mut n = 0;
+    for line in include_str!("profile_locations.tsv")
+        .lines()
+        .filter(|l| !l.starts_with("# ") && !l.is_empty())
+    {
+        let s = line.split('\t').next().unwrap();
+        assert!(
+            seen.contains(s),
+            "{s:?} is not a location of the shared hours"
+        );
+        assert!(
+            !tuned.contains(&s.to_lowercase()),
+            "{s:?} is in locations.tsv"
+        );
+        assert!(!s.contains('@'), "{s:?}");
+        n += 1;
+    }
+    assert!(n >= 400, "{n}");
+}
