@@ -213,8 +213,8 @@ impl NameIndex {
         let mut at = 0;
         while at < bytes.len() {
             starts.push(at as u32);
-            let len = u16_at(&bytes, at) as usize;
-            let count = u16_at(&bytes, at + 2 + len) as usize;
+            let len = u16_at(bytes, at) as usize;
+            let count = u16_at(bytes, at + 2 + len) as usize;
             at += 2 + len + 2 + 4 * count;
         }
         NameIndex { bytes, starts }
@@ -222,7 +222,7 @@ impl NameIndex {
 
     fn name(&self, start: u32) -> &[u8] {
         let at = start as usize;
-        &self.bytes[at + 2..at + 2 + u16_at(&self.bytes, at) as usize]
+        &self.bytes[at + 2..at + 2 + u16_at(self.bytes, at) as usize]
     }
 
     fn get(&self, name: &str) -> Option<Vec<(u32, bool)>> {
@@ -231,7 +231,7 @@ impl NameIndex {
             .binary_search_by(|&s| self.name(s).cmp(name.as_bytes()))
             .ok()?;
         let at = self.starts[i] as usize + 2 + name.len();
-        let count = u16_at(&self.bytes, at) as usize;
+        let count = u16_at(self.bytes, at) as usize;
         Some(
             (0..count)
                 .map(|k| {
@@ -836,7 +836,7 @@ impl Gazetteer {
                     continue;
                 }
                 let run = kept[start..start + len].join(" ");
-                let code_ok = len == 1 && upper.iter().any(|u| *u == run);
+                let code_ok = len == 1 && upper.contains(&run);
                 let it = self.lookup(&run, code_ok, 4);
                 if it.is_empty() {
                     continue;
@@ -891,7 +891,7 @@ impl Gazetteer {
     pub fn locate(&self, text: &str) -> Location {
         let mut loc = Location::empty(text);
         let whole = norm(text);
-        if self.placeholders.iter().any(|p| *p == whole) {
+        if self.placeholders.contains(&whole) {
             loc.rule = Rule::Placeholder;
             loc.why
                 .push(format!("{whole:?} is a placeholder, not a place"));
