@@ -109,7 +109,23 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_shortlists", SHORTLISTS),
     ("0015_watches", WATCHES),
     ("0016_ranking", crate::ranking::SCHEMA),
+    ("0018_place_metros", PLACE_METROS),
 ];
+
+/// A location may name several places ("Berlin / New York"): the first stays in the
+/// `loc_*` columns, the other places' metros go to `loc_also_metros` ('|'-joined), and the
+/// ranking keeps them per metro so that a metro filter matches any of them through an index.
+/// The ranking is marked stale so that the next search rebuilds it with them.
+const PLACE_METROS: &str = r#"
+ALTER TABLE people ADD COLUMN loc_also_metros TEXT;
+ALTER TABLE ranking ADD COLUMN also_metros TEXT;
+CREATE TABLE IF NOT EXISTS ranking_also_metro(
+    metro TEXT NOT NULL,
+    pos INTEGER NOT NULL,
+    PRIMARY KEY(metro, pos)
+) WITHOUT ROWID;
+DELETE FROM ranking_meta;
+"#;
 
 /// The recruiter's own state (`shortlists.rs`): shortlists and the people on them, and the
 /// logins the company's applicant-tracking system already has. Keyed by natural keys (a
