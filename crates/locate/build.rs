@@ -1,13 +1,14 @@
 //! Precomputes the gazetteer's city-name index (see `src/names.rs`), so that loading it at run
-//! time normalises none of its 400,000 names: `OUT_DIR/cities.tsv.gz` (cities without their
-//! alternate names) and `OUT_DIR/names.bin.gz` (the index).
+//! time normalises none of its 400,000 names: `OUT_DIR/cities.tsv` (cities without their
+//! alternate names) and `OUT_DIR/names.bin` (the index), compiled in uncompressed so that
+//! loading inflates nothing.
 
 #[allow(dead_code)]
 #[path = "src/names.rs"]
 mod names;
 
 use std::fmt::Write as _;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
 fn main() {
@@ -25,15 +26,6 @@ fn main() {
     }
     let index = names::encode(&names::index_names(&text));
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
-    gzip(&Path::new(&out).join("cities.tsv.gz"), cities.as_bytes());
-    gzip(&Path::new(&out).join("names.bin.gz"), &index);
-}
-
-fn gzip(path: &Path, bytes: &[u8]) {
-    let mut e = flate2::write::GzEncoder::new(
-        std::fs::File::create(path).expect("create in OUT_DIR"),
-        flate2::Compression::fast(),
-    );
-    e.write_all(bytes).expect("write in OUT_DIR");
-    e.finish().expect("write in OUT_DIR");
+    std::fs::write(Path::new(&out).join("cities.tsv"), cities).expect("write in OUT_DIR");
+    std::fs::write(Path::new(&out).join("names.bin"), index).expect("write in OUT_DIR");
 }

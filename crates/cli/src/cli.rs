@@ -540,9 +540,13 @@ pub struct LocateArgs {
     /// Free-text locations, one per argument
     #[arg(value_name = "TEXT", required = true)]
     pub texts: Vec<String>,
-    /// One JSON object a line: {input, city, region, country, metro, confidence}
+    /// One JSON object a line: {input, city, region, country, metro, confidence, also, rule, why}
     #[arg(long)]
     pub json: bool,
+    /// Show which rule decided (country name, admin code, city, metro radius, institution,
+    /// coordinates) and how, so a wrong answer can be reported precisely
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// How to talk to the GitHub API. The token comes from GITHUB_TOKEN and is never printed.
@@ -624,6 +628,22 @@ pub enum BenchWhat {
     Identity(BenchIdentityArgs),
     /// Growth from M/10 to M contributions, same run: generated GH Archive hours (Zipf people and repositories, the ML catalog, bots, locations) and git histories, ingested by this binary into fresh stores (events/s, store size, peak memory), then a fixed query mix's p50/p99 (repo, ecosystem, path, area, text, metro, unscoped)
     Scale(BenchScaleArgs),
+    /// The location gazetteer: load time (first load in this process, then the best and median of --runs fresh loads), resident memory added by the first load, the gazetteer's own heap, and locate() throughput on --texts; next to the limits (50 ms, 30 MB)
+    Locate(BenchLocateArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct BenchLocateArgs {
+    /// Fresh loads to time after the first
+    #[arg(long, default_value_t = 10)]
+    pub runs: u32,
+    /// Location strings to time locate() on: one a line, or a TSV whose first column is the
+    /// string ('#' lines skipped), e.g. crates/locate/tests/profile_locations.tsv
+    #[arg(long, value_name = "FILE")]
+    pub texts: Option<PathBuf>,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(ClapArgs, Debug)]

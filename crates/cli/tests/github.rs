@@ -114,7 +114,7 @@ fn hydrate_and_enrich_against_a_faulty_fake_github() {
             }
             (p, _) if p == format!("/user/{author_id}") => ok(
                 &format!(
-                    r#"{{"login":"{author2}","id":{author_id},"type":"User","name":"The Author","location":"Mountain View, CA","email":"secret@example.com","followers":3,"created_at":"2011-01-01T00:00:00Z"}}"#
+                    r#"{{"login":"{author2}","id":{author_id},"type":"User","name":"The Author","location":"Mountain View, CA / Berlin","email":"secret@example.com","followers":3,"created_at":"2011-01-01T00:00:00Z"}}"#
                 ),
                 "\"a1\"",
             ),
@@ -209,6 +209,23 @@ fn hydrate_and_enrich_against_a_faulty_fake_github() {
     let r = v["results"].as_array().unwrap();
     assert_eq!(r.len(), 1, "{out}");
     assert_eq!(r[0]["place"]["metro"], "San Francisco Bay Area");
+    // The location names a second place: a metro filter matches it too, and the first place
+    // stays the one shown.
+    let (_, out, _) = run(
+        &d,
+        &["search", "--metro", "berlin", "--json", "--include-bots"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let r = v["results"].as_array().unwrap();
+    assert_eq!(r.len(), 1, "{out}");
+    assert_eq!(r[0]["place"]["metro"], "San Francisco Bay Area", "{out}");
+    assert_eq!(r[0]["place"]["also_metros"][0], "Berlin", "{out}");
+    let (_, out, _) = run(
+        &d,
+        &["search", "--metro", "paris", "--json", "--include-bots"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["results"].as_array().unwrap().len(), 0, "{out}");
     let (_, out, _) = run(
         &d,
         &["search", "--country", "fr", "--json", "--include-bots"],

@@ -604,6 +604,9 @@ impl Read for Reader<'_> {
                     country: r.opt_string().map_err(proto)?,
                     metro: r.opt_string().map_err(proto)?,
                     confidence: r.f64().map_err(proto)?,
+                    // The mirror keeps the primary place only: under ClickHouse a metro
+                    // filter matches the first place a location names.
+                    also_metros: Vec::new(),
                 },
             );
         }

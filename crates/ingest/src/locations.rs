@@ -68,7 +68,14 @@ impl Locations {
 }
 
 fn place(l: Location) -> Place {
+    let also_metros = l
+        .metros()
+        .into_iter()
+        .filter(|m| Some(*m) != l.metro.as_deref())
+        .map(str::to_string)
+        .collect();
     Place {
+        also_metros,
         city: l.city,
         region: l.region,
         country: l.country,

@@ -57,7 +57,14 @@ fn place_of(store: &Store, login: &str) -> Option<Place> {
 
 fn expected(text: &str) -> Place {
     let l = builtby_locate::locate(text);
+    let also_metros = l
+        .metros()
+        .into_iter()
+        .filter(|m| Some(*m) != l.metro.as_deref())
+        .map(str::to_string)
+        .collect();
     Place {
+        also_metros,
         city: l.city,
         region: l.region,
         country: l.country,

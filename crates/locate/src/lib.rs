@@ -29,7 +29,6 @@ pub use tables::{Metro, METROS};
 
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::Read;
 use std::sync::OnceLock;
 
 /// The normalised form of one free-text location. `None` where unknown.
@@ -40,19 +39,123 @@ pub struct Location {
     pub region: Option<String>,
     /// ISO 3166-1 alpha-2.
     pub country: Option<String>,
-    /// A [`METROS`] name.
+    /// A metro name ([`Gazetteer::metros`]).
     pub metro: Option<String>,
     /// 0 (nothing recognised) to 1.
     pub confidence: f32,
+    /// The other places the string names ("Berlin / New York": New York), in order; the fields
+    /// above are the first place, the primary one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Place>,
+    /// Which rule decided the primary place.
+    pub rule: Rule,
+    /// How, step by step ("city 'Plano' (US, TX)", "metro Dallas: 27 km from its centre, within
+    /// 35 km"), so that a wrong answer can be reported precisely.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub why: Vec<String>,
+}
+
+/// One more place a location names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Place {
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub metro: Option<String>,
+}
+
+/// The rule that decided a location's primary place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Nothing recognised.
+    Nothing,
+    /// A placeholder ("None", "Earth", "Remote"): no place.
+    Placeholder,
+    /// A latitude and longitude: the metro whose radius holds it, or the nearest city.
+    Coordinates,
+    /// An institution's campus ("MIT", "Tsinghua").
+    Institution,
+    /// A city of the gazetteer, chosen among its namesakes by the other parts.
+    City,
+    /// A metro's own name or nickname ("Bay Area", "NYC", "LDN").
+    MetroAlias,
+    /// A first-level region's name ("Bavaria", "广东").
+    Region,
+    /// A country's name, in any of the languages kept.
+    CountryName,
+    /// A country or region code ("DE", "SK").
+    AdminCode,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Nothing => "nothing",
+            Rule::Placeholder => "placeholder",
+            Rule::Coordinates => "coordinates",
+            Rule::Institution => "institution",
+            Rule::City => "city",
+            Rule::MetroAlias => "metro alias",
+            Rule::Region => "region",
+            Rule::CountryName => "country name",
+            Rule::AdminCode => "admin code",
+        }
+    }
+}
+
+impl Location {
+    fn empty(text: &str) -> Location {
+        Location {
+            input: text.to_string(),
+            city: None,
+            region: None,
+            country: None,
+            metro: None,
+            confidence: 0.0,
+            also: Vec::new(),
+            rule: Rule::Nothing,
+            why: Vec::new(),
+        }
+    }
+
+    /// Every metro the location names, the primary's first: what a metro filter matches.
+    pub fn metros(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for m in std::iter::once(&self.metro)
+            .chain(self.also.iter().map(|p| &p.metro))
+            .flatten()
+        {
+            if !out.contains(&m.as_str()) {
+                out.push(m);
+            }
+        }
+        out
+    }
+
+    fn place(&self) -> Place {
+        Place {
+            city: self.city.clone(),
+            region: self.region.clone(),
+            country: self.country.clone(),
+            metro: self.metro.clone(),
+        }
+    }
+
+    /// A city or metro, not only a region or country.
+    fn is_specific(&self) -> bool {
+        self.city.is_some() || self.metro.is_some()
+    }
 }
 
 /// Bumped whenever the gazetteer or the rules change, so stored normalisations can be redone.
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 
+/// A city, its text borrowed from the compiled-in table (no allocation per city at load).
 struct City {
-    name: String,
-    cc: String,
-    admin1: String,
+    name: &'static str,
+    cc: &'static str,
+    admin1: &'static str,
     pop: u32,
     lat: f32,
     lon: f32,
@@ -71,32 +174,47 @@ pub struct Gazetteer {
     names: NameIndex,
     countries: HashMap<String, &'static str>,
     country_names: HashMap<&'static str, String>,
+    /// Names that decide a region on their own, and drop same-named cities elsewhere: US
+    /// states and builtby's own table.
     regions: HashMap<String, Vec<usize>>,
+    /// Every first-level region's names (`data/regions.tsv`): a region, but a city of the same
+    /// name stays a candidate.
+    region_names: HashMap<String, Vec<usize>>,
+    /// First-level region codes outside the US ("SK", "NSW", "MH"): they only confirm a city of
+    /// their country, never decide a country alone (most collide with country codes).
+    region_codes: HashMap<String, Vec<usize>>,
     region_list: Vec<Region>,
+    metros: Vec<Metro>,
+    metros_by_country: HashMap<&'static str, Vec<usize>>,
     metro_aliases: HashMap<String, usize>,
+    /// Normalised institution name → (institution, its city).
+    institutions: HashMap<String, (usize, u32)>,
+    placeholders: Vec<String>,
+    noise: Vec<String>,
 }
 
 /// Cities without their alternate names, and the index of every normalised name, both made
-/// from `data/cities.tsv.gz` by `build.rs`.
-const CITIES_GZ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/cities.tsv.gz"));
-const NAMES_GZ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.bin.gz"));
+/// from `data/cities.tsv.gz` by `build.rs` and compiled in uncompressed: loading reads them in
+/// place (the pages come from the binary as they are touched), with nothing to inflate or copy.
+const CITIES_TSV: &str = include_str!(concat!(env!("OUT_DIR"), "/cities.tsv"));
+const NAMES_BIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.bin"));
 
 /// Normalised name → (city, is its main name), as [`names::encode`] wrote it: searched in
 /// place, nothing is built per name at load.
 struct NameIndex {
-    bytes: Vec<u8>,
+    bytes: &'static [u8],
     /// Where each record starts, in name order.
     starts: Vec<u32>,
 }
 
 impl NameIndex {
-    fn new(bytes: Vec<u8>) -> NameIndex {
+    fn new(bytes: &'static [u8]) -> NameIndex {
         let mut starts = Vec::with_capacity(400_000);
         let mut at = 0;
         while at < bytes.len() {
             starts.push(at as u32);
-            let len = u16_at(&bytes, at) as usize;
-            let count = u16_at(&bytes, at + 2 + len) as usize;
+            let len = u16_at(bytes, at) as usize;
+            let count = u16_at(bytes, at + 2 + len) as usize;
             at += 2 + len + 2 + 4 * count;
         }
         NameIndex { bytes, starts }
@@ -104,7 +222,7 @@ impl NameIndex {
 
     fn name(&self, start: u32) -> &[u8] {
         let at = start as usize;
-        &self.bytes[at + 2..at + 2 + u16_at(&self.bytes, at) as usize]
+        &self.bytes[at + 2..at + 2 + u16_at(self.bytes, at) as usize]
     }
 
     fn get(&self, name: &str) -> Option<Vec<(u32, bool)>> {
@@ -113,7 +231,7 @@ impl NameIndex {
             .binary_search_by(|&s| self.name(s).cmp(name.as_bytes()))
             .ok()?;
         let at = self.starts[i] as usize + 2 + name.len();
-        let count = u16_at(&self.bytes, at) as usize;
+        let count = u16_at(self.bytes, at) as usize;
         Some(
             (0..count)
                 .map(|k| {
@@ -123,6 +241,11 @@ impl NameIndex {
                 })
                 .collect(),
         )
+    }
+
+    /// Heap bytes held: the record offsets (the index itself is the binary's).
+    fn heap_bytes(&self) -> usize {
+        4 * self.starts.capacity()
     }
 
     #[cfg(test)]
@@ -135,7 +258,10 @@ fn u16_at(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([b[at], b[at + 1]])
 }
 
+/// The committed gazetteer is gzip; the tests read it to check the compiled index.
+#[cfg(test)]
 fn gunzip(gz: &[u8]) -> Vec<u8> {
+    use std::io::Read;
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(gz)
         .read_to_end(&mut out)
@@ -145,6 +271,12 @@ fn gunzip(gz: &[u8]) -> Vec<u8> {
 
 const COUNTRIES: &str = include_str!("../data/countries.tsv");
 const US_STATES: &str = include_str!("../data/us_states.tsv");
+/// Population-ranked metros (`tools/gen_places.py`).
+const METROS_TSV: &str = include_str!("../data/metros.tsv");
+/// First-level regions with their codes and native names (`tools/gen_places.py`).
+const REGIONS_TSV: &str = include_str!("../data/regions.tsv");
+/// Country names in other languages and scripts (`tools/gen_places.py`).
+const COUNTRY_NAMES_TSV: &str = include_str!("../data/country_names.tsv");
 
 /// GeoNames admin1 codes of Canadian provinces.
 const CA_ADMIN1: &[(&str, &str)] = &[
@@ -182,44 +314,85 @@ fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     6371.0 * 2.0 * a.sqrt().asin()
 }
 
+/// Chinese, Japanese and Korean script, written without spaces between place names.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}'
+        | '\u{ac00}'..='\u{d7af}' | '\u{f900}'..='\u{faff}')
+}
+
 /// What one part of the input may mean.
 #[derive(Default, Debug)]
 struct Interp {
     countries: Vec<&'static str>,
     regions: Vec<usize>,
+    /// Region codes: they confirm a city, nothing more.
+    region_codes: Vec<usize>,
     cities: Vec<(u32, bool)>,
     metro: Option<usize>,
+    /// An institution named, with its city (also in `cities`).
+    institution: Option<(usize, u32)>,
+    /// The part was matched by a code ("DE", "SK") rather than a name.
+    by_code: bool,
 }
 
 impl Interp {
     fn is_empty(&self) -> bool {
         self.countries.is_empty()
             && self.regions.is_empty()
+            && self.region_codes.is_empty()
             && self.cities.is_empty()
             && self.metro.is_none()
     }
+
+    fn absorb(&mut self, it: Interp) {
+        self.countries.extend(it.countries);
+        self.regions.extend(it.regions);
+        self.region_codes.extend(it.region_codes);
+        self.cities.extend(it.cities);
+        self.metro = self.metro.or(it.metro);
+        self.institution = self.institution.or(it.institution);
+        self.by_code |= it.by_code;
+    }
+}
+
+/// The memory and counts of a loaded gazetteer, for the bench.
+#[derive(Debug, Clone, Serialize)]
+pub struct GazetteerSize {
+    pub cities: usize,
+    pub names: usize,
+    pub regions: usize,
+    pub metros: usize,
+    pub institutions: usize,
+    pub country_names: usize,
+    /// Heap bytes held, counted from the containers' capacities (strings included).
+    pub heap_bytes: usize,
 }
 
 impl Gazetteer {
+    /// A fresh gazetteer, not the shared one: for benchmarks that time the load.
+    pub fn load_fresh() -> Gazetteer {
+        Gazetteer::load()
+    }
+
     fn load() -> Gazetteer {
-        let text = String::from_utf8(gunzip(CITIES_GZ)).expect("the gazetteer is UTF-8");
-        let cities: Vec<City> = text
+        let cities: Vec<City> = CITIES_TSV
             .lines()
             .filter_map(|line| {
                 let mut f = line.split('\t');
                 let (name, cc, admin1) = (f.next()?, f.next()?, f.next()?);
                 let (pop, lat, lon) = (f.next()?, f.next()?, f.next()?);
                 Some(City {
-                    name: name.to_string(),
-                    cc: cc.to_string(),
-                    admin1: admin1.to_string(),
+                    name,
+                    cc,
+                    admin1,
                     pop: pop.parse().unwrap_or(0),
                     lat: lat.parse().unwrap_or(0.0),
                     lon: lon.parse().unwrap_or(0.0),
                 })
             })
             .collect();
-        let names = NameIndex::new(gunzip(NAMES_GZ));
+        let names = NameIndex::new(NAMES_BIN);
         let mut countries = HashMap::new();
         let mut country_names = HashMap::new();
         for line in COUNTRIES.lines() {
@@ -232,13 +405,18 @@ impl Gazetteer {
             countries.insert(norm(f[2]).trim_start_matches("the ").to_string(), cc);
             country_names.insert(cc, f[2].to_string());
         }
+        let static_cc = |cc: &str| -> Option<&'static str> {
+            country_names.keys().find(|k| **k == cc).copied()
+        };
         for (alias, cc) in tables::COUNTRY_ALIASES {
-            let cc = country_names
-                .keys()
-                .find(|k| **k == *cc)
-                .copied()
-                .unwrap_or(cc);
-            countries.insert(norm(alias), cc);
+            countries.insert(norm(alias), static_cc(cc).unwrap_or(cc));
+        }
+        for line in COUNTRY_NAMES_TSV.lines() {
+            if let Some((cc, name)) = line.split_once('\t') {
+                if let Some(cc) = static_cc(cc) {
+                    countries.entry(norm(name)).or_insert(cc);
+                }
+            }
         }
         let mut regions: HashMap<String, Vec<usize>> = HashMap::new();
         let mut region_list = Vec::new();
@@ -278,21 +456,139 @@ impl Gazetteer {
                 .or_default()
                 .push(region_list.len() - 1);
         }
+        let mut region_names: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut region_codes: HashMap<String, Vec<usize>> = HashMap::new();
+        let generic = |n: &str| {
+            n.split(' ')
+                .all(|w| tables::GENERIC_REGION_WORDS.contains(&w) || w.len() <= 2)
+        };
+        for line in REGIONS_TSV.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 4 {
+                continue;
+            }
+            let Some(cc) = static_cc(f[0]) else { continue };
+            let admin1 = (cc == "CA")
+                .then(|| {
+                    CA_ADMIN1
+                        .iter()
+                        .find(|(_, n)| *n == f[2])
+                        .map(|(c, _)| c.to_string())
+                })
+                .flatten();
+            region_list.push(Region {
+                cc,
+                name: f[2].to_string(),
+                admin1,
+            });
+            let i = region_list.len() - 1;
+            for n in std::iter::once(f[2]).chain(f[3].split('|').filter(|a| !a.is_empty())) {
+                let n = norm(n);
+                if n.is_empty() || generic(&n) {
+                    continue;
+                }
+                region_names.entry(n).or_default().push(i);
+            }
+            if !f[1].is_empty() {
+                region_codes.entry(norm(f[1])).or_default().push(i);
+            }
+        }
+        let mut metros: Vec<Metro> = METROS.to_vec();
+        for line in METROS_TSV.lines() {
+            let f: Vec<&'static str> = line.split('\t').collect();
+            if f.len() < 5 {
+                continue;
+            }
+            let Some(cc) = static_cc(f[1]) else { continue };
+            metros.push(Metro {
+                name: f[0],
+                country: cc,
+                region: None,
+                lat: f[2].parse().unwrap_or(0.0),
+                lon: f[3].parse().unwrap_or(0.0),
+                radius_km: f[4].parse().unwrap_or(0.0),
+                aliases: &[],
+            });
+        }
+        let mut metros_by_country: HashMap<&'static str, Vec<usize>> = HashMap::new();
         let mut metro_aliases = HashMap::new();
-        for (i, m) in METROS.iter().enumerate() {
+        for (i, m) in metros.iter().enumerate() {
+            metros_by_country.entry(m.country).or_default().push(i);
             for a in m.aliases {
                 metro_aliases.insert(norm(a), i);
             }
         }
-        Gazetteer {
+        let mut g = Gazetteer {
             cities,
             names,
             countries,
             country_names,
             regions,
+            region_names,
+            region_codes,
             region_list,
+            metros,
+            metros_by_country,
             metro_aliases,
+            institutions: HashMap::new(),
+            placeholders: tables::PLACEHOLDERS.iter().map(|p| norm(p)).collect(),
+            noise: tables::NOISE.iter().map(|n| norm(n)).collect(),
+        };
+        for (i, inst) in tables::INSTITUTIONS.iter().enumerate() {
+            let city = g.names.get(&norm(inst.city)).and_then(|cs| {
+                cs.into_iter()
+                    .map(|(c, _)| c)
+                    .filter(|&c| {
+                        let c = &g.cities[c as usize];
+                        c.cc == inst.country && (inst.admin1.is_empty() || c.admin1 == inst.admin1)
+                    })
+                    .max_by_key(|&c| g.cities[c as usize].pop)
+            });
+            if let Some(c) = city {
+                for n in inst.names {
+                    g.institutions.insert(norm(n), (i, c));
+                }
+            }
         }
+        g
+    }
+
+    /// The memory and counts of the loaded gazetteer.
+    pub fn size(&self) -> GazetteerSize {
+        let s = |x: &String| x.capacity() + std::mem::size_of::<String>();
+        let map = |m: &HashMap<String, Vec<usize>>| -> usize {
+            m.iter()
+                .map(|(k, v)| s(k) + 8 * v.capacity() + 24 + 8)
+                .sum()
+        };
+        let heap = self.cities.capacity() * std::mem::size_of::<City>()
+            + self.names.heap_bytes()
+            + self.countries.keys().map(|k| s(k) + 24).sum::<usize>()
+            + map(&self.regions)
+            + map(&self.region_names)
+            + map(&self.region_codes)
+            + self
+                .region_list
+                .iter()
+                .map(|r| std::mem::size_of::<Region>() + r.name.capacity())
+                .sum::<usize>()
+            + self.metros.capacity() * std::mem::size_of::<Metro>()
+            + self.metro_aliases.keys().map(|k| s(k) + 8).sum::<usize>()
+            + self.institutions.keys().map(|k| s(k) + 16).sum::<usize>();
+        GazetteerSize {
+            cities: self.cities.len(),
+            names: self.names.starts.len(),
+            regions: self.region_list.len(),
+            metros: self.metros.len(),
+            institutions: tables::INSTITUTIONS.len(),
+            country_names: self.countries.len(),
+            heap_bytes: heap,
+        }
+    }
+
+    /// Every metro: the seeds of [`METROS`], then the population-ranked ones.
+    pub fn metros(&self) -> &[Metro] {
+        &self.metros
     }
 
     /// The English name of a country code.
@@ -312,34 +608,39 @@ impl Gazetteer {
         self.countries.get(&n).copied()
     }
 
-    /// The metro a user means ("bay area", "SF", "zurich", "New York").
+    /// The metro a user means ("bay area", "SF", "zurich", "New York", "Dallas").
     pub fn metro_name(&self, s: &str) -> Option<&'static str> {
         let n = norm(s);
         if let Some(&i) = self.metro_aliases.get(&n) {
-            return Some(METROS[i].name);
+            return Some(self.metros[i].name);
+        }
+        if let Some(m) = self.metros.iter().find(|m| norm(m.name) == n) {
+            return Some(m.name);
         }
         METROS
             .iter()
-            .find(|m| norm(m.name) == n || norm(m.name).split(' ').next() == Some(n.as_str()))
+            .find(|m| norm(m.name).split(' ').next() == Some(n.as_str()))
             .map(|m| m.name)
     }
 
-    fn metro_of(&self, c: &City) -> Option<usize> {
-        METROS
+    /// The metro of a city, and its distance from the metro's centre.
+    fn metro_of(&self, c: &City) -> Option<(usize, f64)> {
+        self.metros_by_country
+            .get(c.cc)?
             .iter()
-            .enumerate()
-            .filter(|(_, m)| m.country == c.cc)
-            .map(|(i, m)| (i, distance_km(m.lat, m.lon, c.lat as f64, c.lon as f64)))
-            .filter(|(i, d)| *d <= METROS[*i].radius_km)
+            .map(|&i| {
+                let m = &self.metros[i];
+                (i, distance_km(m.lat, m.lon, c.lat as f64, c.lon as f64))
+            })
+            .filter(|(i, d)| *d <= self.metros[*i].radius_km)
             .min_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(i, _)| i)
     }
 
     fn region_of(&self, c: &City) -> Option<String> {
-        match c.cc.as_str() {
+        match c.cc {
             "US" => self
                 .regions
-                .get(&norm(&c.admin1))
+                .get(&norm(c.admin1))
                 .and_then(|rs| {
                     rs.iter()
                         .map(|&r| &self.region_list[r])
@@ -354,21 +655,46 @@ impl Gazetteer {
         }
     }
 
-    /// Everything a whole normalised part may mean. `code_ok`: a two-letter part may be a
-    /// country or state code.
+    /// Everything a whole normalised part may mean. `code_ok`: a two- or three-letter part may
+    /// be a country or region code.
     fn lookup(&self, n: &str, code_ok: bool, cities_min_len: usize) -> Interp {
         let mut it = Interp::default();
-        if n.is_empty() {
+        if n.is_empty() || self.placeholders.iter().any(|p| p == n) {
             return it;
+        }
+        if let Some(&(i, c)) = self.institutions.get(n) {
+            // Short abbreviations ("MIT", "ETH") only as written, never as a word of a sentence.
+            if n.len() > 4 || code_ok {
+                it.institution = Some((i, c));
+                it.cities.push((c, true));
+                return it;
+            }
         }
         it.metro = self.metro_aliases.get(n).copied();
         let is_code = n.chars().count() <= 3 && n.is_ascii();
+        let mut curated_region = false;
         if !is_code || code_ok {
             if let Some(cc) = self.countries.get(n) {
                 it.countries.push(cc);
             }
             if let Some(rs) = self.regions.get(n) {
                 it.regions = rs.clone();
+                curated_region = true;
+            }
+        }
+        if is_code && code_ok {
+            if let Some(rs) = self.region_codes.get(n) {
+                it.region_codes = rs.clone();
+            }
+        } else if let Some(rs) = self.region_names.get(n) {
+            for &r in rs {
+                if !it
+                    .regions
+                    .iter()
+                    .any(|&o| self.region_list[o].cc == self.region_list[r].cc)
+                {
+                    it.regions.push(r);
+                }
             }
         }
         if n.chars().count() == 2 && code_ok && n.is_ascii() {
@@ -379,21 +705,41 @@ impl Gazetteer {
                 }
             }
         }
+        if is_code && !it.is_empty() {
+            it.by_code = true;
+        }
         if n.chars().count() >= cities_min_len || !n.is_ascii() {
             if let Some(cs) = self.names.get(n) {
                 it.cities = cs;
             }
+            // "St." and "Saint" are one word: a city whose main name has the other form is
+            // named by its main name ("Saint Louis" → St. Louis).
+            if let Some(other) = saint_form(n) {
+                for (c, main) in self.names.get(&other).unwrap_or_default() {
+                    match it.cities.iter_mut().find(|(o, _)| *o == c) {
+                        Some(o) => o.1 |= main,
+                        None => it.cities.push((c, main)),
+                    }
+                }
+            }
         }
-        // A part that names a country or region is that, unless a city of the same name lies
-        // in it (city states: Singapore, Hong Kong).
-        if !it.countries.is_empty() || !it.regions.is_empty() {
+        // A part that names a country, a US state or a region of builtby's table is that,
+        // unless a big city of the same name lies in it (city states: Singapore, Hong Kong;
+        // "New York"), and never a namesake town elsewhere ("Mexico" → Mexico, Maine).
+        if !it.countries.is_empty() || curated_region {
             let keep: Vec<(u32, bool)> = it
                 .cities
                 .iter()
                 .copied()
                 .filter(|(i, main)| {
                     let c = &self.cities[*i as usize];
-                    *main && it.countries.contains(&c.cc.as_str()) && c.pop > 200_000
+                    *main
+                        && c.pop > 200_000
+                        && (it.countries.contains(&c.cc)
+                            || it.regions.iter().any(|&r| {
+                                let r = self.region(r);
+                                r.cc == c.cc && r.admin1.as_ref().is_none_or(|a| *a == c.admin1)
+                            }))
                 })
                 .collect();
             it.cities = keep;
@@ -405,23 +751,74 @@ impl Gazetteer {
         &self.region_list[i]
     }
 
+    /// Reads a CJK part without separators ("广东深圳", "北京市海淀区"): the longest known
+    /// name at each position, so province, city and district names are found in turn and
+    /// suffixes such as 省/市/区/県 are left over.
+    fn interpret_cjk(&self, whole: &str) -> Interp {
+        let chars: Vec<char> = whole.chars().collect();
+        let mut out = Interp::default();
+        let mut i = 0;
+        while i < chars.len() {
+            let mut step = 1;
+            for len in (2..=(chars.len() - i).min(8)).rev() {
+                let s: String = chars[i..i + len].iter().collect();
+                let it = self.lookup(&s, false, 1);
+                if !it.is_empty() {
+                    out.absorb(it);
+                    step = len;
+                    break;
+                }
+            }
+            i += step;
+        }
+        out
+    }
+
     fn interpret(&self, raw: &str, index: usize) -> Interp {
         let whole = norm(raw);
+        // "B.C.", "U.S.A.": letters with dots are one code.
+        let whole = if whole.len() >= 3 && whole.split(' ').all(|w| w.len() == 1) {
+            whole.replace(' ', "")
+        } else {
+            whole
+        };
         let code_ok = index > 0 || raw.trim().chars().all(|c| c.is_ascii_uppercase());
-        let it = self.lookup(&whole, code_ok, 3);
+        // An abbreviation written with capitals ("UiO", "Mila") is one.
+        let as_written = code_ok || raw.chars().any(|c| c.is_uppercase());
+        let it = self.lookup(&whole, as_written, 3);
+        let it = if it.institution.is_some() || code_ok {
+            it
+        } else {
+            self.lookup(&whole, false, 3)
+        };
         if !it.is_empty() {
             return it;
         }
+        // Syllables written apart ("Da Lian", "Shen Zhen"): the name without its spaces.
+        if whole.contains(' ') && whole.split(' ').all(|w| w.len() <= 4) {
+            let it = self.lookup(&whole.replace(' ', ""), false, 5);
+            if !it.cities.is_empty() {
+                return it;
+            }
+        }
+        if whole.chars().any(is_cjk) && !whole.contains(' ') {
+            return self.interpret_cjk(&whole);
+        }
+        // Words written in capitals ("Mountain View CA", "Shenzhen GD"): codes may be among them.
+        let upper: Vec<String> = raw
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()))
+            .map(|w| w.to_ascii_lowercase())
+            .collect();
         let words: Vec<&str> = whole
             .split(' ')
             .filter(|w| !w.is_empty())
             .collect::<Vec<_>>();
         // Without noise words, whole again ("Toronto Area", "the Netherlands").
-        let noise: Vec<String> = tables::NOISE.iter().map(|n| norm(n)).collect();
         let kept: Vec<&str> = words
             .iter()
             .copied()
-            .filter(|w| !noise.iter().any(|n| n == w))
+            .filter(|w| !self.noise.iter().any(|n| n == w))
             .collect();
         let joined = kept.join(" ");
         if joined != whole {
@@ -439,69 +836,251 @@ impl Gazetteer {
                     continue;
                 }
                 let run = kept[start..start + len].join(" ");
-                let it = self.lookup(&run, start > 0 && len == 1, 4);
+                let code_ok = len == 1 && upper.contains(&run);
+                let it = self.lookup(&run, code_ok, 4);
                 if it.is_empty() {
                     continue;
                 }
                 used[start..start + len].iter_mut().for_each(|u| *u = true);
-                out.countries.extend(it.countries);
-                out.regions.extend(it.regions);
-                out.cities.extend(it.cities);
-                out.metro = out.metro.or(it.metro);
+                out.absorb(it);
             }
         }
         out
     }
 
+    /// How another part agrees with city `c`, if it does.
+    fn fit(&self, other: &Interp, c: &City, metro: Option<usize>) -> Option<String> {
+        if let Some(cc) = other.countries.iter().find(|cc| **cc == c.cc) {
+            return Some(if other.by_code {
+                format!("country code {cc}")
+            } else {
+                format!("country {cc}")
+            });
+        }
+        let in_region = |&r: &usize| {
+            let r = self.region(r);
+            r.cc == c.cc && r.admin1.as_ref().is_none_or(|a| *a == c.admin1)
+        };
+        if let Some(&r) = other.regions.iter().find(|r| in_region(r)) {
+            let r = self.region(r);
+            let how = if other.by_code {
+                "admin code"
+            } else {
+                "region"
+            };
+            return Some(format!("{how} {} ({})", r.name, r.cc));
+        }
+        if let Some(&r) = other.region_codes.iter().find(|r| in_region(r)) {
+            let r = self.region(r);
+            return Some(format!("admin code {} ({})", r.name, r.cc));
+        }
+        if other.metro.is_some() && other.metro == metro {
+            return Some(format!("metro {}", self.metros[metro?].name));
+        }
+        if other
+            .cities
+            .iter()
+            .any(|&(o, _)| self.cities[o as usize].cc == c.cc)
+        {
+            return Some(format!("a place in {}", c.cc));
+        }
+        None
+    }
+
     /// Normalises one free-text location.
     pub fn locate(&self, text: &str) -> Location {
-        let mut loc = Location {
-            input: text.to_string(),
-            city: None,
-            region: None,
-            country: None,
-            metro: None,
-            confidence: 0.0,
+        let mut loc = Location::empty(text);
+        let whole = norm(text);
+        if self.placeholders.contains(&whole) {
+            loc.rule = Rule::Placeholder;
+            loc.why
+                .push(format!("{whole:?} is a placeholder, not a place"));
+            return loc;
+        }
+        if let Some((lat, lon)) = coordinates(text) {
+            return self.locate_point(text, lat, lon);
+        }
+        let groups = split_groups(text);
+        let mut found: Vec<Location> = groups.iter().map(|g| self.locate_one(g)).collect();
+        // A group that names only a country or region ("Germany / NRW / Essen") is context for
+        // the city groups: read a city group again with it, and keep that reading when the city
+        // is then found in that country.
+        let context: Vec<usize> = (0..found.len())
+            .filter(|&i| found[i].country.is_some() && !found[i].is_specific())
+            .collect();
+        if !context.is_empty() {
+            for i in 0..found.len() {
+                if context.contains(&i) || found[i].city.is_none() {
+                    continue;
+                }
+                for &k in &context {
+                    if found[i].country == found[k].country {
+                        continue;
+                    }
+                    let again = self.locate_one(&format!("{}, {}", groups[i], groups[k]));
+                    if again.city.is_some() && again.country == found[k].country {
+                        found[i] = again;
+                        break;
+                    }
+                }
+            }
+        }
+        // Fold the groups into places: a group in the same country as an earlier place, one of
+        // the two only a country or region, is that place made finer or coarser.
+        let mut places: Vec<Location> = Vec::new();
+        for f in found {
+            if f.country.is_none() && f.metro.is_none() {
+                continue;
+            }
+            if let Some(p) = places.iter_mut().find(|p| {
+                p.country == f.country && (!p.is_specific() || !f.is_specific())
+                    || (p.metro.is_some() && p.metro == f.metro)
+                    || (p.city.is_some() && p.city == f.city && p.country == f.country)
+            }) {
+                if f.is_specific() && !p.is_specific() {
+                    let mut why = std::mem::take(&mut p.why);
+                    *p = f;
+                    why.append(&mut p.why);
+                    p.why = why;
+                } else {
+                    p.also.extend(f.also);
+                }
+                continue;
+            }
+            places.push(f);
+        }
+        let mut places = places.into_iter();
+        let Some(first) = places.next() else {
+            return loc;
         };
-        let parts = split_parts(text);
+        loc = Location {
+            input: text.to_string(),
+            ..first
+        };
+        for p in places {
+            loc.why.push(format!(
+                "also {}",
+                [&p.city, &p.metro, &p.country]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            loc.also.push(p.place());
+            loc.also.extend(p.also);
+        }
+        let own = loc.place();
+        let mut seen = vec![own];
+        loc.also.retain(|p| {
+            let dup = seen.iter().any(|s| {
+                s.country == p.country
+                    && (s.metro.is_some() && s.metro == p.metro || s.city == p.city)
+            });
+            if !dup {
+                seen.push(p.clone());
+            }
+            !dup
+        });
+        loc
+    }
+
+    /// A latitude and longitude: the metro whose radius holds it (nearest centre), or else the
+    /// nearest city within 30 km.
+    fn locate_point(&self, text: &str, lat: f64, lon: f64) -> Location {
+        let mut loc = Location::empty(text);
+        loc.rule = Rule::Coordinates;
+        let metro = self
+            .metros
+            .iter()
+            .map(|m| (m, distance_km(m.lat, m.lon, lat, lon)))
+            .filter(|(m, d)| *d <= m.radius_km)
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        let city = self
+            .cities
+            .iter()
+            .filter(|c| (c.lat as f64 - lat).abs() < 0.5)
+            .map(|c| (c, distance_km(c.lat as f64, c.lon as f64, lat, lon)))
+            .filter(|(_, d)| *d <= 30.0)
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        loc.why.push(format!("coordinates {lat:.4}, {lon:.4}"));
+        if let Some((m, d)) = metro {
+            loc.metro = Some(m.name.to_string());
+            loc.country = Some(m.country.to_string());
+            loc.region = m.region.map(str::to_string);
+            loc.confidence = 0.9;
+            loc.why.push(format!(
+                "metro {}: {d:.0} km from its centre, within {:.0} km",
+                m.name, m.radius_km
+            ));
+        }
+        if let Some((c, d)) = city {
+            if loc.country.as_deref().is_none_or(|cc| cc == c.cc) {
+                loc.city = Some(c.name.to_string());
+                loc.country = Some(c.cc.to_string());
+                loc.region = loc.region.take().or_else(|| self.region_of(c));
+                loc.confidence = loc.confidence.max(0.8);
+                loc.why
+                    .push(format!("nearest city {} ({}), {d:.0} km", c.name, c.cc));
+            }
+        }
+        loc
+    }
+
+    /// One group of parts that name a single place ("Mountain View, CA").
+    fn locate_one(&self, text: &str) -> Location {
+        let mut loc = Location::empty(text);
+        let parts: Vec<String> = split_parts(text)
+            .into_iter()
+            .filter(|p| !self.placeholders.contains(&norm(p)))
+            .collect();
         let interps: Vec<Interp> = parts
             .iter()
             .enumerate()
             .map(|(i, p)| self.interpret(p, i))
             .collect();
-        // Score every candidate city by the agreement of the other parts.
-        let mut best: Option<(f64, u32, bool, i32)> = None;
+        // Score every candidate city by the agreement of the other parts; an earlier part is
+        // the one meant when parts name different places ("Vancouver, Beijing").
+        // Written from the country down ("Spain, Alicante, Calpe"), the last part is the most
+        // specific: then a later part is the one meant.
+        let big_endian = interps
+            .first()
+            .is_some_and(|it| !it.countries.is_empty() && it.cities.is_empty());
+        let mut best: Option<(f64, u32, bool, i32, usize)> = None;
         for (pi, it) in interps.iter().enumerate() {
+            let rank = if big_endian {
+                interps.len() - 1 - pi
+            } else {
+                pi
+            };
             for &(ci, main) in &it.cities {
                 let c = &self.cities[ci as usize];
-                let metro = self.metro_of(c);
+                let metro = self.metro_of(c).map(|m| m.0);
                 let mut agree = 0;
                 let mut score =
-                    (c.pop as f64 + 1.0).ln() + if main { 1.5 } else { 0.0 } - pi as f64 * 0.3;
+                    (c.pop as f64 + 1.0).ln() + if main { 1.5 } else { 0.0 } - rank as f64 * 1.5;
+                if it.institution.is_some() {
+                    score += 10.0;
+                }
                 for (pj, other) in interps.iter().enumerate() {
                     if pj == pi || other.is_empty() {
                         continue;
                     }
-                    let fits = other.countries.iter().any(|cc| *cc == c.cc)
-                        || other.regions.iter().any(|&r| {
-                            let r = self.region(r);
-                            r.cc == c.cc && r.admin1.as_ref().is_none_or(|a| *a == c.admin1)
-                        })
-                        || (other.metro.is_some() && other.metro == metro)
-                        || other
-                            .cities
-                            .iter()
-                            .any(|&(o, _)| self.cities[o as usize].cc == c.cc);
-                    if fits {
+                    if self.fit(other, c, metro).is_some() {
                         agree += 1;
                         score += 8.0;
+                    } else if !other.region_codes.is_empty()
+                        && other.countries.is_empty()
+                        && other.cities.is_empty()
+                    {
+                        // A region code of elsewhere says little.
                     } else {
                         agree -= 1;
                         score -= 8.0;
                     }
                 }
                 if best.is_none_or(|b| score > b.0) {
-                    best = Some((score, ci, main, agree));
+                    best = Some((score, ci, main, agree, pi));
                 }
             }
         }
@@ -516,12 +1095,73 @@ impl Gazetteer {
         // A city every other part contradicts ("Hampshire, UK" → Hampshire, Illinois) loses to
         // the country those parts name.
         let any_country = interps.iter().any(|it| !it.countries.is_empty());
-        if let Some((_, ci, main, agree)) = best.filter(|b| b.3 >= 0 || !any_country) {
+        // Cities that contradict each other with no country to settle it are a list of places
+        // ("St. Petersburg, Munich, Prague, Boston"): the first is the primary one.
+        if !any_country && best.is_some_and(|b| b.3 < 0) {
+            if let Some((pi, it)) = interps
+                .iter()
+                .enumerate()
+                .find(|(_, it)| !it.cities.is_empty())
+            {
+                let first = it
+                    .cities
+                    .iter()
+                    .map(|&(ci, main)| {
+                        let c = &self.cities[ci as usize];
+                        let score = (c.pop as f64 + 1.0).ln() + if main { 1.5 } else { 0.0 };
+                        (score, ci, main, 0, pi)
+                    })
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                best = first.or(best);
+            }
+        }
+        if let Some((_, ci, main, agree, pi)) = best.filter(|b| b.3 >= 0 || !any_country) {
             let c = &self.cities[ci as usize];
-            loc.city = Some(c.name.clone());
-            loc.country = Some(c.cc.clone());
-            loc.region = self.region_of(c).or_else(|| hint_region(&c.cc));
-            loc.metro = self.metro_of(c).map(|m| METROS[m].name.to_string());
+            let metro = self.metro_of(c);
+            loc.city = Some(c.name.to_string());
+            loc.country = Some(c.cc.to_string());
+            loc.region = self.region_of(c).or_else(|| hint_region(c.cc));
+            loc.metro = metro.map(|(m, _)| self.metros[m].name.to_string());
+            if let Some((i, _)) = interps[pi].institution {
+                loc.rule = Rule::Institution;
+                loc.why.push(format!(
+                    "institution {:?}: {} ({})",
+                    parts[pi],
+                    c.name,
+                    tables::INSTITUTIONS[i].country
+                ));
+            } else {
+                loc.rule = Rule::City;
+                loc.why.push(format!(
+                    "city {:?}: {} ({}{}{}, {} people{})",
+                    parts[pi],
+                    c.name,
+                    c.cc,
+                    if c.admin1.is_empty() { "" } else { " " },
+                    c.admin1,
+                    c.pop,
+                    if main {
+                        ""
+                    } else {
+                        ", by another of its names"
+                    }
+                ));
+            }
+            for (pj, other) in interps.iter().enumerate() {
+                if pj != pi && !other.is_empty() {
+                    match self.fit(other, c, metro.map(|m| m.0)) {
+                        Some(how) => loc.why.push(format!("{:?} agrees: {how}", parts[pj])),
+                        None => loc.why.push(format!("{:?} disagrees", parts[pj])),
+                    }
+                }
+            }
+            if let Some((m, d)) = metro {
+                let m = &self.metros[m];
+                loc.why.push(format!(
+                    "metro {}: {d:.0} km from its centre, within {:.0} km",
+                    m.name, m.radius_km
+                ));
+            }
             let mut conf: f32 = 0.6;
             if main {
                 conf += 0.1;
@@ -534,34 +1174,204 @@ impl Gazetteer {
                 conf += 0.15;
             }
             loc.confidence = conf.clamp(0.05, 0.99);
+            // Other parts that name a city elsewhere are further places ("Berlin, Paris").
+            for (pj, other) in interps.iter().enumerate() {
+                if pj == pi || self.fit(other, c, metro.map(|m| m.0)).is_some() {
+                    continue;
+                }
+                let elsewhere = other
+                    .cities
+                    .iter()
+                    .map(|&(o, _)| &self.cities[o as usize])
+                    .filter(|o| o.pop >= 100_000)
+                    .max_by_key(|o| o.pop);
+                if let Some(o) = elsewhere {
+                    loc.also.push(Place {
+                        city: Some(o.name.to_string()),
+                        region: self.region_of(o),
+                        country: Some(o.cc.to_string()),
+                        metro: self
+                            .metro_of(o)
+                            .map(|(m, _)| self.metros[m].name.to_string()),
+                    });
+                }
+            }
             return loc;
         }
-        if let Some(m) = interps.iter().find_map(|it| it.metro) {
-            let m = &METROS[m];
+        if let Some((pi, m)) = interps
+            .iter()
+            .enumerate()
+            .find_map(|(i, it)| it.metro.map(|m| (i, m)))
+        {
+            let m = &self.metros[m];
             loc.metro = Some(m.name.to_string());
             loc.country = Some(m.country.to_string());
             loc.region = m.region.map(str::to_string);
             loc.confidence = 0.8;
+            loc.rule = Rule::MetroAlias;
+            loc.why
+                .push(format!("metro alias {:?}: {}", parts[pi], m.name));
             return loc;
         }
-        let country = interps.iter().find_map(|it| it.countries.first().copied());
+        // A country named outright wins over a code ("Snegiri, MO, Russia" is not Macau).
+        let country = interps
+            .iter()
+            .enumerate()
+            .filter(|(_, it)| !it.by_code)
+            .chain(interps.iter().enumerate().filter(|(_, it)| it.by_code))
+            .find_map(|(i, it)| it.countries.first().map(|cc| (i, *cc)));
         let region = interps
             .iter()
-            .flat_map(|it| it.regions.iter())
-            .map(|&r| self.region(r))
-            .find(|r| country.is_none_or(|cc| cc == r.cc));
-        if let Some(r) = region {
+            .enumerate()
+            .flat_map(|(i, it)| it.regions.iter().map(move |&r| (i, r, it.by_code)))
+            .map(|(i, r, by_code)| (i, self.region(r), by_code))
+            .find(|(_, r, _)| country.is_none_or(|(_, cc)| cc == r.cc));
+        if let Some((pi, r, by_code)) = region {
             loc.region = Some(r.name.clone());
             loc.country = Some(r.cc.to_string());
             loc.confidence = if country.is_some() { 0.8 } else { 0.65 };
+            loc.rule = if by_code {
+                Rule::AdminCode
+            } else {
+                Rule::Region
+            };
+            loc.why.push(format!(
+                "{} {:?}: {} ({})",
+                loc.rule.as_str(),
+                parts[pi],
+                r.name,
+                r.cc
+            ));
             return loc;
         }
-        if let Some(cc) = country {
+        if let Some((pi, cc)) = country {
             loc.country = Some(cc.to_string());
             loc.confidence = 0.75;
+            loc.rule = if interps[pi].by_code {
+                Rule::AdminCode
+            } else {
+                Rule::CountryName
+            };
+            loc.why
+                .push(format!("{} {:?}: {cc}", loc.rule.as_str(), parts[pi]));
         }
         loc
     }
+}
+
+/// The same name with "saint" for "st" or the other way round, if it has either.
+fn saint_form(n: &str) -> Option<String> {
+    for (a, b) in [
+        ("st ", "saint "),
+        ("saint ", "st "),
+        ("ste ", "sainte "),
+        ("sainte ", "ste "),
+    ] {
+        if let Some(rest) = n.strip_prefix(a) {
+            return Some(format!("{b}{rest}"));
+        }
+        if let Some(i) = n.find(&format!(" {a}")) {
+            return Some(format!("{} {b}{}", &n[..i], &n[i + 1 + a.len()..]));
+        }
+    }
+    None
+}
+
+/// A latitude and longitude written as such ("40.71, -74.00", "52.52°N 13.40°E"): two decimal
+/// numbers and nothing else but hemisphere letters and punctuation.
+fn coordinates(text: &str) -> Option<(f64, f64)> {
+    let mut nums: Vec<(f64, bool)> = Vec::new();
+    let mut hemis: Vec<char> = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit()
+            || ((c == '-' || c == '+') && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()))
+        {
+            let start = i;
+            i += 1;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            let s: String = chars[start..i].iter().collect();
+            nums.push((s.parse().ok()?, s.contains('.')));
+            continue;
+        }
+        if c.is_alphabetic() {
+            let start = i;
+            while i < chars.len() && chars[i].is_alphabetic() {
+                i += 1;
+            }
+            let w: String = chars[start..i].iter().collect::<String>().to_lowercase();
+            match w.as_str() {
+                "n" | "s" | "e" | "w" => hemis.push(w.chars().next()?),
+                "lat" | "lng" | "lon" | "long" | "latitude" | "longitude" => {}
+                _ => return None,
+            }
+            continue;
+        }
+        if !(c.is_whitespace()
+            || matches!(
+                c,
+                ',' | ';' | '°' | '\'' | '"' | '(' | ')' | ':' | '/' | '′' | '″'
+            ))
+        {
+            return None;
+        }
+        i += 1;
+    }
+    if nums.len() != 2 || !nums.iter().all(|n| n.1) {
+        return None;
+    }
+    let (mut lat, mut lon) = (nums[0].0, nums[1].0);
+    for h in hemis {
+        match h {
+            's' => lat = -lat.abs(),
+            'w' => lon = -lon.abs(),
+            _ => {}
+        }
+    }
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon)).then_some((lat, lon))
+}
+
+/// Cuts a location into groups that may each name a different place: at slashes, bars,
+/// semicolons, " and ", " or ", " & " and arrows ("Berlin / New York"). Commas stay inside a
+/// group: they cut a place into its parts.
+fn split_groups(text: &str) -> Vec<String> {
+    let mut groups = vec![String::new()];
+    let words: Vec<&str> = text.split(' ').collect();
+    for (wi, w) in words.iter().enumerate() {
+        let lw = w.to_lowercase();
+        if wi > 0
+            && wi + 1 < words.len()
+            && matches!(lw.as_str(), "and" | "or" | "&" | "->" | "→" | "+")
+        {
+            groups.push(String::new());
+            continue;
+        }
+        let cur = groups.last_mut().expect("one group at least");
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        for c in w.chars() {
+            if matches!(c, '/' | '|' | ';') && !w.contains("://") {
+                groups.push(String::new());
+            } else {
+                groups.last_mut().expect("one group at least").push(c);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| {
+            g.trim()
+                .trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | '\'' | ','))
+                .trim()
+                .to_string()
+        })
+        .filter(|g| !g.is_empty())
+        .collect()
 }
 
 /// Cuts a location at commas, semicolons, slashes, bars, parentheses and spaced dashes; drops
@@ -583,7 +1393,20 @@ fn split_parts(text: &str) -> Vec<String> {
             && chars.get(i + 1).is_none_or(|n| *n == ' ');
         if matches!(
             c,
-            ',' | ';' | '/' | '|' | '(' | ')' | '[' | ']' | '·' | '•' | '，' | '、' | '\n'
+            ',' | ';'
+                | '/'
+                | '|'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '·'
+                | '•'
+                | '，'
+                | '、'
+                | '\n'
+                | '（'
+                | '）'
         ) || spaced_dash
         {
             parts.push(std::mem::take(&mut cur));
@@ -653,7 +1476,7 @@ mod tests {
         assert_eq!(g.cities.len(), lines.len());
         for (c, l) in g.cities.iter().zip(&lines) {
             assert_eq!(
-                [c.name.as_str(), c.cc.as_str(), c.admin1.as_str()],
+                [c.name, c.cc, c.admin1],
                 [l.fields[0], l.fields[1], l.fields[2]]
             );
             assert_eq!(c.pop, l.fields[3].parse().unwrap_or(0));
@@ -743,5 +1566,229 @@ mod tests {
         assert_eq!(g.metro_name("zurich"), Some("Zürich"));
         assert_eq!(g.metro_name("new york"), Some("New York"));
         assert_eq!(g.metro_name("tel aviv"), Some("Tel Aviv"));
+    }
+}
+
+#[cfg(test)]
+mod issue16 {
+    use super::*;
+
+    fn cm(s: &str) -> (Option<String>, Option<String>) {
+        let l = locate(s);
+        (l.country, l.metro)
+    }
+
+    fn some(cc: &str, metro: Option<&str>) -> (Option<String>, Option<String>) {
+        (Some(cc.to_string()), metro.map(str::to_string))
+    }
+
+    #[test]
+    fn province_and_state_codes_are_not_countries() {
+        let l = locate("Regina, SK");
+        assert_eq!(
+            (l.country.as_deref(), l.city.as_deref()),
+            (Some("CA"), Some("Regina"))
+        );
+        assert_eq!(l.rule, Rule::City);
+        assert!(
+            l.why.iter().any(|w| w.contains("admin code Saskatchewan")),
+            "{:?}",
+            l.why
+        );
+        assert_eq!(cm("Sydney, NSW"), some("AU", Some("Sydney")));
+        assert_eq!(cm("Pune, MH"), some("IN", Some("Pune")));
+        assert_eq!(cm("Campinas, SP"), some("BR", Some("Campinas")));
+        assert_eq!(cm("Fort Wayne, IN"), some("US", None));
+        assert_eq!(cm("Dover, DE"), some("US", None));
+        assert_eq!(cm("Savannah, GA"), some("US", None));
+        assert_eq!(cm("Pittsburgh, PA"), some("US", Some("Pittsburgh")));
+        assert_eq!(cm("Munich, BY"), some("DE", Some("Munich")));
+        // A code alone is still a country.
+        assert_eq!(cm("SK"), some("SK", None));
+        assert_eq!(cm("DE"), some("DE", None));
+    }
+
+    #[test]
+    fn cjk_strings_without_separators() {
+        assert_eq!(cm("广东深圳"), some("CN", Some("Shenzhen")));
+        assert_eq!(cm("北京市海淀区"), some("CN", Some("Beijing")));
+        assert_eq!(cm("上海市"), some("CN", Some("Shanghai")));
+        assert_eq!(cm("浙江省杭州市"), some("CN", Some("Hangzhou")));
+        assert_eq!(cm("四川"), some("CN", None));
+        assert_eq!(locate("广东").region.as_deref(), Some("Guangdong"));
+        assert_eq!(cm("東京都渋谷区"), some("JP", Some("Tokyo")));
+        assert_eq!(cm("서울특별시"), some("KR", Some("Seoul")));
+    }
+
+    #[test]
+    fn institutions_and_nicknames() {
+        let l = locate("MIT");
+        assert_eq!(
+            (l.country.as_deref(), l.metro.as_deref()),
+            (Some("US"), Some("Boston"))
+        );
+        assert_eq!(l.rule, Rule::Institution);
+        let l = locate("Stanford University");
+        assert_eq!(
+            (l.country.as_deref(), l.metro.as_deref()),
+            (Some("US"), Some("San Francisco Bay Area"))
+        );
+        assert_ne!(l.city.as_deref(), Some("University"));
+        assert_eq!(cm("CMU"), some("US", Some("Pittsburgh")));
+        assert_eq!(cm("ETH Zurich"), some("CH", Some("Zürich")));
+        assert_eq!(cm("ETH"), some("CH", Some("Zürich")));
+        assert_eq!(locate("EPFL").city.as_deref(), Some("Lausanne"));
+        assert_eq!(cm("Tsinghua University"), some("CN", Some("Beijing")));
+        assert_eq!(cm("IIT Bombay"), some("IN", Some("Mumbai")));
+        assert_eq!(cm("U of T"), some("CA", Some("Toronto")));
+        assert_eq!(cm("Mila"), some("CA", Some("Montreal")));
+        assert_eq!(cm("PhD student at MIT"), some("US", Some("Boston")));
+        // Not an institution as a word of a sentence.
+        assert_eq!(locate("berlin mit liebe").metro.as_deref(), Some("Berlin"));
+        assert_eq!(cm("LDN"), some("GB", Some("London")));
+        assert_eq!(cm("NYC"), some("US", Some("New York")));
+        assert_eq!(cm("SF"), some("US", Some("San Francisco Bay Area")));
+        assert_eq!(cm("Msk"), some("RU", Some("Moscow")));
+        assert_eq!(cm("SoCal"), some("US", Some("Los Angeles")));
+        assert_eq!(locate("LDN").rule, Rule::MetroAlias);
+    }
+
+    #[test]
+    fn coordinates_map_to_a_metro_or_a_city() {
+        let l = locate("40.71, -74.00");
+        assert_eq!(
+            (l.country.as_deref(), l.metro.as_deref()),
+            (Some("US"), Some("New York"))
+        );
+        assert_eq!(l.rule, Rule::Coordinates);
+        assert_eq!(cm("52.52°N, 13.40°E"), some("DE", Some("Berlin")));
+        assert_eq!(
+            cm("37.77 N 122.42 W"),
+            some("US", Some("San Francisco Bay Area"))
+        );
+        // Near a town, far from any metro: the town's country.
+        let l = locate("47.0, 9.7");
+        assert_eq!(l.metro, None);
+        assert!(l.country.is_some(), "{l:?}");
+        // The middle of the ocean: nothing.
+        assert_eq!(cm("0.0, -30.0"), (None, None));
+        // Not coordinates: an address, a version.
+        assert_eq!(coordinates("2-17-1, Tsudanuma"), None);
+        assert_eq!(coordinates("v1.2"), None);
+    }
+
+    #[test]
+    fn metros_from_the_population_threshold() {
+        assert_eq!(cm("Plano, TX"), some("US", Some("Dallas")));
+        assert_eq!(cm("Plano"), some("US", Some("Dallas")));
+        assert_eq!(cm("Jakarta"), some("ID", Some("Jakarta")));
+        assert_eq!(cm("Irving, Texas"), some("US", Some("Dallas")));
+        let g = gazetteer();
+        assert!(g.metros().len() > 500, "{}", g.metros().len());
+        assert_eq!(g.metro_name("dallas"), Some("Dallas"));
+        assert_eq!(g.metro_name("Jakarta"), Some("Jakarta"));
+        // Every metro of the table has a population of a million within 30 km, or is a seed.
+        for line in METROS_TSV.lines() {
+            let pop: u64 = line.split('\t').nth(5).unwrap().parse().unwrap();
+            assert!(pop >= 1_000_000, "{line}");
+        }
+    }
+
+    #[test]
+    fn several_places_in_one_string() {
+        let l = locate("Berlin / New York");
+        assert_eq!(
+            (l.country.as_deref(), l.metro.as_deref()),
+            (Some("DE"), Some("Berlin"))
+        );
+        assert_eq!(l.also.len(), 1, "{l:?}");
+        assert_eq!(l.also[0].metro.as_deref(), Some("New York"));
+        assert_eq!(l.metros(), vec!["Berlin", "New York"]);
+        let l = locate("San Francisco and Paris");
+        assert_eq!(l.metros(), vec!["San Francisco Bay Area", "Paris"]);
+        let l = locate("St.Petersburg, Munich, Prague, Boston");
+        assert_eq!(l.metro.as_deref(), Some("Saint Petersburg"));
+        assert_eq!(
+            l.metros(),
+            vec!["Saint Petersburg", "Munich", "Prague", "Boston"]
+        );
+        // A slash between a place and its country is one place.
+        let l = locate("Germany / NRW / Essen");
+        assert_eq!(
+            (l.country.as_deref(), l.city.as_deref()),
+            (Some("DE"), Some("Essen"))
+        );
+        assert!(l.also.is_empty(), "{l:?}");
+        let l = locate("Tokyo/Japan");
+        assert_eq!(l.metro.as_deref(), Some("Tokyo"));
+        assert!(l.also.is_empty());
+        // A comma is not a list: "Mountain View, CA" is one place.
+        assert!(locate("Mountain View, CA").also.is_empty());
+    }
+
+    #[test]
+    fn country_names_win_and_placeholders_are_not_places() {
+        assert_eq!(cm("Mexico"), some("MX", None));
+        assert_eq!(cm("Jordan"), some("JO", None));
+        assert_eq!(cm("Georgia, Tbilisi"), some("GE", Some("Tbilisi")));
+        assert_eq!(cm("Lebanon"), some("LB", None));
+        assert_eq!(cm("Deutschland"), some("DE", None));
+        assert_eq!(cm("Германия"), some("DE", None));
+        assert_eq!(cm("Ελλάδα"), some("GR", None));
+        assert_eq!(cm("ドイツ"), some("DE", None));
+        for p in [
+            "None",
+            "null",
+            "N/A",
+            "Earth",
+            "Remote",
+            "Internet",
+            "unknown",
+            "127.0.0.1",
+        ] {
+            let l = locate(p);
+            assert_eq!(
+                (l.country.as_deref(), l.metro.as_deref()),
+                (None, None),
+                "{p}"
+            );
+            assert_eq!(l.rule, Rule::Placeholder, "{p}");
+        }
+        assert_eq!(cm("Shanghai, China, Earth"), some("CN", Some("Shanghai")));
+    }
+
+    #[test]
+    fn every_institution_has_its_city() {
+        let g = gazetteer();
+        for inst in tables::INSTITUTIONS {
+            for n in inst.names {
+                assert!(g.institutions.contains_key(&norm(n)), "{n} ({})", inst.city);
+            }
+        }
+    }
+
+    #[test]
+    fn explain_names_the_rule() {
+        let l = locate("Plano, TX");
+        assert_eq!(l.rule, Rule::City);
+        assert!(l.why[0].starts_with("city \"Plano\""), "{:?}", l.why);
+        assert!(
+            l.why
+                .iter()
+                .any(|w| w.contains("admin code") || w.contains("region Texas")),
+            "{:?}",
+            l.why
+        );
+        assert!(
+            l.why
+                .iter()
+                .any(|w| w.starts_with("metro Dallas:") && w.contains("within 35 km")),
+            "{:?}",
+            l.why
+        );
+        assert_eq!(locate("Germany").rule, Rule::CountryName);
+        assert_eq!(locate("Bavaria").rule, Rule::Region);
+        assert_eq!(locate("Bay Area").rule, Rule::MetroAlias);
+        assert_eq!(locate("nowhere at all, really").rule, Rule::Nothing);
     }
 }

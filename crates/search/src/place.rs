@@ -53,8 +53,12 @@ impl<'q> PlaceFilter<'q> {
     }
 
     pub fn matches(&self, raw: Option<&str>, place: Option<&Place>) -> bool {
+        // Any place the location names: "Berlin / New York" is in both metros.
         if let Some(m) = self.metro {
-            if place.and_then(|p| p.metro.as_deref()) != Some(m) {
+            let any = place.is_some_and(|p| {
+                p.metro.as_deref() == Some(m) || p.also_metros.iter().any(|a| a == m)
+            });
+            if !any {
                 return false;
             }
         }
@@ -99,6 +103,7 @@ mod tests {
             country: Some(cc.into()),
             metro: metro.map(Into::into),
             confidence: 0.9,
+            also_metros: Vec::new(),
         }
     }
 
@@ -146,6 +151,24 @@ mod tests {
             Some(&zh)
         ));
         assert!(!matches(&q(&|q| q.country = Some("DE".into())), None, None));
+        // A location that names a second place is in its metro too.
+        let mut two = place("Berlin", "DE", Some("Berlin"));
+        two.also_metros = vec!["New York".into()];
+        assert!(matches(
+            &q(&|q| q.metro = Some("New York".into())),
+            Some("Berlin / New York"),
+            Some(&two)
+        ));
+        assert!(matches(
+            &q(&|q| q.metro = Some("Berlin".into())),
+            None,
+            Some(&two)
+        ));
+        assert!(!matches(
+            &q(&|q| q.metro = Some("Paris".into())),
+            None,
+            Some(&two)
+        ));
         let sf = place("San Francisco", "US", Some("San Francisco Bay Area"));
         assert!(matches(
             &q(&|q| q.location = Some("bay area".into())),

@@ -169,6 +169,7 @@ fn build(
                 n: cells.iter().map(|c| c.n).sum(),
                 shown,
                 metro: p.metro.clone(),
+                also_metros: p.also_metros.clone(),
                 country: p.country.clone(),
                 location: p.location.clone(),
                 city: p.city.clone(),

@@ -14,6 +14,26 @@ pub struct Place {
     pub country: Option<String>,
     pub metro: Option<String>,
     pub confidence: f64,
+    /// The metros of the other places the location names ("Berlin / New York": New York), so
+    /// that a metro filter matches any of them. Stored '|'-joined in `loc_also_metros`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_metros: Vec<String>,
+}
+
+/// `loc_also_metros` as stored: the metros '|'-joined, NULL for none.
+pub(crate) fn join_metros(metros: &[String]) -> Option<String> {
+    (!metros.is_empty()).then(|| metros.join("|"))
+}
+
+/// `loc_also_metros` read back.
+pub(crate) fn split_metros(s: Option<String>) -> Vec<String> {
+    s.map(|s| {
+        s.split('|')
+            .filter(|m| !m.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// Someone to fetch a profile for.
@@ -54,7 +74,8 @@ impl Store {
             let mut st = tx
                 .prepare_cached(
                     "UPDATE people SET loc_city = ?2, loc_region = ?3, loc_country = ?4, loc_metro = ?5,
-                     loc_confidence = ?6, loc_input = ?7, loc_version = ?8 WHERE id = ?1",
+                     loc_confidence = ?6, loc_input = ?7, loc_version = ?8, loc_also_metros = ?9
+                     WHERE id = ?1",
                 )
                 .map_err(|e| crate::StoreError::Sqlite {
                     path: self.path.clone(),
@@ -69,7 +90,8 @@ impl Store {
                     p.metro,
                     p.confidence,
                     input,
-                    version
+                    version,
+                    join_metros(&p.also_metros)
                 ])
                 .map_err(|e| crate::StoreError::Sqlite {
                     path: self.path.clone(),
@@ -87,7 +109,8 @@ impl Store {
             return Ok(out);
         }
         let (sql, keep) = crate::query::by_ids(
-            "SELECT id, loc_city, loc_region, loc_country, loc_metro, coalesce(loc_confidence, 0)
+            "SELECT id, loc_city, loc_region, loc_country, loc_metro, coalesce(loc_confidence, 0),
+                    loc_also_metros
              FROM (SELECT * FROM people WHERE loc_version IS NOT NULL)",
             ids,
         );
@@ -102,6 +125,7 @@ impl Store {
                         country: r.get(3)?,
                         metro: r.get(4)?,
                         confidence: r.get(5)?,
+                        also_metros: split_metros(r.get(6)?),
                     },
                 ))
             })

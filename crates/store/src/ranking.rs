@@ -88,6 +88,8 @@ pub struct RankPerson {
     pub behaviour: Option<String>,
     pub opted_out: bool,
     pub metro: Option<String>,
+    /// The metros of the location's other places (see `Place::also_metros`).
+    pub also_metros: Vec<String>,
     pub country: Option<String>,
     pub location: Option<String>,
     pub city: Option<String>,
@@ -103,6 +105,8 @@ pub struct RankEntry {
     /// See the `shown` column: 2, 1 or 0.
     pub shown: u8,
     pub metro: Option<String>,
+    /// The metros of the location's other places: a metro filter matches them too.
+    pub also_metros: Vec<String>,
     pub country: Option<String>,
     pub location: Option<String>,
     pub city: Option<String>,
@@ -127,16 +131,47 @@ pub struct RankFilter {
 }
 
 impl RankFilter {
+    /// The filter as a condition on one `ranking` row: for reads that find their rows another
+    /// way (by person, by scope). A metro matches the row's own metro or one of its other
+    /// places' (`ranking_also_metro`).
     fn sql(&self, args: &mut Vec<rusqlite::types::Value>) -> String {
+        let mut w = self.sql_without_metro(args);
+        if let Some(m) = &self.metro {
+            args.push(m.clone().into());
+            let n = args.len();
+            w.push_str(&format!(
+                " AND (metro = ?{n} OR EXISTS (SELECT 1 FROM ranking_also_metro a \
+                 WHERE a.metro = ?{n} AND a.pos = ranking.pos))"
+            ));
+        }
+        w
+    }
+
+    /// For reads that walk the ranking in order: the rows to read from (named `ranking`) and
+    /// the condition on them. With a metro, the rows are the metro's own, read through its
+    /// index, merged in ranking order with the (few) rows that name it as another place: no
+    /// scan of the whole ranking for a small metro, as `metro = ? OR …` would make.
+    fn scan(&self, args: &mut Vec<rusqlite::types::Value>) -> (String, String) {
+        let Some(m) = &self.metro else {
+            return ("ranking".to_string(), self.sql_without_metro(args));
+        };
+        args.push(m.clone().into());
+        let n = args.len();
+        let from = format!(
+            "(SELECT * FROM ranking WHERE metro = ?{n}
+              UNION ALL
+              SELECT r.* FROM ranking_also_metro a CROSS JOIN ranking r ON r.pos = a.pos
+              WHERE a.metro = ?{n} AND r.metro IS NOT ?{n}) AS ranking"
+        );
+        (from, self.sql_without_metro(args))
+    }
+
+    fn sql_without_metro(&self, args: &mut Vec<rusqlite::types::Value>) -> String {
         let mut w = vec![if self.include_bots {
             "shown >= 1".to_string()
         } else {
             "shown = 2".to_string()
         }];
-        if let Some(m) = &self.metro {
-            args.push(m.clone().into());
-            w.push(format!("metro = ?{}", args.len()));
-        }
         if let Some(c) = &self.country {
             args.push(c.clone().into());
             w.push(format!("country = ?{}", args.len()));
@@ -180,11 +215,20 @@ impl Store {
             let entries = build(self)?;
             let e = |e| self.err(e);
             self.conn.execute("DELETE FROM ranking", []).map_err(e)?;
+            self.conn
+                .execute("DELETE FROM ranking_also_metro", [])
+                .map_err(e)?;
             let mut ins = self
                 .conn
                 .prepare_cached(
-                    "INSERT INTO ranking(pos, person_id, score, n, shown, metro, country, location, city, region)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    "INSERT INTO ranking(pos, person_id, score, n, shown, metro, country, location, city, region, also_metros)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )
+                .map_err(e)?;
+            let mut also = self
+                .conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO ranking_also_metro(metro, pos) VALUES (?1, ?2)",
                 )
                 .map_err(e)?;
             for (i, r) in entries.iter().enumerate() {
@@ -198,11 +242,16 @@ impl Store {
                     r.country,
                     r.location,
                     r.city,
-                    r.region
+                    r.region,
+                    crate::profiles::join_metros(&r.also_metros)
                 ])
                 .map_err(e)?;
+                for m in &r.also_metros {
+                    also.execute(params![m, i as i64 + 1]).map_err(e)?;
+                }
             }
             drop(ins);
+            drop(also);
             self.conn
                 .execute(
                     "UPDATE ranking SET last_day = (SELECT max(day) FROM rollup INDEXED BY rollup_person
@@ -272,7 +321,8 @@ impl Store {
                         CASE WHEN loc_version IS NOT NULL THEN loc_country END,
                         location,
                         CASE WHEN loc_version IS NOT NULL THEN loc_city END,
-                        CASE WHEN loc_version IS NOT NULL THEN loc_region END
+                        CASE WHEN loc_version IS NOT NULL THEN loc_region END,
+                        CASE WHEN loc_version IS NOT NULL THEN loc_also_metros END
                  FROM people",
             )
             .map_err(|e| self.err(e))?;
@@ -290,6 +340,7 @@ impl Store {
                     location: r.get(8)?,
                     city: r.get(9)?,
                     region: r.get(10)?,
+                    also_metros: crate::profiles::split_metros(r.get(11)?),
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -309,10 +360,10 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<RankRow>> {
         let mut args = Vec::new();
-        let w = filter.sql(&mut args);
+        let (from, w) = filter.scan(&mut args);
         args.push(after_pos.into());
         let sql = format!(
-            "SELECT pos, person_id, score, n FROM ranking WHERE {w} AND pos > ?{} ORDER BY pos LIMIT {limit}",
+            "SELECT pos, person_id, score, n FROM {from} WHERE {w} AND pos > ?{} ORDER BY pos LIMIT {limit}",
             args.len()
         );
         self.rank_query(&sql, args)
@@ -327,10 +378,10 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<RankRow>> {
         let mut args = Vec::new();
-        let w = filter.sql(&mut args);
+        let (from, w) = filter.scan(&mut args);
         args.push(before_pos.into());
         let sql = format!(
-            "SELECT pos, person_id, score, n FROM ranking WHERE {w} AND pos < ?{} ORDER BY pos DESC LIMIT {limit}",
+            "SELECT pos, person_id, score, n FROM {from} WHERE {w} AND pos < ?{} ORDER BY pos DESC LIMIT {limit}",
             args.len()
         );
         self.rank_query(&sql, args)
@@ -339,12 +390,12 @@ impl Store {
     /// How many ranked accounts pass `filter` (before position `before_pos`, if given).
     pub fn ranking_count(&self, filter: &RankFilter, before_pos: Option<i64>) -> Result<u32> {
         let mut args = Vec::new();
-        let mut w = filter.sql(&mut args);
+        let (from, mut w) = filter.scan(&mut args);
         if let Some(p) = before_pos {
             args.push(p.into());
             w.push_str(&format!(" AND pos < ?{}", args.len()));
         }
-        let sql = format!("SELECT count(*) FROM ranking WHERE {w}");
+        let sql = format!("SELECT count(*) FROM {from} WHERE {w}");
         self.conn
             .prepare_cached(&sql)
             .and_then(|mut s| s.query_row(rusqlite::params_from_iter(args), |r| r.get(0)))
@@ -417,9 +468,10 @@ impl Store {
     /// with them: what a free-text location filter is tested against.
     pub fn ranking_located(&self, filter: &RankFilter) -> Result<Vec<(RankRow, Located)>> {
         let mut args = Vec::new();
-        let w = filter.sql(&mut args);
+        let (from, w) = filter.scan(&mut args);
         let sql = format!(
-            "SELECT pos, person_id, score, n, location, city, region, country, metro FROM ranking
+            "SELECT pos, person_id, score, n, location, city, region, country, metro, also_metros
+             FROM {from}
              WHERE {w} AND (location IS NOT NULL OR city IS NOT NULL OR region IS NOT NULL
                             OR country IS NOT NULL OR metro IS NOT NULL)
              ORDER BY pos"
@@ -433,6 +485,7 @@ impl Store {
                     country: r.get(7)?,
                     metro: r.get(8)?,
                     confidence: 0.0,
+                    also_metros: crate::profiles::split_metros(r.get(9)?),
                 };
                 let has_place = place.city.is_some()
                     || place.region.is_some()

@@ -109,6 +109,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_shortlists", SHORTLISTS),
     ("0015_watches", WATCHES),
     ("0016_ranking", crate::ranking::SCHEMA),
+    ("0018_place_metros", PLACE_METROS),
     ("0019_ranking_last_day", crate::ranking::LAST_DAY),
     ("0020_evidence_index", EVIDENCE_INDEX),
 ];
@@ -117,6 +118,21 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 /// few from here ([`crate::Store::evidence`]) instead of sorting the person's whole history.
 const EVIDENCE_INDEX: &str = r#"
 CREATE INDEX IF NOT EXISTS contributions_person_kind ON contributions(person_id, kind, at);
+"#;
+
+/// A location may name several places ("Berlin / New York"): the first stays in the
+/// `loc_*` columns, the other places' metros go to `loc_also_metros` ('|'-joined), and the
+/// ranking keeps them per metro so that a metro filter matches any of them through an index.
+/// The ranking is marked stale so that the next search rebuilds it with them.
+const PLACE_METROS: &str = r#"
+ALTER TABLE people ADD COLUMN loc_also_metros TEXT;
+ALTER TABLE ranking ADD COLUMN also_metros TEXT;
+CREATE TABLE IF NOT EXISTS ranking_also_metro(
+    metro TEXT NOT NULL,
+    pos INTEGER NOT NULL,
+    PRIMARY KEY(metro, pos)
+) WITHOUT ROWID;
+DELETE FROM ranking_meta;
 "#;
 
 /// The recruiter's own state (`shortlists.rs`): shortlists and the people on them, and the

@@ -656,6 +656,7 @@ fn the_ranking_goes_stale_on_any_write_a_score_reads() {
                 n: cells.iter().map(|c| c.n).sum(),
                 shown: 2,
                 metro: None,
+                also_metros: Vec::new(),
                 country: None,
                 location: None,
                 city: None,
@@ -818,4 +819,67 @@ fn evidence_read_per_kind_equals_the_sorted_scan() {
         }
     }
     assert!(compared > 1000, "{compared} rows compared");
+}
+
+/// A metro filter matches a ranked account's own metro or another place its location names,
+/// in every read of the ranking, in ranking order.
+#[test]
+fn a_metro_filter_matches_any_place_a_location_names() {
+    let mut s = temp_store("ranking-also-metros");
+    let entry = |pid: i64, metro: Option<&str>, also: &[&str]| crate::RankEntry {
+        person_id: pid,
+        score: 10.0 - pid as f64,
+        n: 1,
+        shown: 2,
+        metro: metro.map(str::to_string),
+        also_metros: also.iter().map(|m| m.to_string()).collect(),
+        country: None,
+        location: Some(format!("somewhere {pid}")),
+        city: None,
+        region: None,
+    };
+    let entries = vec![
+        entry(1, Some("Berlin"), &["New York"]),
+        entry(2, Some("New York"), &[]),
+        entry(3, Some("Paris"), &[]),
+        entry(4, None, &["New York", "Berlin"]),
+        entry(5, Some("Berlin"), &[]),
+    ];
+    assert!(s.ranking_rebuild(1, "fp", |_| Ok(entries.clone())).unwrap());
+    let f = |m: &str| crate::RankFilter {
+        metro: Some(m.to_string()),
+        ..Default::default()
+    };
+    let people = |rows: Vec<crate::RankRow>| rows.iter().map(|r| r.person_id).collect::<Vec<_>>();
+    assert_eq!(
+        people(s.ranking_rows(&f("New York"), 0, 10).unwrap()),
+        [1, 2, 4]
+    );
+    assert_eq!(
+        people(s.ranking_rows(&f("Berlin"), 0, 10).unwrap()),
+        [1, 4, 5]
+    );
+    assert_eq!(people(s.ranking_rows(&f("Berlin"), 1, 1).unwrap()), [4]);
+    assert_eq!(
+        people(s.ranking_rows_before(&f("New York"), 4, 10).unwrap()),
+        [2, 1]
+    );
+    assert_eq!(s.ranking_count(&f("New York"), None).unwrap(), 3);
+    assert_eq!(s.ranking_count(&f("New York"), Some(4)).unwrap(), 2);
+    assert_eq!(s.ranking_count(&f("Paris"), None).unwrap(), 1);
+    assert_eq!(s.ranking_count(&f("Tokyo"), None).unwrap(), 0);
+    let located = s.ranking_located(&f("New York")).unwrap();
+    assert_eq!(located.len(), 3);
+    let p = located[0].1.place.as_ref().unwrap();
+    assert_eq!(
+        (p.metro.as_deref(), p.also_metros.clone()),
+        (Some("Berlin"), vec!["New York".to_string()])
+    );
+    assert!(s.ranking_row(&f("New York"), 4).unwrap().is_some());
+    assert!(s.ranking_row(&f("Paris"), 4).unwrap().is_none());
+    // Without a metro filter, everyone, once.
+    assert_eq!(
+        people(s.ranking_rows(&Default::default(), 0, 10).unwrap()),
+        [1, 2, 3, 4, 5]
+    );
 }

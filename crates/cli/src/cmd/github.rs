@@ -18,21 +18,40 @@ pub fn locate(a: &LocateArgs) -> Result<ExitCode> {
         if a.json {
             println!("{}", serde_json::to_string(&l)?);
         } else {
-            let parts: Vec<String> = [
-                l.city.clone(),
-                l.region.clone(),
-                l.country.clone(),
-                l.metro.as_ref().map(|m| format!("metro: {m}")),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            let shown = if parts.is_empty() {
+            let shown = |city: &Option<String>,
+                         region: &Option<String>,
+                         country: &Option<String>,
+                         metro: &Option<String>| {
+                [
+                    city.clone(),
+                    region.clone(),
+                    country.clone(),
+                    metro.as_ref().map(|m| format!("metro: {m}")),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<String>>()
+                .join(", ")
+            };
+            let mut places = vec![shown(&l.city, &l.region, &l.country, &l.metro)];
+            places.extend(
+                l.also
+                    .iter()
+                    .map(|p| shown(&p.city, &p.region, &p.country, &p.metro)),
+            );
+            places.retain(|p| !p.is_empty());
+            let shown = if places.is_empty() {
                 "(unknown)".to_string()
             } else {
-                parts.join(", ")
+                places.join(" | ")
             };
             println!("{t}\t→ {shown}  [{:.2}]", l.confidence);
+            if a.explain {
+                println!("  rule: {}", l.rule.as_str());
+                for w in &l.why {
+                    println!("  - {w}");
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

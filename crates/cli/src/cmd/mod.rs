@@ -271,6 +271,7 @@ fn run_command(env: &Env, args: Args) -> Result<ExitCode> {
         Command::Bench(BenchWhat::Identity(a)) => identity::bench(env, &a),
         Command::Bench(BenchWhat::Kaggle(a)) => kaggle::bench(env, &a),
         Command::Bench(BenchWhat::Scale(a)) => bench::scale::run(env, &a),
+        Command::Bench(BenchWhat::Locate(a)) => bench::locate::run(&a),
         Command::Shortlist(v) => shortlist::run(env, v),
         Command::Outreach(a) => outreach::run(env, &a),
         Command::Ats(v) => ats::run(env, v),

@@ -40,7 +40,8 @@ pub struct Query {
     /// Path prefixes in the repositories' trees.
     pub paths: Vec<String>,
     pub location: Option<String>,
-    /// A metro's canonical name (`builtby_locate::METROS`), as resolved from what was typed.
+    /// A metro's canonical name (`builtby_locate::Gazetteer::metros`), as resolved from what was
+    /// typed.
     pub metro: Option<String>,
     /// ISO 3166-1 alpha-2.
     pub country: Option<String>,
@@ -569,10 +570,17 @@ pub fn parse_ecosystem(catalog: &crate::Catalog, s: &str) -> Result<String, Quer
 /// A metro name or alias to its canonical name.
 pub fn parse_metro(s: &str) -> Result<&'static str, QueryError> {
     builtby_locate::gazetteer().metro_name(s).ok_or_else(|| {
+        // The seed metros by name; the population-ranked ones (every agglomeration of a
+        // million people) are too many to list.
         let known: Vec<&str> = builtby_locate::METROS.iter().map(|m| m.name).collect();
+        let more = builtby_locate::gazetteer().metros().len() - known.len();
         bad(
             "metro",
-            format!("unknown metro `{s}`; known: {}", known.join(", ")),
+            format!(
+                "unknown metro `{s}`; known: {}, and {more} more named after their largest city \
+                 (`builtby locate CITY` shows a city's metro)",
+                known.join(", ")
+            ),
         )
     })
 }

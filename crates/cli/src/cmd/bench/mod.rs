@@ -1,6 +1,7 @@
 //! `builtby bench`: figures with a baseline measured in the same run on the same machine.
 //! Benchmarks print; they never fail on speed.
 
+pub mod locate;
 pub mod scale;
 
 use super::Env;
