@@ -458,17 +458,21 @@ impl Store {
     /// The strongest contributions of one person within a scope, in the query's kind order,
     /// newest first within a kind.
     pub fn evidence(&self, q: &EvidenceQuery) -> Result<Vec<EvidenceRow>> {
-        self.evidence_with(q, true)
+        self.evidence_with(q, None)
     }
 
-    /// [`Store::evidence`] always sorting the person's whole scope: what the per-kind reads
-    /// are held to.
+    /// [`Store::evidence`] read kind by kind (`true`) or by sorting the person's whole scope
+    /// (`false`) whoever the person is: a test holds the two to each other.
     #[cfg(test)]
-    pub(crate) fn evidence_scanning(&self, q: &EvidenceQuery) -> Result<Vec<EvidenceRow>> {
-        self.evidence_with(q, false)
+    pub(crate) fn evidence_forced(
+        &self,
+        q: &EvidenceQuery,
+        by_kind: bool,
+    ) -> Result<Vec<EvidenceRow>> {
+        self.evidence_with(q, Some(by_kind))
     }
 
-    fn evidence_with(&self, q: &EvidenceQuery, by_kind: bool) -> Result<Vec<EvidenceRow>> {
+    fn evidence_with(&self, q: &EvidenceQuery, by_kind: Option<bool>) -> Result<Vec<EvidenceRow>> {
         let mut args: Vec<rusqlite::types::Value> = vec![q.person_id.into()];
         let mut scope = q.scope.clone();
         scope.person_ids = None;
@@ -482,6 +486,10 @@ impl Store {
         };
         let join = share_join(&scope, &mut args);
         let w = scope_sql(&scope, "c.at", false, &mut args);
+        let by_kind = match by_kind {
+            Some(b) => b,
+            None => self.prolific(q.person_id)?,
+        };
         if by_kind && text.is_none() && join.is_none() {
             return self.evidence_by_kind(q, &scope, &w, args);
         }
@@ -516,6 +524,21 @@ impl Store {
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))
+    }
+
+    /// Whether `person_id` has more contributions than sorting them all costs less than
+    /// reading them kind by kind (counted up to that many, through an index).
+    fn prolific(&self, person_id: i64) -> Result<bool> {
+        const SORT_UP_TO: i64 = 256;
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM contributions INDEXED BY contributions_person
+                 WHERE person_id = ?1 LIMIT ?2)",
+            )
+            .and_then(|mut st| st.query_row(params![person_id, SORT_UP_TO + 1], |r| r.get(0)))
+            .map_err(|e| self.err(e))?;
+        Ok(n > SORT_UP_TO)
     }
 
     /// [`Store::evidence`] without text or paths. The page's order is: focused before not,
@@ -556,16 +579,20 @@ impl Store {
         'groups: for focused in [1, 0] {
             for class in &classes {
                 let mut rows: Vec<(i64, i64)> = Vec::new(); // (at, id)
+                                                            // one statement per focus (the kind is a parameter), so the statement cache
+                                                            // holds them
+                let sql = format!(
+                    "SELECT c.at, c.id FROM contributions c INDEXED BY contributions_person_kind
+                     WHERE c.person_id = ?1 AND c.kind = ?{} AND (c.weight >= 0.5) = {focused} AND {w}
+                     ORDER BY c.at DESC, c.id DESC LIMIT {want}",
+                    args.len() + 1
+                );
+                let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
                 for k in class {
-                    let sql = format!(
-                        "SELECT c.at, c.id FROM contributions c INDEXED BY contributions_person_kind
-                         WHERE c.person_id = ?1 AND c.kind = {} AND (c.weight >= 0.5) = {focused} AND {w}
-                         ORDER BY c.at DESC, c.id DESC LIMIT {want}",
-                        k.code()
-                    );
-                    let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+                    let mut bound = args.clone();
+                    bound.push(k.code().into());
                     let got = stmt
-                        .query_map(params_from_iter(args.iter()), |r| {
+                        .query_map(params_from_iter(bound.iter()), |r| {
                             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
                         })
                         .map_err(|e| self.err(e))?;

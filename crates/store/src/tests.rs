@@ -811,8 +811,9 @@ fn evidence_read_per_kind_equals_the_sorted_scan() {
                         offset,
                         kind_order: kind_order.clone(),
                     };
-                    let fast = s.evidence(&q).unwrap();
-                    assert_eq!(fast, s.evidence_scanning(&q).unwrap(), "{q:?}");
+                    let fast = s.evidence_forced(&q, true).unwrap();
+                    assert_eq!(fast, s.evidence_forced(&q, false).unwrap(), "{q:?}");
+                    assert_eq!(fast, s.evidence(&q).unwrap(), "{q:?}");
                     compared += fast.len();
                 }
             }
