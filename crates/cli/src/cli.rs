@@ -685,6 +685,11 @@ pub struct BenchScaleArgs {
     /// stop: to time generation alone, or to feed another benchmark
     #[arg(long, requires = "keep")]
     pub generate_only: bool,
+    /// Time the query mix again on the stores an earlier `--keep DIR` run left (after this
+    /// binary's migrations and a ranking rebuild, timed apart), without generating or
+    /// ingesting: the ingest figures are that run's (DIR/*/size.json)
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["keep", "generate_only"])]
+    pub requery: Option<PathBuf>,
 }
 
 #[derive(ClapArgs, Debug)]

@@ -104,6 +104,60 @@ fn bench_scale_json_has_every_figure_and_every_query_finds_people() {
     let everyone = queries[6]["results"].as_u64().unwrap();
     assert!(everyone > 150 && everyone <= 200, "{everyone}");
 
+    // --requery: the kept stores' query mix timed again, the ingest figures as they were
+    let (code, out, err) = run(
+        &dir.join("data"),
+        &[
+            "bench",
+            "scale",
+            "--people",
+            "200",
+            "--contributions",
+            "2000",
+            "--runs",
+            "3",
+            "--json",
+            "--requery",
+            keep.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let again: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "ingest_events_per_s",
+        "ingest_seconds",
+        "events",
+        "contributions",
+    ] {
+        assert_eq!(again[key], v[key], "{key}");
+    }
+    assert_eq!(again["baseline"]["events"], v["baseline"]["events"]);
+    let matched = |v: &serde_json::Value| -> Vec<u64> {
+        v["queries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["results"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(matched(&again), matched(&v));
+    // without kept figures: says which file it needs
+    let (code, _, err) = run(
+        &dir.join("data"),
+        &[
+            "bench",
+            "scale",
+            "--people",
+            "200",
+            "--contributions",
+            "2000",
+            "--requery",
+            dir.join("nothing").to_str().unwrap(),
+        ],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("size.json"), "{err}");
+
     // The kept hours, ingested again and counted by `stats`: every line read, none skipped.
     let data = dir.join("again");
     let hours = keep.join("full").join("gharchive");

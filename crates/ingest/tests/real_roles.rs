@@ -203,6 +203,44 @@ fn roles_of_labelled_real_accounts() {
     heldout.report("held-out rows");
     heldout_untargeted.report("held-out rows, without the targeted picks");
     println!("held-out misses:\n{}", heldout_misses.join("\n"));
+    // The ranking keeps everyone's topic counts; read from there, the features are the ones
+    // counted from the contributions (every person with work, not only the labelled ones).
+    let mut store = store;
+    let bots = builtby_model::BotRules::default();
+    assert!(builtby_search::ranking::refresh(&mut store, &catalog, &bots, as_of).unwrap());
+    let mut everyone: Vec<i64> = store.rank_people().unwrap().into_keys().collect();
+    everyone.sort_unstable();
+    let day = builtby_model::time::day_of(as_of);
+    let kept = store
+        .ranking_topics(&everyone, day, builtby_search::role_features::topics_key())
+        .unwrap()
+        .expect("the ranking was just built");
+    assert!(kept.len() > 1000, "{} topic counts kept", kept.len());
+    let started = std::time::Instant::now();
+    let from_ranking =
+        builtby_search::role_features::role_features(&store, &catalog, &everyone, as_of).unwrap();
+    let t_kept = started.elapsed();
+    let started = std::time::Instant::now();
+    let counted =
+        builtby_search::role_features::role_features_counted(&store, &catalog, &everyone, as_of)
+            .unwrap();
+    let t_counted = started.elapsed();
+    println!(
+        "features of {} people: {:.0} ms with the kept topics, {:.0} ms counted",
+        everyone.len(),
+        t_kept.as_secs_f64() * 1000.0,
+        t_counted.as_secs_f64() * 1000.0
+    );
+    let with_topics = counted.values().filter(|f| !f.topics.is_empty()).count();
+    let citing = counted.values().filter(|f| f.cites_papers > 0).count();
+    assert!(
+        with_topics > 100 && citing > 0,
+        "{with_topics} with topics, {citing} citing arXiv"
+    );
+    assert_eq!(from_ranking.len(), counted.len());
+    for (id, f) in &counted {
+        assert_eq!(from_ranking.get(id), Some(f), "person {id}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
     // A floor under the figure measured when the weights were set (48/56), against regressions.
     assert!(

@@ -26,12 +26,14 @@ use crate::rank::{self, Context};
 use crate::run::{Gathered, SearchError};
 use crate::{Catalog, Query};
 use builtby_model::{time, BotRules, Identity};
-use builtby_store::{Cell, CellQuery, PersonRow, RankEntry, RankFilter, RankRow, Store};
+use builtby_store::{
+    Cell, CellQuery, PersonRow, RankEntry, RankFilter, RankRow, RankingBuild, Store,
+};
 use std::collections::HashMap;
 
 /// Bumped when what the ranking stores or how it is computed changes: older rankings are
 /// rebuilt.
-const VERSION: &str = "2";
+const VERSION: &str = "3";
 
 /// How long a search waits for the write lock to rebuild a stale ranking before it scores
 /// everyone instead.
@@ -114,13 +116,15 @@ pub fn refresh(
     Ok(store.ranking_rebuild(day, &fp, |s| build(s, catalog, bots, as_of))?)
 }
 
-/// Every account with work up to `as_of`, scored and in ranking order.
+/// Every account with work up to `as_of`, scored and in ranking order, and the topic counts
+/// of the role guesses (see [`crate::role_features`]).
 fn build(
     store: &Store,
     catalog: &Catalog,
     bots: &BotRules,
     as_of: i64,
-) -> builtby_store::Result<Vec<RankEntry>> {
+) -> builtby_store::Result<RankingBuild> {
+    let topics = crate::role_features::count_topics(store, None, as_of)?;
     let people = store.rank_people()?;
     let ids = store.repo_ids()?;
     let repos = store
@@ -181,7 +185,11 @@ fn build(
     })?;
     all.sort_by_key(|e| e.0.person_id);
     all.sort_by(|a, b| rank::compare((a.0.score, a.0.n, a.1), (b.0.score, b.0.n, b.1)));
-    Ok(all.into_iter().map(|e| e.0).collect())
+    Ok(RankingBuild {
+        entries: all.into_iter().map(|e| e.0).collect(),
+        topics,
+        topics_key: crate::role_features::topics_key().to_string(),
+    })
 }
 
 /// The ranking's answer to `q`, when it can give one: the people the page needs (every row

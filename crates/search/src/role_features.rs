@@ -8,8 +8,8 @@ use crate::role::{
     classify, lean_weight, Role, RoleFeatures, RoleGuess, DEFAULT_LEAN, TOPIC_WORDS,
 };
 use crate::Catalog;
-use builtby_model::Kind;
-use builtby_store::{Read, StoreError};
+use builtby_model::{time, Kind};
+use builtby_store::{Read, StoreError, TopicCount};
 use std::collections::{BTreeMap, HashMap};
 
 /// Hub models whose library or pipeline says classic or tabular ML.
@@ -32,11 +32,36 @@ const ML_CATEGORIES: &[&str] = &[
 /// because someone asked (a git history, an API crawl: [`Read::studied_repos`](builtby_store::Read::studied_repos)), and work off
 /// GitHub (papers, models, Kaggle). A web shop's pull requests seen in GH Archive say nothing
 /// of an ML role, however many files they changed.
+///
+/// What the role guesses count of titles comes from the ranking when it is current for
+/// `as_of`'s day (kept for everyone by its build), else from the contributions.
 pub fn role_features(
     store: &dyn Read,
     catalog: &Catalog,
     person_ids: &[i64],
     as_of: i64,
+) -> Result<HashMap<i64, RoleFeatures>, StoreError> {
+    features(store, catalog, person_ids, as_of, true)
+}
+
+/// [`role_features`] counting titles from the contributions whatever the ranking keeps: the
+/// reference the kept counts are tested against.
+#[doc(hidden)]
+pub fn role_features_counted(
+    store: &dyn Read,
+    catalog: &Catalog,
+    person_ids: &[i64],
+    as_of: i64,
+) -> Result<HashMap<i64, RoleFeatures>, StoreError> {
+    features(store, catalog, person_ids, as_of, false)
+}
+
+fn features(
+    store: &dyn Read,
+    catalog: &Catalog,
+    person_ids: &[i64],
+    as_of: i64,
+    use_kept: bool,
 ) -> Result<HashMap<i64, RoleFeatures>, StoreError> {
     let mut out: HashMap<i64, RoleFeatures> = HashMap::new();
     if person_ids.is_empty() {
@@ -153,26 +178,93 @@ pub fn role_features(
     }
     coders.sort_unstable();
     coders.dedup();
-    let code_kinds = [Kind::Commit, Kind::PrMerged];
-    for (role, words) in TOPIC_WORDS {
+    let kept = match store.sqlite().filter(|_| use_kept) {
+        Some(s) => s.ranking_topics(person_ids, time::day_of(as_of), topics_key())?,
+        None => None,
+    };
+    let counts = match kept {
+        // kept for everyone: only what counting for these people would have found
+        Some(rows) => rows
+            .into_iter()
+            .filter(|&(person, topic, _, _)| {
+                let among = if topic != ARXIV && topic % 2 == 1 {
+                    &off_github
+                } else {
+                    &coders
+                };
+                among.binary_search(&person).is_ok()
+            })
+            .collect(),
+        None => count_topics(store, Some((&coders, &off_github)), as_of)?,
+    };
+    for (person, topic, repo, n) in counts {
+        if topic == ARXIV {
+            if ml_repo(repo) {
+                out.entry(person).or_default().cites_papers += n;
+            }
+            continue;
+        }
         // code only in ML repositories; models wherever they are
-        let code = store.count_with_any_word(&coders, words, false, &code_kinds, as_of)?;
-        let models = store.count_with_any_word(&off_github, words, false, &[Kind::Model], as_of)?;
-        let code = code.into_iter().filter(|&(_, repo, _)| ml_repo(repo));
-        for (person, _, n) in code.chain(models) {
-            *out.entry(person)
-                .or_default()
-                .topics
-                .entry(*role)
-                .or_default() += n;
+        let code = topic % 2 == 0;
+        if code && !ml_repo(repo) {
+            continue;
+        }
+        let role = TOPIC_WORDS[topic as usize / 2].0;
+        *out.entry(person)
+            .or_default()
+            .topics
+            .entry(role)
+            .or_default() += n;
+    }
+    Ok(out)
+}
+
+/// The topic of contributions that cite arXiv (in their title or body); the role of
+/// `TOPIC_WORDS[i]` is topic `2i` for code (commits and merged PRs) and `2i + 1` for models,
+/// by their titles.
+const ARXIV: u8 = u8::MAX;
+
+/// The kinds whose titles say what code was about.
+const CODE_KINDS: [Kind; 2] = [Kind::Commit, Kind::PrMerged];
+
+/// What the kept topic counts were counted with: counts under another key are not used.
+pub fn topics_key() -> &'static str {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| {
+        let words = format!("{TOPIC_WORDS:?} arxiv {CODE_KINDS:?}");
+        format!("{:016x}", crate::ranking::fnv(words.as_bytes()))
+    })
+}
+
+/// Every topic's counts up to the end of `as_of`'s day (the day, as the rollup counts: the
+/// same counts whenever in the day a search runs, so the ranking can keep them): for
+/// `people` = (those with code work, those with models), or for everyone with work.
+pub(crate) fn count_topics(
+    store: &dyn Read,
+    people: Option<(&[i64], &[i64])>,
+    as_of: i64,
+) -> Result<Vec<TopicCount>, StoreError> {
+    let until = (time::day_of(as_of) + 1) * 86_400 - 1;
+    let count = |ids: &[i64], words: &[&str], with_body: bool, kinds: &[Kind]| match people {
+        Some(_) => store.count_with_any_word(ids, words, with_body, kinds, until),
+        None => match store.sqlite() {
+            Some(s) => s.count_with_any_word_everyone(words, with_body, kinds, until),
+            None => Ok(Vec::new()),
+        },
+    };
+    let (coders, off_github) = people.unwrap_or((&[], &[]));
+    let mut out = Vec::new();
+    for (i, (_, words)) in TOPIC_WORDS.iter().enumerate() {
+        let topic = 2 * i as u8;
+        for (p, repo, n) in count(coders, words, false, &CODE_KINDS)? {
+            out.push((p, topic, repo, n));
+        }
+        for (p, repo, n) in count(off_github, words, false, &[Kind::Model])? {
+            out.push((p, topic + 1, repo, n));
         }
     }
-    for (person, repo, n) in
-        store.count_with_any_word(&coders, &["arxiv"], true, &code_kinds, as_of)?
-    {
-        if ml_repo(repo) {
-            out.entry(person).or_default().cites_papers += n;
-        }
+    for (p, repo, n) in count(coders, &["arxiv"], true, &CODE_KINDS)? {
+        out.push((p, ARXIV, repo, n));
     }
     Ok(out)
 }

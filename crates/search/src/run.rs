@@ -422,6 +422,17 @@ fn search_with(
         None => crate::ranking::page_cells(store, catalog, q, &scope, &ids)?,
     };
     let rules = catalog.rules();
+    // the page's evidence in one read: a scope's text or paths are matched once
+    let mut evidence = store.evidence_many(
+        &ids,
+        &EvidenceQuery {
+            person_id: 0,
+            scope: scope.clone(),
+            limit: q.evidence,
+            offset: 0,
+            kind_order: EVIDENCE_ORDER.to_vec(),
+        },
+    )?;
     let mut scored: Vec<Option<_>> = scored.into_iter().map(Some).collect();
     let mut results = Vec::new();
     for (i, idx) in page {
@@ -442,14 +453,9 @@ fn search_with(
             .collect();
         // Recorded by the same arithmetic that ranked: they sum to `score`.
         let details = rules.explain(&by_person[&p.id], &ctx);
-        let evidence = store
-            .evidence(&EvidenceQuery {
-                person_id: p.id,
-                scope: scope.clone(),
-                limit: q.evidence,
-                offset: 0,
-                kind_order: EVIDENCE_ORDER.to_vec(),
-            })?
+        let evidence = evidence
+            .remove(&p.id)
+            .unwrap_or_default()
             .into_iter()
             .map(|r| Evidence::with_area(r, catalog, &q.paths))
             .collect();

@@ -108,15 +108,16 @@ impl Store {
         if ids.is_empty() {
             return Ok(out);
         }
-        let (sql, keep) = crate::query::by_ids(
+        let q = crate::query::by_ids(
             "SELECT id, loc_city, loc_region, loc_country, loc_metro, coalesce(loc_confidence, 0),
                     loc_also_metros
              FROM (SELECT * FROM people WHERE loc_version IS NOT NULL)",
             ids,
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let keep = &q.keep;
+        let mut stmt = self.conn.prepare_cached(&q.sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| {
+            .query_map(q.params(), |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     Place {

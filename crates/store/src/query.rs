@@ -297,17 +297,25 @@ fn paths_where(scopes: &[PathScope], args: &mut Vec<rusqlite::types::Value>) -> 
 /// files in the area counts 0.006 of a contribution there.
 fn share_join(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> Option<String> {
     let cond = path_cond(q, args)?;
+    Some(format!(
+        " JOIN {} ON s.contribution_id = c.id",
+        shares(&cond)
+    ))
+}
+
+/// `(…) s`: each contribution touching the paths `cond` selects, with its share of them.
+fn shares(cond: &str) -> String {
     let files = format!("sum(CASE WHEN {cond} THEN 1.0 ELSE 0.0 END) / count(*)");
     let lines = format!(
         "total(CASE WHEN {cond} THEN coalesce(added, 0) + coalesce(deleted, 0) END)
            / nullif(total(coalesce(added, 0) + coalesce(deleted, 0)), 0)"
     );
-    Some(format!(
-        " JOIN (SELECT contribution_id, 0.5 * ({files}) + 0.5 * coalesce({lines}, {files}) AS share
-                FROM contribution_paths INDEXED BY contribution_paths_contribution
-                WHERE contribution_id IN (SELECT contribution_id FROM contribution_paths WHERE {cond})
-                GROUP BY contribution_id) s ON s.contribution_id = c.id"
-    ))
+    format!(
+        "(SELECT contribution_id, 0.5 * ({files}) + 0.5 * coalesce({lines}, {files}) AS share
+          FROM contribution_paths INDEXED BY contribution_paths_contribution
+          WHERE contribution_id IN (SELECT contribution_id FROM contribution_paths WHERE {cond})
+          GROUP BY contribution_id) s"
+    )
 }
 
 /// `a OR b OR …` as a balanced tree of parenthesised halves: depth grows with the logarithm
@@ -526,6 +534,148 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// [`Store::evidence`] for each of `person_ids` (`q.person_id` is ignored): the same rows.
+    /// A scope with text or paths is matched once for all of them — the full-text match and
+    /// the share of each contribution's paths in scope were worked out again for every person
+    /// of a page, a cost that grew with the store, not with the page — and each person's page
+    /// is picked here in the same order the per-person read sorts by.
+    pub fn evidence_many(
+        &self,
+        person_ids: &[i64],
+        q: &EvidenceQuery,
+    ) -> Result<std::collections::HashMap<i64, Vec<EvidenceRow>>> {
+        let mut out = std::collections::HashMap::new();
+        let matched_once =
+            q.scope.text.as_deref().and_then(fts_query).is_some() || q.scope.paths.is_some();
+        if !matched_once || person_ids.len() < 2 {
+            for &p in person_ids {
+                let one = EvidenceQuery {
+                    person_id: p,
+                    ..q.clone()
+                };
+                out.insert(p, self.evidence(&one)?);
+            }
+            return Ok(out);
+        }
+        // ?1 is the people; the scope's parameters follow, as in `evidence_with`
+        let mut args: Vec<rusqlite::types::Value> = vec![rusqlite::types::Value::Null];
+        let mut scope = q.scope.clone();
+        scope.person_ids = None;
+        let text_sql = match scope.text.as_deref().and_then(fts_query) {
+            Some(m) => {
+                args.push(m.into());
+                format!("AND c.id IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?{})", args.len())
+            }
+            None => String::new(),
+        };
+        // the scope's paths first, then their contributions by id: not the page's people's
+        // whole histories
+        let from = match path_cond(&scope, &mut args) {
+            Some(cond) => format!(
+                "{} CROSS JOIN contributions c ON c.id = s.contribution_id",
+                shares(&cond)
+            ),
+            None => "contributions c".to_string(),
+        };
+        let w = scope_sql(&scope, "c.at", false, &mut args);
+        let share = if scope.paths.is_some() {
+            "s.share"
+        } else {
+            "NULL"
+        };
+        let sql = format!(
+            "SELECT c.person_id, c.id, {share}, c.weight * coalesce({share}, 1) >= 0.5, c.kind, c.at
+             FROM {from}
+             WHERE c.person_id IN rarray(?1) {text_sql} AND {w}"
+        );
+        let people: Vec<rusqlite::types::Value> = person_ids.iter().map(|&i| i.into()).collect();
+        let people = std::rc::Rc::new(people);
+        let mut bound: Vec<&dyn rusqlite::ToSql> = vec![&people];
+        bound.extend(args[1..].iter().map(|a| a as &dyn rusqlite::ToSql));
+        let kord = |k: Kind| {
+            q.kind_order
+                .iter()
+                .position(|o| *o == k)
+                .unwrap_or(q.kind_order.len())
+        };
+        let mut rows: std::collections::HashMap<i64, Vec<Picked>> =
+            std::collections::HashMap::new();
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let mut it = stmt
+            .query(rusqlite::params_from_iter(bound))
+            .map_err(|e| self.err(e))?;
+        while let Some(r) = it.next().map_err(|e| self.err(e))? {
+            let e = |e| self.err(e);
+            let person: i64 = r.get(0).map_err(e)?;
+            let focused: bool = r.get(3).map_err(e)?;
+            let kind = crate::kind_at(r, 4).map_err(e)?;
+            rows.entry(person).or_default().push((
+                !focused,
+                kord(kind),
+                -r.get::<_, i64>(5).map_err(e)?,
+                -r.get::<_, i64>(1).map_err(e)?,
+                r.get(2).map_err(e)?,
+            ));
+        }
+        drop(it);
+        let mut pages: Vec<(i64, Vec<Picked>)> = Vec::new();
+        let mut ids: Vec<rusqlite::types::Value> = Vec::new();
+        for &p in person_ids {
+            let mut mine = rows.remove(&p).unwrap_or_default();
+            mine.sort_unstable_by_key(|a| (a.0, a.1, a.2, a.3));
+            let page: Vec<Picked> = mine
+                .into_iter()
+                .skip(q.offset as usize)
+                .take(q.limit as usize)
+                .collect();
+            ids.extend(page.iter().map(|r| rusqlite::types::Value::from(-r.3)));
+            pages.push((p, page));
+        }
+        let mut by_id = self.evidence_rows(ids)?;
+        for (p, page) in pages {
+            let list = page
+                .into_iter()
+                .filter_map(|(_, _, _, id, share)| {
+                    by_id.remove(&-id).map(|mut r| {
+                        r.focus = share;
+                        r
+                    })
+                })
+                .collect();
+            out.insert(p, list);
+        }
+        Ok(out)
+    }
+
+    /// The evidence rows of these contributions, by id (their share of a scope not set).
+    fn evidence_rows(
+        &self,
+        ids: Vec<rusqlite::types::Value>,
+    ) -> Result<std::collections::HashMap<i64, EvidenceRow>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT c.kind, r.name, c.url, c.at, c.title, c.number, c.review_state, c.path, c.additions, c.deletions,
+                    c.needs_hydration, c.on_pr,
+                    (SELECT group_concat(path, char(10)) FROM (SELECT path FROM contribution_paths
+                       WHERE contribution_id = c.id ORDER BY coalesce(added, 0) + coalesce(deleted, 0) DESC, path LIMIT 20)),
+                    c.measures, c.weight, c.why, NULL,
+                    CASE WHEN c.kind IN (3, 4, 6) THEN substr(c.body, 1, 600) END, c.id
+             FROM contributions c JOIN repos r ON r.id = c.repo_id WHERE c.id IN rarray(?1)",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([std::rc::Rc::new(ids)], |r| {
+                Ok((r.get::<_, i64>(18)?, evidence_row(r)?))
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
     /// Whether `person_id` has more contributions than sorting them all costs less than
     /// reading them kind by kind (counted up to that many, through an index).
     fn prolific(&self, person_id: i64) -> Result<bool> {
@@ -638,14 +788,15 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let (sql, keep) = by_ids(
+        let q = by_ids(
             "SELECT id, github_id, login, name,
                location, company, blog, is_bot_type, not_person, behaviour, optout IS NOT NULL FROM people",
             ids,
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let keep = &q.keep;
+        let mut stmt = self.conn.prepare_cached(&q.sql).map_err(|e| self.err(e))?;
         let mut out = stmt
-            .query_map([], |r| {
+            .query_map(q.params(), |r| {
                 let p = PersonRow {
                     id: r.get(0)?,
                     github_id: r.get(1)?,
@@ -740,9 +891,10 @@ impl Store {
         if ids.is_empty() {
             return Ok(Default::default());
         }
-        let (sql, keep) = by_ids("SELECT id, optout IS NULL FROM people", ids);
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+        let q = by_ids("SELECT id, optout IS NULL FROM people", ids);
+        let keep = &q.keep;
+        let mut stmt = self.conn.prepare_cached(&q.sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(q.params()).map_err(|e| self.err(e))?;
         let mut out = std::collections::HashSet::new();
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let id: i64 = r.get(0).map_err(|e| self.err(e))?;
@@ -857,10 +1009,11 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let (sql, keep) = by_ids("SELECT id, name, contributors FROM repos", ids);
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let q = by_ids("SELECT id, name, contributors FROM repos", ids);
+        let keep = &q.keep;
+        let mut stmt = self.conn.prepare_cached(&q.sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_map(q.params(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(|e| self.err(e))?
             .filter(|r: &rusqlite::Result<(i64, String, i64)>| {
                 r.as_ref().map_or(true, |x| keep(x.0))
@@ -1049,6 +1202,32 @@ impl Store {
         kinds: &[Kind],
         until: i64,
     ) -> Result<Vec<(i64, i64, i64)>> {
+        if person_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.count_words(Some(person_ids), words, with_body, kinds, until)
+    }
+
+    /// [`Store::count_with_any_word`] for everyone with work: what the ranking's build keeps
+    /// per person ([`Store::ranking_topics`]).
+    pub fn count_with_any_word_everyone(
+        &self,
+        words: &[&str],
+        with_body: bool,
+        kinds: &[Kind],
+        until: i64,
+    ) -> Result<Vec<(i64, i64, i64)>> {
+        self.count_words(None, words, with_body, kinds, until)
+    }
+
+    fn count_words(
+        &self,
+        person_ids: Option<&[i64]>,
+        words: &[&str],
+        with_body: bool,
+        kinds: &[Kind],
+        until: i64,
+    ) -> Result<Vec<(i64, i64, i64)>> {
         let mut out = Vec::new();
         // each word one quoted term: nothing in them is FTS syntax
         let terms: Vec<String> = words
@@ -1056,7 +1235,7 @@ impl Store {
             .flat_map(|w| fts_terms(w))
             .map(|t| format!("\"{t}\""))
             .collect();
-        if terms.is_empty() {
+        if terms.is_empty() || kinds.is_empty() {
             return Ok(out);
         }
         let m = if with_body {
@@ -1064,10 +1243,13 @@ impl Store {
         } else {
             format!("title : ({})", terms.join(" OR "))
         };
-        if person_ids.is_empty() || kinds.is_empty() {
-            return Ok(out);
-        }
-        let (filter, keep) = person_filter(person_ids);
+        let (filter, keep) = match person_ids {
+            Some(ids) => person_filter(ids),
+            None => (
+                String::new(),
+                Box::new(|_| true) as Box<dyn Fn(i64) -> bool>,
+            ),
+        };
         let filter = filter.replace("WHERE", "AND");
         let codes: Vec<i64> = kinds.iter().map(|k| k.code()).collect();
         let sql = format!(
@@ -1107,23 +1289,48 @@ impl Store {
     }
 }
 
-/// `SELECT … WHERE id IN (…)` for a few ids; for many, a scan of the table filtered here
-/// (parsing a huge IN list costs more than reading the table).
-pub(crate) fn by_ids(select: &str, ids: &[i64]) -> (String, impl Fn(i64) -> bool) {
-    const SCAN_ABOVE: usize = 2000;
-    if ids.len() > SCAN_ABOVE {
+/// `SELECT … WHERE id IN rarray(?1)` for up to [`LOOKUP_AT_MOST`] ids, bound as one array
+/// (one statement text whatever the ids, so it is prepared once; each id one search of the
+/// primary key); for more, a scan of the table filtered here (a search per id costs more
+/// than reading the table when the ids are most of it). Run it with [`ByIds::params`].
+pub(crate) fn by_ids(select: &str, ids: &[i64]) -> ByIds {
+    if ids.len() > LOOKUP_AT_MOST {
         let set: std::collections::HashSet<i64> = ids.iter().copied().collect();
-        (
-            select.to_string(),
-            Box::new(move |id| set.contains(&id)) as Box<dyn Fn(i64) -> bool>,
-        )
+        ByIds {
+            sql: select.to_string(),
+            ids: None,
+            keep: Box::new(move |id| set.contains(&id)),
+        }
     } else {
-        (
-            format!("{select} WHERE id IN ({})", id_list(ids)),
-            Box::new(|_| true) as Box<dyn Fn(i64) -> bool>,
-        )
+        let list: Vec<rusqlite::types::Value> = ids.iter().map(|&i| i.into()).collect();
+        ByIds {
+            sql: format!("{select} WHERE id IN rarray(?1)"),
+            ids: Some(std::rc::Rc::new(list)),
+            keep: Box::new(|_| true),
+        }
     }
 }
+
+/// Ids looked up one by one at most; above, the table is scanned.
+const LOOKUP_AT_MOST: usize = 20_000;
+
+/// A read of rows by id: its SQL, the parameter it takes, and which rows it returns to keep.
+pub(crate) struct ByIds {
+    pub sql: String,
+    ids: Option<std::rc::Rc<Vec<rusqlite::types::Value>>>,
+    pub keep: Box<dyn Fn(i64) -> bool>,
+}
+
+impl ByIds {
+    pub fn params(&self) -> impl rusqlite::Params + '_ {
+        rusqlite::params_from_iter(self.ids.iter())
+    }
+}
+
+/// A contribution in a person's evidence, as [`Store::evidence_many`] sorts them: (not
+/// focused, the kind's place in the page's order, −at, −id, its share of the scope);
+/// ascending is the page's order.
+type Picked = (bool, usize, i64, i64, Option<f64>);
 
 fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")

@@ -69,6 +69,44 @@ CREATE INDEX IF NOT EXISTS ranking_last_day ON ranking(last_day, shown);
 DELETE FROM ranking_meta;
 "#;
 
+/// What the role guesses count of each person's titles, kept with the ranking for its as-of
+/// day (see [`Store::ranking_topics`]): per person, topic and repository, the contributions
+/// whose title (or body) has one of the topic's words. Counting them at search time meant
+/// full-text matches over everyone's work for the 20 people of a page, a cost that grew with
+/// the store. Titles can change without the rollup changing (hydration), so writes to a
+/// contribution's text mark the ranking stale too.
+pub(crate) const TOPICS: &str = r#"
+CREATE TABLE IF NOT EXISTS ranking_topics(
+    person_id INTEGER NOT NULL,
+    topic INTEGER NOT NULL,
+    repo_id INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY(person_id, topic, repo_id)
+) WITHOUT ROWID;
+ALTER TABLE ranking_meta ADD COLUMN topics_key TEXT;
+CREATE TRIGGER IF NOT EXISTS ranking_stale_contributions_insert AFTER INSERT ON contributions
+    BEGIN DELETE FROM ranking_meta; END;
+CREATE TRIGGER IF NOT EXISTS ranking_stale_contributions_delete AFTER DELETE ON contributions
+    BEGIN DELETE FROM ranking_meta; END;
+CREATE TRIGGER IF NOT EXISTS ranking_stale_contributions_text
+    AFTER UPDATE OF title, body, kind, person_id, repo_id, at ON contributions
+    BEGIN DELETE FROM ranking_meta; END;
+DELETE FROM ranking_meta;
+"#;
+
+/// Counted words of one topic, as the ranking's build hands them to
+/// [`Store::ranking_rebuild`]: (person, topic, repository, count).
+pub type TopicCount = (i64, u8, i64, i64);
+
+/// What a rebuild writes: every account in ranking order, and the topic counts of the role
+/// guesses with the key of the word lists they were counted with.
+#[derive(Debug, Default)]
+pub struct RankingBuild {
+    pub entries: Vec<RankEntry>,
+    pub topics: Vec<TopicCount>,
+    pub topics_key: String,
+}
+
 /// One account in the ranking, as the searches read it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RankRow {
@@ -203,7 +241,7 @@ impl Store {
         &mut self,
         as_of_day: i64,
         fingerprint: &str,
-        build: impl FnOnce(&Store) -> Result<Vec<RankEntry>>,
+        build: impl FnOnce(&Store) -> Result<RankingBuild>,
     ) -> Result<bool> {
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
@@ -212,9 +250,26 @@ impl Store {
             if self.ranking_fresh(as_of_day, fingerprint)? {
                 return Ok(false);
             }
-            let entries = build(self)?;
+            let RankingBuild {
+                entries,
+                topics,
+                topics_key,
+            } = build(self)?;
             let e = |e| self.err(e);
             self.conn.execute("DELETE FROM ranking", []).map_err(e)?;
+            self.conn
+                .execute("DELETE FROM ranking_topics", [])
+                .map_err(e)?;
+            let mut ins = self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO ranking_topics(person_id, topic, repo_id, n) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(e)?;
+            for t in &topics {
+                ins.execute(params![t.0, t.1, t.2, t.3]).map_err(e)?;
+            }
+            drop(ins);
             self.conn
                 .execute("DELETE FROM ranking_also_metro", [])
                 .map_err(e)?;
@@ -262,9 +317,9 @@ impl Store {
             // Written last: the inserts above fire no trigger, and the row says "current".
             self.conn
                 .execute(
-                    "INSERT OR REPLACE INTO ranking_meta(id, as_of_day, fingerprint, built_at)
-                     VALUES (1, ?1, ?2, ?3)",
-                    params![as_of_day, fingerprint, builtby_model::time::now()],
+                    "INSERT OR REPLACE INTO ranking_meta(id, as_of_day, fingerprint, built_at, topics_key)
+                     VALUES (1, ?1, ?2, ?3, ?4)",
+                    params![as_of_day, fingerprint, builtby_model::time::now(), topics_key],
                 )
                 .map_err(e)?;
             Ok(true)
@@ -277,6 +332,46 @@ impl Store {
                 Err(result.err().unwrap_or_else(|| self.err(e)))
             }
         }
+    }
+
+    /// The topic counts kept with the ranking for these people, when the ranking is current
+    /// for `as_of_day` and was counted with the word lists of `topics_key`: `None` means
+    /// count them from the contributions. Nothing is kept for a topic a person has no word
+    /// of.
+    pub fn ranking_topics(
+        &self,
+        person_ids: &[i64],
+        as_of_day: i64,
+        topics_key: &str,
+    ) -> Result<Option<Vec<TopicCount>>> {
+        let key: Option<(i64, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT as_of_day, topics_key FROM ranking_meta WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if !key.is_some_and(|(d, k)| d == as_of_day && k.as_deref() == Some(topics_key)) {
+            return Ok(None);
+        }
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT person_id, topic, repo_id, n FROM ranking_topics WHERE person_id = ?1",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for &p in person_ids {
+            let rows = st
+                .query_map([p], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .map_err(|e| self.err(e))?;
+            for row in rows {
+                out.push(row.map_err(|e| self.err(e))?);
+            }
+        }
+        Ok(Some(out))
     }
 
     /// Every account with work up to `until_day`, one at a time in id order, with its cells

@@ -20,6 +20,22 @@ pub trait Read {
     fn cells(&self, q: &CellQuery) -> Result<Vec<Cell>>;
     /// [`Store::evidence`]
     fn evidence(&self, q: &EvidenceQuery) -> Result<Vec<EvidenceRow>>;
+    /// [`Store::evidence_many`]: by default, [`Read::evidence`] for each person.
+    fn evidence_many(
+        &self,
+        person_ids: &[i64],
+        q: &EvidenceQuery,
+    ) -> Result<HashMap<i64, Vec<EvidenceRow>>> {
+        let mut out = HashMap::new();
+        for &p in person_ids {
+            let one = EvidenceQuery {
+                person_id: p,
+                ..q.clone()
+            };
+            out.insert(p, self.evidence(&one)?);
+        }
+        Ok(out)
+    }
     /// [`Store::people`]: never a person who opted out.
     fn people(&self, ids: &[i64]) -> Result<Vec<PersonRow>>;
     /// [`Store::places`]
@@ -75,6 +91,13 @@ impl Read for Store {
     }
     fn evidence(&self, q: &EvidenceQuery) -> Result<Vec<EvidenceRow>> {
         Store::evidence(self, q)
+    }
+    fn evidence_many(
+        &self,
+        person_ids: &[i64],
+        q: &EvidenceQuery,
+    ) -> Result<HashMap<i64, Vec<EvidenceRow>>> {
+        Store::evidence_many(self, person_ids, q)
     }
     fn people(&self, ids: &[i64]) -> Result<Vec<PersonRow>> {
         Store::people(self, ids)

@@ -642,8 +642,9 @@ fn path_rollup_is_filled_for_an_older_store_and_follows_merges() {
 fn the_ranking_goes_stale_on_any_write_a_score_reads() {
     let mut s = temp_store("ranking-stale");
     let day = 20_000;
-    let build = |s: &Store| -> Result<Vec<crate::RankEntry>> {
+    let build = |s: &Store| -> Result<crate::RankingBuild> {
         let mut out = Vec::new();
+        let mut topics = Vec::new();
         s.each_person_cells(i64::MAX / 86400, |pid, cells| {
             let all = s.cells(&crate::CellQuery {
                 person_ids: Some(vec![pid]),
@@ -662,9 +663,14 @@ fn the_ranking_goes_stale_on_any_write_a_score_reads() {
                 city: None,
                 region: None,
             });
+            topics.push((pid, 0, 7, cells.len() as i64));
             Ok(())
         })?;
-        Ok(out)
+        Ok(crate::RankingBuild {
+            entries: out,
+            topics,
+            topics_key: "words".into(),
+        })
     };
     let rec = |k: &str, login: &str, id: i64, at: i64| {
         contrib(k, Kind::PrMerged, "o/r", actor(Some(id), login), at)
@@ -686,6 +692,21 @@ fn the_ranking_goes_stale_on_any_write_a_score_reads() {
     assert!(!s.ranking_rebuild(day, "fp", build).unwrap());
     let all = crate::RankFilter::default();
     assert_eq!(s.ranking_count(&all, None).unwrap(), 2);
+    // the topic counts kept with it: for this day and these words only
+    let ana = s.person_by_login("ana").unwrap().unwrap();
+    assert_eq!(
+        s.ranking_topics(&[ana], day, "words").unwrap(),
+        Some(vec![(ana, 0, 7, 1)])
+    );
+    assert_eq!(s.ranking_topics(&[ana], day, "other").unwrap(), None);
+    assert_eq!(s.ranking_topics(&[ana], day + 1, "words").unwrap(), None);
+    // a title changed (hydration) without the rollup changing: stale
+    s.conn
+        .execute("UPDATE contributions SET title = 'CUDA kernels'", [])
+        .unwrap();
+    assert!(!s.ranking_fresh(day, "fp").unwrap());
+    assert_eq!(s.ranking_topics(&[ana], day, "words").unwrap(), None);
+    assert!(s.ranking_rebuild(day, "fp", build).unwrap());
     // new work: stale
     load(&mut s, "b", &[rec("k3", "ana", 1, 1_700_200_000)]);
     assert!(!s.ranking_fresh(day, "fp").unwrap());
@@ -708,7 +729,7 @@ fn the_ranking_goes_stale_on_any_write_a_score_reads() {
         .unwrap();
     assert!(!s.ranking_fresh(day, "fp").unwrap());
     // a failed build leaves the old rows and says nothing is current
-    let failing = |_: &Store| -> Result<Vec<crate::RankEntry>> {
+    let failing = |_: &Store| -> Result<crate::RankingBuild> {
         Err(StoreError::Corrupt {
             path: "x".into(),
             source: builtby_model::state::BadCode {
@@ -846,7 +867,12 @@ fn a_metro_filter_matches_any_place_a_location_names() {
         entry(4, None, &["New York", "Berlin"]),
         entry(5, Some("Berlin"), &[]),
     ];
-    assert!(s.ranking_rebuild(1, "fp", |_| Ok(entries.clone())).unwrap());
+    assert!(s
+        .ranking_rebuild(1, "fp", |_| Ok(crate::RankingBuild {
+            entries: entries.clone(),
+            ..Default::default()
+        }))
+        .unwrap());
     let f = |m: &str| crate::RankFilter {
         metro: Some(m.to_string()),
         ..Default::default()
@@ -882,5 +908,123 @@ fn a_metro_filter_matches_any_place_a_location_names() {
     assert_eq!(
         people(s.ranking_rows(&Default::default(), 0, 10).unwrap()),
         [1, 2, 3, 4, 5]
+    );
+}
+
+/// A page's evidence read at once (the scope's text or paths matched once for everyone on
+/// it) is each person's evidence read alone: same rows, same order, same share of the scope.
+#[test]
+fn evidence_for_a_page_equals_each_persons() {
+    let mut s = temp_store("evidence-many");
+    let kinds = [Kind::PrMerged, Kind::Commit, Kind::Review, Kind::PrOpened];
+    let mut x: u64 = 11;
+    let mut next = |m: u64| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) % m
+    };
+    let mut recs = Vec::new();
+    for i in 0..600 {
+        let id = 1 + next(5) as i64;
+        let who = actor(Some(id), &format!("p{id}"));
+        let kind = kinds[next(kinds.len() as u64) as usize];
+        let repo = ["o/a", "o/b"][next(2) as usize];
+        let at = (100 + next(30) as i64) * DAY;
+        let mut c = Contribution::new(format!("k{i}"), kind, repo.into(), who, at);
+        c.number = Some(i);
+        c.title = Some(
+            ["Tune attention heads", "Fix NCCL timeout", "Docs"][next(3) as usize].to_string(),
+        );
+        let dirs = ["torch/distributed/", "torch/nn/", "docs/"];
+        c.paths = (0..1 + next(3))
+            .map(|j| builtby_model::ChangedPath {
+                path: format!("{}f{j}.py", dirs[next(3) as usize]),
+                added: Some(next(50) as i64),
+                deleted: Some(next(5) as i64),
+            })
+            .collect();
+        recs.push(Record::Contribution(Box::new(c)));
+    }
+    load(&mut s, "f", &recs);
+    s.conn
+        .execute(
+            "UPDATE contributions SET weight = CASE id % 3 WHEN 0 THEN 0.25 WHEN 1 THEN 1.0 ELSE 0.5 END",
+            [],
+        )
+        .unwrap();
+    let people: Vec<i64> = s
+        .conn
+        .prepare("SELECT DISTINCT person_id FROM contributions ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(people.len() >= 4, "{people:?}");
+    let repo_a: i64 = s
+        .conn
+        .query_row("SELECT id FROM repos WHERE name = 'o/a'", [], |r| r.get(0))
+        .unwrap();
+    let path = |repo_id: Option<i64>, prefix: &str| PathScope {
+        repo_id,
+        prefix: prefix.into(),
+        anywhere: false,
+    };
+    let scopes = [
+        CellQuery {
+            text: Some("attention".into()),
+            ..Default::default()
+        },
+        CellQuery {
+            paths: Some(vec![path(Some(repo_a), "torch/distributed/")]),
+            ..Default::default()
+        },
+        CellQuery {
+            paths: Some(vec![path(None, "torch/"), path(Some(repo_a), "docs/")]),
+            kinds: Some(vec![Kind::PrMerged, Kind::Commit]),
+            since: Some(110 * DAY),
+            ..Default::default()
+        },
+        CellQuery {
+            text: Some("nccl timeout".into()),
+            paths: Some(vec![path(None, "torch/distributed/")]),
+            ..Default::default()
+        },
+        CellQuery::default(),
+    ];
+    let (mut compared, mut shared) = (0, 0);
+    for scope in &scopes {
+        for kind_order in [vec![Kind::PrMerged, Kind::Review], vec![]] {
+            for (limit, offset) in [(5, 0), (1, 0), (20, 3), (500, 0)] {
+                let q = EvidenceQuery {
+                    person_id: 0,
+                    scope: scope.clone(),
+                    limit,
+                    offset,
+                    kind_order: kind_order.clone(),
+                };
+                let many = s.evidence_many(&people, &q).unwrap();
+                assert_eq!(many.len(), people.len());
+                for &p in &people {
+                    let one = s
+                        .evidence(&EvidenceQuery {
+                            person_id: p,
+                            ..q.clone()
+                        })
+                        .unwrap();
+                    assert_eq!(many[&p], one, "person {p}, {q:?}");
+                    compared += one.len();
+                    shared += one
+                        .iter()
+                        .filter(|r| r.focus.is_some_and(|f| f < 1.0))
+                        .count();
+                }
+            }
+        }
+    }
+    assert!(
+        compared > 500 && shared > 50,
+        "{compared} rows compared, {shared} with a share"
     );
 }

@@ -385,7 +385,7 @@ fn behaviour_flags_with_reasons() {
     own.title = Some("Add a coverage badge".into());
     recs.push(Record::Contribution(Box::new(own)));
     load(&mut s, "a", &recs);
-    let flag = |login: &str| -> Option<String> {
+    let flag_in = |s: &Store, login: &str| -> Option<String> {
         s.conn
             .query_row(
                 "SELECT behaviour FROM people WHERE login = ?1",
@@ -394,6 +394,7 @@ fn behaviour_flags_with_reasons() {
             )
             .unwrap()
     };
+    let flag = |login: &str| flag_in(&s, login);
     assert!(flag("mirror-sync")
         .unwrap()
         .starts_with("70 pushes in one hour"));
@@ -402,6 +403,43 @@ fn behaviour_flags_with_reasons() {
         Some("opens only badge-adding PRs in other people's repositories (3)")
     );
     assert_eq!(flag("ana"), None);
+
+    // Later files: a burst split over two files is found by the second (only the days a file
+    // adds pushes on are read for an account not flagged); code work clears the badge flag.
+    let relay = gh(4, "relay");
+    let half = |from: i64, file: &str| -> Vec<Record> {
+        (from..from + 35)
+            .map(|i| {
+                c(
+                    &format!("push/relay/y/{file}{i}"),
+                    Kind::Push,
+                    &relay,
+                    T0 + 86_400 + i * 30,
+                    None,
+                    None,
+                )
+            })
+            .collect()
+    };
+    load(&mut s, "b", &half(0, "b"));
+    assert_eq!(flag_in(&s, "relay"), None, "35 in the hour so far");
+    let mut more = half(35, "c");
+    more.push(c(
+        "commit/badge-chef/other0/lib/1",
+        Kind::Commit,
+        &chef,
+        T0 + 5,
+        None,
+        None,
+    ));
+    load(&mut s, "c", &more);
+    assert!(
+        flag_in(&s, "relay").is_some_and(|f| f.starts_with("70 pushes in one hour")),
+        "{:?}",
+        flag_in(&s, "relay")
+    );
+    assert_eq!(flag_in(&s, "badge-chef"), None, "has code work now");
+    assert!(flag_in(&s, "mirror-sync").is_some());
 }
 
 /// Mechanical and huge changes weigh less, with the reason; the batch path and the whole-store

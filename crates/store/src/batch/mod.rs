@@ -777,8 +777,9 @@ impl<'a> Batch<'a> {
             merge_login_only(&tx, &people).map_err(wrap)?;
             profiles.write(&tx).map_err(wrap)?;
             // after the batch's people and repositories are written: the flags read them
-            weights::flag_behaviour(&tx, &weights::people_of(&tx, &touched).map_err(wrap)?)
-                .map_err(wrap)?;
+            let (touched_people, push_days) =
+                weights::people_and_push_days(&tx, &touched).map_err(wrap)?;
+            weights::flag_behaviour(&tx, &touched_people, Some(&push_days)).map_err(wrap)?;
             let mut rc = tx
                 .prepare_cached("UPDATE repos SET contributors = contributors + ?2 WHERE id = ?1")
                 .map_err(wrap)?;

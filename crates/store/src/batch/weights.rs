@@ -453,11 +453,21 @@ pub(crate) fn refresh_w<'k>(
 
 /// Step 3: flags accounts among `people` whose activity is not a person's, and clears the flag
 /// when it no longer holds.
-pub(crate) fn flag_behaviour(tx: &Connection, people: &BTreeSet<i64>) -> rusqlite::Result<()> {
+///
+/// `new_push_days`: the days a batch added pushes on, per person. An account not flagged had
+/// no busy enough hour before the batch, so only those days can hold one now: they are all
+/// that is read for it (every day with enough pushes was read, per touched account and per
+/// file, and a prolific account is touched by every file: at 10M contributions this step was
+/// half of an hour's load, growing with the store). `None`: every day (work moved between
+/// people, a flag to re-check).
+pub(crate) fn flag_behaviour(
+    tx: &Connection,
+    people: &BTreeSet<i64>,
+    new_push_days: Option<&PushDays>,
+) -> rusqlite::Result<()> {
     // From the rollup (the person's cells, an index read): the days with enough pushes for a
-    // burst, and the counts the badge rule needs. Only those days' pushes, and only an
-    // account without code work, are read row by row: a prolific account touched by every
-    // file costs a few index entries, not its whole history, per commit.
+    // burst. Only those days' pushes, and only an account without code work, are read row by
+    // row.
     let mut push_days = tx.prepare_cached(&format!(
         "SELECT day FROM rollup INDEXED BY rollup_person WHERE person_id = ?1 AND kind = 7
          GROUP BY day HAVING sum(n) >= {PUSH_BURST} ORDER BY day"
@@ -467,19 +477,21 @@ pub(crate) fn flag_behaviour(tx: &Connection, people: &BTreeSet<i64>) -> rusqlit
            AND at >= ?2 * 86400 AND at < ?2 * 86400 + 86400
          GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1",
     )?;
-    let mut kinds = tx.prepare_cached(
-        "SELECT coalesce(sum(CASE WHEN kind = 0 THEN n END), 0),
-                coalesce(sum(CASE WHEN kind IN (3, 4, 10, 11, 12) THEN n END), 0)
-         FROM rollup INDEXED BY rollup_person WHERE person_id = ?1",
-    )?;
+    // whether the account opened PRs and has code work: seeks in `contributions_person_kind`
+    // that stop at the first row, not a sum over its history (not named: migration
+    // `0011_weights` runs this before `0020` makes that index)
+    let has = |kinds: &str| {
+        tx.prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM contributions WHERE person_id = ?1 AND kind IN ({kinds}))"
+        ))
+    };
+    let mut opened = has("0")?;
+    let mut code = has("3, 4, 10, 11, 12")?;
     let mut prs = tx.prepare_cached(
         "SELECT count(*), coalesce(sum(lower(c.title) LIKE '%badge%'), 0),
                 coalesce(sum(lower(r.name) NOT LIKE lower(p.login) || '/%'), 0)
          FROM contributions c JOIN repos r ON r.id = c.repo_id JOIN people p ON p.id = c.person_id
          WHERE c.person_id = ?1 AND c.kind = 0",
-    )?;
-    let mut other_work = tx.prepare_cached(
-        "SELECT count(*) FROM contributions WHERE person_id = ?1 AND kind IN (3, 4, 10, 11, 12)",
     )?;
     let mut get = tx.prepare_cached("SELECT login, behaviour FROM people WHERE id = ?1")?;
     let mut set = tx.prepare_cached("UPDATE people SET behaviour = ?2 WHERE id = ?1")?;
@@ -499,9 +511,15 @@ pub(crate) fn flag_behaviour(tx: &Connection, people: &BTreeSet<i64>) -> rusqlit
         let mut why: Option<String> = None;
         // the busiest hour (the earliest of equals) among the days that could hold a burst
         let mut busiest: Option<(i64, i64)> = None;
-        let days: Vec<i64> = push_days
-            .query_map([p], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let days: Vec<i64> = match new_push_days {
+            Some(new) if old.is_none() => new
+                .get(&p)
+                .map(|d| d.iter().copied().collect())
+                .unwrap_or_default(),
+            _ => push_days
+                .query_map([p], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
         for day in days {
             if let Some((hour, n)) = pushes
                 .query_row(params![p, day], |r| {
@@ -522,12 +540,13 @@ pub(crate) fn flag_behaviour(tx: &Connection, people: &BTreeSet<i64>) -> rusqlit
                 ));
             }
         }
-        let (opened, code): (i64, i64) = kinds.query_row([p], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        if why.is_none() && opened > 0 && code == 0 {
+        if why.is_none()
+            && !code.query_row([p], |r| r.get::<_, bool>(0))?
+            && opened.query_row([p], |r| r.get::<_, bool>(0))?
+        {
             let (n, badges, others): (i64, i64, i64) =
                 prs.query_row([p], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            let code: i64 = other_work.query_row([p], |r| r.get(0))?;
-            if n > 0 && badges == n && others == n && code == 0 {
+            if n > 0 && badges == n && others == n {
                 why = Some(format!(
                     "opens only badge-adding PRs in other people's repositories ({n})"
                 ));
@@ -556,6 +575,35 @@ pub(crate) fn people_of(tx: &Connection, ids: &[i64]) -> rusqlite::Result<BTreeS
         }
     }
     Ok(out)
+}
+
+/// Per person, the days with pushes.
+pub(crate) type PushDays = BTreeMap<i64, BTreeSet<i64>>;
+
+/// [`people_of`], and the days each of them has pushes on among `ids` (as they are credited
+/// now, after the batch's merges): what [`flag_behaviour`] reads of an unflagged account.
+pub(crate) fn people_and_push_days(
+    tx: &Connection,
+    ids: &[i64],
+) -> rusqlite::Result<(BTreeSet<i64>, PushDays)> {
+    let mut people = BTreeSet::new();
+    let mut days: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        let list = crate::query::id_list(chunk);
+        let mut st = tx.prepare(&format!(
+            "SELECT person_id, CASE WHEN kind = 7 THEN at / 86400 END FROM contributions WHERE id IN ({list})"
+        ))?;
+        for row in st.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?))
+        })? {
+            let (p, day) = row?;
+            people.insert(p);
+            if let Some(d) = day {
+                days.entry(p).or_default().insert(d);
+            }
+        }
+    }
+    Ok((people, days))
 }
 
 /// Every step for a whole store: run once by migration `0011_weights` (stores written before
@@ -589,6 +637,6 @@ pub(crate) fn regrade_all(tx: &Connection) -> rusqlite::Result<()> {
         }
     }
     refresh_w(tx, &keys)?;
-    flag_behaviour(tx, &people_of(tx, &touched)?)?;
+    flag_behaviour(tx, &people_of(tx, &touched)?, None)?;
     Ok(())
 }

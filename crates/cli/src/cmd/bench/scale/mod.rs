@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 /// The figures of one size.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Size {
     pub people: u64,
     pub contributions: u64,
@@ -47,6 +47,8 @@ pub struct Size {
     pub store_bytes: u64,
     /// The larger of the two ingest commands' peaks.
     pub peak_rss_bytes: Option<u64>,
+    /// Timed again by each run (`--requery`): not read back.
+    #[serde(skip_deserializing)]
     pub queries: Vec<queries::Timed>,
 }
 
@@ -110,7 +112,15 @@ pub fn run(env: &Env, a: &BenchScaleArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut sizes = Vec::new();
+    if let Some(dir) = &a.requery {
+        for label in ["baseline", "full"] {
+            sizes.push(requery(env, a, backend, &dir.join(label), show, &say)?);
+        }
+    }
     for (label, div) in [("baseline", 10), ("full", 1)] {
+        if a.requery.is_some() {
+            break;
+        }
         let spec = gen::Spec {
             people: a.people / div,
             contributions: a.contributions / div,
@@ -210,26 +220,9 @@ fn one_size(
     }
     let store_bytes = backend.size(store_dir);
 
-    // the query mix
-    let store = backend.reader(store_dir)?;
-    let per = u64::from(a.runs.max(1) + queries::WARMUPS);
-    let progress = bar(show, per * queries::MIX.len() as u64, "queries");
-    let timed = queries::run(
-        &store,
-        &env.catalog,
-        &env.bots,
-        a.runs,
-        Duration::from_secs(a.query_seconds),
-        &|| {
-            if let Some(b) = &progress {
-                b.inc(1);
-            }
-        },
-    )?;
-    finish(progress);
-    drop(store);
+    let timed = time_queries(env, a, backend, store_dir, show)?;
     let kib = |k: Option<u64>| k.map(|k| k * 1024);
-    Ok(Size {
+    let size = Size {
         people: spec.people,
         contributions: g.contributions,
         events: timings.events,
@@ -247,7 +240,88 @@ fn one_size(
         store_bytes,
         peak_rss_bytes: kib(ingest.peak_kib.max(git_peak)),
         queries: timed,
-    })
+    };
+    if a.keep.is_some() {
+        // for a later --requery: the figures of what is kept
+        let path = inputs.join(SIZE_FILE);
+        std::fs::write(&path, serde_json::to_vec_pretty(&size)?)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(size)
+}
+
+/// Where a kept size's figures go, beside its store.
+const SIZE_FILE: &str = "size.json";
+
+/// The figures of a size kept by an earlier run (`dir` = DIR/baseline or DIR/full), with the
+/// query mix timed again by this binary. Opening the store for writing applies this binary's
+/// migrations; the ranking is then rebuilt if they made it stale (timed and said apart: it is
+/// part of an ingest's time, not a search's).
+fn requery(
+    env: &Env,
+    a: &BenchScaleArgs,
+    backend: Backend,
+    dir: &Path,
+    show: bool,
+    say: &dyn Fn(String),
+) -> Result<Size> {
+    let path = dir.join(SIZE_FILE);
+    let text = std::fs::read(&path).with_context(|| {
+        format!(
+            "reading {} (written by `bench scale --keep`; --requery needs both sizes)",
+            path.display()
+        )
+    })?;
+    let mut size: Size = serde_json::from_slice(&text)
+        .with_context(|| format!("{} is not a size's figures", path.display()))?;
+    let store_dir = backend.data_dir(dir);
+    let t = Instant::now();
+    let mut store = builtby_store::Store::open(&store_dir)?;
+    let migrated = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let built = builtby_search::ranking::refresh(
+        &mut store,
+        &env.catalog,
+        &env.bots,
+        builtby_model::time::now(),
+    )?;
+    drop(store);
+    say(format!(
+        "{}: opened (migrations) in {migrated:.1}s; ranking {} in {:.1}s",
+        store_dir.display(),
+        if built { "rebuilt" } else { "current" },
+        t.elapsed().as_secs_f64()
+    ));
+    size.store_bytes = backend.size(&store_dir);
+    size.queries = time_queries(env, a, backend, &store_dir, show)?;
+    Ok(size)
+}
+
+/// The query mix on the store in `store_dir`, opened read-only as `search` and `serve` do.
+fn time_queries(
+    env: &Env,
+    a: &BenchScaleArgs,
+    backend: Backend,
+    store_dir: &Path,
+    show: bool,
+) -> Result<Vec<queries::Timed>> {
+    let store = backend.reader(store_dir)?;
+    let per = u64::from(a.runs.max(1) + queries::WARMUPS);
+    let progress = bar(show, per * queries::MIX.len() as u64, "queries");
+    let timed = queries::run(
+        &store,
+        &env.catalog,
+        &env.bots,
+        a.runs,
+        Duration::from_secs(a.query_seconds),
+        &|| {
+            if let Some(b) = &progress {
+                b.inc(1);
+            }
+        },
+    )?;
+    finish(progress);
+    Ok(timed)
 }
 
 /// Generates `spec` into `inputs` with a progress bar; returns what was written and the
