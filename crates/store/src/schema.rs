@@ -114,6 +114,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0020_evidence_index", EVIDENCE_INDEX),
     ("0021_ranking_topics", crate::ranking::TOPICS),
     ("0022_rollup_person_covering", ROLLUP_PERSON_COVERING),
+    ("0023_ranking_counts", crate::ranking::COUNTS),
 ];
 
 /// A person's rollup rows read from the index alone: the page's people (their cells, their

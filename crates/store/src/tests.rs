@@ -692,6 +692,12 @@ fn the_ranking_goes_stale_on_any_write_a_score_reads() {
     assert!(!s.ranking_rebuild(day, "fp", build).unwrap());
     let all = crate::RankFilter::default();
     assert_eq!(s.ranking_count(&all, None).unwrap(), 2);
+    let with_bots = crate::RankFilter {
+        include_bots: true,
+        ..Default::default()
+    };
+    assert_eq!(s.ranking_count(&with_bots, None).unwrap(), 2);
+    assert_eq!(s.ranking_count(&all, Some(2)).unwrap(), 1);
     // the topic counts kept with it: for this day and these words only
     let ana = s.person_by_login("ana").unwrap().unwrap();
     assert_eq!(
