@@ -763,22 +763,7 @@ impl Store {
         if page.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT c.kind, r.name, c.url, c.at, c.title, c.number, c.review_state, c.path, c.additions, c.deletions,
-                    c.needs_hydration, c.on_pr,
-                    (SELECT group_concat(path, char(10)) FROM (SELECT path FROM contribution_paths
-                       WHERE contribution_id = c.id ORDER BY coalesce(added, 0) + coalesce(deleted, 0) DESC, path LIMIT 20)),
-                    c.measures, c.weight, c.why, NULL,
-                    CASE WHEN c.kind IN (3, 4, 6) THEN substr(c.body, 1, 600) END, c.id
-             FROM contributions c JOIN repos r ON r.id = c.repo_id WHERE c.id IN ({})",
-            id_list(&page)
-        );
-        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let mut by_id: std::collections::HashMap<i64, EvidenceRow> = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(18)?, evidence_row(r)?)))
-            .map_err(|e| self.err(e))?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.err(e))?;
+        let mut by_id = self.evidence_rows(page.iter().map(|&id| id.into()).collect())?;
         Ok(page.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
