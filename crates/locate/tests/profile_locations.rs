@@ -1,14 +1,20 @@
 //! Accuracy on profile locations nobody tuned the rules on (`profile_locations.tsv`, issue 16):
-//! country, metro where the string names one, and false metros where it names none, for the
-//! tune part and the held-out part separately.
+//! country, metro where the string names one, and false metros where it names none, for each
+//! part of the table separately.
 //!
 //! `cargo test -p builtby-locate --test profile_locations -- --nocapture` prints the figures and
-//! the tune part's misses; the held-out misses are printed only with `BUILTBY_SHOW_HELD=1`, so
-//! that reading them is a deliberate act at the end, not a habit while tuning.
+//! the misses of the parts tuned on; the fresh held-out misses are printed only with
+//! `BUILTBY_SHOW_FRESH=1`, so that reading them is a deliberate act at the end, not a habit
+//! while tuning.
 //!
-//! Measured on main before issue 16 (same labels): tune country 95.3%, metro 31.1%, false
-//! metros 2.0%; held-out 92.0%, 47.2%, 3.1% (most metro misses are the population-ranked metros
-//! main did not have). After: tune 97.8%, 95.8%, 2.0%; held-out 96.4%, 94.4%, 3.1%.
+//! Session 15 (457 strings, labelled before its rule changes): before, tune country 95.3%,
+//! metro 31.1%, false metros 2.0%; held-out 92.0%, 47.2%, 3.1%. After: tune 97.8%, 95.8%, 2.0%;
+//! held-out 96.4%, 94.4%, 3.1% (2 of 65, over the 3% target). Its held-out misses were read
+//! then, so session 17 labelled a fresh held-out part (241 strings) before changing any rule:
+//! on main then, fresh country 95.9%, metro 93.2%, false metros 2.8% (3 of 108). After session
+//! 17's rules (GeoNames admin1 codes for every country's regions, a region's namesake city,
+//! small towns not found by another of their names): tune 97.8%, 95.8%, 2.0%; session 15's
+//! held-out 97.1%, 93.1%, 1.5%; fresh 96.3%, 93.2%, 2.8%.
 
 use builtby_locate::locate;
 
@@ -53,8 +59,17 @@ impl Score {
     }
 }
 
-fn score() -> (Score, Score) {
-    let (mut tune, mut held) = (Score::default(), Score::default());
+/// The three parts of the table: tuned on, session 15's held-out (read, then tuned on), and
+/// session 17's fresh held-out.
+#[derive(Default)]
+struct Parts {
+    tune: Score,
+    held: Score,
+    fresh: Score,
+}
+
+fn score() -> Parts {
+    let mut parts = Parts::default();
     for line in include_str!("profile_locations.tsv")
         .lines()
         .filter(|l| !l.starts_with("# ") && !l.is_empty())
@@ -64,8 +79,9 @@ fn score() -> (Score, Score) {
         let want = |s: &str| (s != "-").then(|| s.to_string());
         let (country, metro) = (want(f[1]), want(f[2]));
         let s = match f[3] {
-            "tune" => &mut tune,
-            "held" => &mut held,
+            "tune" => &mut parts.tune,
+            "held" => &mut parts.held,
+            "fresh" => &mut parts.fresh,
             other => panic!("bad part {other:?} in {line:?}"),
         };
         let got = locate(f[0]);
@@ -87,33 +103,31 @@ fn score() -> (Score, Score) {
             ));
         }
     }
-    (tune, held)
+    parts
 }
 
 #[test]
 fn profile_locations_nobody_tuned_on() {
-    let (tune, held) = score();
-    eprintln!("{}\n{}", tune.line("tune"), held.line("held-out"));
+    let Parts { tune, held, fresh } = score();
+    eprintln!(
+        "{}\n{}\n{}",
+        tune.line("tune"),
+        held.line("held-out (session 15)"),
+        fresh.line("fresh held-out (session 17)")
+    );
     eprintln!("tune misses:\n{}", tune.misses.join("\n"));
-    if std::env::var_os("BUILTBY_SHOW_HELD").is_some() {
-        eprintln!("held-out misses:\n{}", held.misses.join("\n"));
+    eprintln!("session 15's held-out misses:\n{}", held.misses.join("\n"));
+    if std::env::var_os("BUILTBY_SHOW_FRESH").is_some() {
+        eprintln!("fresh held-out misses:\n{}", fresh.misses.join("\n"));
     }
-    assert!(
-        tune.n + held.n >= 400,
-        "{} labelled strings",
-        tune.n + held.n
-    );
-    assert!(
-        held.n * 10 >= (tune.n + held.n) * 2,
-        "held-out part too small"
-    );
-    // Issue 16's targets on the held-out part: country >= 95%, metro >= 90%, false metros
-    // <= 3%. Measured once at the end (see the commit log): 96.4%, 94.4%, and 2 false metros
-    // of 65 = 3.1%, one string over the last target. The bound below is that measurement, so
-    // that a regression fails; it is not the target met.
-    assert!(held.country() >= 95.0, "{}", held.line("held-out"));
-    assert!(held.metro() >= 90.0, "{}", held.line("held-out"));
-    assert!(held.false_metro <= 2, "{}", held.line("held-out"));
+    let all = tune.n + held.n + fresh.n;
+    assert!(all >= 400, "{all} labelled strings");
+    assert!(fresh.n * 10 >= all * 3, "fresh held-out part under 30%");
+    // Issue 16's targets on the fresh held-out part: country >= 95%, metro >= 90%, false
+    // metros <= 3%.
+    assert!(fresh.country() >= 95.0, "{}", fresh.line("fresh"));
+    assert!(fresh.metro() >= 90.0, "{}", fresh.line("fresh"));
+    assert!(fresh.false_metro() <= 3.0, "{}", fresh.line("fresh"));
 }
 
 #[path = "../../test-support/shared_data.rs"]
