@@ -149,7 +149,7 @@ impl Location {
 }
 
 /// Bumped whenever the gazetteer or the rules change, so stored normalisations can be redone.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 /// A city, its text borrowed from the compiled-in table (no allocation per city at load).
 struct City {
@@ -164,8 +164,17 @@ struct City {
 struct Region {
     cc: &'static str,
     name: String,
-    /// GeoNames admin1 code, when known (US states, Canadian provinces).
-    admin1: Option<String>,
+    /// Its GeoNames admin1 codes (`data/regions.tsv`'s fifth column, `tools/gen_admin1.py`;
+    /// US states by their postal code). Empty when unknown: the region then holds any city of
+    /// its country.
+    admin1: Vec<&'static str>,
+}
+
+impl Region {
+    /// Whether a city lies in this region, as far as the region's codes can tell.
+    fn holds(&self, c: &City) -> bool {
+        self.cc == c.cc && (self.admin1.is_empty() || self.admin1.contains(&c.admin1))
+    }
 }
 
 pub struct Gazetteer {
@@ -184,6 +193,8 @@ pub struct Gazetteer {
     /// their country, never decide a country alone (most collide with country codes).
     region_codes: HashMap<String, Vec<usize>>,
     region_list: Vec<Region>,
+    /// (country, GeoNames admin1 code) → its region, for naming a city's region.
+    region_by_admin1: HashMap<(&'static str, &'static str), usize>,
     metros: Vec<Metro>,
     metros_by_country: HashMap<&'static str, Vec<usize>>,
     metro_aliases: HashMap<String, usize>,
@@ -278,22 +289,8 @@ const REGIONS_TSV: &str = include_str!("../data/regions.tsv");
 /// Country names in other languages and scripts (`tools/gen_places.py`).
 const COUNTRY_NAMES_TSV: &str = include_str!("../data/country_names.tsv");
 
-/// GeoNames admin1 codes of Canadian provinces.
-const CA_ADMIN1: &[(&str, &str)] = &[
-    ("01", "Alberta"),
-    ("02", "British Columbia"),
-    ("03", "Manitoba"),
-    ("04", "New Brunswick"),
-    ("05", "Newfoundland and Labrador"),
-    ("07", "Nova Scotia"),
-    ("08", "Ontario"),
-    ("09", "Prince Edward Island"),
-    ("10", "Quebec"),
-    ("11", "Saskatchewan"),
-    ("12", "Yukon"),
-    ("13", "Northwest Territories"),
-    ("14", "Nunavut"),
-];
+/// A city named only by one of its other names must have this many people (see `lookup`).
+const ALIAS_ONLY_MIN_POP: u32 = 50_000;
 
 /// The gazetteer, parsed on first use.
 pub fn gazetteer() -> &'static Gazetteer {
@@ -334,6 +331,9 @@ struct Interp {
     institution: Option<(usize, u32)>,
     /// The part was matched by a code ("DE", "SK") rather than a name.
     by_code: bool,
+    /// Cities of this name set aside because the part names a country or region: candidates
+    /// only where another part names a region that holds them ("Victoria, BC").
+    namesakes: Vec<(u32, bool)>,
 }
 
 impl Interp {
@@ -350,6 +350,7 @@ impl Interp {
         self.regions.extend(it.regions);
         self.region_codes.extend(it.region_codes);
         self.cities.extend(it.cities);
+        self.namesakes.extend(it.namesakes);
         self.metro = self.metro.or(it.metro);
         self.institution = self.institution.or(it.institution);
         self.by_code |= it.by_code;
@@ -425,7 +426,7 @@ impl Gazetteer {
                 region_list.push(Region {
                     cc: "US",
                     name: name.to_string(),
-                    admin1: Some(code.to_string()),
+                    admin1: vec![code],
                 });
                 regions
                     .entry(norm(name))
@@ -437,15 +438,21 @@ impl Gazetteer {
                     .push(region_list.len() - 1);
             }
         }
+        // The GeoNames codes of each region of regions.tsv, by country and name, for
+        // builtby's own region table too.
+        let codes_by_name: HashMap<(&str, &str), Vec<&'static str>> = REGIONS_TSV
+            .lines()
+            .filter_map(|line| {
+                let f: Vec<&'static str> = line.split('\t').collect();
+                let codes = f.get(4).filter(|c| !c.is_empty())?;
+                Some(((f[0], f[2]), codes.split('|').collect()))
+            })
+            .collect();
         for (key, cc, name) in tables::REGIONS {
-            let admin1 = (*cc == "CA")
-                .then(|| {
-                    CA_ADMIN1
-                        .iter()
-                        .find(|(_, n)| n == name)
-                        .map(|(c, _)| c.to_string())
-                })
-                .flatten();
+            let admin1 = codes_by_name
+                .get(&(*cc, *name))
+                .cloned()
+                .unwrap_or_default();
             region_list.push(Region {
                 cc,
                 name: name.to_string(),
@@ -468,14 +475,11 @@ impl Gazetteer {
                 continue;
             }
             let Some(cc) = static_cc(f[0]) else { continue };
-            let admin1 = (cc == "CA")
-                .then(|| {
-                    CA_ADMIN1
-                        .iter()
-                        .find(|(_, n)| *n == f[2])
-                        .map(|(c, _)| c.to_string())
-                })
-                .flatten();
+            let admin1: Vec<&'static str> = f
+                .get(4)
+                .filter(|c| !c.is_empty())
+                .map(|c| c.split('|').collect())
+                .unwrap_or_default();
             region_list.push(Region {
                 cc,
                 name: f[2].to_string(),
@@ -491,6 +495,12 @@ impl Gazetteer {
             }
             if !f[1].is_empty() {
                 region_codes.entry(norm(f[1])).or_default().push(i);
+            }
+        }
+        let mut region_by_admin1 = HashMap::new();
+        for (i, r) in region_list.iter().enumerate() {
+            for code in &r.admin1 {
+                region_by_admin1.entry((r.cc, *code)).or_insert(i);
             }
         }
         let mut metros: Vec<Metro> = METROS.to_vec();
@@ -526,6 +536,7 @@ impl Gazetteer {
             regions,
             region_names,
             region_codes,
+            region_by_admin1,
             region_list,
             metros,
             metros_by_country,
@@ -636,23 +647,11 @@ impl Gazetteer {
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }
 
+    /// The name of a city's first-level region, where its GeoNames code is known.
     fn region_of(&self, c: &City) -> Option<String> {
-        match c.cc {
-            "US" => self
-                .regions
-                .get(&norm(c.admin1))
-                .and_then(|rs| {
-                    rs.iter()
-                        .map(|&r| &self.region_list[r])
-                        .find(|r| r.cc == "US")
-                })
-                .map(|r| r.name.clone()),
-            "CA" => CA_ADMIN1
-                .iter()
-                .find(|(code, _)| *code == c.admin1)
-                .map(|(_, n)| n.to_string()),
-            _ => None,
-        }
+        self.region_by_admin1
+            .get(&(c.cc, c.admin1))
+            .map(|&r| self.region_list[r].name.clone())
     }
 
     /// Everything a whole normalised part may mean. `code_ok`: a two- or three-letter part may
@@ -712,6 +711,17 @@ impl Gazetteer {
             if let Some(cs) = self.names.get(n) {
                 it.cities = cs;
             }
+            // A Latin-script name that is only another name of small towns is more often a
+            // district or an old name than the town ("Hammersmith" is a name of Saugus,
+            // Massachusetts; "North Washington" one of North Salt Lake): not a city.
+            if n.is_ascii()
+                && it
+                    .cities
+                    .iter()
+                    .all(|&(c, main)| !main && self.cities[c as usize].pop < ALIAS_ONLY_MIN_POP)
+            {
+                it.cities.clear();
+            }
             // "St." and "Saint" are one word: a city whose main name has the other form is
             // named by its main name ("Saint Louis" → St. Louis).
             if let Some(other) = saint_form(n) {
@@ -727,22 +737,16 @@ impl Gazetteer {
         // unless a big city of the same name lies in it (city states: Singapore, Hong Kong;
         // "New York"), and never a namesake town elsewhere ("Mexico" → Mexico, Maine).
         if !it.countries.is_empty() || curated_region {
-            let keep: Vec<(u32, bool)> = it
-                .cities
-                .iter()
-                .copied()
-                .filter(|(i, main)| {
+            let (keep, namesakes): (Vec<_>, Vec<_>) =
+                it.cities.iter().copied().partition(|(i, main)| {
                     let c = &self.cities[*i as usize];
                     *main
                         && c.pop > 200_000
                         && (it.countries.contains(&c.cc)
-                            || it.regions.iter().any(|&r| {
-                                let r = self.region(r);
-                                r.cc == c.cc && r.admin1.as_ref().is_none_or(|a| *a == c.admin1)
-                            }))
-                })
-                .collect();
+                            || it.regions.iter().any(|&r| self.region(r).holds(c)))
+                });
             it.cities = keep;
+            it.namesakes = namesakes;
         }
         it
     }
@@ -848,6 +852,17 @@ impl Gazetteer {
         out
     }
 
+    /// Whether another part names a region, by name or code, whose GeoNames codes are known
+    /// and hold city `c`.
+    fn known_region_holds(&self, other: &Interp, c: &City) -> bool {
+        other
+            .regions
+            .iter()
+            .chain(&other.region_codes)
+            .map(|&r| self.region(r))
+            .any(|r| !r.admin1.is_empty() && r.holds(c))
+    }
+
     /// How another part agrees with city `c`, if it does.
     fn fit(&self, other: &Interp, c: &City, metro: Option<usize>) -> Option<String> {
         if let Some(cc) = other.countries.iter().find(|cc| **cc == c.cc) {
@@ -857,10 +872,7 @@ impl Gazetteer {
                 format!("country {cc}")
             });
         }
-        let in_region = |&r: &usize| {
-            let r = self.region(r);
-            r.cc == c.cc && r.admin1.as_ref().is_none_or(|a| *a == c.admin1)
-        };
+        let in_region = |&r: &usize| self.region(r).holds(c);
         if let Some(&r) = other.regions.iter().find(|r| in_region(r)) {
             let r = self.region(r);
             let how = if other.by_code {
@@ -1053,7 +1065,13 @@ impl Gazetteer {
             } else {
                 pi
             };
-            for &(ci, main) in &it.cities {
+            let held_elsewhere = |ci: u32| {
+                interps.iter().enumerate().any(|(pj, o)| {
+                    pj != pi && self.known_region_holds(o, &self.cities[ci as usize])
+                })
+            };
+            let namesakes = it.namesakes.iter().filter(|(ci, _)| held_elsewhere(*ci));
+            for &(ci, main) in it.cities.iter().chain(namesakes) {
                 let c = &self.cities[ci as usize];
                 let metro = self.metro_of(c).map(|m| m.0);
                 let mut agree = 0;
@@ -1069,6 +1087,11 @@ impl Gazetteer {
                     if self.fit(other, c, metro).is_some() {
                         agree += 1;
                         score += 8.0;
+                        // A region whose GeoNames codes are known, and that holds this city,
+                        // picks it over a namesake elsewhere in the country ("Fuzhou, Jiangxi").
+                        if self.known_region_holds(other, c) {
+                            score += 4.0;
+                        }
                     } else if !other.region_codes.is_empty()
                         && other.countries.is_empty()
                         && other.cities.is_empty()
@@ -1606,6 +1629,55 @@ mod issue16 {
         // A code alone is still a country.
         assert_eq!(cm("SK"), some("SK", None));
         assert_eq!(cm("DE"), some("DE", None));
+    }
+
+    /// Every country's first-level codes and names now carry GeoNames admin1 codes
+    /// (`tools/gen_admin1.py`), so they pick the namesake inside the region they name.
+    #[test]
+    fn region_codes_and_names_pick_the_city_inside_them() {
+        let region = |s: &str| locate(s).region;
+        assert_eq!(cm("Campo Grande, SP"), some("BR", Some("São Paulo")));
+        assert_eq!(region("Campo Grande, SP").as_deref(), Some("São Paulo"));
+        assert_eq!(cm("Campo Grande, MS"), some("BR", None));
+        assert_eq!(
+            region("Campo Grande, MS").as_deref(),
+            Some("Mato Grosso do Sul")
+        );
+        assert_eq!(region("Gorakhpur, UP").as_deref(), Some("Uttar Pradesh"));
+        assert_eq!(region("Gorakhpur").as_deref(), Some("Haryana"));
+        assert_eq!(region("Cascavel, CE").as_deref(), Some("Ceará"));
+        assert_eq!(region("Cascavel").as_deref(), Some("Paraná"));
+        assert_eq!(region("Fuzhou, JX").as_deref(), Some("Jiangxi"));
+        assert_eq!(region("Fuzhou, Jiangxi").as_deref(), Some("Jiangxi"));
+        assert_eq!(region("Fuzhou").as_deref(), Some("Fujian"));
+        assert_eq!(
+            region("Lyon, France").as_deref(),
+            Some("Auvergne-Rhône-Alpes")
+        );
+        // A region of one country ("Victoria", Australia) yields to a city of that name that
+        // another part's region holds.
+        for s in ["Victoria, BC", "Victoria, B.C."] {
+            let l = locate(s);
+            assert_eq!(
+                (l.country.as_deref(), l.city.as_deref()),
+                (Some("CA"), Some("Victoria")),
+                "{s}"
+            );
+            assert_eq!(l.region.as_deref(), Some("British Columbia"), "{s}");
+        }
+        assert_eq!(cm("Victoria"), some("AU", None));
+        assert_eq!(cm("Perth, WA"), some("AU", Some("Perth")));
+    }
+
+    /// A Latin-script name that only another name of a small town matches is not that town.
+    #[test]
+    fn small_towns_are_not_found_by_their_other_names() {
+        assert_eq!(locate("Hammersmith").metro, None);
+        assert_eq!(locate("North Washington").metro, None);
+        assert_eq!(locate("North Washington").country.as_deref(), Some("US"));
+        // Other names of big cities and names in other scripts still count.
+        assert_eq!(cm("Duesseldorf"), some("DE", Some("Düsseldorf")));
+        assert_eq!(cm("Челябинск"), some("RU", Some("Chelyabinsk")));
     }
 
     #[test]
