@@ -241,6 +241,46 @@ fn roles_of_labelled_real_accounts() {
     for (id, f) in &counted {
         assert_eq!(from_ranking.get(id), Some(f), "person {id}");
     }
+    // A search's page reuses its whole-record cells and the repositories it looked up (here
+    // every other one, so the rest are looked up): the same features.
+    let cells = store
+        .cells(&builtby_store::CellQuery {
+            until: Some(as_of),
+            person_ids: Some(everyone.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut by_person: std::collections::HashMap<i64, Vec<builtby_store::Cell>> =
+        Default::default();
+    for c in cells {
+        by_person.entry(c.person_id).or_default().push(c);
+    }
+    let mut repo_ids: Vec<i64> = by_person.values().flatten().map(|c| c.repo_id).collect();
+    repo_ids.sort_unstable();
+    repo_ids.dedup();
+    let half: Vec<i64> = repo_ids.iter().copied().step_by(2).collect();
+    let repos = store
+        .repos(&half)
+        .unwrap()
+        .into_iter()
+        .map(|(id, name, _)| (id, (name, 0.0)))
+        .collect();
+    let known = builtby_search::role_features::Known {
+        repos: &repos,
+        whole_record: Some(&by_person),
+    };
+    let from_page = builtby_search::role_features::role_features_known(
+        &store, &catalog, &everyone, as_of, &known,
+    )
+    .unwrap();
+    assert_eq!(from_page.len(), from_ranking.len());
+    for (id, f) in &from_ranking {
+        assert_eq!(
+            from_page.get(id),
+            Some(f),
+            "person {id}, from the page's reads"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
     // A floor under the figure measured when the weights were set (48/56), against regressions.
     assert!(

@@ -41,7 +41,7 @@ pub fn role_features(
     person_ids: &[i64],
     as_of: i64,
 ) -> Result<HashMap<i64, RoleFeatures>, StoreError> {
-    features(store, catalog, person_ids, as_of, true)
+    features(store, catalog, person_ids, as_of, true, None)
 }
 
 /// [`role_features`] counting titles from the contributions whatever the ranking keeps: the
@@ -53,7 +53,67 @@ pub fn role_features_counted(
     person_ids: &[i64],
     as_of: i64,
 ) -> Result<HashMap<i64, RoleFeatures>, StoreError> {
-    features(store, catalog, person_ids, as_of, false)
+    features(store, catalog, person_ids, as_of, false, None)
+}
+
+/// What a search has already read about the people on its page, so that their roles do not
+/// read it again: the names of the repositories it looked up (a search's scoring context), and,
+/// when its scope was each person's whole record up to the as-of day, their cells (whose counts
+/// summed per repository and kind are the kind totals).
+pub struct Known<'a> {
+    /// repository id → (name, weight), as [`crate::rank::Context::repos`] holds them.
+    pub repos: &'a HashMap<i64, (String, f64)>,
+    /// Every cell of each person up to the as-of day, or `None` when the search's scope was
+    /// narrower (then the totals are read).
+    pub whole_record: Option<&'a HashMap<i64, Vec<builtby_store::Cell>>>,
+}
+
+/// [`roles_of`] for the people on a search's page, from what the search [`Known`]s.
+pub fn roles_of_page(
+    store: &dyn Read,
+    catalog: &Catalog,
+    person_ids: &[i64],
+    as_of: i64,
+    known: &Known,
+) -> Result<HashMap<i64, Vec<RoleGuess>>, StoreError> {
+    Ok(
+        features(store, catalog, person_ids, as_of, true, Some(known))?
+            .into_iter()
+            .map(|(p, f)| (p, classify(&f)))
+            .filter(|(_, g)| !g.is_empty())
+            .collect(),
+    )
+}
+
+/// [`role_features`] from what a search [`Known`]s: equal to it (tested on the shared data).
+#[doc(hidden)]
+pub fn role_features_known(
+    store: &dyn Read,
+    catalog: &Catalog,
+    person_ids: &[i64],
+    as_of: i64,
+    known: &Known,
+) -> Result<HashMap<i64, RoleFeatures>, StoreError> {
+    features(store, catalog, person_ids, as_of, true, Some(known))
+}
+
+/// Kind totals summed from whole-record cells, in the order the store gives them (person,
+/// repository, kind), so that every float summed from them adds in the same order.
+fn totals_of(
+    person_ids: &[i64],
+    cells: &HashMap<i64, Vec<builtby_store::Cell>>,
+) -> Vec<(i64, i64, Kind, i64)> {
+    let mut sums: BTreeMap<(i64, i64, i64), (Kind, i64)> = BTreeMap::new();
+    for p in person_ids {
+        for c in cells.get(p).into_iter().flatten() {
+            sums.entry((c.person_id, c.repo_id, c.kind.code()))
+                .or_insert((c.kind, 0))
+                .1 += c.n;
+        }
+    }
+    sums.into_iter()
+        .map(|((p, r, _), (k, n))| (p, r, k, n))
+        .collect()
 }
 
 fn features(
@@ -62,19 +122,44 @@ fn features(
     person_ids: &[i64],
     as_of: i64,
     use_kept: bool,
+    known: Option<&Known>,
 ) -> Result<HashMap<i64, RoleFeatures>, StoreError> {
     let mut out: HashMap<i64, RoleFeatures> = HashMap::new();
     if person_ids.is_empty() {
         return Ok(out);
     }
-    let totals = store.kind_totals(person_ids, as_of)?;
+    let mut ids: Vec<i64> = person_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let totals = match known.and_then(|k| k.whole_record) {
+        Some(cells) => totals_of(&ids, cells),
+        None => store.kind_totals(person_ids, as_of)?,
+    };
     let mut repo_ids: Vec<i64> = totals.iter().map(|t| t.1).collect();
     repo_ids.sort_unstable();
     repo_ids.dedup();
-    let leans: HashMap<i64, (Role, f64, String)> = store
-        .repos(&repo_ids)?
+    // Names the search looked up already are not looked up again.
+    let mut names: Vec<(i64, String)> = Vec::new();
+    if let Some(k) = known {
+        repo_ids.retain(|id| match k.repos.get(id) {
+            Some((name, _)) => {
+                names.push((*id, name.clone()));
+                false
+            }
+            None => true,
+        });
+    }
+    if !repo_ids.is_empty() {
+        names.extend(
+            store
+                .repos(&repo_ids)?
+                .into_iter()
+                .map(|(id, n, _)| (id, n)),
+        );
+    }
+    let leans: HashMap<i64, (Role, f64, String)> = names
         .into_iter()
-        .filter_map(|(id, name, _)| {
+        .filter_map(|(id, name)| {
             catalog.repo_role(&name).map(|(role, stated)| {
                 let w = if stated { 1.0 } else { DEFAULT_LEAN };
                 let name = catalog.canonical(&name).unwrap_or(&name).to_string();

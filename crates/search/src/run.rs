@@ -414,13 +414,18 @@ fn search_with(
         .take(q.limit as usize)
         .collect();
     let ids: Vec<i64> = page.iter().map(|&(_, idx)| scored[idx].0.id).collect();
-    if q.roles.is_empty() {
-        roles = crate::role_features::roles_of(store, catalog, &ids, q.as_of)?;
-    }
     let (by_person, ctx) = match cells {
         Some(c) => c,
         None => crate::ranking::page_cells(store, catalog, q, &scope, &ids)?,
     };
+    if q.roles.is_empty() {
+        // The page's cells and repositories are read: its roles reuse them.
+        let known = crate::role_features::Known {
+            repos: &ctx.repos,
+            whole_record: whole_record(&scope, q).then_some(&by_person),
+        };
+        roles = crate::role_features::roles_of_page(store, catalog, &ids, q.as_of, &known)?;
+    }
     let rules = catalog.rules();
     // the page's evidence in one read: a scope's text or paths are matched once
     let mut evidence = store.evidence_many(
@@ -723,6 +728,18 @@ pub(crate) fn scope(
         person_ids: None,
     };
     Ok((scope, names))
+}
+
+/// Whether a scope is each person's whole record up to the query's as-of day (no repository,
+/// kind, path, text or `since` filter): then the cells of a person are all their rollup rows
+/// up to that day, as their roles count them.
+fn whole_record(scope: &CellQuery, q: &Query) -> bool {
+    scope.repo_ids.is_none()
+        && scope.kinds.is_none()
+        && scope.paths.is_none()
+        && scope.text.is_none()
+        && scope.since.is_none()
+        && scope.until.map(time::day_of) == Some(time::day_of(q.as_of))
 }
 
 pub(crate) fn context<'a>(
