@@ -7,35 +7,12 @@ mod fake_github;
 #[path = "../../test-support/shared_data.rs"]
 mod shared_data;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("builtby-cli-arxiv-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_builtby"))
-        .env_remove("BUILTBY_DATA_DIR")
-        .env_remove("BUILTBY_CATALOG")
-        .env_remove("BUILTBY_BOTS")
-        .env_remove("BUILTBY_ARXIV_API_URL")
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "../../test-support/cli.rs"]
+mod cli;
+use cli::{run, temp};
 
 #[test]
 fn the_shared_atom_answers_list_papers_per_author() {

@@ -3,39 +3,14 @@
 use flate2::write::GzEncoder;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 #[path = "../../test-support/shared_data.rs"]
 mod shared_data;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_builtby"));
-    c.env_remove("BUILTBY_DATA_DIR")
-        .env_remove("BUILTBY_CATALOG")
-        .env_remove("BUILTBY_BOTS");
-    c
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("builtby-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out: Output = bin()
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+#[path = "../../test-support/cli.rs"]
+mod cli;
+use cli::{bin, run, temp};
 
 fn event(i: u64) -> String {
     format!(

@@ -19,21 +19,13 @@ mod fake_github;
 #[path = "../../test-support/shared_data.rs"]
 mod shared_data;
 
+#[path = "../../test-support/cli.rs"]
+mod cli;
+
 const AS_OF: &str = "2024-06-01";
 
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_builtby"));
-    for v in [
-        "BUILTBY_DATA_DIR",
-        "BUILTBY_CATALOG",
-        "BUILTBY_BOTS",
-        "BUILTBY_TOKEN",
-        "BUILTBY_BACKEND",
-        "BUILTBY_CLICKHOUSE_URL",
-        "BUILTBY_CLICKHOUSE_DATABASE",
-    ] {
-        c.env_remove(v);
-    }
+    let mut c = cli::bin();
     c.env("USER", "clickhouse-tester");
     c
 }

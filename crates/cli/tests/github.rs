@@ -4,8 +4,7 @@
 //! response slower than the timeout, 404s. A missing recording fails when `../shared` exists;
 //! the tests skip with a message only when `../shared` is absent.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,28 +16,17 @@ mod shared_data;
 mod stored_text;
 use fake_github::{ok, recorded, serve, status, trimmed_hour, Handler, Reply};
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("builtby-gh-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+#[path = "../../test-support/cli.rs"]
+mod cli;
+use cli::temp;
 
+/// `builtby --data-dir DATA ARGS…` with a GITHUB_TOKEN that must never be shown.
 fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_builtby"))
-        .env_remove("BUILTBY_DATA_DIR")
-        .env("GITHUB_TOKEN", "test-token-leak")
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    let (o, e) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert!(!e.contains("test-token-leak") && !o.contains("test-token-leak"));
-    (out.status.code().unwrap_or(-1), o, e)
+    cli::output_hiding(
+        cli::in_data(data).args(args),
+        "GITHUB_TOKEN",
+        "test-token-leak",
+    )
 }
 
 #[test]

@@ -18,6 +18,18 @@ mod fake_github;
 mod shared_data;
 use fake_github::{ok, serve, status, Handler, Reply};
 
+#[path = "../../test-support/cli.rs"]
+mod cli;
+
+/// `builtby --data-dir DATA ARGS…` with a GITHUB_TOKEN that must never be shown.
+fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
+    cli::output_hiding(
+        cli::in_data(data).args(args),
+        "GITHUB_TOKEN",
+        "test-token-leak",
+    )
+}
+
 struct TempDir(PathBuf);
 impl Drop for TempDir {
     fn drop(&mut self) {
@@ -30,24 +42,6 @@ fn temp(name: &str) -> TempDir {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     TempDir(d)
-}
-
-fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_builtby"))
-        .env_remove("BUILTBY_DATA_DIR")
-        .env_remove("BUILTBY_GITHUB_API_URL")
-        .env("GITHUB_TOKEN", "test-token-leak")
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    let (o, e) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert!(!e.contains("test-token-leak") && !o.contains("test-token-leak"));
-    (out.status.code().unwrap_or(-1), o, e)
 }
 
 fn git(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {

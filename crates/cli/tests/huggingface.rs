@@ -3,8 +3,7 @@
 //! a re-run that changes nothing; the API against a fake Hub on loopback (`--api-url`), twice
 //! (the second all 304s), with `HF_TOKEN` never printed; and the usage errors.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 #[path = "../../test-support/fake_github.rs"]
 mod fake_github;
@@ -13,29 +12,17 @@ mod fake_hub;
 #[path = "../../test-support/shared_data.rs"]
 mod shared_data;
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("builtby-hf-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+#[path = "../../test-support/cli.rs"]
+mod cli;
+use cli::temp;
 
+/// `builtby --data-dir DATA ARGS…` with a HF_TOKEN that must never be shown.
 fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_builtby"))
-        .env_remove("BUILTBY_DATA_DIR")
-        .env_remove("BUILTBY_HF_API_URL")
-        .env("HF_TOKEN", "hf_test-token-leak")
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    let (o, e) = (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    );
-    assert!(!e.contains("test-token-leak") && !o.contains("test-token-leak"));
-    (out.status.code().unwrap_or(-1), o, e)
+    cli::output_hiding(
+        cli::in_data(data).args(args),
+        "HF_TOKEN",
+        "hf_test-token-leak",
+    )
 }
 
 #[test]

@@ -3,15 +3,10 @@
 //! embedded newlines and date formats of the real files.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_builtby"));
-    c.env_remove("BUILTBY_DATA_DIR")
-        .env_remove("BUILTBY_CATALOG")
-        .env_remove("BUILTBY_BOTS");
-    c
-}
+#[path = "../../test-support/cli.rs"]
+mod cli;
+use cli::run;
 
 struct Temp(PathBuf);
 impl Drop for Temp {
@@ -25,20 +20,6 @@ fn temp(name: &str) -> Temp {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     Temp(d)
-}
-
-fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out: Output = bin()
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn tables(dir: &Path) {

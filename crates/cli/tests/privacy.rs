@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -21,38 +21,23 @@ mod shared_data;
 #[path = "../../test-support/stored_text.rs"]
 mod stored_text;
 
-const USER: &str = "privacy-tester";
+#[path = "../../test-support/cli.rs"]
+mod cli;
+use cli::temp;
 
+/// The binary as the user [`USER`].
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_builtby"));
-    c.env_remove("BUILTBY_DATA_DIR")
-        .env_remove("BUILTBY_CATALOG")
-        .env_remove("BUILTBY_BOTS")
-        .env_remove("BUILTBY_TOKEN")
-        .env("USER", USER);
+    let mut c = cli::bin();
+    c.env("USER", USER);
     c
 }
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("builtby-privacy-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// `builtby --data-dir DATA ARGS…` as the user [`USER`].
+fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
+    cli::output(bin().arg("--data-dir").arg(data).args(args))
 }
 
-fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = bin()
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+const USER: &str = "privacy-tester";
 
 fn ok(data: &Path, args: &[&str]) -> String {
     let (code, out, err) = run(data, args);

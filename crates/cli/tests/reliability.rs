@@ -12,20 +12,9 @@ use std::time::Duration;
 #[path = "../../test-support/shared_data.rs"]
 mod shared_data;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_builtby"));
-    c.env_remove("BUILTBY_DATA_DIR")
-        .env_remove("BUILTBY_CATALOG")
-        .env_remove("BUILTBY_BOTS");
-    c
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("builtby-rel-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+#[path = "../../test-support/cli.rs"]
+mod cli;
+use cli::{bin, temp};
 
 /// Runs the binary with `--data-dir data`; kills it and fails the test after `secs` seconds.
 /// Output is read while it runs (a full pipe must not look like a hang).

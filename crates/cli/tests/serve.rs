@@ -2,24 +2,18 @@
 //! a refusal prints no "serving" line first, and `--help` says to give the token in
 //! BUILTBY_TOKEN (a `--token` value is visible in `ps`).
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("builtby-serve-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+#[path = "../../test-support/cli.rs"]
+mod cli;
+use cli::temp;
 
 /// Runs `builtby serve` with `args` and `env`; (exit code, stderr). A server that starts
 /// instead of refusing is killed after 10 s and the test fails.
 fn serve(name: &str, args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_builtby"));
-    c.env_remove("BUILTBY_TOKEN")
-        .env_remove("BUILTBY_DATA_DIR")
-        .arg("--data-dir")
+    let mut c = cli::bin();
+    c.arg("--data-dir")
         .arg(temp(name))
         .arg("serve")
         .args(args)
@@ -72,10 +66,7 @@ fn refusals_say_nothing_about_serving_and_blank_tokens_are_refused() {
 
 #[test]
 fn help_says_to_give_the_token_in_the_environment() {
-    let out = Command::new(env!("CARGO_BIN_EXE_builtby"))
-        .args(["serve", "--help"])
-        .output()
-        .unwrap();
+    let out = cli::bin().args(["serve", "--help"]).output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("BUILTBY_TOKEN"), "{help}");
     assert!(help.contains("visible") && help.contains("`ps`"), "{help}");

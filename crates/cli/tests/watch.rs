@@ -9,35 +9,18 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 #[path = "../../test-support/shared_data.rs"]
 mod shared_data;
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("builtby-watch-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+#[path = "../../test-support/cli.rs"]
+mod cli;
+use cli::temp;
 
+/// `builtby --data-dir DATA ARGS…` as the user "watch-tester".
 fn run(data: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_builtby"))
-        .env_remove("BUILTBY_DATA_DIR")
-        .env_remove("BUILTBY_CATALOG")
-        .env_remove("BUILTBY_BOTS")
-        .env("USER", "watch-tester")
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    cli::output(cli::in_data(data).env("USER", "watch-tester").args(args))
 }
 
 fn ok(data: &Path, args: &[&str]) -> String {

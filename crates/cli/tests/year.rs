@@ -16,19 +16,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "../../test-support/cli.rs"]
+mod cli;
+use cli::temp;
+
 const HOURS: [&str; 3] = ["2015-01-01-3", "2015-01-01-4", "2015-01-01-5"];
 const FROM: &str = "2015-01-01T03";
 const TO: &str = "2015-01-01T05";
 
 fn name(stem: &str) -> String {
     format!("{stem}.json.gz")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("builtby-year-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 /// The shared hours: (stem, gz bytes, lines as JSON). `None` only when ../shared is absent.
@@ -139,12 +136,8 @@ fn test_catalog(dir: &Path, repos: &[String]) -> PathBuf {
 }
 
 fn bin(url: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_builtby"));
-    c.env_remove("BUILTBY_DATA_DIR")
-        .env_remove("BUILTBY_CATALOG")
-        .env_remove("BUILTBY_BOTS")
-        .env_remove("BUILTBY_TEST_HALT_MID_LOAD")
-        .env("BUILTBY_GHARCHIVE_URL", url);
+    let mut c = cli::bin();
+    c.env("BUILTBY_GHARCHIVE_URL", url);
     c
 }
 

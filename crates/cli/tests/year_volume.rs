@@ -23,13 +23,15 @@
 #[path = "../../test-support/shared_data.rs"]
 mod shared_data;
 
+#[path = "../../test-support/cli.rs"]
+mod cli;
 #[path = "../../test-support/fake_gharchive.rs"]
 mod fake_gharchive;
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 fn env_or<T: std::str::FromStr>(k: &str, d: T) -> T {
@@ -256,9 +258,7 @@ struct Run {
 #[allow(clippy::zombie_processes)]
 fn ingest(url: &str, data: &Path, scope: &str, to: &str) -> Run {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_builtby"))
-        .env_remove("BUILTBY_DATA_DIR")
-        .env_remove("BUILTBY_CATALOG")
+    let mut child = cli::bin()
         .env("BUILTBY_GHARCHIVE_URL", url)
         .arg("--data-dir")
         .arg(data)
