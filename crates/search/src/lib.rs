@@ -22,6 +22,7 @@ pub mod areas;
 pub mod ask;
 pub mod catalog;
 pub mod export;
+mod fold;
 pub mod outreach;
 pub mod person;
 pub mod place;
@@ -29,6 +30,7 @@ mod pruned;
 pub mod query;
 pub mod rank;
 pub mod ranking;
+mod results;
 pub mod role;
 pub mod role_features;
 mod run;
@@ -38,11 +40,12 @@ pub mod watch;
 
 pub use catalog::Catalog;
 pub use query::{Query, QueryError};
-pub use role::{Role, RoleGuess};
-pub use run::{
-    display_name, measures_text, search, search_scoring_everyone, thousands, AlsoLikely, Evidence,
-    Likely, SearchError, SearchResult, SearchResults,
+pub use results::{
+    display_name, measures_text, thousands, AlsoLikely, Evidence, Likely, SearchResult,
+    SearchResults,
 };
+pub use role::{Role, RoleGuess};
+pub use run::{search, search_scoring_everyone, SearchError};
 pub use standing::Standing;
 
 use builtby_model::Kind;

@@ -3,7 +3,8 @@
 
 use crate::query::Query;
 use crate::rank::ScoreDetail;
-use crate::run::{context, Evidence, SearchError};
+use crate::results::Evidence;
+use crate::run::{context, SearchError};
 use crate::Catalog;
 use builtby_model::{time, Identity, Kind};
 use builtby_store::{CellQuery, EvidenceQuery, PersonRow, Read};
@@ -140,7 +141,7 @@ pub fn person_report(
         is_bot: bots.is_bot_by(&p.login, p.is_bot_type, p.behaviour.as_deref())
             || p.not_person.is_some(),
         profile_url: Identity::parse(&p.login).profile_url(),
-        display: crate::run::display_name(&p.login, p.name.as_deref()),
+        display: crate::results::display_name(&p.login, p.name.as_deref()),
         login: p.login,
         previous_logins: p.previous_logins,
         name: p.name,

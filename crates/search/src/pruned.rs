@@ -75,7 +75,7 @@ pub(crate) fn gather(
         walk.exact_top(k)?;
         let mut g = walk.gathered(keep)?;
         let trusted = g.position.len();
-        let fold = crate::run::fold_likely(store, &g.scored, &g.by_login, q)?;
+        let fold = crate::fold::fold_likely(store, &g.scored, &g.by_login, q)?;
         let partners_below = walk.partners_below(&g)?;
         if walk.exhausted
             || (fold.order.len() >= want && fold.walked <= trusted && partners_below.is_none())

@@ -234,7 +234,7 @@ pub(crate) fn gather(
     loop {
         let g = read_rows(store, &source, keep, read)?;
         let exhausted = g.rows_read < read;
-        let fold = crate::run::fold_likely(store, &g.scored, &g.by_login, q)?;
+        let fold = crate::fold::fold_likely(store, &g.scored, &g.by_login, q)?;
         if exhausted || (fold.order.len() >= want && fold.walked <= g.prefix) {
             let mut g = g;
             g.scored_count = matched;

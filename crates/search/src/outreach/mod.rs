@@ -15,7 +15,8 @@
 //! to copy.
 
 use crate::query::Query;
-use crate::run::{scope, Evidence, SearchError};
+use crate::results::Evidence;
+use crate::run::{scope, SearchError};
 use crate::{Catalog, EVIDENCE_ORDER};
 use builtby_model::{time, BotRules, Kind};
 use builtby_store::{EvidenceQuery, Store};
