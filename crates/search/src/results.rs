@@ -99,22 +99,7 @@ pub fn measures_text(m: &builtby_model::Measures) -> String {
     s
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+pub use builtby_model::thousands;
 
 impl Evidence {
     /// Converts a store row, naming its area from its paths (those under `focus` first).

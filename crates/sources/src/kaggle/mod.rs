@@ -302,22 +302,7 @@ fn capitalised(s: &str) -> String {
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+pub use builtby_model::thousands;
 
 /// A tier kept from `UserAchievements.csv` (or `Users.csv`'s PerformanceTier).
 #[derive(Debug, Clone)]
