@@ -223,15 +223,19 @@ impl Store {
 
     /// Whether `person_id` has more contributions than sorting them all costs less than
     /// reading them kind by kind (counted up to that many, through an index).
+    ///
+    /// The limit is written into the statement, not bound: SQLite reads a bound LIMIT when it
+    /// plans, so it plans the statement again every time its parameters are bound (that was 5%
+    /// of the server's CPU).
     pub(crate) fn prolific(&self, person_id: i64) -> Result<bool> {
         const SORT_UP_TO: i64 = 256;
         let n: i64 = self
             .conn
             .prepare_cached(
                 "SELECT count(*) FROM (SELECT 1 FROM contributions INDEXED BY contributions_person
-                 WHERE person_id = ?1 LIMIT ?2)",
+                 WHERE person_id = ?1 LIMIT 257)", // SORT_UP_TO + 1
             )
-            .and_then(|mut st| st.query_row(params![person_id, SORT_UP_TO + 1], |r| r.get(0)))
+            .and_then(|mut st| st.query_row(params![person_id], |r| r.get(0)))
             .map_err(|e| self.err(e))?;
         Ok(n > SORT_UP_TO)
     }

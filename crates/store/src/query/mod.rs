@@ -11,8 +11,8 @@ mod evidence;
 mod scope;
 pub use counts::MeasuredRow;
 pub(crate) use scope::{
-    by_ids, id_list, kind_order_sql, like_escape, path_cond, paths_where, person_filter, scope_sql,
-    share_join, shares,
+    by_ids, id_array, id_list, kind_order_sql, like_escape, path_cond, paths_where, person_filter,
+    scope_sql, share_join, shares,
 };
 pub use scope::{fts_query, fts_terms, text_words};
 
@@ -301,22 +301,29 @@ impl Store {
             .map(|p| p.id)
             .collect();
         if !unnamed.is_empty() {
-            let sql = if unnamed.len() > 2000 {
-                "SELECT member_of, name FROM people INDEXED BY people_member_of
-                 WHERE member_of IS NOT NULL AND name IS NOT NULL ORDER BY member_of, id"
-                    .to_string()
-            } else {
-                format!(
+            // The ids are bound as one array, so the statement is prepared once: a list
+            // written into the SQL made every page's statement new (parsed, planned, and
+            // pushing reusable statements out of the cache).
+            let (sql, list) = if unnamed.len() > 2000 {
+                (
                     "SELECT member_of, name FROM people INDEXED BY people_member_of
-                     WHERE member_of IN ({}) AND name IS NOT NULL ORDER BY member_of, id",
-                    id_list(&unnamed)
+                     WHERE member_of IS NOT NULL AND name IS NOT NULL ORDER BY member_of, id",
+                    None,
+                )
+            } else {
+                (
+                    "SELECT member_of, name FROM people INDEXED BY people_member_of
+                     WHERE member_of IN rarray(?1) AND name IS NOT NULL ORDER BY member_of, id",
+                    Some(id_array(&unnamed)),
                 )
             };
-            let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+            let mut st = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
             let mut names: std::collections::HashMap<i64, String> =
                 std::collections::HashMap::new();
             let rows = st
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .query_map(params_from_iter(list.iter()), |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
                 .map_err(|e| self.err(e))?;
             for r in rows {
                 let (member_of, name) = r.map_err(|e| self.err(e))?;
@@ -328,20 +335,25 @@ impl Store {
         }
         // One query for everyone's other logins (the table holds only renamed people).
         let wanted: std::collections::HashSet<i64> = out.iter().map(|p| p.id).collect();
-        let sql = if ids.len() > 2000 {
-            // the table holds only renamed people: read it whole rather than parse a huge list
-            "SELECT person_id, login FROM logins ORDER BY last_seen DESC".to_string()
+        let (sql, list) = if ids.len() > 2000 {
+            // the table holds only renamed people: read it whole rather than bind a huge list
+            (
+                "SELECT person_id, login FROM logins ORDER BY last_seen DESC",
+                None,
+            )
         } else {
-            format!(
-                "SELECT person_id, login FROM logins WHERE person_id IN ({}) ORDER BY last_seen DESC",
-                id_list(ids)
+            (
+                "SELECT person_id, login FROM logins WHERE person_id IN rarray(?1) ORDER BY last_seen DESC",
+                Some(id_array(ids)),
             )
         };
-        let mut lg = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut lg = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let mut others: std::collections::HashMap<i64, Vec<String>> =
             std::collections::HashMap::new();
         let rows = lg
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .query_map(params_from_iter(list.iter()), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
             .map_err(|e| self.err(e))?;
         for r in rows {
             let (id, login) = r.map_err(|e| self.err(e))?;

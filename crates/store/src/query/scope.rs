@@ -53,6 +53,11 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// Ids bound as one parameter for `IN rarray(?N)`: one statement text whatever the ids.
+pub(crate) fn id_array(ids: &[i64]) -> std::rc::Rc<Vec<rusqlite::types::Value>> {
+    std::rc::Rc::new(ids.iter().map(|&i| i.into()).collect())
+}
+
 /// `1,2,3`: ids for an SQL `IN (…)` list (integers only, so nothing user-typed reaches SQL).
 pub(crate) fn id_list(ids: &[i64]) -> String {
     let mut s = String::with_capacity(ids.len() * 8);
@@ -249,10 +254,9 @@ pub(crate) fn by_ids(select: &str, ids: &[i64]) -> ByIds {
             keep: Box::new(move |id| set.contains(&id)),
         }
     } else {
-        let list: Vec<rusqlite::types::Value> = ids.iter().map(|&i| i.into()).collect();
         ByIds {
             sql: format!("{select} WHERE id IN rarray(?1)"),
-            ids: Some(std::rc::Rc::new(list)),
+            ids: Some(id_array(ids)),
             keep: Box::new(|_| true),
         }
     }
