@@ -645,6 +645,8 @@ fn the_ranking_answers_as_scoring_everyone_does() {
         (vec![], Some("2014-01-01"), 50, 0),
         (vec![], Some("2013-01-01"), 20, 300),
         (vec![builtby_model::Kind::Push], None, 20, 0),
+        (vec![builtby_model::Kind::PrMerged], None, 20, 0),
+        (vec![builtby_model::Kind::PrMerged], None, 10, 40),
         (vec![builtby_model::Kind::Push], Some("2015-01-01"), 100, 0),
         (
             vec![
@@ -669,7 +671,16 @@ fn the_ranking_answers_as_scoring_everyone_does() {
         include_bots: true,
         ..base.clone()
     });
-    for l in ["san francisco", "berlin", "germany", "SF", "london, uk"] {
+    for l in [
+        "san francisco",
+        "berlin",
+        "germany",
+        "SF",
+        "london, uk",
+        "münchen",
+        "São Paulo",
+        "bay area",
+    ] {
         queries.push(Query {
             location: Some(l.into()),
             ..base.clone()

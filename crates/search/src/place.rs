@@ -52,6 +52,19 @@ impl<'q> PlaceFilter<'q> {
         }
     }
 
+    /// The location text as the ranking's SQL test takes it ([`LocationWanted`]); `None`
+    /// without a location filter.
+    pub fn wanted(&self) -> Option<builtby_store::LocationWanted<'_>> {
+        self.location
+            .as_ref()
+            .map(|l| builtby_store::LocationWanted {
+                lower: &l.lower,
+                norm: &l.norm,
+                country: l.country,
+                metro: l.metro,
+            })
+    }
+
     pub fn matches(&self, raw: Option<&str>, place: Option<&Place>) -> bool {
         // Any place the location names: "Berlin / New York" is in both metros.
         if let Some(m) = self.metro {
@@ -90,6 +103,35 @@ impl<'q> PlaceFilter<'q> {
         }
         true
     }
+}
+
+/// A profile's location text as [`PlaceFilter::matches`] compares it (lower-cased), kept in
+/// the ranking so that a location search tests it in SQL.
+pub fn location_lower(raw: Option<&str>) -> Option<String> {
+    raw.map(str::to_lowercase)
+}
+
+/// A place's city, region and metro as [`PlaceFilter::matches`] compares them (normalised),
+/// joined by `|` (which no normalised text holds, so a filter never matches across two);
+/// `Some("")` for a place with a country alone, `None` without a place.
+pub fn place_norm(
+    city: Option<&str>,
+    region: Option<&str>,
+    metro: Option<&str>,
+    country: Option<&str>,
+) -> Option<String> {
+    let fields = [city, region, metro];
+    if fields.iter().all(Option::is_none) && country.is_none() {
+        return None;
+    }
+    Some(
+        fields
+            .into_iter()
+            .flatten()
+            .map(norm)
+            .collect::<Vec<_>>()
+            .join("|"),
+    )
 }
 
 #[cfg(test)]

@@ -178,6 +178,13 @@ fn build(
                 location: p.location.clone(),
                 city: p.city.clone(),
                 region: p.region.clone(),
+                location_lower: crate::place::location_lower(p.location.as_deref()),
+                place_norm: crate::place::place_norm(
+                    p.city.as_deref(),
+                    p.region.as_deref(),
+                    p.metro.as_deref(),
+                    p.country.as_deref(),
+                ),
             },
             p.login.as_str(),
         ));
@@ -213,17 +220,11 @@ pub(crate) fn gather(
     };
     let source = match &q.location {
         None => Source::Store(store, filter),
-        // a free-text location: tested on every located account, in ranking order
+        // a free-text location: tested in SQL on every located account, in ranking order
         Some(_) => {
             let places = crate::place::PlaceFilter::new(q);
-            Source::Matched(
-                store
-                    .ranking_located(&filter)?
-                    .into_iter()
-                    .filter(|(_, l)| places.matches(l.location.as_deref(), l.place.as_ref()))
-                    .map(|(r, _)| r)
-                    .collect(),
-            )
+            let wanted = places.wanted().expect("a location filter");
+            Source::Matched(store.ranking_located(&filter, &wanted)?)
         }
     };
     let matched = source.count(None)?;

@@ -58,7 +58,9 @@ pub use query::{
     bucket_day, fts_terms, text_words, Cell, CellQuery, EvidenceQuery, EvidenceRow, FileRow,
     MeasuredRow, PathScope, PersonRow, StoreStats,
 };
-pub use ranking::{Located, RankEntry, RankFilter, RankPerson, RankRow, RankingBuild, TopicCount};
+pub use ranking::{
+    LocationWanted, RankEntry, RankFilter, RankPerson, RankRow, RankingBuild, TopicCount,
+};
 pub use read::Read;
 pub use shortlists::{ShortlistError, Status};
 pub use watches::{valid_watch_name, Watch, WatchedPerson, MAX_WATCH_NAME};

@@ -94,6 +94,17 @@ CREATE TRIGGER IF NOT EXISTS ranking_stale_contributions_text
 DELETE FROM ranking_meta;
 "#;
 
+/// What a free-text location filter compares, per ranked account (see
+/// [`RankEntry::location_lower`]), and an index of the accounts that have either: a location
+/// search reads those only. The ranking is marked stale so that the next search fills them.
+pub(crate) const LOCATION_MATCH: &str = r#"
+ALTER TABLE ranking ADD COLUMN location_lower TEXT;
+ALTER TABLE ranking ADD COLUMN place_norm TEXT;
+CREATE INDEX IF NOT EXISTS ranking_located ON ranking(pos)
+    WHERE location_lower IS NOT NULL OR place_norm IS NOT NULL;
+DELETE FROM ranking_meta;
+"#;
+
 /// How many rows "everyone" counts, kept when the ranking is built: people (`shown = 2`), and
 /// with bots (`shown >= 1`). Counting them took 54 ms per unscoped search at 1M accounts.
 pub(crate) const COUNTS: &str = r#"
@@ -157,14 +168,25 @@ pub struct RankEntry {
     pub location: Option<String>,
     pub city: Option<String>,
     pub region: Option<String>,
+    /// What a free-text location filter compares, worked out when the ranking is built so
+    /// that a search tests it in SQL (see [`LocationWanted`]): the profile's text lower-cased,
+    /// and the place's normalised city, region and metro joined by `|` (`Some("")` for a
+    /// place with a country only; `None` without a place).
+    pub location_lower: Option<String>,
+    pub place_norm: Option<String>,
 }
 
-/// A ranked account's location: the profile's text and its normalised place (its fields;
-/// `None` when it has none).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Located {
-    pub location: Option<String>,
-    pub place: Option<crate::Place>,
+/// What a free-text location filter looks for (`builtby_search::place::PlaceFilter` works it
+/// out once per search): an account matches when its profile text, lower-cased, contains
+/// `lower`; or, when it has a place and `norm` is not empty, when its normalised city, region
+/// or metro contains `norm`, or its country or metro is the one the gazetteer reads in the
+/// filter.
+#[derive(Debug, Clone, Copy)]
+pub struct LocationWanted<'a> {
+    pub lower: &'a str,
+    pub norm: &'a str,
+    pub country: Option<&'a str>,
+    pub metro: Option<&'a str>,
 }
 
 /// Which ranked accounts a read looks at.
@@ -284,8 +306,9 @@ impl Store {
             let mut ins = self
                 .conn
                 .prepare_cached(
-                    "INSERT INTO ranking(pos, person_id, score, n, shown, metro, country, location, city, region, also_metros)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    "INSERT INTO ranking(pos, person_id, score, n, shown, metro, country, location, city, region, also_metros,
+                                         location_lower, place_norm)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 )
                 .map_err(e)?;
             let mut also = self
@@ -306,7 +329,9 @@ impl Store {
                     r.location,
                     r.city,
                     r.region,
-                    crate::profiles::join_metros(&r.also_metros)
+                    crate::profiles::join_metros(&r.also_metros),
+                    r.location_lower,
+                    r.place_norm
                 ])
                 .map_err(e)?;
                 for m in &r.also_metros {
@@ -588,45 +613,41 @@ impl Store {
         })
     }
 
-    /// Ranked accounts passing `filter` that have a location or a place, in ranking order,
-    /// with them: what a free-text location filter is tested against.
-    pub fn ranking_located(&self, filter: &RankFilter) -> Result<Vec<(RankRow, Located)>> {
+    /// Ranked accounts passing `filter` whose location matches `wanted`, in ranking order.
+    /// The test runs in SQL over the columns the ranking's build worked out, and only over
+    /// accounts with a location or a place (an index holds those): reading every located
+    /// account's text and place into the search to test them there was most of a location
+    /// search's time.
+    pub fn ranking_located(
+        &self,
+        filter: &RankFilter,
+        wanted: &LocationWanted,
+    ) -> Result<Vec<RankRow>> {
         let mut args = Vec::new();
         let (from, w) = filter.scan(&mut args);
+        let n = args.len();
+        args.push(wanted.lower.to_string().into());
+        args.push(wanted.norm.to_string().into());
+        args.push(wanted.country.map(str::to_string).into());
+        args.push(wanted.metro.map(str::to_string).into());
+        let (lower, norm, country, metro) = (n + 1, n + 2, n + 3, n + 4);
         let sql = format!(
-            "SELECT pos, person_id, score, n, location, city, region, country, metro, also_metros
-             FROM {from}
-             WHERE {w} AND (location IS NOT NULL OR city IS NOT NULL OR region IS NOT NULL
-                            OR country IS NOT NULL OR metro IS NOT NULL)
+            "SELECT pos, person_id, score, n FROM {from}
+             WHERE {w} AND (location_lower IS NOT NULL OR place_norm IS NOT NULL)
+               AND (instr(location_lower, ?{lower}) > 0
+                    OR (?{norm} != '' AND place_norm IS NOT NULL
+                        AND (instr(place_norm, ?{norm}) > 0 OR country = ?{country} OR metro = ?{metro})))
              ORDER BY pos"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args), |r| {
-                let place = crate::Place {
-                    city: r.get(5)?,
-                    region: r.get(6)?,
-                    country: r.get(7)?,
-                    metro: r.get(8)?,
-                    confidence: 0.0,
-                    also_metros: crate::profiles::split_metros(r.get(9)?),
-                };
-                let has_place = place.city.is_some()
-                    || place.region.is_some()
-                    || place.country.is_some()
-                    || place.metro.is_some();
-                Ok((
-                    RankRow {
-                        pos: r.get(0)?,
-                        person_id: r.get(1)?,
-                        score: r.get(2)?,
-                        n: r.get(3)?,
-                    },
-                    Located {
-                        location: r.get(4)?,
-                        place: has_place.then_some(place),
-                    },
-                ))
+                Ok(RankRow {
+                    pos: r.get(0)?,
+                    person_id: r.get(1)?,
+                    score: r.get(2)?,
+                    n: r.get(3)?,
+                })
             })
             .map_err(|e| self.err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()

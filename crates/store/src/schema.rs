@@ -115,7 +115,20 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0021_ranking_topics", crate::ranking::TOPICS),
     ("0022_rollup_person_covering", ROLLUP_PERSON_COVERING),
     ("0023_ranking_counts", crate::ranking::COUNTS),
+    ("0024_rollup_kind", ROLLUP_KIND),
+    (
+        "0025_ranking_location_match",
+        crate::ranking::LOCATION_MATCH,
+    ),
 ];
+
+/// Rollup rows by kind, then person: a scope of kinds alone ("merged PRs", "reviews") read
+/// and counted its people by scanning the whole rollup (the primary key leads with the
+/// repository, `rollup_person` with the person); here it reads that kind's rows only, and a
+/// page's people within a kind scope are one seek each. Covering, like `rollup_person`.
+const ROLLUP_KIND: &str = r#"
+CREATE INDEX IF NOT EXISTS rollup_kind ON rollup(kind, person_id, day, repo_id, n, w);
+"#;
 
 /// A person's rollup rows read from the index alone: the page's people (their cells, their
 /// totals per repository and kind) and the ranking's build (everyone, in person order) read

@@ -662,6 +662,8 @@ fn the_ranking_goes_stale_on_any_write_a_score_reads() {
                 location: None,
                 city: None,
                 region: None,
+                location_lower: None,
+                place_norm: None,
             });
             topics.push((pid, 0, 7, cells.len() as i64));
             Ok(())
@@ -865,6 +867,8 @@ fn a_metro_filter_matches_any_place_a_location_names() {
         location: Some(format!("somewhere {pid}")),
         city: None,
         region: None,
+        location_lower: Some(format!("somewhere {pid}")),
+        place_norm: metro.map(str::to_lowercase),
     };
     let entries = vec![
         entry(1, Some("Berlin"), &["New York"]),
@@ -901,13 +905,24 @@ fn a_metro_filter_matches_any_place_a_location_names() {
     assert_eq!(s.ranking_count(&f("New York"), Some(4)).unwrap(), 2);
     assert_eq!(s.ranking_count(&f("Paris"), None).unwrap(), 1);
     assert_eq!(s.ranking_count(&f("Tokyo"), None).unwrap(), 0);
-    let located = s.ranking_located(&f("New York")).unwrap();
-    assert_eq!(located.len(), 3);
-    let p = located[0].1.place.as_ref().unwrap();
-    assert_eq!(
-        (p.metro.as_deref(), p.also_metros.clone()),
-        (Some("Berlin"), vec!["New York".to_string()])
-    );
+    let wanted = |lower, norm, metro| crate::LocationWanted {
+        lower,
+        norm,
+        country: None,
+        metro,
+    };
+    // the text, within a metro filter's accounts
+    let located = s.ranking_located(&f("New York"), &wanted("somewhere", "x", None));
+    assert_eq!(people(located.unwrap()), [1, 2, 4]);
+    let located = s.ranking_located(&Default::default(), &wanted("somewhere 4", "x", None));
+    assert_eq!(people(located.unwrap()), [4]);
+    // the normalised place, or the metro the filter names; neither without a norm
+    let located = s.ranking_located(&Default::default(), &wanted("zz", "pari", None));
+    assert_eq!(people(located.unwrap()), [3]);
+    let located = s.ranking_located(&Default::default(), &wanted("zz", "x", Some("Berlin")));
+    assert_eq!(people(located.unwrap()), [1, 5]);
+    let located = s.ranking_located(&Default::default(), &wanted("zz", "", Some("Berlin")));
+    assert!(located.unwrap().is_empty());
     assert!(s.ranking_row(&f("New York"), 4).unwrap().is_some());
     assert!(s.ranking_row(&f("Paris"), 4).unwrap().is_none());
     // Without a metro filter, everyone, once.
