@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// Up to this many contributions, a person's evidence is read by sorting them all; above,
+/// kind by kind ([`Store::prolific`]).
+const SORT_UP_TO: i64 = 256;
+
 impl Store {
     /// The strongest contributions of one person within a scope, in the query's kind order,
     /// newest first within a kind.
@@ -80,10 +84,13 @@ impl Store {
     }
 
     /// [`Store::evidence`] for each of `person_ids` (`q.person_id` is ignored): the same rows.
-    /// A scope with text or paths is matched once for all of them — the full-text match and
-    /// the share of each contribution's paths in scope were worked out again for every person
-    /// of a page, a cost that grew with the store, not with the page — and each person's page
-    /// is picked here in the same order the per-person read sorts by.
+    /// The page's people are read together — their contributions in scope from narrow
+    /// columns in one statement, each person's page picked here in the order the per-person
+    /// read sorts by, then those rows' text in one more — instead of two or three statements
+    /// per person. A scope with text or paths is matched once for all of them (the full-text
+    /// match and the share of each contribution's paths in scope were worked out again for
+    /// every person, a cost that grew with the store, not with the page). Without text or
+    /// paths, prolific people are read alone, kind by kind (see [`Store::evidence`]).
     pub fn evidence_many(
         &self,
         person_ids: &[i64],
@@ -92,16 +99,27 @@ impl Store {
         let mut out = std::collections::HashMap::new();
         let matched_once =
             q.scope.text.as_deref().and_then(fts_query).is_some() || q.scope.paths.is_some();
-        if !matched_once || person_ids.len() < 2 {
-            for &p in person_ids {
+        let together: Vec<i64> = if matched_once {
+            person_ids.to_vec()
+        } else {
+            let prolific = self.prolific_of(person_ids)?;
+            for &p in person_ids.iter().filter(|p| prolific.contains(p)) {
                 let one = EvidenceQuery {
                     person_id: p,
                     ..q.clone()
                 };
-                out.insert(p, self.evidence(&one)?);
+                out.insert(p, self.evidence_with(&one, Some(true))?);
             }
+            person_ids
+                .iter()
+                .copied()
+                .filter(|p| !prolific.contains(p))
+                .collect()
+        };
+        if together.is_empty() {
             return Ok(out);
         }
+        let person_ids = &together[..];
         // ?1 is the people; the scope's parameters follow, as in `evidence_with`
         let mut args: Vec<rusqlite::types::Value> = vec![rusqlite::types::Value::Null];
         let mut scope = q.scope.clone();
@@ -221,6 +239,24 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Which of `person_ids` are [`Store::prolific`], in one statement.
+    fn prolific_of(&self, person_ids: &[i64]) -> Result<std::collections::HashSet<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT value FROM rarray(?1)
+                 WHERE (SELECT count(*) FROM (SELECT 1 FROM contributions INDEXED BY contributions_person
+                        WHERE person_id = value LIMIT {})) > {SORT_UP_TO}",
+                SORT_UP_TO + 1
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([id_array(person_ids)], |r| r.get::<_, i64>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))
+    }
+
     /// Whether `person_id` has more contributions than sorting them all costs less than
     /// reading them kind by kind (counted up to that many, through an index).
     ///
@@ -228,13 +264,13 @@ impl Store {
     /// plans, so it plans the statement again every time its parameters are bound (that was 5%
     /// of the server's CPU).
     pub(crate) fn prolific(&self, person_id: i64) -> Result<bool> {
-        const SORT_UP_TO: i64 = 256;
         let n: i64 = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT count(*) FROM (SELECT 1 FROM contributions INDEXED BY contributions_person
-                 WHERE person_id = ?1 LIMIT 257)", // SORT_UP_TO + 1
-            )
+                 WHERE person_id = ?1 LIMIT {})",
+                SORT_UP_TO + 1
+            ))
             .and_then(|mut st| st.query_row(params![person_id], |r| r.get(0)))
             .map_err(|e| self.err(e))?;
         Ok(n > SORT_UP_TO)
