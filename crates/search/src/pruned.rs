@@ -27,8 +27,10 @@ use std::collections::HashMap;
 /// (487 people there) took 2× the time of walking the ranking to its page.
 pub const SCORE_ALL_BELOW: u32 = 200;
 
-/// People scored per read of the ranking.
-const CHUNK: u32 = 256;
+/// People scored per read of the ranking, at most: a walk reads what the page asks for first
+/// (scoring 256 people for a page of 20 made the walk most of a broad search's time), then
+/// twice as many at each read.
+const CHUNK_AT_MOST: u32 = 4096;
 
 /// Whether pruning can answer `q` exactly.
 fn prunable(q: &Query, scope: &CellQuery) -> bool {
@@ -112,6 +114,8 @@ struct Walk<'a> {
     exhausted: bool,
     /// Scores at or above this are exact in standing: nobody unwalked can reach them.
     trusted_down_to: f64,
+    /// Rows the last read of the ranking asked for.
+    last_read: u32,
 }
 
 impl<'a> Walk<'a> {
@@ -140,6 +144,7 @@ impl<'a> Walk<'a> {
             next_bound: Some(f64::INFINITY),
             exhausted: false,
             trusted_down_to: f64::INFINITY,
+            last_read: 0,
         }
     }
 
@@ -159,7 +164,7 @@ impl<'a> Walk<'a> {
                     return Ok(());
                 }
             }
-            if !self.step()? {
+            if !self.step(k)? {
                 self.trusted_down_to = f64::NEG_INFINITY;
                 return Ok(());
             }
@@ -169,7 +174,7 @@ impl<'a> Walk<'a> {
     /// Walks until nobody unwalked can reach `floor`.
     fn exact_down_to(&mut self, floor: f64) -> Result<(), SearchError> {
         while !self.below(floor) {
-            if !self.step()? {
+            if !self.step(0)? {
                 self.trusted_down_to = f64::NEG_INFINITY;
                 return Ok(());
             }
@@ -187,17 +192,20 @@ impl<'a> Walk<'a> {
         Some(*kth)
     }
 
-    /// Scores the next chunk of the ranking; `false` when none is left.
-    fn step(&mut self) -> Result<bool, SearchError> {
+    /// Scores the next rows of the ranking (at least `k`, and twice the last read); `false`
+    /// when none is left.
+    fn step(&mut self, k: usize) -> Result<bool, SearchError> {
         if self.exhausted {
             return Ok(false);
         }
-        let rows = self.store.ranking_rows(self.filter, self.after, CHUNK)?;
-        if (rows.len() as u32) < CHUNK {
-            self.exhausted = true;
-        }
+        let n = (self.last_read * 2).max(k as u32).clamp(16, CHUNK_AT_MOST);
+        self.last_read = n;
+        // one row more than is scored: its score bounds everyone unwalked
+        let mut rows = self.store.ranking_rows(self.filter, self.after, n + 1)?;
+        let next = (rows.len() as u32 > n).then(|| rows.pop()).flatten();
         let Some(last) = rows.last() else {
             self.next_bound = None;
+            self.exhausted = true;
             return Ok(false);
         };
         self.after = last.pos;
@@ -219,14 +227,7 @@ impl<'a> Walk<'a> {
                 self.cells.insert(r.person_id, cells);
             }
         }
-        self.next_bound = if self.exhausted {
-            None
-        } else {
-            self.store
-                .ranking_rows(self.filter, self.after, 1)?
-                .first()
-                .map(|r| r.score)
-        };
+        self.next_bound = next.map(|r| r.score);
         if self.next_bound.is_none() {
             self.exhausted = true;
         }
