@@ -102,10 +102,13 @@ impl crate::Store {
     /// Changed files per repository and path class of these people, over everything stored
     /// (paths carry no date here).
     pub fn path_classes(&self, person_ids: &[i64]) -> crate::Result<Vec<PathClassCount>> {
-        let (filter, keep) = crate::query::person_filter(person_ids);
+        let mut args = Vec::new();
+        let (filter, keep) = crate::query::person_filter(person_ids, &mut args);
         let sql = format!("SELECT person_id, repo_id, class, n FROM path_rollup {filter}");
-        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let mut rows = st.query([]).map_err(|e| self.err(e))?;
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let mut rows = st
+            .query(rusqlite::params_from_iter(args))
+            .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let get = |i| r.get::<_, i64>(i);

@@ -202,7 +202,7 @@ impl RankFilter {
     /// The filter as a condition on one `ranking` row: for reads that find their rows another
     /// way (by person, by scope). A metro matches the row's own metro or one of its other
     /// places' (`ranking_also_metro`).
-    fn sql(&self, args: &mut Vec<rusqlite::types::Value>) -> String {
+    fn sql(&self, args: &mut Vec<crate::query::Arg>) -> String {
         let mut w = self.sql_without_metro(args);
         if let Some(m) = &self.metro {
             args.push(m.clone().into());
@@ -219,7 +219,7 @@ impl RankFilter {
     /// the condition on them. With a metro, the rows are the metro's own, read through its
     /// index, merged in ranking order with the (few) rows that name it as another place: no
     /// scan of the whole ranking for a small metro, as `metro = ? OR …` would make.
-    fn scan(&self, args: &mut Vec<rusqlite::types::Value>) -> (String, String) {
+    fn scan(&self, args: &mut Vec<crate::query::Arg>) -> (String, String) {
         let Some(m) = &self.metro else {
             return ("ranking".to_string(), self.sql_without_metro(args));
         };
@@ -234,7 +234,7 @@ impl RankFilter {
         (from, self.sql_without_metro(args))
     }
 
-    fn sql_without_metro(&self, args: &mut Vec<rusqlite::types::Value>) -> String {
+    fn sql_without_metro(&self, args: &mut Vec<crate::query::Arg>) -> String {
         let mut w = vec![if self.include_bots {
             "shown >= 1".to_string()
         } else {
@@ -697,7 +697,7 @@ impl Store {
         self.conn.busy_timeout(wait).map_err(|e| self.err(e))
     }
 
-    fn rank_query(&self, sql: &str, args: Vec<rusqlite::types::Value>) -> Result<Vec<RankRow>> {
+    fn rank_query(&self, sql: &str, args: Vec<crate::query::Arg>) -> Result<Vec<RankRow>> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args), |r| {

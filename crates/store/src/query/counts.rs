@@ -14,19 +14,19 @@ impl Store {
         if person_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let (filter, keep) = person_filter(person_ids);
-        let day = builtby_model::time::day_of(until);
+        let mut args: Vec<Arg> = vec![builtby_model::time::day_of(until).into()];
+        let (filter, keep) = person_filter(person_ids, &mut args);
         let filter = if filter.is_empty() {
-            format!("WHERE day <= {day}")
+            "WHERE day <= ?1".to_string()
         } else {
-            format!("{filter} AND day <= {day}")
+            format!("{filter} AND day <= ?1")
         };
         let sql = format!(
             "SELECT person_id, repo_id, kind, sum(n) FROM rollup INDEXED BY rollup_person {filter}
              GROUP BY person_id, repo_id, kind"
         );
-        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let mut rows = st.query([]).map_err(|e| self.err(e))?;
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let mut rows = st.query(params_from_iter(args)).map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
             let person: i64 = r.get(0).map_err(|e| self.err(e))?;
@@ -97,8 +97,9 @@ impl Store {
         } else {
             format!("title : ({})", terms.join(" OR "))
         };
+        let mut args: Vec<Arg> = vec![m.into(), until.into()];
         let (filter, keep) = match person_ids {
-            Some(ids) => person_filter(ids),
+            Some(ids) => person_filter(ids, &mut args),
             None => (
                 String::new(),
                 Box::new(|_| true) as Box<dyn Fn(i64) -> bool>,
@@ -112,9 +113,11 @@ impl Store {
                AND at <= ?2 AND kind IN ({}) {filter} GROUP BY person_id, repo_id",
             id_list(&codes)
         );
-        let mut st = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = st
-            .query_map(params![m, until], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_map(params_from_iter(args), |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .map_err(|e| self.err(e))?;
         for row in rows {
             let row: (i64, i64, i64) = row.map_err(|e| self.err(e))?;

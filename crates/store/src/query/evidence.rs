@@ -30,7 +30,7 @@ impl Store {
         q: &EvidenceQuery,
         by_kind: Option<bool>,
     ) -> Result<Vec<EvidenceRow>> {
-        let mut args: Vec<rusqlite::types::Value> = vec![q.person_id.into()];
+        let mut args: Vec<Arg> = vec![q.person_id.into()];
         let mut scope = q.scope.clone();
         scope.person_ids = None;
         let text = scope.text.as_deref().and_then(fts_query);
@@ -121,7 +121,7 @@ impl Store {
         }
         let person_ids = &together[..];
         // ?1 is the people; the scope's parameters follow, as in `evidence_with`
-        let mut args: Vec<rusqlite::types::Value> = vec![rusqlite::types::Value::Null];
+        let mut args: Vec<Arg> = vec![rusqlite::types::Value::Null.into()];
         let mut scope = q.scope.clone();
         scope.person_ids = None;
         let text_sql = match scope.text.as_deref().and_then(fts_query) {
@@ -279,7 +279,7 @@ impl Store {
         q: &EvidenceQuery,
         scope: &CellQuery,
         w: &str,
-        args: Vec<rusqlite::types::Value>,
+        args: Vec<Arg>,
     ) -> Result<Vec<EvidenceRow>> {
         let kinds: Vec<Kind> = match &scope.kinds {
             Some(k) => k.clone(),

@@ -12,7 +12,7 @@ mod scope;
 pub use counts::MeasuredRow;
 pub(crate) use scope::{
     by_ids, id_array, id_list, kind_order_sql, like_escape, path_cond, paths_where, person_filter,
-    scope_sql, share_join, shares,
+    scope_sql, share_join, shares, Arg,
 };
 pub use scope::{fts_query, fts_terms, text_words};
 

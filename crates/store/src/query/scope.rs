@@ -53,6 +53,31 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// A bound parameter of a statement built from a scope: a value, or ids for `IN rarray(?N)`.
+/// Ids bound as one array keep the statement's text the same whatever they are, so it is
+/// prepared once: a list written into the SQL made every page's statement new (parsed,
+/// planned, and pushing reusable ones out of the cache).
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Value(rusqlite::types::Value),
+    Ids(std::rc::Rc<Vec<rusqlite::types::Value>>),
+}
+
+impl<T: Into<rusqlite::types::Value>> From<T> for Arg {
+    fn from(v: T) -> Self {
+        Arg::Value(v.into())
+    }
+}
+
+impl rusqlite::ToSql for Arg {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Arg::Value(v) => v.to_sql(),
+            Arg::Ids(ids) => ids.to_sql(),
+        }
+    }
+}
+
 /// Ids bound as one parameter for `IN rarray(?N)`: one statement text whatever the ids.
 pub(crate) fn id_array(ids: &[i64]) -> std::rc::Rc<Vec<rusqlite::types::Value>> {
     std::rc::Rc::new(ids.iter().map(|&i| i.into()).collect())
@@ -72,7 +97,7 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
 
 /// The condition on `contribution_paths` rows for a query's path scope (`0` for an empty
 /// one); `None` without a path filter.
-pub(crate) fn path_cond(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> Option<String> {
+pub(crate) fn path_cond(q: &CellQuery, args: &mut Vec<Arg>) -> Option<String> {
     let scopes = q.paths.as_ref()?;
     Some(paths_where(scopes, args).unwrap_or_else(|| "0".to_string()))
 }
@@ -83,10 +108,7 @@ pub(crate) fn path_cond(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -
 /// seek per repository on the primary key (repo_id, path, …)), and the conditions are joined
 /// by a balanced tree of `OR`s: however many scopes, the expression stays shallow (SQLite
 /// refuses trees deeper than 1,000).
-pub(crate) fn paths_where(
-    scopes: &[PathScope],
-    args: &mut Vec<rusqlite::types::Value>,
-) -> Option<String> {
+pub(crate) fn paths_where(scopes: &[PathScope], args: &mut Vec<Arg>) -> Option<String> {
     // (prefix, anywhere) → repository ids, None for any repository; in first-seen order.
     type Group<'a> = ((&'a str, bool), Option<Vec<i64>>);
     let mut groups: Vec<Group> = Vec::new();
@@ -145,7 +167,7 @@ pub(crate) fn paths_where(
 /// A join giving each contribution in a path scope its `share`: the mean of the share of its
 /// files and the share of its lines (when known) that fall in scope. A 325-file sweep with two
 /// files in the area counts 0.006 of a contribution there.
-pub(crate) fn share_join(q: &CellQuery, args: &mut Vec<rusqlite::types::Value>) -> Option<String> {
+pub(crate) fn share_join(q: &CellQuery, args: &mut Vec<Arg>) -> Option<String> {
     let cond = path_cond(q, args)?;
     Some(format!(
         " JOIN {} ON s.contribution_id = c.id",
@@ -193,7 +215,7 @@ pub(crate) fn scope_sql(
     q: &CellQuery,
     day_col: &str,
     time_is_day: bool,
-    args: &mut Vec<rusqlite::types::Value>,
+    args: &mut Vec<Arg>,
 ) -> String {
     let mut w = vec!["1".to_string()];
     if let Some(ids) = &q.repo_ids {
@@ -206,7 +228,8 @@ pub(crate) fn scope_sql(
         ));
     }
     if let Some(p) = &q.person_ids {
-        w.push(format!("person_id IN ({})", id_list(p)));
+        args.push(Arg::Ids(id_array(p)));
+        w.push(format!("person_id IN rarray(?{})", args.len()));
     }
     let conv = |t: i64| {
         if time_is_day {
@@ -226,16 +249,20 @@ pub(crate) fn scope_sql(
     w.join(" AND ")
 }
 
-/// `WHERE person_id IN (…)` for a few people; for many, no condition and a filter to apply to
-/// the rows read (as [`by_ids`]).
-pub(crate) fn person_filter(ids: &[i64]) -> (String, Box<dyn Fn(i64) -> bool>) {
+/// `WHERE person_id IN rarray(?N)` for a few people (the ids pushed on `args`); for many, no
+/// condition and a filter to apply to the rows read (as [`by_ids`]).
+pub(crate) fn person_filter(
+    ids: &[i64],
+    args: &mut Vec<Arg>,
+) -> (String, Box<dyn Fn(i64) -> bool>) {
     const SCAN_ABOVE: usize = 2000;
     if ids.len() > SCAN_ABOVE {
         let set: std::collections::HashSet<i64> = ids.iter().copied().collect();
         (String::new(), Box::new(move |id| set.contains(&id)))
     } else {
+        args.push(Arg::Ids(id_array(ids)));
         (
-            format!("WHERE person_id IN ({})", id_list(ids)),
+            format!("WHERE person_id IN rarray(?{})", args.len()),
             Box::new(|_| true),
         )
     }
