@@ -167,7 +167,7 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
                     "        {:<13} {:>10}  {}",
                     d.rule,
                     fmt_score(d.score),
-                    d.label
+                    label(&r.rules, d.rule)
                 )?;
                 for u in d.used.iter().take(4) {
                     writeln!(
@@ -185,10 +185,8 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
             write_evidence(out, "        ", e)?;
         }
     }
-    if explain {
-        if let Some(first) = r.results.first() {
-            rules_legend(out, &first.details)?;
-        }
+    if explain && !r.results.is_empty() {
+        rules_legend(out, &r.rules)?;
     }
     if r.total as usize > r.query.offset as usize + r.results.len() {
         writeln!(
@@ -202,12 +200,17 @@ pub fn results_table(out: &mut impl Write, r: &SearchResults, explain: bool) -> 
 }
 
 /// What each rule counts, in full (the lines above give its short label): every number.
-fn rules_legend(out: &mut impl Write, details: &[builtby_search::rank::ScoreDetail]) -> Result<()> {
+fn rules_legend(out: &mut impl Write, rules: &[builtby_search::rank::RuleText]) -> Result<()> {
     writeln!(out, "\nhow the rules count")?;
-    for d in details {
-        writeln!(out, "  {:<13} {}", d.rule, d.about)?;
+    for t in rules {
+        writeln!(out, "  {:<13} {}", t.rule, t.about)?;
     }
     Ok(())
+}
+
+/// A rule's short label among an answer's `rules` (empty for a rule it does not name).
+fn label<'a>(rules: &'a [builtby_search::rank::RuleText], rule: &str) -> &'a str {
+    builtby_search::rank::text_of(rules, rule).map_or("", |t| t.label.as_str())
 }
 
 /// The best role and its confidence (`ml_infra 0.82`); `-` without one.
@@ -308,10 +311,10 @@ pub fn person(out: &mut impl Write, p: &PersonReport) -> Result<()> {
             "  {:<13} {:>10}  {}",
             d.rule,
             fmt_score(d.score),
-            d.label
+            label(&p.rules, d.rule)
         )?;
     }
-    rules_legend(out, &p.details)?;
+    rules_legend(out, &p.rules)?;
     writeln!(out, "\ntotals by repository and kind")?;
     for t in p.totals.iter().take(30) {
         writeln!(out, "  {:>6}  {:<22} {}", t.count, t.kind.as_str(), t.repo)?;

@@ -57,6 +57,8 @@ pub struct PersonReport {
     pub roles: Vec<crate::RoleGuess>,
     pub score: f64,
     pub details: Vec<ScoreDetail>,
+    /// What each rule in `details` counts, in words.
+    pub rules: Vec<crate::rank::RuleText>,
     pub totals: Vec<RepoTotal>,
     pub timeline: Vec<Month>,
     /// Code areas per repository, most contributions first (from git paths and review
@@ -150,6 +152,7 @@ pub fn person_report(
         blog: p.blog,
         score: details.iter().map(|d| d.score).sum(),
         details,
+        rules: catalog.rules().texts(),
         totals,
         timeline,
         areas,

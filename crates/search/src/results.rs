@@ -241,4 +241,7 @@ pub struct SearchResults {
     /// People who matched before paging.
     pub total: u32,
     pub results: Vec<SearchResult>,
+    /// What each rule in `results[].details` counts, in words, in the order they are summed:
+    /// once for the answer, not once per person.
+    pub rules: Vec<crate::rank::RuleText>,
 }

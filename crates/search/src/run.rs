@@ -53,6 +53,7 @@ fn search_with(
         repos_matched,
         total: 0,
         results: Vec::new(),
+        rules: catalog.rules().texts(),
     };
     if scope.repo_ids.as_ref().is_some_and(|r| r.is_empty())
         || scope.kinds.as_ref().is_some_and(|k| k.is_empty())
@@ -199,6 +200,7 @@ fn search_with(
         repos_matched,
         total,
         results,
+        rules: catalog.rules().texts(),
     })
 }
 

@@ -461,7 +461,7 @@ function renderResults(res, p) {
   const max = Math.max(...res.results.map((r) => r.score), 1e-9);
   const ruleMax = {};
   for (const r of res.results) for (const d of r.details) ruleMax[d.rule] = Math.max(ruleMax[d.rule] || 0, d.score);
-  const list = h("ol", { class: "results", start: from }, res.results.map((r) => resultCard(r, max)));
+  const list = h("ol", { class: "results", start: from }, res.results.map((r) => resultCard(r, max, res.rules)));
   return h("section", { class: "results-wrap", "aria-label": "Results" }, head, list,
     pager(q.offset, q.limit, res.total, `Showing ${from}–${to} of ${num(res.total)}`, (off) => {
       const np = new URLSearchParams(p);
@@ -514,12 +514,15 @@ function roleLine(roles) {
 // Rules over work off GitHub are shown only for people who have such work.
 const OFF_GITHUB_RULES = ["feedback", "models", "papers", "kaggle"];
 
-function ruleBars(details, scale) {
+// `rules`: the answer's texts of each rule ({rule, label, about}), sent once for everyone.
+function ruleBars(details, scale, rules) {
+  const text = Object.fromEntries((rules || []).map((t) => [t.rule, t]));
   return h("dl", { class: "bars", "aria-label": "Score by rule" },
     details.filter((d) => d.score > 0 || !OFF_GITHUB_RULES.includes(d.rule)).map((d) => {
       const bar = h("span", { class: "bar-fill rule-" + d.rule });
       bar.style.width = `${Math.max(0, Math.min(100, (d.score / scale) * 100)).toFixed(1)}%`;
-      return h("div", { class: "bar-row", title: d.about ? `${d.label}\n\n${d.about}` : d.label },
+      const t = text[d.rule];
+      return h("div", { class: "bar-row", title: t ? `${t.label}\n\n${t.about}` : "" },
         h("dt", {}, RULES[d.rule] || d.rule), h("dd", {}, h("span", { class: "bar" }, bar), h("span", { class: "bar-num" }, num(d.score))));
     }));
 }
@@ -572,7 +575,7 @@ function whyTable(details) {
     rows.length > shown.length ? h("p", { class: "muted" }, `and ${rows.length - shown.length} smaller rows`) : null);
 }
 
-function resultCard(r, max) {
+function resultCard(r, max, rules) {
   return h("li", { class: "card result", "data-login": r.login },
     h("div", { class: "card-head" },
       h("span", { class: "rank", "aria-label": `Rank ${r.rank}` }, r.rank),
@@ -582,7 +585,7 @@ function resultCard(r, max) {
     roleLine(r.roles),
     h("p", { class: "counts" }, countsLine(r.counts),
       r.in_ats ? h("span", { class: "in-ats", title: "Your applicant-tracking system has this person already (builtby ats import)" }, "in your ATS") : null),
-    ruleBars(r.details, max),
+    ruleBars(r.details, max, rules),
     r.evidence.length ? h("ul", { class: "evidence" }, r.evidence.slice(0, 3).map(evidenceItem)) : null,
     (r.also || []).length ? h("p", { class: "also muted" }, "Also likely theirs, not linked: ",
       r.also.map((a, i) => [i ? ", " : "", h("a", { href: personHref(a.login), "data-nav": true, title: a.why }, a.display), ` (score ${num(a.score)})`])) : null,
@@ -686,7 +689,7 @@ function renderPerson(r, offset) {
   return h("article", { class: "person" }, back, head,
     h("section", { class: "card" }, h("h2", {}, "Activity by month"), chart(r.timeline)),
     h("div", { class: "grid2" },
-      h("section", { class: "card" }, h("h2", {}, "Score by rule"), ruleBars(r.details, maxRule),
+      h("section", { class: "card" }, h("h2", {}, "Score by rule"), ruleBars(r.details, maxRule, r.rules),
         h("details", { class: "why-wrap" }, h("summary", {}, "What was counted"), whyTable(r.details))),
       h("section", { class: "card" }, h("h2", {}, "Totals by repository"), totalsTable(r.totals))),
     h("section", { class: "card", id: "evidence" },

@@ -920,11 +920,26 @@ async fn results_say_where_they_stand() {
     let v = get(&state, &format!("/api/search?as_of={AS_OF}"))
         .await
         .json();
-    for d in v["results"][0]["details"].as_array().unwrap() {
-        let label = d["label"].as_str().unwrap();
+    // once for the answer: each rule a result's details name, in the same order
+    let rules = v["rules"].as_array().unwrap();
+    let named: Vec<&str> = rules.iter().map(|t| t["rule"].as_str().unwrap()).collect();
+    let used: Vec<&str> = v["results"][0]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(named, used);
+    for t in rules {
+        let label = t["label"].as_str().unwrap();
         assert!(label.split_whitespace().count() <= 14, "{label}");
-        assert!(d["about"].as_str().unwrap().len() > label.len(), "{d}");
+        assert!(t["about"].as_str().unwrap().len() > label.len(), "{t}");
     }
+    assert!(
+        v["results"][0]["details"][0].get("about").is_none(),
+        "{}",
+        v["results"][0]["details"][0]
+    );
     let doc = get(&state, "/api/openapi.json").await.json();
     let standing = &doc["components"]["schemas"]["Standing"];
     for field in ["position", "of", "tied", "top_percent", "tier", "text"] {
@@ -936,10 +951,11 @@ async fn results_say_where_they_stand() {
     let results = doc["paths"]["/api/search"]["get"]["responses"]["200"]["content"]
         ["application/json"]["schema"]["properties"]["results"]
         .to_string();
-    assert!(
-        results.contains("standing") && results.contains("about"),
-        "{results}"
-    );
+    assert!(results.contains("standing"), "{results}");
+    let rules = doc["paths"]["/api/search"]["get"]["responses"]["200"]["content"]
+        ["application/json"]["schema"]["properties"]["rules"]
+        .to_string();
+    assert!(rules.contains("about"), "{rules}");
 }
 
 /// An unknown area is a 400 naming `area`, with the valid names for the repositories searched

@@ -126,14 +126,12 @@ pub struct Used {
     pub points: f64,
 }
 
-/// One rule's contribution to a score, with what it used.
+/// One rule's contribution to a score, with what it used. The rule's texts are not here but
+/// once per answer ([`RuleText`]): a page of 20 people repeated them 20 times (four fifths of
+/// its bytes, and a quarter of the server's work writing them).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreDetail {
     pub rule: &'static str,
-    /// A dozen words at most, written from the rule's parameters (see [`Rule::label`]).
-    pub label: String,
-    /// The whole explanation, with every number (see [`Rule::about`]).
-    pub about: String,
     pub score: f64,
     pub used: Vec<Used>,
 }
@@ -253,21 +251,29 @@ impl Rule {
 
     /// The score with what it used, for the page.
     pub fn explain(&self, cells: &[Cell], ctx: &Context) -> ScoreDetail {
-        self.detail(cells, ctx, self.label(), self.about())
-    }
-
-    /// [`Rule::explain`] with the rule's texts written already.
-    fn detail(&self, cells: &[Cell], ctx: &Context, label: String, about: String) -> ScoreDetail {
         let mut record = Record::default();
         let score = self.score(cells, ctx, &mut record);
         ScoreDetail {
             rule: self.name(),
-            label,
-            about,
             score,
             used: record.into_used(ctx),
         }
     }
+}
+
+/// What a rule counts, in words: an answer's `rules`, once for everyone on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleText {
+    pub rule: &'static str,
+    /// A dozen words at most, written from the rule's parameters (see [`Rule::label`]).
+    pub label: String,
+    /// The whole explanation, with every number (see [`Rule::about`]).
+    pub about: String,
+}
+
+/// The text of `rule` among `texts` (an answer's `rules`).
+pub fn text_of<'a>(texts: &'a [RuleText], rule: &str) -> Option<&'a RuleText> {
+    texts.iter().find(|t| t.rule == rule)
 }
 
 /// The rules, in order of importance (the order the page lists and sums them in), with the
@@ -275,9 +281,9 @@ impl Rule {
 #[derive(Clone, Default)]
 pub struct Rules {
     rules: Vec<Rule>,
-    /// Each rule's label and about, written once: a page explains every rule for every
-    /// person on it, and the texts do not change.
-    texts: std::sync::OnceLock<Vec<(String, String)>>,
+    /// Each rule's label and about, written once: every answer carries them, and they do
+    /// not change.
+    texts: std::sync::OnceLock<Vec<RuleText>>,
 }
 
 impl PartialEq for Rules {
@@ -313,14 +319,23 @@ impl Rules {
     /// Every rule's score with what it used. Their scores sum, in this order, to
     /// [`Rules::total`] exactly.
     pub fn explain(&self, cells: &[Cell], ctx: &Context) -> Vec<ScoreDetail> {
-        let texts = self
-            .texts
-            .get_or_init(|| self.rules.iter().map(|r| (r.label(), r.about())).collect());
-        self.rules
-            .iter()
-            .zip(texts)
-            .map(|(r, (label, about))| r.detail(cells, ctx, label.clone(), about.clone()))
-            .collect()
+        self.rules.iter().map(|r| r.explain(cells, ctx)).collect()
+    }
+
+    /// Every rule's texts, in order.
+    pub fn texts(&self) -> Vec<RuleText> {
+        self.texts
+            .get_or_init(|| {
+                self.rules
+                    .iter()
+                    .map(|r| RuleText {
+                        rule: r.name(),
+                        label: r.label(),
+                        about: r.about(),
+                    })
+                    .collect()
+            })
+            .clone()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Rule> {

@@ -199,8 +199,13 @@ fn depth_reports_active_months_and_labels_say_their_numbers() {
     );
     let json = serde_json::to_value(&d.used[0]).unwrap();
     assert_eq!(json["kind"], "active_month");
-    assert!(d.label.contains("3 points each"), "{}", d.label);
-    assert!(d.about.contains("3 points per active month"), "{}", d.about);
+    let depth = rule("depth");
+    assert!(depth.label().contains("3 points each"), "{}", depth.label());
+    assert!(
+        depth.about().contains("3 points per active month"),
+        "{}",
+        depth.about()
+    );
 
     let recency = rule("recency");
     assert_eq!(
@@ -267,12 +272,14 @@ fn labels_are_short_and_about_keeps_the_explanation() {
             .filter(|w| w.chars().any(char::is_alphanumeric))
             .count()
     };
-    for r in rules().iter() {
+    let texts = rules().texts();
+    assert_eq!(texts.len(), rules().iter().count());
+    for (r, t) in rules().iter().zip(&texts) {
         let (label, about) = (r.label(), r.about());
         assert!(words(&label) <= 12, "{}: {label}", r.name());
         assert!(words(&about) > words(&label), "{}: {about}", r.name());
-        let d = r.explain(&[], &ctx());
-        assert_eq!((d.label, d.about), (label, about));
+        assert_eq!((t.rule, &t.label, &t.about), (r.name(), &label, &about));
+        assert_eq!(crate::rank::text_of(&texts, r.name()), Some(t));
     }
     // The commits rule's label was 40 words; what it said is in `about`.
     let commits = rule("commits");

@@ -210,6 +210,10 @@ def run(wd, base, out):
     bars = wd.js("return [...document.querySelectorAll('.result:first-child .bar-fill')].map(b => b.getBoundingClientRect().width)")
     rules = first_result_rules(base, wd.js("return location.search"))
     check(len(bars) == rules and max(bars) > 0, f"first result has a bar per rule ({[round(b) for b in bars]})")
+    # each bar's tooltip is its rule's label and about, from the answer's `rules` (sent once)
+    tips = wd.js("return [...document.querySelectorAll('.result:first-child .bar-row')].map(b => b.title)")
+    check(len(tips) == rules and all("\n\n" in t and "point" in t for t in tips),
+          f"every rule bar's tooltip has the rule's label and about ({tips[:1]})")
     standing = wd.text(".result:first-child .score .standing")
     api_standing = first_result_standing(base, wd.js("return location.search"))
     check(standing == api_standing and "in this search" in standing, f"first result's standing is shown next to its score: {standing!r}")
