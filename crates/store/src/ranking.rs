@@ -105,6 +105,17 @@ CREATE INDEX IF NOT EXISTS ranking_located ON ranking(pos)
 DELETE FROM ranking_meta;
 "#;
 
+/// `ranking_located` covering what a location search tests and returns: the search reads
+/// every located row (the text it is given can match anywhere in one), and looking each one
+/// up in the table was 40% of that read (2,620 located rows on the shared hours: 1.9 → 1.1
+/// ms). Located rows only, so the copy is small.
+pub(crate) const LOCATED_COVERING: &str = r#"
+DROP INDEX IF EXISTS ranking_located;
+CREATE INDEX ranking_located ON ranking(pos, shown, location_lower, place_norm, country, metro,
+    person_id, score, n)
+    WHERE location_lower IS NOT NULL OR place_norm IS NOT NULL;
+"#;
+
 /// How many rows "everyone" counts, kept when the ranking is built: people (`shown = 2`), and
 /// with bots (`shown >= 1`). Counting them took 54 ms per unscoped search at 1M accounts.
 pub(crate) const COUNTS: &str = r#"

@@ -120,6 +120,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0025_ranking_location_match",
         crate::ranking::LOCATION_MATCH,
     ),
+    (
+        "0026_ranking_located_covering",
+        crate::ranking::LOCATED_COVERING,
+    ),
 ];
 
 /// Rollup rows by kind, then person: a scope of kinds alone ("merged PRs", "reviews") read
