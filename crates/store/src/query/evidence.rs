@@ -121,7 +121,7 @@ impl Store {
         }
         let person_ids = &together[..];
         // ?1 is the people; the scope's parameters follow, as in `evidence_with`
-        let mut args: Vec<Arg> = vec![rusqlite::types::Value::Null.into()];
+        let mut args: Vec<Arg> = vec![Arg::Ids(id_array(person_ids))];
         let mut scope = q.scope.clone();
         scope.person_ids = None;
         let text_sql = match scope.text.as_deref().and_then(fts_query) {
@@ -151,9 +151,6 @@ impl Store {
              FROM {from}
              WHERE c.person_id IN rarray(?1) {text_sql} AND {w}"
         );
-        let people = id_array(person_ids);
-        let mut bound: Vec<&dyn rusqlite::ToSql> = vec![&people];
-        bound.extend(args[1..].iter().map(|a| a as &dyn rusqlite::ToSql));
         let kord = |k: Kind| {
             q.kind_order
                 .iter()
@@ -164,7 +161,7 @@ impl Store {
             std::collections::HashMap::new();
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let mut it = stmt
-            .query(rusqlite::params_from_iter(bound))
+            .query(rusqlite::params_from_iter(args))
             .map_err(|e| self.err(e))?;
         while let Some(r) = it.next().map_err(|e| self.err(e))? {
             let e = |e| self.err(e);
